@@ -1,0 +1,1 @@
+"""Building RencanaAksi.xlsm from sources: sheet layout and VBA project."""

@@ -1,0 +1,55 @@
+"""What an action needs to know besides the workbook: who acts, when, with which notes.
+
+Each engine fills it its own way: the desktop entry points from `Pengaturan`
+and the clock, the server from the caller's token, the CLI from its options.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+WIB = ZoneInfo("Asia/Jakarta")
+
+
+@dataclass
+class ActionContext:
+    nip: str | None = None               # acting official; None: "NIP Pengguna" in Pengaturan
+    now: dt.datetime | None = None       # aware time of the action; None: the clock
+    catatan: str | None = None           # free note / instruction / reason
+    fields: dict[str, str] = field(default_factory=dict)  # step inputs (kepada, batas, peserta, keputusan)
+    files: list[str] = field(default_factory=list)        # DPA/PK files on disk (local and headless only)
+    identity_from_server: bool = False   # the NIP was authenticated by the server's token
+    role: str | None = None              # role asserted by the server config (checked against Pengaturan)
+
+    def time(self) -> dt.datetime:
+        """The action's time in WIB."""
+        if self.now is None:
+            return dt.datetime.now(WIB).replace(microsecond=0)
+        if self.now.tzinfo is None:
+            return self.now.replace(tzinfo=WIB)
+        return self.now.astimezone(WIB)
+
+
+def format_timestamp(moment: dt.datetime) -> str:
+    """'2025-01-06 09:00 WIB': the text stored in the workbook.
+
+    Not ISO 8601 on purpose: the xlwings VBA client turns ISO strings into
+    dates (WebHelpers.ParseIso), which would make the record engine-dependent.
+    """
+    moment = moment.astimezone(WIB)
+    return moment.strftime("%Y-%m-%d %H:%M WIB")
+
+
+def parse_timestamp(text) -> dt.datetime | None:
+    """Inverse of format_timestamp; also accepts ISO 8601 and datetime values."""
+    if text is None or text == "":
+        return None
+    if isinstance(text, dt.datetime):
+        return text if text.tzinfo else text.replace(tzinfo=WIB)
+    s = str(text).strip()
+    if s.endswith(" WIB"):
+        return dt.datetime.strptime(s[:-4], "%Y-%m-%d %H:%M").replace(tzinfo=WIB)
+    moment = dt.datetime.fromisoformat(s)
+    return moment if moment.tzinfo else moment.replace(tzinfo=WIB)

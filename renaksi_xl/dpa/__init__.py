@@ -1,0 +1,1 @@
+"""DPA readers: every source becomes one normalized table."""

@@ -1,0 +1,443 @@
+"""The headless engine: file -> xlwings JSON payload -> remote-engine Book -> actions -> file.
+
+The payload is what the embedded xlwings VBA client (`RunRemotePython`) would
+post: every worksheet's values from A1 to the end of its used range, the
+defined names, the tables, the active sheet.  Values come from python-calamine
+(fast), tables and names from the workbook XML.  The returned actions are
+applied with openpyxl (`keep_vba=True`), implementing exactly the VBA client's
+action set, so what a click does in Excel is what `renaksi-xl run` does to a
+file.  Writes are atomic (temp file + rename) under a lock file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import posixpath
+import re
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Any, Callable
+from xml.etree import ElementTree as ET
+
+from .tables import WorkbookError
+
+NS = {
+    "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
+}
+R_ID = "{%s}id" % NS["r"]
+
+# The xlwings VBA client's action functions that `apply_actions` implements.
+# (The full list the client has is read from the built workbook by the tests.)
+APPLIERS: dict[str, Callable] = {}
+
+
+def _enable_remote_engine() -> None:
+    """The remote engine is xlwings PRO code, free for noncommercial use (PolyForm
+    Noncommercial 1.0.0, which names government institutions); see README."""
+    os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
+
+
+# --------------------------------------------------------------------------- reading
+def _read_xml(zf: zipfile.ZipFile, name: str) -> ET.Element:
+    return ET.fromstring(zf.read(name))
+
+
+def _rels(zf: zipfile.ZipFile, part: str) -> dict[str, str]:
+    """Relationship id -> target part path, for `part`."""
+    folder, base = posixpath.split(part)
+    rels_name = posixpath.join(folder, "_rels", base + ".rels")
+    if rels_name not in zf.namelist():
+        return {}
+    out = {}
+    for rel in _read_xml(zf, rels_name).findall("rel:Relationship", NS):
+        target = rel.get("Target")
+        if target.startswith("/"):
+            target = target[1:]
+        else:
+            target = posixpath.normpath(posixpath.join(folder, target))
+        out[rel.get("Id")] = target
+    return out
+
+
+def _clean(value: Any) -> Any:
+    if value == "":
+        return None
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()
+    if isinstance(value, dt.time):
+        return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        return value.total_seconds() / 86400
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    return value
+
+
+def _strip_dollars(ref: str) -> str:
+    return ref.replace("$", "")
+
+
+def payload_from_file(path: str | os.PathLike, *, active_sheet: str | None = None) -> dict:
+    """Build the VBA client's request payload from a workbook file on disk."""
+    from python_calamine import CalamineError, load_workbook
+
+    path = Path(path)
+    if not path.exists():
+        raise WorkbookError(f"Berkas '{path}' tidak ditemukan.")
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise WorkbookError(_not_a_workbook_message(path)) from exc
+    with zf:
+        try:
+            wb_xml = _read_xml(zf, "xl/workbook.xml")
+        except KeyError as exc:
+            raise WorkbookError(_not_a_workbook_message(path)) from exc
+        wb_rels = _rels(zf, "xl/workbook.xml")
+        sheets_meta = []
+        for el in wb_xml.findall("m:sheets/m:sheet", NS):
+            part = wb_rels.get(el.get(R_ID), "")
+            sheets_meta.append((el.get("name"), part))
+        view = wb_xml.find("m:bookViews/m:workbookView", NS)
+        active_index = int(view.get("activeTab", "0")) if view is not None else 0
+        tables_by_sheet: dict[str, list[dict]] = {}
+        for name, part in sheets_meta:
+            # In the order of the sheet's <tableParts>: that is the ListObjects
+            # index the VBA client's table actions use.
+            tables = []
+            rels = _rels(zf, part)
+            sheet_xml = _read_xml(zf, part)
+            for tp in sheet_xml.findall("m:tableParts/m:tablePart", NS):
+                tables.append(_table_payload(_read_xml(zf, rels[tp.get(R_ID)])))
+            tables_by_sheet[name] = tables
+        names = []
+        sheet_index = {n: i for i, (n, _) in enumerate(sheets_meta)}
+        for el in wb_xml.findall("m:definedNames/m:definedName", NS):
+            parsed = _parse_ref(el.text or "")
+            if parsed is None or el.get("name", "").startswith("_xlnm."):
+                continue
+            sheet_name, address = parsed
+            if sheet_name not in sheet_index:
+                continue
+            local = el.get("localSheetId")
+            names.append({
+                "name": el.get("name") if local is None else f"{sheets_meta[int(local)][0]}!{el.get('name')}",
+                "sheet_index": sheet_index[sheet_name],
+                "address": address,
+                "book_scope": local is None,
+                "scope_sheet_name": None if local is None else sheets_meta[int(local)][0],
+                "scope_sheet_index": None if local is None else int(local),
+            })
+    try:
+        cal = load_workbook(str(path))
+    except CalamineError as exc:  # pragma: no cover - zip/xml problems are caught above
+        raise WorkbookError(_not_a_workbook_message(path)) from exc
+    except Exception as exc:
+        raise WorkbookError(_not_a_workbook_message(path)) from exc
+    sheets = []
+    for name, _part in sheets_meta:
+        grid = cal.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        values = [[_clean(v) for v in row] for row in grid] or [[]]
+        sheets.append({"name": name, "pictures": [], "tables": tables_by_sheet[name], "values": values})
+    if active_sheet is not None:
+        active_index = sheet_index.get(active_sheet, active_index)
+    return {
+        "client": "VBA",
+        "version": _xlwings_version(),
+        "book": {"name": path.name, "active_sheet_index": active_index, "selection": "A1"},
+        "names": names,
+        "sheets": sheets,
+    }
+
+
+def _not_a_workbook_message(path: Path) -> str:
+    return (
+        f"Berkas '{path}' bukan buku kerja Excel (.xlsx/.xlsm) yang bisa dibaca, "
+        "atau berkas itu terkunci kata sandi. Simpan ulang dari Excel sebagai .xlsm tanpa kata sandi."
+    )
+
+
+def _xlwings_version() -> str:
+    import xlwings
+
+    return xlwings.__version__
+
+
+def _table_payload(t: ET.Element) -> dict:
+    ref = t.get("ref")
+    (c1, r1), (c2, r2) = _split_ref(ref)
+    header_rows = int(t.get("headerRowCount", "1"))
+    totals_rows = int(t.get("totalsRowCount", "0"))
+    style = t.find("m:tableStyleInfo", NS)
+
+    def addr(ra, rb):
+        return f"${c1}${ra}:${c2}${rb}"
+
+    body_first = r1 + header_rows
+    body_last = r2 - totals_rows
+    return {
+        "name": t.get("displayName") or t.get("name"),
+        "range_address": addr(r1, r2),
+        "header_row_range_address": addr(r1, r1) if header_rows else None,
+        "data_body_range_address": addr(body_first, body_last) if body_last >= body_first else None,
+        "total_row_range_address": addr(r2, r2) if totals_rows else None,
+        "show_headers": bool(header_rows),
+        "show_totals": bool(totals_rows),
+        "table_style": style.get("name") if style is not None else "",
+        "show_autofilter": t.find("m:autoFilter", NS) is not None,
+    }
+
+
+_CELL = re.compile(r"^\$?([A-Z]+)\$?(\d+)$")
+
+
+def _split_ref(ref: str) -> tuple[tuple[str, int], tuple[str, int]]:
+    parts = ref.split(":")
+    m1 = _CELL.match(parts[0])
+    m2 = _CELL.match(parts[-1])
+    return (m1.group(1), int(m1.group(2))), (m2.group(1), int(m2.group(2)))
+
+
+def _parse_ref(text: str) -> tuple[str, str] | None:
+    """'Beranda'!$C$4 -> ('Beranda', 'C4'); None for formulas and external refs."""
+    m = re.match(r"^(?:'((?:[^']|'')+)'|([^!'\s]+))!(\$?[A-Z]+\$?\d+(?::\$?[A-Z]+\$?\d+)?)$", text.strip())
+    if not m:
+        return None
+    sheet = (m.group(1) or m.group(2)).replace("''", "'")
+    return sheet, _strip_dollars(m.group(3))
+
+
+def open_book(path: str | os.PathLike, **kwargs):
+    """An `xlwings.Book` on the remote engine, fed by the file's payload."""
+    _enable_remote_engine()
+    import xlwings as xw
+
+    return xw.Book(json=payload_from_file(path, **kwargs))
+
+
+def book_from_payload(payload: dict):
+    _enable_remote_engine()
+    import xlwings as xw
+
+    return xw.Book(json=payload)
+
+
+# --------------------------------------------------------------------------- applying
+_ISO_DATE = re.compile(
+    r"^(\d{1,4})-(\d{1,2})-(\d{1,2})(?:T(\d{1,2})(?::(\d{1,2}))?(?::(\d{1,2})(?:\.\d+)?)?(?:Z|[+-]\d{1,2}(?::\d{2})?)?)?$"
+)
+
+
+def _vba_parse_iso(value: Any) -> Any:
+    """What the VBA client's setValues does to a string: WebHelpers.ParseIso turns
+    'YYYY-MM-DD[THH:MM[:SS][offset]]' into a date (no time zone conversion)."""
+    if not isinstance(value, str):
+        return value
+    m = _ISO_DATE.match(value)
+    if not m:
+        return value
+    y, mo, d, h, mi, s = (int(g) if g else 0 for g in m.groups())
+    try:
+        base = dt.datetime(y, mo, d, h, mi, s)
+    except ValueError:
+        return value
+    return base if m.group(4) else base.date()
+
+
+class AppliedResult:
+    """What applying the actions did besides cells: messages for the user."""
+
+    def __init__(self) -> None:
+        self.alerts: list[tuple[str, str]] = []  # (title, prompt)
+        self.macros: list[str] = []
+
+
+def _target(wb, action: dict):
+    ws = wb.worksheets[action["sheet_position"]]
+    r0, c0 = action["start_row"] + 1, action["start_column"] + 1
+    return ws, r0, c0, action["row_count"], action["column_count"]
+
+
+def _cells(wb, action):
+    ws, r0, c0, nr, nc = _target(wb, action)
+    for r in range(r0, r0 + nr):
+        for c in range(c0, c0 + nc):
+            yield ws.cell(row=r, column=c)
+
+
+def _apply_set_values(wb, action, result):
+    ws, r0, c0, _, _ = _target(wb, action)
+    for i, row in enumerate(action["values"]):
+        for j, v in enumerate(row):
+            ws.cell(row=r0 + i, column=c0 + j).value = _vba_parse_iso(v)
+
+
+def _apply_clear_contents(wb, action, result):
+    for cell in _cells(wb, action):
+        if type(cell).__name__ != "MergedCell":
+            cell.value = None
+
+
+def _apply_clear_formats(wb, action, result):
+    from openpyxl.styles import NamedStyle  # noqa: F401  (keeps import local)
+
+    for cell in _cells(wb, action):
+        cell.style = "Normal"
+
+
+def _apply_clear(wb, action, result):
+    _apply_clear_contents(wb, action, result)
+    _apply_clear_formats(wb, action, result)
+
+
+def _apply_color(wb, action, result):
+    from openpyxl.styles import PatternFill
+
+    color = action["args"][0]
+    if color is None:
+        # The VBA client's HexToRgb cannot take Null: Excel would stop here.
+        raise WorkbookError("Aksi setRangeColor tanpa warna tidak didukung klien VBA xlwings.")
+    fill = PatternFill("solid", fgColor="FF" + color.lstrip("#").upper())
+    for cell in _cells(wb, action):
+        cell.fill = fill
+
+
+def _apply_number_format(wb, action, result):
+    for cell in _cells(wb, action):
+        cell.number_format = action["args"][0]
+
+
+def _apply_hyperlink(wb, action, result):
+    from openpyxl.worksheet.hyperlink import Hyperlink
+
+    address, text, tip = action["args"][:3]
+    for cell in _cells(wb, action):
+        if address.startswith("#"):
+            cell.hyperlink = Hyperlink(ref=cell.coordinate, location=address[1:], tooltip=tip, display=text)
+        else:
+            cell.hyperlink = Hyperlink(ref=cell.coordinate, target=address, tooltip=tip, display=text)
+        cell.value = text
+        cell.style = "Hyperlink" if "Hyperlink" in wb.named_styles else cell.style
+
+
+def _apply_resize_table(wb, action, result):
+    ws = wb.worksheets[action["sheet_position"]]
+    index, address = action["args"][:2]
+    table = list(ws.tables.values())[index]
+    ref = _strip_dollars(address)
+    table.ref = ref
+    if table.autoFilter is not None:
+        table.autoFilter.ref = ref
+
+
+def _apply_alert(wb, action, result):
+    prompt, title = action["args"][:2]
+    result.alerts.append((title or "", prompt or ""))
+
+
+def _apply_activate(wb, action, result):
+    wb.active = action["args"][0]
+
+
+def _apply_run_macro(wb, action, result):
+    name, *args = action["args"]
+    handler = MACRO_EQUIVALENTS.get(name)
+    if handler is None:
+        raise WorkbookError(f"Makro '{name}' tidak dikenal oleh mesin tanpa Excel.")
+    handler(wb, *args)
+    result.macros.append(name)
+
+
+APPLIERS.update({
+    "setValues": _apply_set_values,
+    "rangeClearContents": _apply_clear_contents,
+    "rangeClearFormats": _apply_clear_formats,
+    "rangeClear": _apply_clear,
+    "setRangeColor": _apply_color,
+    "setNumberFormat": _apply_number_format,
+    "addHyperlink": _apply_hyperlink,
+    "resizeTable": _apply_resize_table,
+    "alert": _apply_alert,
+    "activateSheet": _apply_activate,
+    "runMacro": _apply_run_macro,
+})
+
+# Python equivalents of our own VBA macros that actions may call through
+# `runMacro` (the VBA client calls `Application.Run name, wb, args...`).
+# Each key must be a Sub in workbook/vba/ taking (wb As Workbook, ...): tested.
+MACRO_EQUIVALENTS: dict[str, Callable] = {}
+
+
+def macro_equivalent(name: str):
+    """Register the headless twin of a VBA macro called through runMacro."""
+
+    def register(fn):
+        MACRO_EQUIVALENTS[name] = fn
+        return fn
+
+    return register
+
+
+def apply_actions(wb, actions: list[dict]) -> AppliedResult:
+    """Apply remote-engine actions to an openpyxl workbook, in order."""
+    result = AppliedResult()
+    for action in actions:
+        func = action["func"]
+        applier = APPLIERS.get(func)
+        if applier is None:
+            raise WorkbookError(f"Aksi '{func}' tidak didukung oleh klien VBA xlwings di buku kerja ini.")
+        applier(wb, action, result)
+    return result
+
+
+def load_for_update(path: str | os.PathLike):
+    import openpyxl
+
+    keep_vba = str(path).lower().endswith((".xlsm", ".xltm"))
+    return openpyxl.load_workbook(path, keep_vba=keep_vba, keep_links=True, rich_text=False)
+
+
+def save_atomic(wb, out_path: str | os.PathLike) -> None:
+    """Save to a temp file in the same folder, then rename over the target."""
+    out_path = Path(out_path)
+    fd, tmp = tempfile.mkstemp(prefix=".~" + out_path.stem, suffix=out_path.suffix, dir=out_path.parent or ".")
+    os.close(fd)
+    try:
+        wb.save(tmp)
+        os.replace(tmp, out_path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def lock_for(path: str | os.PathLike, timeout: float = 60):
+    """An exclusive lock beside the workbook so two runs cannot interleave."""
+    from filelock import FileLock
+
+    p = Path(path)
+    return FileLock(str(p.with_name("." + p.name + ".lock")), timeout=timeout)
+
+
+def run_on_file(path, fn: Callable, *, out_path=None, write: bool = True, active_sheet: str | None = None):
+    """Run `fn(book)` on the workbook at `path` through the remote engine and
+    apply its actions to `out_path` (default: in place).
+
+    Returns (fn's return value, AppliedResult).  If `fn` raises, nothing is
+    written.  The whole read-run-write happens under the file's lock.
+    """
+    out_path = Path(out_path or path)
+    with lock_for(path):
+        book = open_book(path, active_sheet=active_sheet)
+        value = fn(book)
+        actions = book.json()["actions"]
+        result = AppliedResult()
+        if write and (actions or Path(out_path) != Path(path)):
+            wb = load_for_update(path)
+            result = apply_actions(wb, actions)
+            save_atomic(wb, out_path)
+        return value, result

@@ -1,0 +1,403 @@
+"""Sheet names, table names, headers and cell positions of RencanaAksi.xlsm.
+
+This is the one source of truth shared by the workbook builder, the macros, the
+validators, the headless engine and the tests.  Nothing else spells a sheet or
+table name: import it from here.  Everything a user reads is Indonesian; the
+Python identifiers are English.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# --- column kinds -----------------------------------------------------------
+# They decide number formats in the builder and parsing in the readers.
+TEXT = "text"        # free text
+CODE = "code"        # a code such as 7.01.01.2.01.0001: always text, never a number
+MONEY = "money"      # rupiah, whole numbers, format #.##0
+PERCENT = "percent"  # 0..100 (not 0..1), format 0,00
+NUMBER = "number"    # a count or measure
+DATE = "date"        # text "YYYY-MM-DD" (kept as text so every engine agrees)
+TIMESTAMP = "timestamp"  # text ISO 8601 with +07:00 offset
+
+MONTHS = (
+    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
+    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
+)
+QUARTERS = ("I", "II", "III", "IV")
+
+SIFAT_TARGET = ("Kumulatif", "Tetap", "Akhir Tahun")
+
+ROLE_CAMAT = "Camat"
+ROLE_SEKRETARIS = "Sekretaris Camat"
+ROLE_KASUBAG = "Kasubag Perencanaan dan Keuangan"
+ROLES = (ROLE_CAMAT, ROLE_SEKRETARIS, ROLE_KASUBAG)
+
+PARAF = "Paraf"
+TANDA_TANGAN = "Tanda Tangan"
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    kind: str = TEXT
+    width: float = 14
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """An Excel table (ListObject): its name, sheet, header row and columns."""
+
+    name: str
+    sheet: str
+    columns: tuple[Column, ...]
+    header_row: int = 4   # 1-based Excel row of the header
+    first_col: int = 1    # 1-based Excel column of the first column
+    style: str = "TableStyleMedium2"
+
+    @property
+    def headers(self) -> list[str]:
+        return [c.header for c in self.columns]
+
+    def column(self, header: str) -> Column:
+        for c in self.columns:
+            if c.header == header:
+                return c
+        raise KeyError(header)
+
+    def col_index(self, header: str) -> int:
+        """0-based position of a header within the table."""
+        return self.headers.index(header)
+
+
+# --- sheets -----------------------------------------------------------------
+SHEET_BERANDA = "Beranda"
+SHEET_SOP = "SOP"
+SHEET_DPA = "DPA"
+SHEET_RENCANA = "Rencana Aksi"
+SHEET_KINERJA = "Kinerja"
+SHEET_VALIDASI = "Validasi"
+SHEET_LOG = "Log"
+SHEET_PENGATURAN = "Pengaturan"
+SHEET_DRAFT_SHADOW = "_Draf"  # hidden: last values `susun` generated, to tell manual edits
+SHEET_IMPOR = "Impor"         # where a macro pastes a DPA file's cells in server mode
+
+# One sheet per SOP step, in order (step number -> sheet name).
+STEP_SHEETS = {
+    1: "L1 Disposisi",
+    2: "L2 Persiapan Data",
+    3: "L3 Penyusunan",
+    4: "L4 Pembahasan",
+    5: "L5 Pemeriksaan",
+    6: "L6 Penetapan",
+}
+
+# Sheet order in the workbook and the VBA codeName of each sheet.
+SHEET_ORDER = (
+    SHEET_BERANDA,
+    SHEET_SOP,
+    *STEP_SHEETS.values(),
+    SHEET_DPA,
+    SHEET_RENCANA,
+    SHEET_KINERJA,
+    SHEET_VALIDASI,
+    SHEET_LOG,
+    SHEET_PENGATURAN,
+    SHEET_IMPOR,
+    SHEET_DRAFT_SHADOW,
+)
+HIDDEN_SHEETS = (SHEET_DRAFT_SHADOW,)
+
+CODENAMES = {
+    SHEET_BERANDA: "shBeranda",
+    SHEET_SOP: "shSOP",
+    **{name: f"shL{n}" for n, name in STEP_SHEETS.items()},
+    SHEET_DPA: "shDPA",
+    SHEET_RENCANA: "shRencanaAksi",
+    SHEET_KINERJA: "shKinerja",
+    SHEET_VALIDASI: "shValidasi",
+    SHEET_LOG: "shLog",
+    SHEET_PENGATURAN: "shPengaturan",
+    SHEET_IMPOR: "shImpor",
+    SHEET_DRAFT_SHADOW: "shDraf",
+}
+WORKBOOK_CODENAME = "ThisWorkbook"
+
+# --- the three plan tables --------------------------------------------------
+TBL_DPA = "tblDPA"
+TBL_RENCANA = "tblRencanaAksi"
+TBL_KINERJA = "tblKinerja"
+
+DPA_COLUMNS = (
+    Column("Kode Sub Kegiatan", CODE, 20),
+    Column("Sub Kegiatan", TEXT, 40),
+    Column("Kode Kegiatan", CODE, 14),
+    Column("Kegiatan", TEXT, 32),
+    Column("Kode Program", CODE, 12),
+    Column("Program", TEXT, 32),
+    Column("Indikator Keluaran", TEXT, 36),
+    Column("Target Keluaran", NUMBER, 10),
+    Column("Satuan", TEXT, 12),
+    Column("Sumber Dana", TEXT, 14),
+    Column("Lokasi", TEXT, 16),
+    Column("Pagu (Rp)", MONEY, 16),
+    *(Column(m, MONEY, 14) for m in MONTHS),
+)
+
+RENCANA_COLUMNS = (
+    Column("Kode Sub Kegiatan", CODE, 20),
+    Column("Sub Kegiatan", TEXT, 40),
+    Column("Indikator Keluaran", TEXT, 36),
+    Column("Satuan", TEXT, 12),
+    Column("Target Tahunan", NUMBER, 10),
+    Column("Sifat Target", TEXT, 13),
+    *(Column(f"Target s.d. TW {q}", NUMBER, 10) for q in QUARTERS),
+    *(Column(f"Fisik s.d. TW {q} (%)", PERCENT, 10) for q in QUARTERS),
+    Column("Pagu (Rp)", MONEY, 16),
+    *(Column(f"Keuangan s.d. TW {q} (Rp)", MONEY, 16) for q in QUARTERS),
+    Column("Penanggung Jawab", TEXT, 28),
+    Column("Keterangan", TEXT, 30),
+)
+
+KINERJA_COLUMNS = (
+    Column("Sasaran Strategis", TEXT, 36),
+    Column("Indikator Kinerja", TEXT, 40),
+    Column("Satuan", TEXT, 12),
+    Column("Target Tahunan", NUMBER, 10),
+    Column("Sifat Target", TEXT, 13),
+    *(Column(f"Target s.d. TW {q}", NUMBER, 10) for q in QUARTERS),
+    Column("Penanggung Jawab", TEXT, 28),
+)
+
+TARGET_TW = tuple(f"Target s.d. TW {q}" for q in QUARTERS)
+FISIK_TW = tuple(f"Fisik s.d. TW {q} (%)" for q in QUARTERS)
+KEUANGAN_TW = tuple(f"Keuangan s.d. TW {q} (Rp)" for q in QUARTERS)
+
+# --- Pengaturan ----------------------------------------------------------------
+TBL_PEJABAT = "tblPejabat"
+TBL_PERAN_LANGKAH = "tblPeranLangkah"
+TBL_SETELAN = "tblSetelan"
+TBL_LIBUR = "tblLibur"
+
+PEJABAT_COLUMNS = (
+    Column("Peran", TEXT, 34),
+    Column("Nama", TEXT, 36),
+    Column("NIP", CODE, 22),
+)
+PERAN_LANGKAH_COLUMNS = (
+    Column("Langkah", NUMBER, 9),
+    Column("Uraian Prosedur", TEXT, 50),
+    Column("Peran", TEXT, 34),
+    Column("Pengesahan", TEXT, 14),
+)
+SETELAN_COLUMNS = (
+    Column("Setelan", TEXT, 26),
+    Column("Nilai", TEXT, 40),
+    Column("Keterangan", TEXT, 60),
+)
+LIBUR_COLUMNS = (
+    Column("Tanggal", DATE, 14),
+    Column("Keterangan", TEXT, 36),
+    Column("Jenis", TEXT, 18),
+)
+LIBUR_JENIS = ("Libur", "Cuti Bersama", "Hari Kerja")
+
+# Keys of tblSetelan (column "Setelan"), with default values and explanations.
+SET_UNIT = "Unit Kerja"
+SET_PEMDA = "Pemerintah Daerah"
+SET_TAHUN = "Tahun Anggaran"
+SET_MODE = "Mode"
+SET_SERVER_URL = "URL Server"
+SET_TOKEN = "Token Server"
+SET_PEJABAT_AKTIF = "NIP Pengguna"
+SET_JAM_MASUK = "Jam Masuk"
+SET_JAM_PULANG = "Jam Pulang"
+SET_FILE_DPA = "Berkas DPA Terakhir"
+MODE_LOKAL = "Lokal"
+MODE_SERVER = "Server"
+MODES = (MODE_LOKAL, MODE_SERVER)
+
+SETELAN_DEFAULTS = (
+    (SET_UNIT, "Kecamatan Neglasari", "Nama unit kerja yang menyusun Rencana Aksi."),
+    (SET_PEMDA, "Kota Tangerang", "Pemerintah daerah induk."),
+    (SET_TAHUN, "2025", "Tahun anggaran Rencana Aksi."),
+    (SET_MODE, MODE_LOKAL, "Lokal: Python di komputer ini. Server: Python di server kantor (xlwings Server)."),
+    (SET_SERVER_URL, "http://127.0.0.1:8000", "Alamat server kantor, dipakai bila Mode = Server."),
+    (SET_TOKEN, "", "Token pribadi dari admin server; menentukan siapa Anda di mode Server."),
+    (SET_PEJABAT_AKTIF, "", "NIP pejabat yang memakai komputer ini (mode Lokal)."),
+    (SET_JAM_MASUK, "08:00", "Awal jam kerja (WIB), untuk menghitung waktu kerja."),
+    (SET_JAM_PULANG, "16:00", "Akhir jam kerja (WIB)."),
+    (SET_FILE_DPA, "", "Berkas DPA yang terakhir ditarik (diisi otomatis)."),
+)
+
+# --- records ------------------------------------------------------------------
+TBL_LOG = "tblLog"
+LOG_COLUMNS = (
+    Column("No", NUMBER, 6),
+    Column("Waktu", TIMESTAMP, 26),
+    Column("Aksi", TEXT, 20),
+    Column("Langkah", NUMBER, 9),
+    Column("Peran", TEXT, 30),
+    Column("Nama", TEXT, 30),
+    Column("NIP", CODE, 21),
+    Column("Pengesahan", TEXT, 14),
+    Column("Keterangan", TEXT, 50),
+    Column("Sidik Isi", CODE, 20),
+    Column("Sidik Rantai", CODE, 20),
+)
+
+# Each step sheet holds a table of that step's records.
+def step_table(step: int) -> str:
+    return f"tblLangkah{step}"
+
+
+STEP_RECORD_COLUMNS = (
+    Column("No", NUMBER, 6),
+    Column("Peran", TEXT, 30),
+    Column("Nama", TEXT, 30),
+    Column("NIP", CODE, 21),
+    Column("Pengesahan", TEXT, 14),
+    Column("Mulai", TIMESTAMP, 24),
+    Column("Selesai", TIMESTAMP, 24),
+    Column("Waktu Kerja", TEXT, 16),
+    Column("Waktu Baku", TEXT, 14),
+    Column("Ketepatan", TEXT, 22),
+    Column("Catatan", TEXT, 44),
+    Column("Sidik Rantai", CODE, 20),
+)
+STEP_TABLE_HEADER_ROW = 12  # rows above hold the step's description and input cells
+
+# Input cells on step sheets (label, defined name), filled by the user before a
+# button click; the CLI fills them from its options.  Cells sit in column C,
+# starting at row 6 (labels in column B).
+STEP_INPUTS = {
+    1: (("Isi disposisi", "inDisposisiIsi"),
+        ("Kepada", "inDisposisiKepada"),
+        ("Batas waktu (YYYY-MM-DD)", "inDisposisiBatas")),
+    4: (("Tanggal pembahasan (YYYY-MM-DD)", "inPembahasanTanggal"),
+        ("Peserta", "inPembahasanPeserta"),
+        ("Catatan pembahasan", "inPembahasanCatatan"),
+        ("Keputusan", "inPembahasanKeputusan")),
+}
+# Every step sheet also has a free "Catatan" input and, for kembalikan, a reason.
+INPUT_FIRST_ROW = 6
+INPUT_CATATAN = "inCatatan"
+
+# --- Validasi -------------------------------------------------------------------
+TBL_TEMUAN = "tblTemuan"
+TEMUAN_COLUMNS = (
+    Column("No", NUMBER, 6),
+    Column("Tingkat", TEXT, 12),
+    Column("Aturan", CODE, 30),
+    Column("Kode Sub Kegiatan", CODE, 20),
+    Column("Lembar", TEXT, 16),
+    Column("Sel", CODE, 8),
+    Column("Pesan", TEXT, 90),
+)
+SEVERITY_LABEL = {"error": "Galat", "warning": "Peringatan"}
+
+# --- Beranda --------------------------------------------------------------------
+TBL_PROGRES = "tblProgres"
+PROGRES_COLUMNS = (
+    Column("Langkah", NUMBER, 8),
+    Column("Uraian Prosedur", TEXT, 44),
+    Column("Pelaksana", TEXT, 30),
+    Column("Status", TEXT, 26),
+    Column("Oleh", TEXT, 28),
+    Column("Selesai", TIMESTAMP, 24),
+    Column("Waktu Kerja", TEXT, 14),
+    Column("Waktu Baku", TEXT, 12),
+    Column("Ketepatan", TEXT, 22),
+)
+PROGRES_HEADER_ROW = 12
+
+# Single cells with a defined name (workbook scope): name -> (sheet, address).
+NAMED_CELLS = {
+    "nmUnit": (SHEET_BERANDA, "C4"),
+    "nmTahun": (SHEET_BERANDA, "C5"),
+    "nmTahap": (SHEET_BERANDA, "C6"),          # stage reached, e.g. "Langkah 3 selesai"
+    "nmStatusDokumen": (SHEET_BERANDA, "C7"),  # DRAF / DITETAPKAN
+    "nmValidasiStatus": (SHEET_BERANDA, "C8"),
+    "nmValidasiWaktu": (SHEET_BERANDA, "C9"),
+    "nmKeaslian": (SHEET_BERANDA, "C10"),
+    "nmSelfTest": (SHEET_BERANDA, "K2"),        # verdict of the VBA self-test (hidden text)
+    "nmValidasiRingkas": (SHEET_VALIDASI, "B2"),
+}
+STATUS_DRAF = "DRAF"
+STATUS_DITETAPKAN = "DITETAPKAN"
+
+PLAN_TABLES = (TBL_DPA, TBL_RENCANA, TBL_KINERJA)
+
+TABLES: dict[str, TableSpec] = {
+    t.name: t
+    for t in (
+        TableSpec(TBL_DPA, SHEET_DPA, DPA_COLUMNS),
+        TableSpec(TBL_RENCANA, SHEET_RENCANA, RENCANA_COLUMNS),
+        TableSpec(TBL_KINERJA, SHEET_KINERJA, KINERJA_COLUMNS),
+        TableSpec(TBL_TEMUAN, SHEET_VALIDASI, TEMUAN_COLUMNS, header_row=6),
+        TableSpec(TBL_LOG, SHEET_LOG, LOG_COLUMNS),
+        TableSpec(TBL_PEJABAT, SHEET_PENGATURAN, PEJABAT_COLUMNS, header_row=4, first_col=1),
+        TableSpec(TBL_PERAN_LANGKAH, SHEET_PENGATURAN, PERAN_LANGKAH_COLUMNS, header_row=11, first_col=1),
+        TableSpec(TBL_SETELAN, SHEET_PENGATURAN, SETELAN_COLUMNS, header_row=20, first_col=1),
+        TableSpec(TBL_LIBUR, SHEET_PENGATURAN, LIBUR_COLUMNS, header_row=34, first_col=1),
+        TableSpec(TBL_PROGRES, SHEET_BERANDA, PROGRES_COLUMNS, header_row=PROGRES_HEADER_ROW, first_col=2),
+        *(
+            TableSpec(step_table(n), sheet, STEP_RECORD_COLUMNS, header_row=STEP_TABLE_HEADER_ROW)
+            for n, sheet in STEP_SHEETS.items()
+        ),
+        # The hidden shadow of the draft: same columns as the plan.
+        TableSpec("tblDrafOtomatis", SHEET_DRAFT_SHADOW, RENCANA_COLUMNS, header_row=1),
+    )
+}
+TBL_DRAFT_SHADOW = "tblDrafOtomatis"
+
+
+# --- buttons ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class Button:
+    """A form button: its caption, the VBA macro it calls, the Python action."""
+
+    caption: str
+    macro: str        # Sub in workbook/vba/RenaksiTombol.bas
+    action: str       # action name (CLI / server contract), see renaksi_xl.actions
+    sheet: str
+    cell: str         # top-left anchor
+    width: int = 190
+    height: int = 30
+
+
+# Action names are a contract (CLI `run ACTION`, server endpoints, Log).
+ACTION_DISPOSISI = "catat-disposisi"
+ACTION_TARIK_DPA = "tarik-dpa"
+ACTION_SUSUN = "susun"
+ACTION_PEMBAHASAN = "catat-pembahasan"
+ACTION_VALIDASI = "validasi"
+ACTION_PARAF_PEMERIKSAAN = "paraf-pemeriksaan"
+ACTION_KEMBALIKAN = "kembalikan"
+ACTION_TETAPKAN = "tetapkan"
+ACTION_PERIKSA_KEASLIAN = "periksa-keaslian"
+ACTION_EMAIL = "siapkan-email"
+ACTION_PDF = "cetak-pdf"
+ACTION_IMPOR_KINERJA = "impor-kinerja"
+
+BUTTONS = (
+    Button("1. Catat Disposisi", "Tombol_CatatDisposisi", ACTION_DISPOSISI, SHEET_BERANDA, "L4"),
+    Button("2. Tarik Data DPA", "Tombol_TarikDPA", ACTION_TARIK_DPA, SHEET_BERANDA, "L6"),
+    Button("3. Susun Draft", "Tombol_SusunDraft", ACTION_SUSUN, SHEET_BERANDA, "L8"),
+    Button("4. Catat Pembahasan", "Tombol_CatatPembahasan", ACTION_PEMBAHASAN, SHEET_BERANDA, "O4"),
+    Button("Validasi", "Tombol_Validasi", ACTION_VALIDASI, SHEET_BERANDA, "O6"),
+    Button("5. Paraf Pemeriksaan", "Tombol_ParafPemeriksaan", ACTION_PARAF_PEMERIKSAAN, SHEET_BERANDA, "O8"),
+    Button("Kembalikan ke Langkah 3", "Tombol_Kembalikan", ACTION_KEMBALIKAN, SHEET_BERANDA, "R4"),
+    Button("6. Tetapkan", "Tombol_Tetapkan", ACTION_TETAPKAN, SHEET_BERANDA, "R6"),
+    Button("Periksa Keaslian", "Tombol_PeriksaKeaslian", ACTION_PERIKSA_KEASLIAN, SHEET_BERANDA, "R8"),
+    Button("Siapkan Email Review", "Tombol_SiapkanEmail", ACTION_EMAIL, SHEET_BERANDA, "U4"),
+    Button("Cetak PDF", "Tombol_CetakPDF", ACTION_PDF, SHEET_BERANDA, "U6"),
+    Button("Impor Kinerja (PK)", "Tombol_ImporKinerja", ACTION_IMPOR_KINERJA, SHEET_KINERJA, "H1"),
+    Button("Tarik Data DPA", "Tombol_TarikDPA", ACTION_TARIK_DPA, SHEET_DPA, "H1"),
+    Button("Susun Draft", "Tombol_SusunDraft", ACTION_SUSUN, SHEET_RENCANA, "H1"),
+    Button("Validasi", "Tombol_Validasi", ACTION_VALIDASI, SHEET_VALIDASI, "H1"),
+)
+
+
+def table(name: str) -> TableSpec:
+    return TABLES[name]
