@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Run the whole test suite on a fresh machine: installs what is missing, then pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+export XLWINGS_LICENSE_KEY=noncommercial
+exec .venv/bin/python -m pytest "$@"
