@@ -22,6 +22,7 @@ class ActionContext:
     files: list[str] = field(default_factory=list)        # DPA/PK files on disk (local and headless only)
     identity_from_server: bool = False   # the NIP was authenticated by the server's token
     role: str | None = None              # role asserted by the server config (checked against Pengaturan)
+    action: str | None = None            # the action being run (set by renaksi_xl.macros.run_action)
 
     def time(self) -> dt.datetime:
         """The action's time in WIB."""
