@@ -1,0 +1,221 @@
+"""`renaksi-xl demo`: the whole SOP on the bundled sample data, through the button actions.
+
+It builds a fresh workbook, fills Pengaturan with the three officials of
+Kecamatan Neglasari, and walks the six steps with realistic working-day
+timestamps, including one return (`kembalikan`) with a fix, exactly as the
+buttons would (same Python functions, headless engine).  It leaves the final
+workbook, a copy at each review hand-off, the PDF and the email drafts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import layout, sop, tables
+from .context import WIB, ActionContext
+
+# The Camat is the one named in the SOP; the other two are fictional.
+OFFICIALS = (
+    (layout.ROLE_CAMAT, sop.SOP_DISAHKAN_OLEH[1], sop.SOP_DISAHKAN_OLEH[2]),
+    (layout.ROLE_SEKRETARIS, "Rina Wulandari, S.Sos. (fiktif)", "198507122010012005"),
+    (layout.ROLE_KASUBAG, "Agus Prasetyo, S.E. (fiktif)", "199002152015031001"),
+)
+NIP = {role: nip for role, _name, nip in OFFICIALS}
+
+
+def _t(day: int, hour: int, minute: int = 0) -> dt.datetime:
+    """A moment in January 2025, WIB (6 January 2025 is a Monday)."""
+    return dt.datetime(2025, 1, day, hour, minute, tzinfo=WIB)
+
+
+@dataclass
+class DemoStep:
+    label: str
+    action: str
+    role: str
+    when: dt.datetime
+    catatan: str | None = None
+    fields: dict | None = None
+    handoff_to: str | None = None  # after this step the workbook goes to this role by email
+
+
+def script(dpa_file: Path, pk_file: Path) -> list:
+    """The demo's scenario: (DemoStep | callable edit) in order."""
+    return [
+        DemoStep("Camat memerintahkan penyusunan (disposisi)", layout.ACTION_DISPOSISI, layout.ROLE_CAMAT,
+                 _t(6, 8, 30), "Mohon disusun Rencana Aksi TA 2025 berdasarkan DPA yang telah disahkan.",
+                 {"kepada": layout.ROLE_KASUBAG, "batas": "2025-01-10"}),
+        DemoStep("Kasubag menarik data DPA", layout.ACTION_TARIK_DPA, layout.ROLE_KASUBAG, _t(7, 14, 10)),
+        DemoStep("Kasubag mengimpor indikator Perjanjian Kinerja", layout.ACTION_IMPOR_KINERJA,
+                 layout.ROLE_KASUBAG, _t(7, 15, 0)),
+        DemoStep("Kasubag menyusun draft", layout.ACTION_SUSUN, layout.ROLE_KASUBAG, _t(8, 10, 45),
+                 handoff_to=layout.ROLE_SEKRETARIS),
+        ("Kasubag mengetik ulang satu target keuangan (keliru)", _typo_edit),
+        DemoStep("Sekretaris dan Kasubag membahas draft", layout.ACTION_PEMBAHASAN, layout.ROLE_SEKRETARIS,
+                 _t(9, 10, 0), "Draft dibahas bersama; target fisik mengikuti rencana penarikan dana.",
+                 {"peserta": "Sekretaris Camat, Kasubag Perencanaan dan Keuangan",
+                  "keputusan": "Draft diteruskan ke pemeriksaan.", "tanggal": "9 Januari 2025"}),
+        DemoStep("Sekretaris menjalankan validasi", layout.ACTION_VALIDASI, layout.ROLE_SEKRETARIS, _t(9, 13, 0)),
+        DemoStep("Sekretaris mengembalikan draft ke Langkah 3", layout.ACTION_KEMBALIKAN, layout.ROLE_SEKRETARIS,
+                 _t(9, 13, 20), "Keuangan s.d. TW III lebih kecil dari TW II pada salah satu sub kegiatan; mohon diperbaiki.",
+                 handoff_to=layout.ROLE_KASUBAG),
+        ("Kasubag memperbaiki target keuangan", _fix_edit),
+        DemoStep("Kasubag menyusun ulang draft", layout.ACTION_SUSUN, layout.ROLE_KASUBAG, _t(10, 9, 15),
+                 handoff_to=layout.ROLE_SEKRETARIS),
+        DemoStep("Pembahasan ulang", layout.ACTION_PEMBAHASAN, layout.ROLE_SEKRETARIS, _t(10, 13, 30),
+                 "Perbaikan keuangan diterima.",
+                 {"peserta": "Sekretaris Camat, Kasubag Perencanaan dan Keuangan",
+                  "keputusan": "Lanjut ke pemeriksaan.", "tanggal": "10 Januari 2025"}),
+        DemoStep("Sekretaris menjalankan validasi", layout.ACTION_VALIDASI, layout.ROLE_SEKRETARIS, _t(13, 8, 40)),
+        DemoStep("Sekretaris memaraf pemeriksaan", layout.ACTION_PARAF_PEMERIKSAAN, layout.ROLE_SEKRETARIS,
+                 _t(13, 9, 0), "Draft telah diperiksa dan sesuai DPA.", handoff_to=layout.ROLE_CAMAT),
+        DemoStep("Camat menetapkan Rencana Aksi", layout.ACTION_TETAPKAN, layout.ROLE_CAMAT, _t(13, 9, 8),
+                 "Ditetapkan."),
+    ]
+
+
+# The manual slip the demo makes and then fixes: the Kasubag types TW III
+# finance lower than TW II for the first sub kegiatan.
+_TYPO_STATE: dict = {}
+
+
+def _typo_edit(book) -> str:
+    plan = tables.read_table(book, layout.TBL_RENCANA)
+    tw2, tw3 = plan.col(layout.KEUANGAN_TW[1]), plan.col(layout.KEUANGAN_TW[2])
+    row = next(i for i, r in enumerate(plan.rows) if (r[tw2] or 0) > 0)
+    address = plan.address(row, layout.KEUANGAN_TW[2])
+    _TYPO_STATE.update(address=address, good=plan.rows[row][tw3], kode=plan.rows[row][0])
+    book.sheets[layout.SHEET_RENCANA][address].value = round((plan.rows[row][tw2] or 0) / 2)
+    return f"sel {address} ({plan.rows[row][0]}) diubah"
+
+
+def _fix_edit(book) -> str:
+    address = _TYPO_STATE["address"]
+    book.sheets[layout.SHEET_RENCANA][address].value = _TYPO_STATE["good"]
+    return f"sel {address} diperbaiki"
+
+
+def setup_officials(path: Path) -> None:
+    from .headless import run_on_file
+
+    def fill(book):
+        tables.write_table(book, layout.TBL_PEJABAT, [list(o) for o in OFFICIALS])
+
+    run_on_file(path, fill)
+
+
+def _progress(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def run_demo(out_dir: Path, *, with_pdf: bool = True, quiet: bool = False) -> dict:
+    """Run the scenario; returns what it produced (paths, summaries, verdicts)."""
+    from .build.workbook import build_workbook
+    from .dpa import SAMPLE_DPA, SAMPLE_PK
+    from .headless import run_on_file
+    from .review import write_email
+    from .runner import run_action
+
+    say = (lambda m: None) if quiet else _progress
+    out_dir = Path(out_dir)
+    if out_dir.exists():
+        for old in out_dir.glob("*"):
+            if old.is_file():
+                old.unlink()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    book = out_dir / "RencanaAksi-Neglasari-2025.xlsm"
+    t0 = time.perf_counter()
+    say("Membangun buku kerja baru ...")
+    build_workbook(book)
+    setup_officials(book)
+    lines: list[str] = []
+    emails: list[Path] = []
+    copies: list[Path] = []
+    last_handoff: Path | None = None
+    steps = script(Path(SAMPLE_DPA), Path(SAMPLE_PK))
+    for i, item in enumerate(steps, start=1):
+        if isinstance(item, tuple):
+            label, edit = item
+            say(f"[{i}/{len(steps)}] {label} ...")
+            summary, _ = run_on_file(book, edit)
+            lines.append(f"  (sunting manual) {label}: {summary}")
+            continue
+        say(f"[{i}/{len(steps)}] {item.label} ...")
+        files = []
+        if item.action == layout.ACTION_TARIK_DPA:
+            files = [str(SAMPLE_DPA)]
+        elif item.action == layout.ACTION_IMPOR_KINERJA:
+            files = [str(SAMPLE_PK)]
+        ctx = ActionContext(nip=NIP[item.role], now=item.when, catatan=item.catatan,
+                            fields=dict(item.fields or {}), files=files)
+        summary, result = run_action(book, item.action, ctx)
+        lines.append(f"  {item.when:%a %d-%m-%Y %H:%M} WIB  {item.action:<18} {item.role}: {summary}")
+        if item.handoff_to:
+            n = len(copies) + 1
+            copy = out_dir / f"serah-terima-{n}-untuk-{item.handoff_to.split()[0].lower()}.xlsm"
+            shutil.copyfile(book, copy)
+            copies.append(copy)
+            eml = write_email(copy, item.handoff_to, copy.with_suffix(".eml"), previous=last_handoff)
+            emails.append(eml)
+            last_handoff = copy
+    result: dict = {"book": book, "copies": copies, "emails": emails, "log": lines}
+    from .integrity import verify_book
+    from .headless import open_book
+    from .validators import validate_book
+
+    final = open_book(book)
+    findings = validate_book(final)
+    verdict = verify_book(final)
+    result["errors"] = [f for f in findings if f.severity == "error"]
+    result["warnings"] = [f for f in findings if f.severity == "warning"]
+    result["verify_ok"] = verdict.ok
+    if with_pdf:
+        from .pdf import export_pdf
+
+        say("Mencetak PDF Dokumen Rencana Aksi ...")
+        result["pdf"] = export_pdf(book, out_dir / "Dokumen-Rencana-Aksi-Neglasari-2025.pdf")
+    result["seconds"] = time.perf_counter() - t0
+    return result
+
+
+def summary_text(result: dict) -> str:
+    from .headless import open_book
+
+    book = open_book(result["book"])
+    progress = tables.read_table(book, layout.TBL_PROGRES, check_headers=False)
+    out = ["", "Ringkasan SOP Penyusunan Rencana Aksi - Kecamatan Neglasari TA 2025", ""]
+    for r in progress.records():
+        out.append(
+            f"  Langkah {r.get('Langkah')}: {r.get('Status') or '-'}; oleh {r.get('Oleh') or '-'}; "
+            f"selesai {r.get('Selesai') or '-'}; waktu kerja {r.get('Waktu Kerja') or '-'} "
+            f"(baku {r.get('Waktu Baku') or '-'}); {r.get('Ketepatan') or ''}".rstrip("; ")
+        )
+    out.append("")
+    out.append("Jalannya demo:")
+    out.extend(result["log"])
+    out.append("")
+    n_err, n_warn = len(result["errors"]), len(result["warnings"])
+    out.append(f"Validasi akhir: {'BERSIH' if not n_err else 'ADA GALAT'} ({n_err} galat, {n_warn} peringatan)")
+    out.append(f"Keaslian catatan: {'UTUH' if result['verify_ok'] else 'TIDAK UTUH'}")
+    out.append("")
+    out.append("Berkas hasil:")
+    out.append(f"  buku kerja akhir : {result['book']}")
+    for c in result["copies"]:
+        out.append(f"  salinan serah-terima: {c}")
+    for e in result["emails"]:
+        out.append(f"  draf email       : {e}")
+    if result.get("pdf"):
+        out.append(f"  PDF              : {result['pdf']}")
+    out.append(f"Selesai dalam {result['seconds']:.1f} detik.")
+    return "\n".join(out)
+
+
+def cmd_demo(args) -> int:
+    result = run_demo(Path(args.out), with_pdf=not args.cepat)
+    print(summary_text(result))
+    return 0 if (not result["errors"] and result["verify_ok"]) else 1

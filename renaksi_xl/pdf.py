@@ -1,0 +1,224 @@
+"""The printable Dokumen Rencana Aksi (SOP step 6 output) as PDF.
+
+The SOP asks for every stage in softcopy and hardcopy.  We lay the document out
+as a print-ready spreadsheet (cover, plan table, approval block, SOP record),
+written with XlsxWriter from the workbook's data, and let LibreOffice headless
+render it to PDF.  In desktop Excel the "Cetak PDF" button uses Excel's own
+export instead (VBA), so this module is what the CLI and the server use.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from . import layout, sop, tables
+from .errors import InputError
+
+SOFFICE_HINT = (
+    "LibreOffice tidak ditemukan. Pasang dengan: sudo apt-get install libreoffice-calc-nogui "
+    "(Debian/Ubuntu), atau unduh dari libreoffice.org (Windows/macOS), lalu jalankan lagi. "
+    "Di Excel desktop, gunakan tombol 'Cetak PDF' yang memakai ekspor PDF milik Excel."
+)
+
+
+def find_soffice() -> str | None:
+    for name in ("soffice", "libreoffice"):
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
+
+
+def convert(src: Path, fmt: str, outdir: Path, *, timeout: int = 180) -> Path:
+    """Convert `src` with LibreOffice headless (own profile, so runs never collide)."""
+    soffice = find_soffice()
+    if soffice is None:
+        raise InputError(SOFFICE_HINT)
+    with tempfile.TemporaryDirectory(prefix="renaksi-lo-") as profile:
+        cmd = [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
+               "--convert-to", fmt, "--outdir", str(outdir), str(src)]
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
+                              env={**os.environ, "HOME": profile})
+    out = outdir / (src.stem + "." + fmt.split(":")[0])
+    if proc.returncode != 0 or not out.exists():
+        raise InputError(f"LibreOffice gagal mengubah '{src.name}' menjadi {fmt}: {proc.stderr.strip()[:300]}")
+    return out
+
+
+def _records_by_step(book) -> dict[int, list[dict]]:
+    out: dict[int, list[dict]] = {}
+    for n in layout.STEP_SHEETS:
+        data = tables.read_table(book, layout.step_table(n), check_headers=False)
+        out[n] = data.records()
+    return out
+
+
+def _fmt_money(v) -> str:
+    if v is None or v == "":
+        return ""
+    try:
+        return f"{round(float(v)):,}".replace(",", ".")
+    except (TypeError, ValueError):
+        return str(v)
+
+
+def write_print_workbook(book, path: Path) -> Path:
+    """The print layout: sheet 1 the Dokumen Rencana Aksi, sheet 2 the SOP record."""
+    import xlsxwriter
+
+    settings = tables.read_settings(book)
+    unit = str(settings.get(layout.SET_UNIT) or "")
+    pemda = str(settings.get(layout.SET_PEMDA) or "")
+    year = str(settings.get(layout.SET_TAHUN) or "")
+    plan = tables.read_table(book, layout.TBL_RENCANA)
+    officials = {str(r["Peran"]).strip(): r for r in tables.read_table(book, layout.TBL_PEJABAT).records() if r.get("Peran")}
+    records = _records_by_step(book)
+    status = tables.named_range(book, "nmStatusDokumen").value or layout.STATUS_DRAF
+
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False})
+    h1 = wb.add_format({"bold": True, "font_size": 16, "align": "center"})
+    h2 = wb.add_format({"bold": True, "font_size": 12, "align": "center"})
+    bold = wb.add_format({"bold": True})
+    head = wb.add_format({"bold": True, "border": 1, "bg_color": "#D9E1F2", "text_wrap": True,
+                          "valign": "vcenter", "align": "center", "font_size": 8})
+    cell = wb.add_format({"border": 1, "text_wrap": True, "valign": "top", "font_size": 8})
+    num = wb.add_format({"border": 1, "valign": "top", "font_size": 8, "align": "right"})
+    wrap = wb.add_format({"text_wrap": True, "valign": "top"})
+
+    ws = wb.add_worksheet("Dokumen Rencana Aksi")
+    ws.set_paper(9)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.set_margins(0.4, 0.4, 0.5, 0.5)
+    ws.set_footer(f"&L{unit} - Rencana Aksi TA {year}&RHalaman &P dari &N")
+    columns = [
+        ("No", 4, None), ("Kode Sub Kegiatan", 15, "Kode Sub Kegiatan"), ("Sub Kegiatan", 30, "Sub Kegiatan"),
+        ("Indikator Keluaran", 26, "Indikator Keluaran"), ("Target", 8, "Target Tahunan"),
+        ("Satuan", 9, "Satuan"),
+        *[(f"Target s.d. TW {q}", 7, f"Target s.d. TW {q}") for q in layout.QUARTERS],
+        *[(f"Fisik s.d. TW {q} (%)", 7, f"Fisik s.d. TW {q} (%)") for q in layout.QUARTERS],
+        ("Pagu (Rp)", 13, "Pagu (Rp)"),
+        *[(f"Keuangan s.d. TW {q} (Rp)", 13, f"Keuangan s.d. TW {q} (Rp)") for q in layout.QUARTERS],
+        ("Penanggung Jawab", 16, "Penanggung Jawab"),
+    ]
+    last_col = len(columns) - 1
+    for i, (_, width, _) in enumerate(columns):
+        ws.set_column(i, i, width)
+    ws.merge_range(0, 0, 0, last_col, "RENCANA AKSI", h1)
+    ws.merge_range(1, 0, 1, last_col, f"{unit.upper()} {pemda.upper()}", h2)
+    ws.merge_range(2, 0, 2, last_col, f"TAHUN ANGGARAN {year}", h2)
+    ws.merge_range(3, 0, 3, last_col, f"Disusun menurut SOP {sop.SOP_NAME} Nomor {sop.SOP_NUMBER} - Status: {status}",
+                   wb.add_format({"align": "center", "italic": True}))
+    header_row = 5
+    for i, (label, _, _) in enumerate(columns):
+        ws.write(header_row, i, label, head)
+    ws.repeat_rows(header_row)
+    row = header_row + 1
+    total = 0
+    for n, rec in enumerate(plan.records(), start=1):
+        for i, (_, _, key) in enumerate(columns):
+            if key is None:
+                ws.write(row, i, n, num)
+                continue
+            value = rec.get(key)
+            if "(Rp)" in key:
+                ws.write_string(row, i, _fmt_money(value), num)
+            elif isinstance(value, (int, float)):
+                ws.write_number(row, i, value, num)
+            else:
+                ws.write_string(row, i, "" if value is None else str(value), cell)
+        try:
+            total += round(float(rec.get("Pagu (Rp)") or 0))
+        except (TypeError, ValueError):
+            pass
+        row += 1
+    pagu_col = [c[2] for c in columns].index("Pagu (Rp)")
+    ws.merge_range(row, 0, row, pagu_col - 1, "JUMLAH", head)
+    ws.write_string(row, pagu_col, _fmt_money(total), num)
+    row += 3
+
+    # Approval block: the Camat's tanda tangan from step 6.
+    camat = officials.get(layout.ROLE_CAMAT, {})
+    sign = (records.get(6) or [None])[-1]
+    block_col = max(last_col - 5, 0)
+    place = str(settings.get(layout.SET_PEMDA) or "").replace("Kota ", "").replace("Kabupaten ", "")
+    date_text = (sign or {}).get("Selesai") or "...................."
+    ws.write(row, block_col, f"{place}, {date_text}")
+    ws.write(row + 1, block_col, "Ditetapkan oleh,", bold)
+    ws.write(row + 2, block_col, f"{layout.ROLE_CAMAT.upper()} {unit.replace('Kecamatan ', '').upper()}", bold)
+    if sign:
+        ws.write(row + 4, block_col, f"[{sign.get('Pengesahan')} elektronik tercatat]")
+    ws.write(row + 6, block_col, str(camat.get("Nama") or "...................."), bold)
+    ws.write(row + 7, block_col, f"NIP. {camat.get('NIP') or '....................'}")
+    if sign:
+        ws.write(row + 8, block_col, f"Sidik: {sign.get('Sidik Rantai') or '-'}")
+    ws.print_area(0, 0, row + 9, last_col)
+
+    ws2 = wb.add_worksheet("Catatan SOP")
+    ws2.set_paper(9)
+    ws2.set_landscape()
+    ws2.fit_to_pages(1, 0)
+    ws2.set_footer(f"&L{unit} - Catatan pelaksanaan SOP {sop.SOP_NUMBER}&RHalaman &P dari &N")
+    ws2.merge_range(0, 0, 0, 9, f"CATATAN PELAKSANAAN SOP {sop.SOP_NAME.upper()}", h1)
+    ws2.merge_range(1, 0, 1, 9, f"{unit} - Tahun Anggaran {year} - SOP Nomor {sop.SOP_NUMBER}", h2)
+    heads = ["Langkah", "Uraian Prosedur", "Peran", "Nama / NIP", "Pengesahan", "Selesai",
+             "Waktu Kerja", "Waktu Baku", "Ketepatan", "Sidik Rantai"]
+    widths = [7, 34, 20, 26, 11, 17, 12, 10, 18, 20]
+    for i, (h, w) in enumerate(zip(heads, widths)):
+        ws2.set_column(i, i, w)
+        ws2.write(3, i, h, head)
+    r = 4
+    for st in sop.STEPS:
+        recs = records.get(st.number) or [None]
+        for rec in recs:
+            rec = rec or {}
+            who = f"{rec.get('Nama') or ''}\nNIP. {rec.get('NIP')}" if rec.get("NIP") else (rec.get("Nama") or "")
+            values = [st.number, st.uraian, rec.get("Peran") or st.role, who,
+                      rec.get("Pengesahan") or "belum", rec.get("Selesai") or "", rec.get("Waktu Kerja") or "",
+                      st.waktu.label(), rec.get("Ketepatan") or "", rec.get("Sidik Rantai") or ""]
+            for i, v in enumerate(values):
+                ws2.write(r, i, "" if v is None else v, cell)
+            r += 1
+    ws2.write(r + 1, 0, f"Jumlah waktu baku: {sop.TOTAL_TIME_LABEL}. {sop.PENCATATAN_CATATAN}.", wrap)
+    ws2.print_area(0, 0, r + 1, 9)
+    wb.close()
+    return path
+
+
+def export_pdf(book_path: str | Path, out: str | Path | None = None) -> Path:
+    from .headless import open_book
+
+    book_path = Path(book_path)
+    if not book_path.exists():
+        raise InputError(f"Berkas '{book_path}' tidak ditemukan.")
+    out = Path(out) if out else book_path.with_name(book_path.stem + "-Dokumen-Rencana-Aksi.pdf")
+    if find_soffice() is None:
+        raise InputError(SOFFICE_HINT)
+    book = open_book(book_path)
+    with tempfile.TemporaryDirectory(prefix="renaksi-pdf-") as tmp:
+        src = write_print_workbook(book, Path(tmp) / out.with_suffix(".xlsx").name)
+        pdf = convert(src, "pdf", Path(tmp))
+        out.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(pdf), out)
+    return out
+
+
+def cetak_pdf_body(book, ctx) -> str:
+    """Button 'Cetak PDF' when Python runs (local mode): the PDF beside the saved workbook."""
+    path = Path(str(book.fullname or ""))
+    if not path.is_file():
+        raise InputError(
+            "PDF hanya bisa dibuat dari buku kerja yang tersimpan di komputer ini, atau dengan perintah "
+            "'renaksi-xl pdf BUKU'. Simpan buku kerja lalu coba lagi."
+        )
+    return f"PDF ditulis: {export_pdf(path)}"
+
+
+def cmd_pdf(args) -> int:
+    out = export_pdf(args.book, args.out)
+    print(f"PDF Dokumen Rencana Aksi ditulis: {out}")
+    return 0

@@ -1,0 +1,380 @@
+"""Review by email: what changed between two versions, and an .eml draft to send.
+
+A reviewer who receives the workbook wants to see in seconds what the Kasubag
+changed since the version they saw.  `diff_books` compares the three plan
+tables cell by cell (rows matched by their key, not their position) and lists
+the new records of the Log; `email_draft` wraps that, the validation verdict
+and the next step into an unsent email (`X-Unsent: 1`) with the workbook
+attached, which Outlook and Thunderbird open ready to send.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass, field
+from email.message import EmailMessage
+from email.utils import format_datetime
+from pathlib import Path
+from typing import Any
+
+from . import layout, sop, tables
+from .errors import InputError
+
+# The column that identifies a row in each table.
+ROW_KEYS = {
+    layout.TBL_DPA: "Kode Sub Kegiatan",
+    layout.TBL_RENCANA: "Kode Sub Kegiatan",
+    layout.TBL_KINERJA: "Indikator Kinerja",
+}
+TABLE_LABELS = {
+    layout.TBL_DPA: "DPA",
+    layout.TBL_RENCANA: "Rencana Aksi",
+    layout.TBL_KINERJA: "Kinerja",
+}
+
+
+@dataclass
+class CellChange:
+    key: str
+    column: str
+    old: Any
+    new: Any
+    cell: str  # address in the NEW workbook
+
+
+@dataclass
+class TableDiff:
+    table: str
+    changed: list[CellChange] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.changed or self.added or self.removed)
+
+
+@dataclass
+class BookDiff:
+    old: str
+    new: str
+    tables: list[TableDiff]
+    new_records: list[dict]
+
+    @property
+    def empty(self) -> bool:
+        return all(t.empty for t in self.tables) and not self.new_records
+
+    def to_json(self) -> dict:
+        return {
+            "old": self.old,
+            "new": self.new,
+            "tables": [
+                {"table": t.table, "changed": [asdict(c) for c in t.changed],
+                 "added": t.added, "removed": t.removed}
+                for t in self.tables
+            ],
+            "new_records": self.new_records,
+            "changed": not self.empty,
+        }
+
+
+def comparable(value: Any) -> Any:
+    """Equal values compare equal whatever engine wrote them: 1 == 1.0, '' == None,
+    float noise below a millionth ignored, text stripped."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        text = value.strip()
+        return text or None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+            return str(value)
+        rounded = round(float(value), 6)
+        return int(rounded) if rounded.is_integer() else rounded
+    return str(value)
+
+
+def _keyed(data: tables.TableData, key_col: str) -> dict[str, int]:
+    out: dict[str, int] = {}
+    k = data.col(key_col)
+    for i, row in enumerate(data.rows):
+        key = comparable(row[k])
+        if key is not None:
+            out.setdefault(str(key), i)
+    return out
+
+
+def diff_tables(old: tables.TableData, new: tables.TableData) -> TableDiff:
+    key_col = ROW_KEYS[new.spec.name]
+    result = TableDiff(new.spec.name)
+    old_keys, new_keys = _keyed(old, key_col), _keyed(new, key_col)
+    columns = [h for h in new.header if h in old.header and h]
+    for key, ni in new_keys.items():
+        if key not in old_keys:
+            result.added.append(key)
+            continue
+        oi = old_keys[key]
+        for col in columns:
+            a = comparable(old.rows[oi][old.col(col)])
+            b = comparable(new.rows[ni][new.col(col)])
+            if a != b:
+                result.changed.append(CellChange(key, col, a, b, new.address(ni, col)))
+    result.removed = [k for k in old_keys if k not in new_keys]
+    return result
+
+
+def _log_records(book) -> list[dict]:
+    data = tables.read_table(book, layout.TBL_LOG, check_headers=False)
+    return [{h: comparable(v) for h, v in zip(data.header, row)} for row in data.rows]
+
+
+def diff_books(old_path: str | Path, new_path: str | Path) -> BookDiff:
+    from .headless import open_book
+
+    old_book, new_book = open_book(old_path), open_book(new_path)
+    diffs = [
+        diff_tables(tables.read_table(old_book, name), tables.read_table(new_book, name))
+        for name in layout.PLAN_TABLES
+    ]
+    old_log = _log_records(old_book)
+    new_log = _log_records(new_book)
+    seen = {json.dumps(r, sort_keys=True, default=str) for r in old_log}
+    fresh = [r for r in new_log if json.dumps(r, sort_keys=True, default=str) not in seen]
+    records = [
+        {"no": r.get("No"), "time": r.get("Waktu"), "action": r.get("Aksi"), "step": r.get("Langkah"),
+         "role": r.get("Peran"), "name": r.get("Nama"), "kind": r.get("Pengesahan"),
+         "note": r.get("Keterangan")}
+        for r in fresh
+    ]
+    return BookDiff(str(old_path), str(new_path), diffs, records)
+
+
+def rupiah_or_value(value: Any) -> str:
+    if value is None:
+        return "(kosong)"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if float(value).is_integer():
+            return f"{int(value):,}".replace(",", ".")
+        return f"{value:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
+    return str(value)
+
+
+def describe_diff(d: BookDiff, *, limit: int = 40) -> str:
+    """The Indonesian summary used by `renaksi-xl diff` and in the email body."""
+    if d.empty:
+        return "Tidak ada perubahan pada tabel DPA, Rencana Aksi dan Kinerja, dan tidak ada catatan baru."
+    lines: list[str] = []
+    for t in d.tables:
+        if t.empty:
+            continue
+        label = TABLE_LABELS[t.table]
+        lines.append(f"Tabel {label} ({t.table}):")
+        shown = 0
+        for c in t.changed:
+            if shown >= limit:
+                lines.append(f"  ... dan {len(t.changed) - shown} perubahan sel lainnya")
+                break
+            lines.append(f"  - {c.key}, kolom '{c.column}' (sel {c.cell}): "
+                         f"{rupiah_or_value(c.old)} -> {rupiah_or_value(c.new)}")
+            shown += 1
+        for key in t.added:
+            lines.append(f"  + baris baru: {key}")
+        for key in t.removed:
+            lines.append(f"  - baris dihapus: {key}")
+    if d.new_records:
+        lines.append("Catatan baru di Log:")
+        for r in d.new_records:
+            who = f"{r['name']} ({r['role']})" if r.get("name") else (r.get("role") or "-")
+            kind = f", {str(r['kind']).lower()}" if r.get("kind") and r.get("kind") != "-" else ""
+            lines.append(f"  - {r['time']}: {r['action']} oleh {who}{kind}")
+    return "\n".join(lines)
+
+
+def cmd_diff(args) -> int:
+    for p in (args.old, args.new):
+        if not Path(p).exists():
+            raise InputError(f"Berkas '{p}' tidak ditemukan.")
+    d = diff_books(args.old, args.new)
+    if args.json:
+        print(json.dumps(d.to_json(), ensure_ascii=False, indent=2, default=str))
+    else:
+        print(f"Perbandingan {args.old} -> {args.new}")
+        print(describe_diff(d))
+    return 0
+
+
+# --------------------------------------------------------------------------- email
+@dataclass
+class Stage:
+    """Where the workbook is in the SOP, read from the Log: last step done."""
+
+    last_step: int           # 0 when nothing is recorded yet
+    status: str              # DRAF / DITETAPKAN
+
+
+def current_stage(book) -> Stage:
+    """The last step whose record stands in the progress table, and the document status."""
+    progress = tables.read_table(book, layout.TBL_PROGRES, check_headers=False)
+    last = 0
+    step_col = progress.col("Langkah")
+    status_col = progress.col("Status")
+    for row in progress.rows:
+        status = str(row[status_col] or "")
+        if status.startswith("Selesai") and row[step_col]:
+            last = max(last, int(row[step_col]))
+    doc_status = tables.named_range(book, "nmStatusDokumen").value or layout.STATUS_DRAF
+    return Stage(last, str(doc_status))
+
+
+def _officials(book) -> dict[str, tuple[str, str]]:
+    """role -> (name, NIP) from tblPejabat."""
+    data = tables.read_table(book, layout.TBL_PEJABAT)
+    out = {}
+    for r in data.records():
+        if r.get("Peran"):
+            out[str(r["Peran"]).strip()] = (str(r.get("Nama") or "").strip(), str(r.get("NIP") or "").strip())
+    return out
+
+
+NEXT_TASK = {
+    # step the recipient must do next -> what they do, in Indonesian
+    1: "mencatat disposisi (Langkah 1) dengan tombol '1. Catat Disposisi'",
+    2: "menarik data DPA (Langkah 2) dengan tombol '2. Tarik Data DPA'",
+    3: "menyusun draft Rencana Aksi (Langkah 3) dengan tombol '3. Susun Draft'",
+    4: "membahas draft (Langkah 4) dan mencatatnya dengan tombol '4. Catat Pembahasan'",
+    5: "memeriksa draft (Langkah 5): jalankan 'Validasi', lalu '5. Paraf Pemeriksaan' bila tidak ada galat",
+    6: "menetapkan Rencana Aksi (Langkah 6) dengan tombol '6. Tetapkan'",
+}
+
+
+def _validation_verdict(book) -> str:
+    try:
+        from .validators import validate_book
+    except ImportError:  # pragma: no cover - the validators ship with the package
+        return "Validasi belum tersedia."
+    findings = validate_book(book)
+    errors = sum(1 for f in findings if f.severity == "error")
+    warnings = len(findings) - errors
+    if errors:
+        return f"Validasi: {errors} galat dan {warnings} peringatan; lihat lembar Validasi."
+    if warnings:
+        return f"Validasi: tidak ada galat, {warnings} peringatan."
+    return "Validasi: bersih, tidak ada galat maupun peringatan."
+
+
+def email_draft(book_path: str | Path, to_role: str, *, previous: str | Path | None = None) -> EmailMessage:
+    from .context import WIB
+    from .headless import open_book
+    import datetime as dt
+
+    book_path = Path(book_path)
+    if to_role not in layout.ROLES:
+        raise InputError(
+            f"Peran penerima '{to_role}' tidak dikenal. Pilih salah satu: " + ", ".join(layout.ROLES) + "."
+        )
+    book = open_book(book_path)
+    settings = tables.read_settings(book)
+    unit = str(settings.get(layout.SET_UNIT) or "").strip() or "Unit kerja"
+    year = str(settings.get(layout.SET_TAHUN) or "").strip()
+    officials = _officials(book)
+    stage = current_stage(book)
+    name, _nip = officials.get(to_role, ("", ""))
+    next_step = stage.last_step + 1
+    if stage.status == layout.STATUS_DITETAPKAN:
+        stage_label = "Rencana Aksi telah DITETAPKAN"
+        task = "menyimpan dan mengarsipkan dokumen (softcopy dan hardcopy) sesuai SOP"
+    else:
+        stage_label = f"Langkah {stage.last_step} selesai" if stage.last_step else "belum ada langkah selesai"
+        task = NEXT_TASK.get(next_step, "meninjau buku kerja")
+    subject = f"[Rencana Aksi] {unit} TA {year} - {stage_label}"
+    if previous is not None:
+        changes = describe_diff(diff_books(previous, book_path))
+    else:
+        changes = _changes_from_log(book)
+    greeting = f"Yth. {to_role}" + (f" ({name})" if name else "")
+    body = "\n".join([
+        f"{greeting},",
+        "",
+        f"Terlampir buku kerja Rencana Aksi {unit} Tahun Anggaran {year} "
+        f"(SOP {sop.SOP_NAME} nomor {sop.SOP_NUMBER}). Tahap saat ini: {stage_label}.",
+        "",
+        f"Mohon Bapak/Ibu {task}.",
+        "",
+        _validation_verdict(book),
+        "",
+        "Yang berubah sejak serah terima terakhir:",
+        changes,
+        "",
+        "Sebelum membuka lampiran: bila makro diblokir (tanda 'Mark of the Web'), klik kanan berkas > "
+        "Properties > centang 'Unblock', atau simpan di Trusted Location. Panduan: docs/panduan.md.",
+        "",
+        "Email ini disiapkan oleh renaksi-xl.",
+    ])
+    msg = EmailMessage()
+    msg["Subject"] = subject
+    msg["To"] = ""
+    msg["X-Unsent"] = "1"
+    msg["Date"] = format_datetime(dt.datetime.now(WIB))
+    msg.set_content(body)
+    msg.add_attachment(
+        book_path.read_bytes(),
+        maintype="application",
+        subtype="vnd.ms-excel.sheet.macroEnabled.12",
+        filename=book_path.name,
+    )
+    return msg
+
+
+def _changes_from_log(book) -> str:
+    """Without the earlier version at hand: the records since the last hand-off."""
+    records = _log_records(book)
+    if not records:
+        return "Belum ada catatan di Log."
+    tail = records[-5:]
+    lines = [f"  - {r.get('Waktu')}: {r.get('Aksi')} oleh {r.get('Nama') or r.get('Peran') or '-'}" for r in tail]
+    return "(versi sebelumnya tidak dilampirkan; lima catatan terakhir di Log)\n" + "\n".join(lines)
+
+
+def write_email(book_path, to_role: str, out: str | Path | None = None, *, previous=None) -> Path:
+    msg = email_draft(book_path, to_role, previous=previous)
+    book_path = Path(book_path)
+    slug = to_role.split()[0].lower()
+    out = Path(out) if out else book_path.with_name(f"{book_path.stem}-untuk-{slug}.eml")
+    out.write_bytes(bytes(msg))
+    return out
+
+
+def cmd_email(args) -> int:
+    if not Path(args.book).exists():
+        raise InputError(f"Berkas '{args.book}' tidak ditemukan.")
+    out = write_email(args.book, args.ke, args.out, previous=args.sebelumnya)
+    print(f"Draf email ditulis: {out} (buka dengan Outlook/Thunderbird, periksa, lalu kirim).")
+    return 0
+
+
+def next_recipient_role(book) -> str:
+    """The role that acts in the next SOP step (from tblPeranLangkah)."""
+    stage = current_stage(book)
+    step = min(stage.last_step + 1, len(sop.STEPS))
+    data = tables.read_table(book, layout.TBL_PERAN_LANGKAH)
+    for r in data.records():
+        if r.get("Langkah") is not None and int(r["Langkah"]) == step and r.get("Peran"):
+            return str(r["Peran"]).strip()
+    return sop.step(step).role
+
+
+def siapkan_email_body(book, ctx) -> str:
+    """Button 'Siapkan Email Review': an .eml beside the saved workbook (local mode)."""
+    path = Path(str(book.fullname or ""))
+    if not path.is_file():
+        raise InputError(
+            "Draf email hanya bisa dibuat bila buku kerja tersimpan di komputer ini (mode Lokal), "
+            "atau dengan perintah 'renaksi-xl email BUKU --ke PERAN'. Simpan buku kerja lalu coba lagi."
+        )
+    role = (ctx.fields.get("kepada") or "").strip() or next_recipient_role(book)
+    out = write_email(path, role)
+    return f"Draf email untuk {role} ditulis: {out}"
