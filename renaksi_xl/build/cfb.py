@@ -66,7 +66,12 @@ def cfb_name_key(name: str) -> tuple[int, str]:
     case-insensitive (upper-cased) comparison; readers binary-search the
     red-black tree with this rule, so our tree must follow it exactly.
     """
-    return (len(name.encode("utf-16-le")) // 2, name.upper())
+    return (len(name.encode("utf-16-le")) // 2, _upper(name))
+
+
+def _upper(name: str) -> str:
+    """Per-character upper case (no 'ß' -> 'SS' expansion), as CFB compares names."""
+    return "".join(u if len(u := c.upper()) == 1 else c for c in name)
 
 
 @dataclass
@@ -104,7 +109,7 @@ def _build_tree(streams: Mapping[str, bytes]) -> _Node:
         for i, part in enumerate(parts):
             _check_name(part)
             last = i == len(parts) - 1
-            key = part.upper()
+            key = _upper(part)
             existing = node.children.get(key)
             if last:
                 if existing is not None:
