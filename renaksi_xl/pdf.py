@@ -96,14 +96,14 @@ def write_print_workbook(book, path: Path) -> Path:
     ws.set_margins(0.4, 0.4, 0.5, 0.5)
     ws.set_footer(f"&L{unit} - Rencana Aksi TA {year}&RHalaman &P dari &N")
     columns = [
-        ("No", 4, None), ("Kode Sub Kegiatan", 15, "Kode Sub Kegiatan"), ("Sub Kegiatan", 30, "Sub Kegiatan"),
-        ("Indikator Keluaran", 26, "Indikator Keluaran"), ("Target", 8, "Target Tahunan"),
-        ("Satuan", 9, "Satuan"),
-        *[(f"Target s.d. TW {q}", 7, f"Target s.d. TW {q}") for q in layout.QUARTERS],
-        *[(f"Fisik s.d. TW {q} (%)", 7, f"Fisik s.d. TW {q} (%)") for q in layout.QUARTERS],
-        ("Pagu (Rp)", 13, "Pagu (Rp)"),
-        *[(f"Keuangan s.d. TW {q} (Rp)", 13, f"Keuangan s.d. TW {q} (Rp)") for q in layout.QUARTERS],
-        ("Penanggung Jawab", 16, "Penanggung Jawab"),
+        ("No", 3.5, None), ("Kode Sub Kegiatan", 14, "Kode Sub Kegiatan"), ("Sub Kegiatan", 24, "Sub Kegiatan"),
+        ("Indikator Keluaran", 20, "Indikator Keluaran"), ("Target", 6, "Target Tahunan"),
+        ("Satuan", 8, "Satuan"),
+        *[(f"Target s.d. TW {q}", 5.5, f"Target s.d. TW {q}") for q in layout.QUARTERS],
+        *[(f"Fisik s.d. TW {q} (%)", 5.5, f"Fisik s.d. TW {q} (%)") for q in layout.QUARTERS],
+        ("Pagu (Rp)", 11, "Pagu (Rp)"),
+        *[(f"Keuangan s.d. TW {q} (Rp)", 11, f"Keuangan s.d. TW {q} (Rp)") for q in layout.QUARTERS],
+        ("Penanggung Jawab", 14, "Penanggung Jawab"),
     ]
     last_col = len(columns) - 1
     for i, (_, width, _) in enumerate(columns):
@@ -114,6 +114,7 @@ def write_print_workbook(book, path: Path) -> Path:
     ws.merge_range(3, 0, 3, last_col, f"Disusun menurut SOP {sop.SOP_NAME} Nomor {sop.SOP_NUMBER} - Status: {status}",
                    wb.add_format({"align": "center", "italic": True}))
     header_row = 5
+    ws.set_row(header_row, 36)
     for i, (label, _, _) in enumerate(columns):
         ws.write(header_row, i, label, head)
     ws.repeat_rows(header_row)
@@ -168,6 +169,7 @@ def write_print_workbook(book, path: Path) -> Path:
     heads = ["Langkah", "Uraian Prosedur", "Peran", "Nama / NIP", "Pengesahan", "Selesai",
              "Waktu Kerja", "Waktu Baku", "Ketepatan", "Sidik Rantai"]
     widths = [7, 34, 20, 26, 11, 17, 12, 10, 18, 20]
+    ws2.set_row(3, 24)
     for i, (h, w) in enumerate(zip(heads, widths)):
         ws2.set_column(i, i, w)
         ws2.write(3, i, h, head)
