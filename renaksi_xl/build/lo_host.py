@@ -23,9 +23,18 @@ document's "Standard" library stays empty. Macros are addressed as
 ``"Library.Module.Macro"`` or a full ``vnd.sun.star.script:`` URL.
 
 A Basic runtime error inside a macro does not raise through UNO in headless
-mode (LibreOffice reports it to a dialog nobody sees and the call returns),
-so callers that need a verdict should have the macro write a result into a
-cell and pass that cell in ``read_cells``.
+mode (LibreOffice reports it to a dialog nobody sees and the call returns
+normally). So by default (``catch_errors=True``) each macro is called from a
+temporary guard function with ``On Error GoTo``, inserted next to the target
+module and removed right after; the report then carries ``Err.Number`` and
+``Err.Description``.
+
+LibreOffice compiles a whole Basic library at once: one module it cannot
+compile makes *every* macro of the project fail ("failed to compile").
+LibreOffice 7.4 cannot compile xlwings.bas, WebRequest.cls, WebHelpers.bas
+or Dictionary.cls (e.g. ``Enum`` members initialised from
+``VBA.vbBinaryCompare``), not even in the Excel-saved xlwings quickstart
+workbook, so a project that must run in LibreOffice cannot contain them.
 """
 
 from __future__ import annotations
@@ -62,6 +71,18 @@ STORE_FILTERS = {
 
 _REPORT_MARKER = "@@RENAKSI-LO-REPORT@@"
 
+# Where to look when $RENAKSI_SOFFICE / $RENAKSI_UNO_PYTHON are not set.
+_SOFFICE_FALLBACKS = (
+    "/usr/bin/soffice",
+    "/usr/lib/libreoffice/program/soffice",
+    "/opt/libreoffice/program/soffice",
+)
+_UNO_PYTHON_FALLBACKS = (
+    "/usr/bin/python3",  # Debian/Ubuntu python3-uno
+    "/usr/lib/libreoffice/program/python",  # LibreOffice's bundled Python
+    "/opt/libreoffice/program/python",
+)
+
 # Profile settings: macros run without asking, VBA code is loaded, kept
 # executable and saved back. Written as registrymodifications.xcu.
 _XCU_ITEMS = [
@@ -91,7 +112,7 @@ class LibreOfficeTimeout(LibreOfficeError):
 def find_soffice() -> str:
     """Path of the ``soffice`` binary (``$RENAKSI_SOFFICE`` overrides)."""
     candidates = [os.environ.get("RENAKSI_SOFFICE"), shutil.which("soffice"), shutil.which("libreoffice")]
-    candidates += ["/usr/bin/soffice", "/usr/lib/libreoffice/program/soffice", "/opt/libreoffice/program/soffice"]
+    candidates += list(_SOFFICE_FALLBACKS)
     for c in candidates:
         if c and os.path.isfile(c) and os.access(c, os.X_OK):
             return c
@@ -103,12 +124,7 @@ def find_soffice() -> str:
 
 def find_uno_python() -> str:
     """A Python interpreter that can ``import uno`` (``$RENAKSI_UNO_PYTHON`` overrides)."""
-    candidates = [
-        os.environ.get("RENAKSI_UNO_PYTHON"),
-        "/usr/bin/python3",
-        "/usr/lib/libreoffice/program/python",
-        "/opt/libreoffice/program/python",
-    ]
+    candidates = [os.environ.get("RENAKSI_UNO_PYTHON"), *_UNO_PYTHON_FALLBACKS]
     tried = []
     for c in candidates:
         if not c or not os.path.isfile(c):
@@ -186,7 +202,10 @@ def run_macros(
 ) -> dict:
     """Open ``xlsm_path`` in headless LibreOffice and run ``macro_names`` in order.
 
-    ``read_cells`` are ``"Sheet!A1"`` addresses read *after* the macros ran.
+    Macros are called without arguments. ``read_cells`` are ``"Sheet!A1"``
+    addresses read *after* the macros ran. With ``catch_errors`` (default) a
+    Basic runtime error marks the macro as failed; without it the macro is
+    invoked directly and its return value lands in ``"result"``.
     If ``out_path`` is given the document is stored there afterwards (format
     from the suffix, see :data:`STORE_FILTERS`). The input file is never
     modified.
@@ -218,6 +237,7 @@ def run_macros(
     work = Path(tempfile.mkdtemp(prefix="renaksi-lo-"))
     pipe_name = f"renaksi_{uuid.uuid4().hex}"
     proc = None
+    log = None
     try:
         _write_profile(work / "profile")
         log = open(work / "soffice.log", "wb")
@@ -274,7 +294,12 @@ def run_macros(
                 f"UNO driver failed (exit {run.returncode}): {run.stderr.strip()[-2000:]}"
             )
         if report.get("fatal"):
-            raise LibreOfficeError(report["fatal"])
+            log.flush()
+            soffice_log = (work / "soffice.log").read_text(errors="replace").strip()[-1500:]
+            exit_note = f" (soffice exited with {proc.poll()})" if proc.poll() is not None else ""
+            raise LibreOfficeError(
+                report["fatal"] + exit_note + (f"\nsoffice output:\n{soffice_log}" if soffice_log else "")
+            )
         report.pop("fatal", None)
         report["ok"] = all(m["ok"] for m in report["macros"].values())
         report["saved"] = str(out) if out else None
@@ -282,6 +307,8 @@ def run_macros(
     finally:
         if proc is not None:
             _kill_group(proc)
+        if log is not None:
+            log.close()
         shutil.rmtree(work, ignore_errors=True)
 
 
