@@ -345,7 +345,8 @@ def _apply_activate(wb, action, result):
 
 def _apply_run_macro(wb, action, result):
     name, *args = action["args"]
-    handler = MACRO_EQUIVALENTS.get(name)
+    # `book.macro(name)` sends "'Book.xlsm'!name"; the twin is registered by the bare name.
+    handler = MACRO_EQUIVALENTS.get(name) or MACRO_EQUIVALENTS.get(name.rsplit("!", 1)[-1])
     if handler is None:
         raise WorkbookError(f"Makro '{name}' tidak dikenal oleh mesin tanpa Excel.")
     handler(wb, *args)
