@@ -409,11 +409,23 @@ def save_atomic(wb, out_path: str | os.PathLike) -> None:
     os.close(fd)
     try:
         wb.save(tmp)
+        # mkstemp makes the file private (0600): keep the permissions the workbook had.
+        try:
+            mode = out_path.stat().st_mode & 0o7777
+        except FileNotFoundError:
+            mode = 0o666 & ~_umask()
+        os.chmod(tmp, mode)
         os.replace(tmp, out_path)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def lock_for(path: str | os.PathLike, timeout: float = 60):
@@ -431,14 +443,26 @@ def run_on_file(path, fn: Callable, *, out_path=None, write: bool = True, active
     Returns (fn's return value, AppliedResult).  If `fn` raises, nothing is
     written.  The whole read-run-write happens under the file's lock.
     """
+    from filelock import Timeout
+
     out_path = Path(out_path or path)
-    with lock_for(path):
-        book = open_book(path, active_sheet=active_sheet)
-        value = fn(book)
-        actions = book.json()["actions"]
-        result = AppliedResult()
-        if write and (actions or Path(out_path) != Path(path)):
-            wb = load_for_update(path)
-            result = apply_actions(wb, actions)
-            save_atomic(wb, out_path)
-        return value, result
+    try:
+        with lock_for(path):
+            return _run_locked(path, fn, out_path, write, active_sheet)
+    except Timeout as exc:
+        raise WorkbookError(
+            f"Buku kerja '{path}' sedang dipakai proses renaksi-xl lain (kunci {exc.lock_file}). "
+            "Tunggu sampai selesai lalu ulangi."
+        ) from exc
+
+
+def _run_locked(path, fn, out_path: Path, write: bool, active_sheet):
+    book = open_book(path, active_sheet=active_sheet)
+    value = fn(book)
+    actions = book.json()["actions"]
+    result = AppliedResult()
+    if write and (actions or Path(out_path) != Path(path)):
+        wb = load_for_update(path)
+        result = apply_actions(wb, actions)
+        save_atomic(wb, out_path)
+    return value, result

@@ -1,0 +1,247 @@
+"""The action registry: one Python function per button, and the RunPython entry points.
+
+`ACTIONS` maps each contract action name (layout.ACTION_*) to a function
+`f(book, ctx) -> str` (the summary shown to the user).  The same functions
+run in all three engines: desktop Excel (`RunPython`, the entry points at the
+bottom of this module), the xlwings Server (`renaksi_xl.server`) and the
+headless runner (`renaksi_xl.runner`); all of them go through `run_action`.
+
+The bodies live in other modules and are imported only when a button is
+clicked: startup stays fast, and a button whose module is missing from this
+installation answers with a clear Indonesian message (`ActionUnavailable`)
+instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any, Callable
+
+from . import layout
+from .context import ActionContext
+from .errors import InputError, Refused, RenaksiError
+
+ActionFn = Callable[[Any, ActionContext], str]
+
+
+class ActionUnavailable(InputError):
+    """The module behind a button is not part of this installation (exit 2)."""
+
+
+def _caption(action: str) -> str:
+    for b in layout.BUTTONS:
+        if b.action == action:
+            return b.caption.split(". ", 1)[-1] if b.caption[:1].isdigit() else b.caption
+    return action
+
+
+def _resolve(action: str, target: str) -> Callable:
+    """Import 'package.module:function' now; a missing part becomes ActionUnavailable."""
+    module_name, func_name = target.split(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        missing = exc.name or ""
+        if not (missing == module_name or module_name.startswith(missing + ".")):
+            raise  # a dependency of the module is missing: a real installation bug
+        raise ActionUnavailable(_unavailable_message(action, module_name)) from exc
+    func = getattr(module, func_name, None)
+    if func is None:
+        raise ActionUnavailable(_unavailable_message(action, f"{module_name}.{func_name}"))
+    return func
+
+
+def _unavailable_message(action: str, part: str) -> str:
+    return (
+        f"Tombol '{_caption(action)}' (aksi '{action}') belum bisa dipakai: bagian program "
+        f"'{part}' belum terpasang di renaksi-xl versi ini. Buku kerja tidak diubah. "
+        "Perbarui renaksi-xl (pip install -U renaksi-xl) atau hubungi admin."
+    )
+
+
+def _perform(action: str, body: str) -> ActionFn:
+    """An SOP step: workflow.perform checks order and role, runs the body, writes the paraf."""
+
+    def run(book, ctx: ActionContext) -> str:
+        perform = _resolve(action, "renaksi_xl.workflow:perform")
+        body_fn = _resolve(action, body)
+        return perform(book, action, ctx, body_fn)
+
+    run.__doc__ = f"Action '{action}': workflow.perform with {body}."
+    run.targets = ("renaksi_xl.workflow:perform", body)
+    return run
+
+
+def _step(action: str, target: str) -> ActionFn:
+    """A workflow function that is the whole action (records included)."""
+
+    def run(book, ctx: ActionContext) -> str:
+        return _resolve(action, target)(book, ctx)
+
+    run.__doc__ = f"Action '{action}': {target}."
+    run.targets = (target,)
+    return run
+
+
+def _recorded(action: str, body: str) -> ActionFn:
+    """A body that is not an SOP step, followed by its record in the Log (no paraf)."""
+
+    def run(book, ctx: ActionContext) -> str:
+        body_fn = _resolve(action, body)
+        record = _resolve(action, "renaksi_xl.workflow:record_run")
+        summary = body_fn(book, ctx)
+        noted = record(book, ctx)
+        return "\n".join(s for s in (summary, noted) if s)
+
+    run.__doc__ = f"Action '{action}': {body}, then workflow.record_run."
+    run.targets = (body, "renaksi_xl.workflow:record_run")
+    return run
+
+
+ACTIONS: dict[str, ActionFn] = {
+    layout.ACTION_DISPOSISI: _step(layout.ACTION_DISPOSISI, "renaksi_xl.workflow:catat_disposisi"),
+    layout.ACTION_TARIK_DPA: _perform(layout.ACTION_TARIK_DPA, "renaksi_xl.dpa.load:tarik_dpa_body"),
+    layout.ACTION_SUSUN: _perform(layout.ACTION_SUSUN, "renaksi_xl.plan:susun_body"),
+    layout.ACTION_PEMBAHASAN: _step(layout.ACTION_PEMBAHASAN, "renaksi_xl.workflow:catat_pembahasan"),
+    layout.ACTION_VALIDASI: _recorded(layout.ACTION_VALIDASI, "renaksi_xl.validate:validasi_body"),
+    layout.ACTION_PARAF_PEMERIKSAAN: _step(layout.ACTION_PARAF_PEMERIKSAAN, "renaksi_xl.workflow:paraf_pemeriksaan"),
+    layout.ACTION_KEMBALIKAN: _step(layout.ACTION_KEMBALIKAN, "renaksi_xl.workflow:kembalikan"),
+    layout.ACTION_TETAPKAN: _step(layout.ACTION_TETAPKAN, "renaksi_xl.workflow:tetapkan"),
+    layout.ACTION_PERIKSA_KEASLIAN: _step(layout.ACTION_PERIKSA_KEASLIAN, "renaksi_xl.workflow:periksa_keaslian"),
+    layout.ACTION_IMPOR_KINERJA: _recorded(layout.ACTION_IMPOR_KINERJA, "renaksi_xl.dpa.load:impor_kinerja_body"),
+    layout.ACTION_EMAIL: _step(layout.ACTION_EMAIL, "renaksi_xl.review:siapkan_email_body"),
+    layout.ACTION_PDF: _step(layout.ACTION_PDF, "renaksi_xl.pdf:cetak_pdf_body"),
+}
+
+
+def missing_parts(action: str) -> list[str]:
+    """The program parts an action needs that this installation lacks (empty: usable)."""
+    missing = []
+    for target in getattr(ACTIONS[check_action(action)], "targets", ()):
+        try:
+            _resolve(action, target)
+        except ActionUnavailable:
+            missing.append(target.replace(":", "."))
+    return missing
+
+
+def check_action(action: str) -> str:
+    """The action name if it is one of ours, else InputError listing the valid ones."""
+    if action not in ACTIONS:
+        raise InputError(
+            f"Aksi '{action}' tidak dikenal. Aksi yang tersedia: " + ", ".join(ACTIONS) + "."
+        )
+    return action
+
+
+def run_action(book, action: str, ctx: ActionContext) -> str:
+    """Run one button's function on `book` (any engine); returns the summary text.
+
+    Raises Refused (SOP/validation said no) or InputError (unusable input);
+    since engines only apply a book's actions when this returns, a raise
+    leaves the workbook as it was (server and headless).
+    """
+    fn = ACTIONS[check_action(action)]
+    ctx.action = action
+    return fn(book, ctx) or ""
+
+
+# --------------------------------------------------------------------------- desktop
+TITLE_DONE = "Renaksi: selesai"
+TITLE_REFUSED = "Renaksi: ditolak"
+TITLE_INPUT = "Renaksi: tidak bisa dijalankan"
+
+
+def context_from_book(book, *, files: list[str] | None = None) -> ActionContext:
+    """Desktop clicks act as the official whose NIP is 'NIP Pengguna' in Pengaturan, now."""
+    from .tables import read_settings
+
+    nip = read_settings(book).get(layout.SET_PEJABAT_AKTIF)
+    if isinstance(nip, (int, float)) and not isinstance(nip, bool):
+        raise InputError(
+            f"Setelan '{layout.SET_PEJABAT_AKTIF}' (lembar {layout.SHEET_PENGATURAN}, tabel "
+            f"{layout.TBL_SETELAN}) tersimpan sebagai angka, sehingga digit NIP bisa berubah. "
+            "Ketik ulang NIP sebagai teks (awali dengan tanda petik ')."
+        )
+    nip = str(nip).strip() if nip is not None else ""
+    return ActionContext(nip=nip or None, files=list(files or []))
+
+
+def alert_error(book, exc: RenaksiError) -> None:
+    """Show a refusal or an input problem as an Indonesian message box."""
+    title = TITLE_REFUSED if isinstance(exc, Refused) else TITLE_INPUT
+    book.app.alert(exc.message, title, mode="critical")
+
+
+def run_on_caller(action: str, *files: str, book=None) -> str | None:
+    """What every RunPython entry point does: run `action` on the calling
+    workbook and tell the user the outcome in a message box, never a traceback."""
+    if book is None:
+        import xlwings as xw
+
+        book = xw.Book.caller()
+    try:
+        ctx = context_from_book(book, files=list(files))
+        summary = run_action(book, action, ctx)
+    except RenaksiError as exc:
+        alert_error(book, exc)
+        return None
+    if summary:
+        book.app.alert(summary, TITLE_DONE, mode="info")
+    return summary
+
+
+# RunPython entry points: the workbook's VBA calls
+#   RunPython "import renaksi_xl.macros as m; m.tarik_dpa()"
+# Optional file paths (tarik_dpa / impor_kinerja) are DPA/PK files on this PC.
+def catat_disposisi():
+    return run_on_caller(layout.ACTION_DISPOSISI)
+
+
+def tarik_dpa(*files: str):
+    return run_on_caller(layout.ACTION_TARIK_DPA, *files)
+
+
+def susun():
+    return run_on_caller(layout.ACTION_SUSUN)
+
+
+def catat_pembahasan():
+    return run_on_caller(layout.ACTION_PEMBAHASAN)
+
+
+def validasi():
+    return run_on_caller(layout.ACTION_VALIDASI)
+
+
+def paraf_pemeriksaan():
+    return run_on_caller(layout.ACTION_PARAF_PEMERIKSAAN)
+
+
+def kembalikan():
+    return run_on_caller(layout.ACTION_KEMBALIKAN)
+
+
+def tetapkan():
+    return run_on_caller(layout.ACTION_TETAPKAN)
+
+
+def periksa_keaslian():
+    return run_on_caller(layout.ACTION_PERIKSA_KEASLIAN)
+
+
+def impor_kinerja(*files: str):
+    return run_on_caller(layout.ACTION_IMPOR_KINERJA, *files)
+
+
+def siapkan_email():
+    return run_on_caller(layout.ACTION_EMAIL)
+
+
+def cetak_pdf():
+    return run_on_caller(layout.ACTION_PDF)
+
+
+def entry_point_name(action: str) -> str:
+    """The RunPython function name of an action: '-' becomes '_'."""
+    return action.replace("-", "_")

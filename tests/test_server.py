@@ -1,0 +1,312 @@
+"""xlwings Server mode over real HTTP: a uvicorn server on loopback, payloads from the
+real built workbook, returned actions applied to the file like the VBA client would."""
+
+import hashlib
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import openpyxl
+import pytest
+
+from renaksi_xl import headless, layout, macros, server, tables
+from renaksi_xl.errors import Refused
+
+TOKEN_CAMAT = "token-camat-uji-7f3a"
+TOKEN_KASUBAG = "token-kasubag-uji-91cd"
+NIP_CAMAT = "198303302001121003"
+NIP_KASUBAG = "198807152010012004"
+
+
+def make_config(**limits) -> server.ServerConfig:
+    return server.ServerConfig(
+        tokens={
+            server.hash_token(TOKEN_CAMAT): server.Identity(NIP_CAMAT, layout.ROLE_CAMAT, "Camat Uji"),
+            server.hash_token(TOKEN_KASUBAG): server.Identity(NIP_KASUBAG, layout.ROLE_KASUBAG, "Kasubag Uji"),
+        },
+        **limits,
+    )
+
+
+def vba_client_functions_of(xlsm: Path) -> tuple[set[str], str]:
+    """The Subs the VBA client can run for an action: from the Remote module of the
+    built workbook's VBA project; the installed xlwings copy (which the build embeds)
+    while the built workbook has no Remote module yet."""
+    from oletools.olevba import VBA_Parser
+
+    pattern = re.compile(r"(?im)^(?:public\s+)?sub\s+(\w+)\s*\(\s*wb\s+as\s+workbook\s*,\s*action\s+as\s+dictionary")
+    parser = VBA_Parser(str(xlsm))
+    try:
+        if parser.detect_vba_macros():
+            for _, stream, _, code in parser.extract_macros():
+                if stream.split("/")[-1] == "Remote" or re.search(r'Attribute VB_Name = "Remote"', code):
+                    return set(pattern.findall(code)), "workbook"
+    finally:
+        parser.close()
+    import xlwings
+
+    code = (Path(xlwings.__file__).parent / "addin" / "Remote.bas").read_text("utf-8", "replace")
+    return set(pattern.findall(code)), "installed xlwings"
+
+
+@pytest.fixture
+def serve():
+    """Start a real server on 127.0.0.1 (free port) with given limits: serve(**limits) -> (url, config)."""
+    import contextlib
+
+    with contextlib.ExitStack() as stack:
+        def start(**limits):
+            config = make_config(**limits)
+            return stack.enter_context(server.running_server(server.create_app(config))), config
+
+        yield start
+
+
+@pytest.fixture
+def live(serve):
+    return serve()
+
+
+def post(url, action, payload, token=TOKEN_CAMAT, **kw):
+    headers = {"Authorization": token} if token is not None else {}
+    return httpx.post(f"{url}/aksi/{action}", json=payload, headers=headers, timeout=60, **kw)
+
+
+def apply_to_file(path: Path, actions: list[dict]):
+    wb = headless.load_for_update(path)
+    result = headless.apply_actions(wb, actions)
+    headless.save_atomic(wb, path)
+    return result
+
+
+@pytest.fixture
+def probe_action(monkeypatch):
+    """A test-only button that records who the server says is acting, in the book."""
+    calls = []
+
+    def probe(book, ctx):
+        calls.append(ctx)
+        tables.write_setting(book, layout.SET_PEJABAT_AKTIF, ctx.nip)
+        tables.append_rows(book, layout.TBL_LOG, [[1, "2025-01-06 09:00 WIB", ctx.action, None, ctx.role,
+                                                 "", ctx.nip, "", "uji server", "", ""]])
+        return f"Tercatat untuk {ctx.nip}"
+
+    monkeypatch.setitem(macros.ACTIONS, "uji-probe", probe)
+    return calls
+
+
+def test_health_and_openapi(live):
+    url, _ = live
+    r = httpx.get(f"{url}/health")
+    assert r.status_code == 200
+    body = r.json()
+    assert body["status"] == "ok" and body["actions"] == list(macros.ACTIONS)
+    schema = httpx.get(f"{url}/openapi.json").json()
+    op = schema["paths"]["/aksi/{action}"]["post"]
+    assert op["requestBody"]["content"]["application/json"]["schema"]["$ref"] == "#/components/schemas/Payload"
+    assert {"Payload", "SheetInfo", "TableInfo"} <= set(schema["components"]["schemas"])
+    assert op["responses"]["401"]["content"] == {"text/plain": {"schema": {"type": "string"}}}
+
+
+def test_identity_comes_from_the_token_not_the_workbook(live, built_workbook, probe_action):
+    url, _ = live
+    # The workbook claims someone else; the server must ignore it.
+    headless.run_on_file(built_workbook, lambda b: tables.write_setting(b, layout.SET_PEJABAT_AKTIF, "199001012015011001"))
+    r = post(url, "uji-probe", headless.payload_from_file(built_workbook), token=f"Bearer {TOKEN_KASUBAG}")
+    assert r.status_code == 200, r.text
+    assert r.headers[server.STATUS_HEADER] == "selesai"
+    ctx = probe_action[0]
+    assert (ctx.nip, ctx.role, ctx.identity_from_server, ctx.files) == (NIP_KASUBAG, layout.ROLE_KASUBAG, True, [])
+    actions = r.json()["actions"]
+    assert actions[-1]["func"] == "alert" and actions[-1]["args"][:2] == [f"Tercatat untuk {NIP_KASUBAG}", macros.TITLE_DONE]
+    result = apply_to_file(built_workbook, actions)
+    assert result.alerts == [(macros.TITLE_DONE, f"Tercatat untuk {NIP_KASUBAG}")]
+    book = headless.open_book(built_workbook)
+    assert tables.read_settings(book)[layout.SET_PEJABAT_AKTIF] == NIP_KASUBAG
+    log = tables.read_table(book, layout.TBL_LOG).records()
+    assert [(r["Aksi"], r["Peran"], r["NIP"]) for r in log] == [("uji-probe", layout.ROLE_KASUBAG, NIP_KASUBAG)]
+
+
+@pytest.mark.parametrize("token", [None, "", "salah", f"Bearer salah", TOKEN_CAMAT + "x"])
+def test_401_without_or_with_wrong_token_does_nothing(live, built_workbook, probe_action, token):
+    url, _ = live
+    r = post(url, "uji-probe", headless.payload_from_file(built_workbook), token=token)
+    assert r.status_code == 401
+    assert r.headers["content-type"].startswith("text/plain")
+    assert "Token Server" in r.text and "tidak diubah" in r.text
+    assert probe_action == []
+
+
+def test_413_over_the_limit_declared_and_streamed(serve, built_workbook, probe_action):
+    url, config = serve(max_payload_bytes=50_000)
+    payload = headless.payload_from_file(built_workbook)
+    payload["sheets"][0]["values"].extend([["x" * 100] * 10] * 60)  # ~60 kB more
+    body = json.dumps(payload).encode()
+    assert len(body) > config.max_payload_bytes
+    headers = {"Authorization": TOKEN_CAMAT, "Content-Type": "application/json"}
+    r = httpx.post(f"{url}/aksi/uji-probe", content=body, headers=headers, timeout=30)
+    assert r.status_code == 413 and "terlalu besar" in r.text and "batas 48 kB" in r.text
+
+    def chunks():  # no Content-Length: the server must count the stream
+        for i in range(0, len(body), 8192):
+            yield body[i:i + 8192]
+
+    r = httpx.post(f"{url}/aksi/uji-probe", content=chunks(), headers=headers, timeout=30)
+    assert r.status_code == 413 and "terlalu besar" in r.text
+    assert probe_action == []
+    # Under the limit the same button runs.
+    small = headless.payload_from_file(built_workbook)
+    assert post(url, "uji-probe", small).status_code == 200
+
+
+def test_504_when_the_action_is_too_slow(serve, built_workbook, monkeypatch):
+    url, _ = serve(timeout_seconds=0.5)
+
+    def slow(book, ctx):
+        time.sleep(2)
+        return "terlambat"
+
+    monkeypatch.setitem(macros.ACTIONS, "uji-lambat", slow)
+    r = post(url, "uji-lambat", headless.payload_from_file(built_workbook))
+    assert r.status_code == 504
+    assert r.headers["content-type"].startswith("text/plain")
+    assert "0.5 detik" in r.text and "tidak diubah" in r.text
+
+
+def test_refused_and_unusable_become_an_alert_and_nothing_else(live, built_workbook, monkeypatch):
+    url, _ = live
+
+    def refusing(book, ctx):
+        tables.write_setting(book, layout.SET_PEJABAT_AKTIF, ctx.nip)  # written, then refused
+        raise Refused("Langkah 5 belum selesai: penetapan ditolak.")
+
+    monkeypatch.setitem(macros.ACTIONS, "uji-tolak", refusing)
+    before = built_workbook.read_bytes()
+    r = post(url, "uji-tolak", headless.payload_from_file(built_workbook))
+    assert r.status_code == 200 and r.headers[server.STATUS_HEADER] == "ditolak"
+    actions = r.json()["actions"]
+    assert [a["func"] for a in actions] == ["alert"]
+    assert actions[0]["args"][:4] == ["Langkah 5 belum selesai: penetapan ditolak.", macros.TITLE_REFUSED, "ok", "critical"]
+    # A payload without the Pengaturan sheet: the table reader's Indonesian message.
+    payload = headless.payload_from_file(built_workbook)
+    payload["sheets"] = [s for s in payload["sheets"] if s["name"] != layout.SHEET_PENGATURAN]
+    payload["names"] = []
+    payload["book"]["active_sheet_index"] = 0
+    r = post(url, "uji-tolak", payload)
+    assert r.status_code == 200 and r.headers[server.STATUS_HEADER] == "tidak-bisa-dipakai"
+    assert "Lembar 'Pengaturan' tidak ditemukan" in r.json()["actions"][0]["args"][0]
+    assert built_workbook.read_bytes() == before
+
+
+def test_bad_requests_get_plain_indonesian_text(live, built_workbook):
+    url, _ = live
+    r = post(url, "tidak-ada", headless.payload_from_file(built_workbook))
+    assert r.status_code == 404 and "tidak dikenal" in r.text and "validasi" in r.text
+    r = httpx.post(f"{url}/aksi/validasi", content=b"{bukan json", headers={"Authorization": TOKEN_CAMAT})
+    assert r.status_code == 422 and "bukan JSON" in r.text
+    payload = headless.payload_from_file(built_workbook)
+    payload["book"]["active_sheet_index"] = 99
+    r = post(url, "validasi", payload)
+    assert r.status_code == 422 and r.headers["content-type"].startswith("text/plain")
+    assert "active_sheet_index" in r.text
+
+
+def test_every_action_over_http_emits_only_vba_client_functions(live, built_workbook):
+    """Each button through the server on the real built workbook; whatever it returns
+    must be runnable by the VBA client embedded in that workbook, and applies to the file."""
+    url, _ = live
+    client_funcs, source = vba_client_functions_of(built_workbook)
+    assert {"setValues", "alert", "resizeTable", "rangeClearContents"} <= client_funcs, source
+    payload = headless.payload_from_file(built_workbook)
+    for action in macros.ACTIONS:
+        r = post(url, action, payload)
+        assert r.status_code == 200, (action, r.text)
+        answer = r.json()
+        funcs = [a["func"] for a in answer["actions"]]
+        assert set(funcs) <= client_funcs, (action, funcs)
+        assert funcs[-1] == "alert"
+        if macros.missing_parts(action):
+            assert answer["status"] == "tidak-bisa-dipakai"
+            assert "belum bisa dipakai" in answer["message"] and f"'{action}'" in answer["message"]
+        copy = built_workbook.with_name(f"{action}.xlsm")
+        copy.write_bytes(built_workbook.read_bytes())
+        result = apply_to_file(copy, answer["actions"])
+        assert result.alerts[-1][1] == answer["actions"][-1]["args"][0]
+        openpyxl.load_workbook(copy, keep_vba=True)  # still a valid workbook
+
+
+def test_serve_command_with_toml_config(tmp_path, built_workbook):
+    cfg = tmp_path / "server.toml"
+    cfg.write_text(
+        "max_payload_bytes = 2000000\ntimeout_seconds = 30\nworkers = 1\n"
+        f'[tokens."{server.hash_token(TOKEN_CAMAT)}"]\nnip = "{NIP_CAMAT}"\nrole = "{layout.ROLE_CAMAT}"\n',
+        encoding="utf-8",
+    )
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ}
+    env.pop("XLWINGS_LICENSE_KEY", None)  # the command sets it itself
+    proc = subprocess.Popen([sys.executable, "-m", "renaksi_xl.cli", "serve", "--port", str(port), "--config", str(cfg)],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()[1]
+            time.sleep(0.1)
+        payload = headless.payload_from_file(built_workbook)
+        assert post(url, "validasi", payload, token="salah").status_code == 401
+        r = post(url, "validasi", payload)  # the remote engine works: license key set by the command
+        assert r.status_code == 200 and r.json()["actions"][-1]["func"] == "alert"
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=20)
+    assert "1 token" in err
+
+
+def test_config_files_are_checked(tmp_path):
+    good = tmp_path / "ok.json"
+    good.write_text(json.dumps({"timeout_seconds": 5, "tokens": {
+        server.hash_token("abc"): {"nip": NIP_CAMAT, "role": layout.ROLE_CAMAT}}}))
+    cfg = server.load_config(good)
+    assert cfg.timeout_seconds == 5 and cfg.identify("abc").nip == NIP_CAMAT
+    assert cfg.identify("Bearer abc").role == layout.ROLE_CAMAT and cfg.identify("abd") is None
+    cases = {
+        '[tokens.abc]\nnip = "198303302001121003"\nrole = "Camat"\n': "hash SHA-256",
+        f'[tokens."{server.hash_token("x")}"]\nnip = 198303302001121003\nrole = "Camat"\n': "harus 18 digit",
+        f'[tokens."{server.hash_token("x")}"]\nnip = "198303302001121003"\nrole = "Lurah"\n': "'role' harus salah satu",
+        "max_payload_bytes = 'besar'\n": "harus berupa angka",
+        "tokens = [": "tidak bisa dibaca",
+    }
+    for text, expected in cases.items():
+        bad = tmp_path / "bad.toml"
+        bad.write_text(text, encoding="utf-8")
+        with pytest.raises(server.InputError, match=re.escape(expected)):
+            server.load_config(bad)
+    with pytest.raises(server.InputError, match="tidak ditemukan"):
+        server.load_config(tmp_path / "tidak-ada.toml")
+
+
+def test_hash_token_helpers():
+    out = subprocess.run([sys.executable, "-m", "renaksi_xl.server", "hash-token"], input="rahasia\n",
+                         capture_output=True, text=True, check=True).stdout.strip()
+    assert out == hashlib.sha256(b"rahasia").hexdigest()
+    out = subprocess.run([sys.executable, "-m", "renaksi_xl.server", "new-token", NIP_CAMAT, layout.ROLE_CAMAT],
+                         capture_output=True, text=True, check=True).stdout
+    token = re.search(r"^# (\S{40,})$", out, re.M).group(1)
+    import tomllib
+
+    parsed = tomllib.loads(out)
+    assert parsed["tokens"] == {server.hash_token(token): {"nip": NIP_CAMAT, "role": layout.ROLE_CAMAT, "name": ""}}
