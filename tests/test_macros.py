@@ -1,0 +1,135 @@
+"""The action registry and the RunPython entry points (desktop engine), on the real remote engine."""
+
+import re
+import sys
+
+import pytest
+import xlwings as xw
+
+from renaksi_xl import headless, layout, macros, tables
+from renaksi_xl.context import ActionContext
+from renaksi_xl.errors import InputError, Refused
+
+NIP = "198303302001121003"
+
+
+def test_registry_covers_every_button_and_contract_action():
+    contract = {v for k, v in vars(layout).items() if k.startswith("ACTION_")}
+    assert set(macros.ACTIONS) == contract == {b.action for b in layout.BUTTONS}
+    for action in macros.ACTIONS:
+        entry = getattr(macros, macros.entry_point_name(action))
+        assert callable(entry), action
+        # The RunPython target of the button's VBA macro.
+        assert entry.__name__ == action.replace("-", "_")
+
+
+def test_unknown_action_is_an_input_error():
+    with pytest.raises(InputError, match="Aksi 'hapus-semua' tidak dikenal.*tarik-dpa"):
+        macros.check_action("hapus-semua")
+
+
+def test_a_dead_button_answers_in_indonesian(built_workbook, monkeypatch):
+    """A module missing from the installation: a clear message, no traceback, no change."""
+    monkeypatch.setitem(sys.modules, "renaksi_xl.plan", None)  # import now fails like a missing file
+    monkeypatch.setitem(sys.modules, "renaksi_xl.workflow", None)
+    book = headless.open_book(built_workbook)
+    with pytest.raises(macros.ActionUnavailable) as info:
+        macros.run_action(book, layout.ACTION_SUSUN, ActionContext(nip=NIP))
+    msg = info.value.message
+    assert "Tombol 'Susun Draft' (aksi 'susun') belum bisa dipakai" in msg
+    assert "renaksi_xl.workflow" in msg and "tidak diubah" in msg
+    assert isinstance(info.value, InputError) and info.value.exit_code == 2
+    assert book.json()["actions"] == []
+    assert macros.missing_parts(layout.ACTION_SUSUN) == ["renaksi_xl.workflow.perform", "renaksi_xl.plan.susun_body"]
+
+
+def test_missing_function_is_unavailable_but_a_broken_dependency_is_not_hidden(tmp_path, monkeypatch):
+    (tmp_path / "renaksi_uji_modul.py").write_text("def ada(book, ctx):\n    return 'ada'\n")
+    (tmp_path / "renaksi_uji_rusak.py").write_text("import paket_yang_tidak_terpasang\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert macros._resolve("uji", "renaksi_uji_modul:ada")(None, None) == "ada"
+    with pytest.raises(macros.ActionUnavailable, match="renaksi_uji_modul.tidak_ada"):
+        macros._resolve("uji", "renaksi_uji_modul:tidak_ada")
+    with pytest.raises(ModuleNotFoundError, match="paket_yang_tidak_terpasang"):
+        macros._resolve("uji", "renaksi_uji_rusak:f")
+
+
+def test_run_action_sets_the_action_name_and_returns_the_summary(built_workbook, monkeypatch):
+    seen = []
+    monkeypatch.setitem(macros.ACTIONS, "uji", lambda book, ctx: seen.append(ctx.action) or None)
+    assert macros.run_action(headless.open_book(built_workbook), "uji", ActionContext()) == ""
+    assert seen == ["uji"]
+
+
+@pytest.fixture
+def caller(built_workbook, monkeypatch):
+    """xw.Book.caller() as RunPython would give it, here a remote-engine book of the
+    real built workbook (there is no Excel on this machine)."""
+
+    def make(nip_setting=NIP):
+        headless.run_on_file(built_workbook, lambda b: tables.write_setting(b, layout.SET_PEJABAT_AKTIF, nip_setting))
+        book = headless.open_book(built_workbook)
+        monkeypatch.setattr(xw.Book, "caller", classmethod(lambda cls: book))
+        return book
+
+    return make
+
+
+def test_entry_point_acts_as_nip_pengguna_and_shows_the_summary(caller, monkeypatch):
+    book = caller()
+    got = []
+
+    def fake_validasi(book, ctx):
+        got.append(ctx)
+        return "Validasi selesai: 0 galat."
+
+    monkeypatch.setitem(macros.ACTIONS, layout.ACTION_VALIDASI, fake_validasi)
+    assert macros.validasi() == "Validasi selesai: 0 galat."
+    assert got[0].nip == NIP and got[0].action == layout.ACTION_VALIDASI and not got[0].identity_from_server
+    assert book.json()["actions"][-1]["args"][:4] == ["Validasi selesai: 0 galat.", macros.TITLE_DONE, "ok", "info"]
+
+
+def test_entry_point_turns_refusal_into_a_message_box(caller, monkeypatch):
+    book = caller()
+
+    def refuse(book, ctx):
+        raise Refused("Anda bukan Camat: penetapan hanya oleh Camat.")
+
+    monkeypatch.setitem(macros.ACTIONS, layout.ACTION_TETAPKAN, refuse)
+    assert macros.tetapkan() is None
+    assert [a["func"] for a in book.json()["actions"]] == ["alert"]
+    assert book.json()["actions"][0]["args"][:4] == [
+        "Anda bukan Camat: penetapan hanya oleh Camat.", macros.TITLE_REFUSED, "ok", "critical"]
+
+
+def test_entry_point_reports_a_mangled_nip(caller):
+    book = caller(nip_setting=198303302001121003)  # a number: digits may already be lost
+    assert macros.catat_disposisi() is None
+    alert = book.json()["actions"][-1]
+    assert alert["func"] == "alert" and alert["args"][1] == macros.TITLE_INPUT
+    assert "NIP Pengguna" in alert["args"][0] and "sebagai angka" in alert["args"][0]
+
+
+def test_dead_button_entry_point_shows_a_message_box(caller, monkeypatch):
+    book = caller()
+    monkeypatch.setitem(sys.modules, "renaksi_xl.dpa.load", None)
+    monkeypatch.setitem(sys.modules, "renaksi_xl.workflow", None)
+    assert macros.tarik_dpa("/tmp/DPA.xlsx") is None
+    alert = book.json()["actions"][-1]
+    assert alert["args"][1] == macros.TITLE_INPUT and "Tarik Data DPA" in alert["args"][0]
+
+
+def test_workbook_runpython_calls_name_real_entry_points(built_workbook):
+    """Every `RunPython "...macros as m; m.<name>()"` in the built workbook's VBA exists."""
+    from oletools.olevba import VBA_Parser
+
+    parser = VBA_Parser(str(built_workbook))
+    try:
+        code = "\n".join(c for *_, c in parser.extract_macros()) if parser.detect_vba_macros() else ""
+    finally:
+        parser.close()
+    called = set(re.findall(r"renaksi_xl\.macros as m; m\.(\w+)\(", code))
+    for name in called:
+        assert callable(getattr(macros, name, None)), name
+    expected = {macros.entry_point_name(a) for a in macros.ACTIONS}
+    assert called <= expected
