@@ -81,6 +81,14 @@ SHEET_LOG = "Log"
 SHEET_PENGATURAN = "Pengaturan"
 SHEET_DRAFT_SHADOW = "_Draf"  # hidden: last values `susun` generated, to tell manual edits
 SHEET_IMPOR = "Impor"         # where a macro pastes a DPA file's cells in server mode
+# Contract of that paste (VBA Renaksi_PasteIntoImpor <-> renaksi_xl.dpa.readers):
+# row 1 is the sheet's title; from IMPOR_FIRST_ROW, per source sheet, one marker
+# row (IMPOR_MARKER, file name, sheet name, address of its first used cell) and
+# the sheet's values below it, from column A.
+IMPOR_MARKER = "#SUMBER"
+IMPOR_FIRST_ROW = 3
+# Several chosen files are joined with this in the "Berkas DPA Terakhir" setting.
+FILE_LIST_SEPARATOR = " | "
 
 # One sheet per SOP step, in order (step number -> sheet name).
 STEP_SHEETS = {
@@ -381,21 +389,21 @@ ACTION_PDF = "cetak-pdf"
 ACTION_IMPOR_KINERJA = "impor-kinerja"
 
 BUTTONS = (
-    Button("1. Catat Disposisi", "Tombol_CatatDisposisi", ACTION_DISPOSISI, SHEET_BERANDA, "L4"),
-    Button("2. Tarik Data DPA", "Tombol_TarikDPA", ACTION_TARIK_DPA, SHEET_BERANDA, "L6"),
-    Button("3. Susun Draft", "Tombol_SusunDraft", ACTION_SUSUN, SHEET_BERANDA, "L8"),
-    Button("4. Catat Pembahasan", "Tombol_CatatPembahasan", ACTION_PEMBAHASAN, SHEET_BERANDA, "O4"),
-    Button("Validasi", "Tombol_Validasi", ACTION_VALIDASI, SHEET_BERANDA, "O6"),
-    Button("5. Paraf Pemeriksaan", "Tombol_ParafPemeriksaan", ACTION_PARAF_PEMERIKSAAN, SHEET_BERANDA, "O8"),
-    Button("Kembalikan ke Langkah 3", "Tombol_Kembalikan", ACTION_KEMBALIKAN, SHEET_BERANDA, "R4"),
-    Button("6. Tetapkan", "Tombol_Tetapkan", ACTION_TETAPKAN, SHEET_BERANDA, "R6"),
-    Button("Periksa Keaslian", "Tombol_PeriksaKeaslian", ACTION_PERIKSA_KEASLIAN, SHEET_BERANDA, "R8"),
-    Button("Siapkan Email Review", "Tombol_SiapkanEmail", ACTION_EMAIL, SHEET_BERANDA, "U4"),
-    Button("Cetak PDF", "Tombol_CetakPDF", ACTION_PDF, SHEET_BERANDA, "U6"),
-    Button("Impor Kinerja (PK)", "Tombol_ImporKinerja", ACTION_IMPOR_KINERJA, SHEET_KINERJA, "H1"),
-    Button("Tarik Data DPA", "Tombol_TarikDPA", ACTION_TARIK_DPA, SHEET_DPA, "H1"),
-    Button("Susun Draft", "Tombol_SusunDraft", ACTION_SUSUN, SHEET_RENCANA, "H1"),
-    Button("Validasi", "Tombol_Validasi", ACTION_VALIDASI, SHEET_VALIDASI, "H1"),
+    Button("1. Catat Disposisi", "Tombol_CatatDisposisi", ACTION_DISPOSISI, SHEET_BERANDA, "D4"),
+    Button("2. Tarik Data DPA", "Tombol_TarikDPA", ACTION_TARIK_DPA, SHEET_BERANDA, "D6"),
+    Button("3. Susun Draft", "Tombol_SusunDraft", ACTION_SUSUN, SHEET_BERANDA, "D8"),
+    Button("4. Catat Pembahasan", "Tombol_CatatPembahasan", ACTION_PEMBAHASAN, SHEET_BERANDA, "E4"),
+    Button("Validasi", "Tombol_Validasi", ACTION_VALIDASI, SHEET_BERANDA, "E6"),
+    Button("5. Paraf Pemeriksaan", "Tombol_ParafPemeriksaan", ACTION_PARAF_PEMERIKSAAN, SHEET_BERANDA, "E8"),
+    Button("Kembalikan ke Langkah 3", "Tombol_Kembalikan", ACTION_KEMBALIKAN, SHEET_BERANDA, "F4"),
+    Button("6. Tetapkan", "Tombol_Tetapkan", ACTION_TETAPKAN, SHEET_BERANDA, "F6"),
+    Button("Periksa Keaslian", "Tombol_PeriksaKeaslian", ACTION_PERIKSA_KEASLIAN, SHEET_BERANDA, "F8"),
+    Button("Siapkan Email Review", "Tombol_SiapkanEmail", ACTION_EMAIL, SHEET_BERANDA, "G4"),
+    Button("Cetak PDF", "Tombol_CetakPDF", ACTION_PDF, SHEET_BERANDA, "G6"),
+    Button("Impor Kinerja (PK)", "Tombol_ImporKinerja", ACTION_IMPOR_KINERJA, SHEET_KINERJA, "C1"),
+    Button("Tarik Data DPA", "Tombol_TarikDPA", ACTION_TARIK_DPA, SHEET_DPA, "C1"),
+    Button("Susun Draft", "Tombol_SusunDraft", ACTION_SUSUN, SHEET_RENCANA, "C1"),
+    Button("Validasi", "Tombol_Validasi", ACTION_VALIDASI, SHEET_VALIDASI, "D1"),
 )
 
 
