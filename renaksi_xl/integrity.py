@@ -1,0 +1,496 @@
+"""Content fingerprints, the record chain, and `renaksi-xl verify`.
+
+A fingerprint ("sidik") is a SHA-256 digest of the *canonical* content of the
+plan tables (tblDPA, tblRencanaAksi, tblKinerja).  Canonical means that what a
+reader sees decides the digest, not how a program stored it, so the digest
+survives save/reopen in Excel, LibreOffice or openpyxl:
+
+- columns in the layout's order, addressed by header (moving a column does not
+  matter); extra columns a user added are included when they hold any value,
+  after the layout's columns in header order (an empty helper column does not
+  count, a filled one does: it is visible content);
+- blank rows are ignored, row order counts;
+- every cell becomes text or null: None, "" and whitespace are null; text is
+  NFC-normalised, stripped, with CRLF as LF; numbers (and plain numerals typed
+  as text outside code columns, which Excel would turn into numbers) become
+  decimal text: money rounded to whole rupiah, other numbers to 6 decimals, so
+  3 == 3.0 and float noise disappears; codes stay exactly as typed; dates and
+  ISO date text become YYYY-MM-DD (with the time when it is not midnight).
+
+Each paraf or tanda tangan record stores the three per-table digests ("Sidik
+Isi") and a chain hash ("Sidik Rantai") = SHA-256 of the previous record's chain
+hash, the record's fields and its content hash.  `verify_book` recomputes all
+of it.  What this proves and what it does not: docs/keaslian.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import sys
+import unicodedata
+from dataclasses import asdict, dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+from typing import Any, Sequence
+
+from . import layout
+
+CONTENT_TAG = "renaksi-xl/sidik-isi/1"
+CHAIN_TAG = "renaksi-xl/sidik-rantai/1"
+GENESIS = ""
+
+# tblLog columns that a record's chain hash covers (Sidik Isi enters through
+# the content hash, Sidik Rantai is the result).
+CHAIN_FIELDS = ("No", "Waktu", "Aksi", "Langkah", "Peran", "Nama", "NIP", "Pengesahan", "Keterangan")
+
+# Actions whose record approves the content: a change after them breaks the
+# approval (exit 1).  A change after an earlier step's record is ongoing work.
+APPROVAL_ACTIONS = (layout.ACTION_PARAF_PEMERIKSAAN, layout.ACTION_TETAPKAN)
+
+KIND_JSON = {layout.PARAF.lower(): "paraf", layout.TANDA_TANGAN.lower(): "tanda tangan"}
+
+_DECIMALS = Decimal("0.000001")
+_NUMERAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_ISO_SHAPE = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$")
+
+
+# --------------------------------------------------------------------------- canonical values
+def _number_text(value: Decimal, kind: str) -> str:
+    with localcontext() as ctx:
+        ctx.prec = 80
+        if kind == layout.MONEY:
+            q = value.quantize(Decimal(1), rounding=ROUND_HALF_UP)
+        else:
+            q = value.quantize(_DECIMALS, rounding=ROUND_HALF_UP)
+        if q == 0:
+            return "0"
+        text = format(q.normalize(), "f")
+    return text
+
+
+def _date_text(moment: dt.date) -> str:
+    if isinstance(moment, dt.datetime):
+        if moment.time() == dt.time(0):
+            return moment.date().isoformat()
+        return moment.replace(tzinfo=None, microsecond=0).isoformat(sep=" ")
+    return moment.isoformat()
+
+
+def canonical_value(value: Any, kind: str = layout.TEXT) -> str | None:
+    """The canonical text of one cell (None for blank)."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, (int, float)):
+        if isinstance(value, float) and value != value:  # NaN: an error cell
+            return "#NAN"
+        try:
+            return _number_text(Decimal(repr(value)) if isinstance(value, float) else Decimal(value), kind)
+        except InvalidOperation:
+            return repr(value)
+    if isinstance(value, (dt.datetime, dt.date)):
+        return _date_text(value)
+    if isinstance(value, dt.time):
+        return value.replace(microsecond=0).isoformat()
+    text = unicodedata.normalize("NFC", str(value)).replace("\r\n", "\n").replace("\r", "\n").strip()
+    if not text:
+        return None
+    if kind != layout.CODE:
+        if _NUMERAL.match(text):
+            try:
+                return _number_text(Decimal(text), kind)
+            except InvalidOperation:
+                return text
+        if _ISO_SHAPE.match(text):
+            try:
+                return _date_text(dt.datetime.fromisoformat(text))
+            except ValueError:
+                return text
+    return text
+
+
+def canonical_table(data) -> dict:
+    """A table (tables.TableData) as canonical columns and rows."""
+    spec = data.spec
+    header = [unicodedata.normalize("NFC", h).strip() for h in data.header]
+    columns: list[tuple[str, int, str]] = [(h, header.index(h), spec.column(h).kind) for h in spec.headers]
+    known = set(spec.headers)
+    extra = sorted(
+        (h, i) for i, h in enumerate(header)
+        if h and h not in known and any(canonical_value(r[i]) is not None for r in data.rows)
+    )
+    columns += [(h, i, layout.TEXT) for h, i in extra]
+    rows = []
+    for r in data.rows:
+        row = [canonical_value(r[i], kind) for _h, i, kind in columns]
+        if any(v is not None for v in row):
+            rows.append(row)
+    return {"tabel": spec.name, "kolom": [h for h, _i, _k in columns], "baris": rows}
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def table_digest(data) -> str:
+    body = json.dumps(canonical_table(data), ensure_ascii=False, separators=(",", ":"))
+    return _sha256(f"{CONTENT_TAG}\n{body}")
+
+
+def content_digests(book) -> dict[str, str]:
+    """Per-table SHA-256 digests of the plan tables, in layout.PLAN_TABLES order."""
+    from . import tables
+
+    sync_pending_writes(book)
+    return {name: table_digest(tables.read_table(book, name)) for name in layout.PLAN_TABLES}
+
+
+def content_text(digests: dict[str, str]) -> str:
+    """The 'Sidik Isi' cell: 'tblDPA:<hex> tblRencanaAksi:<hex> tblKinerja:<hex>'."""
+    return " ".join(f"{name}:{digests[name]}" for name in layout.PLAN_TABLES)
+
+
+def parse_content_text(text: Any) -> dict[str, str] | None:
+    """Inverse of content_text; None when the cell is not such a text."""
+    if not isinstance(text, str):
+        return None
+    out = {}
+    for part in text.split():
+        name, _, digest = part.partition(":")
+        if not re.fullmatch(r"[0-9a-f]{64}", digest):
+            return None
+        out[name] = digest
+    if list(out) != list(layout.PLAN_TABLES):
+        return None
+    return out
+
+
+def content_hash(digests: dict[str, str]) -> str:
+    return _sha256(content_text(digests))
+
+
+def field_text(value: Any) -> str:
+    """Canonical text of a record field for the chain."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()
+    return unicodedata.normalize("NFC", str(value)).replace("\r\n", "\n").strip()
+
+
+def chain_hash(prev: str, fields: Sequence[Any], content: str) -> str:
+    """SHA-256(previous chain hash + record fields + content hash)."""
+    body = json.dumps([field_text(f) for f in fields], ensure_ascii=False, separators=(",", ":"))
+    return _sha256(f"{CHAIN_TAG}\n{prev}\n{body}\n{content}")
+
+
+# --------------------------------------------------------------------------- remote-engine reads after writes
+def sync_pending_writes(book) -> None:
+    """Make reads on a remote-engine Book see the writes made so far in this run.
+
+    The remote engine only queues actions; its reads come from the request
+    payload.  An action that writes data and then fingerprints it (a step's
+    body, then the record) must see the new values, so the queued setValues,
+    rangeClearContents and resizeTable actions are replayed onto the payload,
+    the way the VBA client replays them onto the workbook.  No-op on desktop
+    Excel, where reads already see the writes.
+    """
+    api = getattr(book, "api", None)
+    if not isinstance(api, dict) or "sheets" not in api:
+        return
+    from .headless import _clean, _split_ref, _vba_parse_iso
+
+    actions = book.json()["actions"]
+    done = api.get("_renaksi_synced", 0)
+    for action in actions[done:]:
+        func = action["func"]
+        if func not in ("setValues", "rangeClearContents", "rangeClear", "resizeTable"):
+            continue
+        sheet = api["sheets"][action["sheet_position"]]
+        grid = sheet["values"]
+        if func == "resizeTable":
+            index, address = action["args"][:2]
+            tbl = sheet["tables"][index]
+            (c1, r1), (c2, r2) = _split_ref(address.replace("$", ""))
+            tbl["range_address"] = f"${c1}${r1}:${c2}${r2}"
+            tbl["header_row_range_address"] = f"${c1}${r1}:${c2}${r1}"
+            tbl["data_body_range_address"] = f"${c1}${r1 + 1}:${c2}${r2}" if r2 > r1 else None
+            continue
+        r0, c0 = action["start_row"], action["start_column"]
+        if func == "setValues":
+            values = action["values"]
+        else:
+            values = [[None] * action["column_count"] for _ in range(action["row_count"])]
+        need_rows = r0 + len(values)
+        need_cols = c0 + max((len(v) for v in values), default=0)
+        width = max(need_cols, max((len(r) for r in grid), default=0))
+        for row in grid:
+            row.extend([None] * (width - len(row)))
+        while len(grid) < need_rows:
+            grid.append([None] * width)
+        for i, row in enumerate(values):
+            for j, v in enumerate(row):
+                grid[r0 + i][c0 + j] = _clean(_vba_parse_iso(v))
+    api["_renaksi_synced"] = len(actions)
+
+
+# --------------------------------------------------------------------------- records
+@dataclass
+class LogRow:
+    """One row of tblLog, as stored."""
+
+    index: int                 # position in the table's rows
+    cells: dict[str, Any]
+    address: str               # Excel address of the row's first cell
+
+    def get(self, header: str) -> Any:
+        return self.cells.get(header)
+
+    @property
+    def kind(self) -> str | None:
+        return KIND_JSON.get(field_text(self.get("Pengesahan")).lower())
+
+    @property
+    def step(self) -> int | None:
+        try:
+            return int(self.get("Langkah"))
+        except (TypeError, ValueError):
+            return None
+
+    @property
+    def action(self) -> str:
+        return field_text(self.get("Aksi"))
+
+    def fields(self) -> list[Any]:
+        return [self.get(h) for h in CHAIN_FIELDS]
+
+
+def read_log(book) -> list[LogRow]:
+    from . import tables
+
+    data = tables.read_table(book, layout.TBL_LOG)
+    out = []
+    for i, row in enumerate(data.rows):
+        out.append(LogRow(i, dict(zip(data.header, row)), data.address(i, data.header[0])))
+    return out
+
+
+def records_of(log: list[LogRow]) -> list[LogRow]:
+    """The paraf / tanda tangan records among the Log rows (the chained ones)."""
+    return [r for r in log if r.kind is not None]
+
+
+# --------------------------------------------------------------------------- verify
+@dataclass
+class RecordVerdict:
+    step: int
+    action: str
+    role: str
+    name: str
+    nip: str
+    kind: str
+    time: str
+    valid: bool
+    reason: str | None
+
+
+@dataclass
+class ChangedTable:
+    table: str
+    since_step: int
+
+
+@dataclass
+class Verdict:
+    ok: bool
+    records: list[RecordVerdict] = field(default_factory=list)
+    changed_tables: list[ChangedTable] = field(default_factory=list)
+    approved_by: str | None = None  # action of the last record when it approves the content
+
+    def to_json(self) -> dict:
+        return {
+            "ok": self.ok,
+            "records": [asdict(r) for r in self.records],
+            "changed_tables": [asdict(c) for c in self.changed_tables],
+        }
+
+    def summary(self) -> str:
+        """One line for Beranda (nmKeaslian)."""
+        broken = [r for r in self.records if not r.valid]
+        if broken:
+            r = broken[0]
+            return (f"RUSAK: catatan Langkah {r.step} ({r.action}) tidak utuh"
+                    + (f" dan {len(broken) - 1} catatan lain" if len(broken) > 1 else "") + f". {r.reason}")
+        if self.changed_tables:
+            names = ", ".join(c.table for c in self.changed_tables)
+            since = self.changed_tables[0].since_step
+            if not self.ok:
+                return f"BERUBAH SETELAH DISETUJUI: {names} diubah setelah Langkah {since}."
+            return f"Utuh; {names} diubah setelah Langkah {since} (masih tahap penyusunan)."
+        if not self.records:
+            return "Belum ada paraf atau tanda tangan."
+        return f"Utuh: {len(self.records)} catatan paraf/tanda tangan cocok dengan isi buku kerja."
+
+
+def _iso_time(value: Any) -> tuple[str, bool]:
+    from .context import parse_timestamp
+
+    try:
+        moment = parse_timestamp(value)
+    except (TypeError, ValueError):
+        moment = None
+    if moment is None:
+        return field_text(value), False
+    return moment.isoformat(), True
+
+
+def _step_sheet_records(book) -> list[tuple[int, str, dict[str, Any]]]:
+    """(step, address, cells) of every record on the step sheets."""
+    from . import tables
+
+    out = []
+    for n in layout.STEP_SHEETS:
+        data = tables.read_table(book, layout.step_table(n))
+        for i, row in enumerate(data.rows):
+            cells = dict(zip(data.header, row))
+            if field_text(cells.get("Sidik Rantai")):
+                out.append((n, f"'{data.spec.sheet}'!{data.address(i, 'No')}", cells))
+    return out
+
+
+def verify_book(book) -> Verdict:
+    """Recompute the record chain and compare the content with the last record."""
+    log = read_log(book)
+    records = records_of(log)
+    sheet_records = _step_sheet_records(book)
+    by_chain_on_sheets = {field_text(c.get("Sidik Rantai")): (n, addr, c) for n, addr, c in sheet_records}
+    stored_chains = [field_text(r.get("Sidik Rantai")) for r in records]
+    known_chains = set(stored_chains) | set(by_chain_on_sheets) | {GENESIS}
+
+    verdicts: list[RecordVerdict] = []
+    prev = GENESIS
+    for pos, row in enumerate(records):
+        reasons: list[str] = []
+        digests = parse_content_text(row.get("Sidik Isi"))
+        stored = stored_chains[pos]
+        if digests is None:
+            reasons.append(f"Sidik Isi di {layout.SHEET_LOG}!{row.address} rusak atau kosong.")
+        else:
+            content = content_hash(digests)
+            if chain_hash(prev, row.fields(), content) != stored:
+                other = next((p for p in known_chains if p != prev
+                              and chain_hash(p, row.fields(), content) == stored), None)
+                if other is not None:
+                    reasons.append("Urutan catatan berubah atau ada catatan sebelumnya yang dihapus dari Log.")
+                else:
+                    reasons.append("Isi catatan (waktu, peran, nama, NIP, keterangan atau sidik) tidak cocok "
+                                   "dengan Sidik Rantai-nya: catatan diubah, dihapus sebagian, atau ditulis ulang.")
+        no = row.get("No")
+        if field_text(no) != str(row.index + 1):
+            reasons.append(f"Nomor Log {field_text(no) or '(kosong)'} di {layout.SHEET_LOG}!{row.address} "
+                           f"tidak berurutan (seharusnya {row.index + 1}): ada baris Log yang dihapus atau dipindah.")
+        on_sheet = by_chain_on_sheets.get(stored)
+        if on_sheet is None:
+            sheet = layout.STEP_SHEETS.get(row.step or 0, "?")
+            reasons.append(f"Catatan ini tidak ada di lembar '{sheet}'.")
+        else:
+            n, addr, cells = on_sheet
+            mismatch = [h for h in ("Peran", "Nama", "NIP", "Pengesahan")
+                        if field_text(cells.get(h)) != field_text(row.get(h))]
+            if field_text(cells.get("Selesai")) != field_text(row.get("Waktu")):
+                mismatch.append("Selesai/Waktu")
+            if n != row.step:
+                mismatch.append("Langkah")
+            if mismatch:
+                reasons.append(f"Catatan di {addr} berbeda dari Log pada: {', '.join(mismatch)}.")
+        time_text, time_ok = _iso_time(row.get("Waktu"))
+        if not time_ok:
+            reasons.append(f"Waktu '{time_text}' tidak terbaca.")
+        verdicts.append(RecordVerdict(
+            step=row.step or 0, action=row.action, role=field_text(row.get("Peran")),
+            name=field_text(row.get("Nama")), nip=field_text(row.get("NIP")), kind=row.kind,
+            time=time_text, valid=not reasons, reason=" ".join(reasons) or None,
+        ))
+        prev = stored
+
+    # Records on the step sheets whose Log row is gone.
+    in_log = set(stored_chains)
+    for chain, (n, addr, cells) in by_chain_on_sheets.items():
+        if chain in in_log:
+            continue
+        time_text, _ = _iso_time(cells.get("Selesai"))
+        note = field_text(cells.get("Catatan"))
+        action = layout.ACTION_KEMBALIKAN if note.lower().startswith("dikembalikan") else STEP_ACTIONS.get(n, "")
+        verdicts.append(RecordVerdict(
+            step=n, action=action, role=field_text(cells.get("Peran")), name=field_text(cells.get("Nama")),
+            nip=field_text(cells.get("NIP")), kind=KIND_JSON.get(field_text(cells.get("Pengesahan")).lower(), "paraf"),
+            time=time_text, valid=False,
+            reason=f"Catatan di {addr} tidak ada di Log: baris Log-nya dihapus.",
+        ))
+
+    changed: list[ChangedTable] = []
+    approved_by = None
+    if records:
+        last = records[-1]
+        stored_digests = parse_content_text(last.get("Sidik Isi")) or {}
+        current = content_digests(book)
+        for name in layout.PLAN_TABLES:
+            if stored_digests.get(name) != current[name]:
+                changed.append(ChangedTable(name, last.step or 0))
+        if last.action in APPROVAL_ACTIONS:
+            approved_by = last.action
+    ok = all(v.valid for v in verdicts) and not (changed and approved_by)
+    return Verdict(ok=ok, records=verdicts, changed_tables=changed, approved_by=approved_by)
+
+
+# step -> the action that completes it (kembalikan aside)
+STEP_ACTIONS = {
+    1: layout.ACTION_DISPOSISI,
+    2: layout.ACTION_TARIK_DPA,
+    3: layout.ACTION_SUSUN,
+    4: layout.ACTION_PEMBAHASAN,
+    5: layout.ACTION_PARAF_PEMERIKSAAN,
+    6: layout.ACTION_TETAPKAN,
+}
+
+
+def render_text(verdict: Verdict, name: str = "") -> str:
+    """The verdict for people, in Indonesian."""
+    head = "UTUH" if verdict.ok else "TIDAK UTUH"
+    lines = [f"Keaslian {name or 'buku kerja'}: {head}"]
+    if not verdict.records:
+        lines.append("Belum ada catatan paraf atau tanda tangan.")
+    for r in verdict.records:
+        status = "utuh" if r.valid else f"TIDAK UTUH: {r.reason}"
+        lines.append(f"- Langkah {r.step} ({r.action}): {r.kind} {r.role} {r.name} (NIP {r.nip or '-'}), "
+                     f"{r.time}: {status}")
+    for c in verdict.changed_tables:
+        lines.append(f"Tabel {c.table} berubah setelah catatan Langkah {c.since_step}.")
+    if verdict.changed_tables:
+        if verdict.approved_by:
+            lines.append("Isi berubah setelah disetujui: paraf/tanda tangan terakhir tidak lagi berlaku "
+                         "untuk isi ini. Ulangi pemeriksaan (Langkah 5) atau kembalikan ke Langkah 3.")
+        else:
+            lines.append("Perubahan ini bagian dari penyusunan; akan tercatat pada paraf berikutnya.")
+    return "\n".join(lines)
+
+
+def cmd_verify(args) -> int:
+    """`renaksi-xl verify BOOK [--json]`: 0 intact, 1 broken or changed after approval, 2 unusable."""
+    from pathlib import Path
+
+    from .headless import open_book
+
+    book = open_book(args.book)
+    verdict = verify_book(book)
+    if getattr(args, "json", False):
+        print(json.dumps(verdict.to_json(), ensure_ascii=False, indent=2))
+    else:
+        print(render_text(verdict, Path(args.book).name))
+    sys.stdout.flush()
+    return 0 if verdict.ok else 1

@@ -1,0 +1,627 @@
+"""The SOP as a workflow: who may do which step when, and the paraf / tanda tangan records.
+
+State comes from the records in tblLog (the chained paraf/tanda tangan rows):
+steps 1..6 happen in order; `kembalikan` (at steps 4-6) sends the plan back to
+step 3, after which steps 3..6 are redone in order; after `tetapkan` nothing
+more happens.  Every check runs before anything is written, and a refusal
+raises `Refused` with an Indonesian reason, so the workbook stays as it was.
+
+A record is written to the step sheet's table, to the append-only Log and to
+Beranda (tblProgres, nmTahap, nmStatusDokumen), with the working time the step
+took against its standard time and the content fingerprint chained to the
+previous record (renaksi_xl.integrity).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from . import layout, sop, tables
+from .context import ActionContext, format_timestamp, parse_timestamp
+from .errors import InputError, Refused
+from .headless import macro_equivalent
+from .integrity import (
+    GENESIS,
+    LogRow,
+    chain_hash,
+    content_digests,
+    content_hash,
+    content_text,
+    field_text,
+    parse_content_text,
+    read_log,
+    records_of,
+    verify_book,
+)
+from .worktime import (
+    WorkCalendar,
+    calendar_from_book,
+    format_duration,
+    parse_day,
+    punctuality,
+    standard_duration,
+    working_duration,
+)
+
+MACRO_KUNCI = "Renaksi_KunciLembar"
+# Sheets protected after tetapkan: the plan and the step records.
+PROTECTED_SHEETS = (layout.SHEET_DPA, layout.SHEET_RENCANA, layout.SHEET_KINERJA, *layout.STEP_SHEETS.values())
+
+ACTION_STEP = {
+    layout.ACTION_DISPOSISI: 1,
+    layout.ACTION_TARIK_DPA: 2,
+    layout.ACTION_SUSUN: 3,
+    layout.ACTION_PEMBAHASAN: 4,
+    layout.ACTION_PARAF_PEMERIKSAAN: 5,
+    layout.ACTION_TETAPKAN: 6,
+}
+RETURN_STEPS = (4, 5, 6)   # steps at which kembalikan is allowed
+RETURN_TO = 3
+
+STATUS_SELESAI = "Selesai"
+STATUS_BELUM = "Belum dimulai"
+
+Body = Callable[[Any, ActionContext], "str | None"]
+
+
+# --------------------------------------------------------------------------- people and roles
+@dataclass(frozen=True)
+class Official:
+    role: str
+    name: str
+    nip: str
+
+
+@dataclass(frozen=True)
+class StepRole:
+    role: str
+    pengesahan: str  # layout.PARAF or layout.TANDA_TANGAN
+
+
+def _verb(pengesahan: str) -> str:
+    return "ditandatangani" if pengesahan == layout.TANDA_TANGAN else "diparaf"
+
+
+def step_roles(book) -> dict[int, StepRole]:
+    """Role and kind of approval per step: tblPeranLangkah, defaults from sop.STEPS."""
+    out = {s.number: StepRole(s.role, s.pengesahan) for s in sop.STEPS}
+    data = tables.read_table(book, layout.TBL_PERAN_LANGKAH)
+    for i, row in enumerate(data.rows):
+        raw = row[data.col("Langkah")]
+        try:
+            n = int(raw)
+        except (TypeError, ValueError):
+            n = None
+        if n not in out or (isinstance(raw, float) and not raw.is_integer()):
+            raise InputError(
+                f"Nomor langkah '{raw}' di tabel {layout.TBL_PERAN_LANGKAH} (lembar {layout.SHEET_PENGATURAN}, "
+                f"sel {data.address(i, 'Langkah')}) tidak dikenal: isi 1 sampai 6."
+            )
+        role = field_text(row[data.col("Peran")]) or out[n].role
+        kind_raw = field_text(row[data.col("Pengesahan")])
+        kind = next((k for k in (layout.PARAF, layout.TANDA_TANGAN) if k.lower() == kind_raw.lower()), None)
+        if kind_raw and kind is None:
+            raise InputError(
+                f"Pengesahan '{kind_raw}' di tabel {layout.TBL_PERAN_LANGKAH} (lembar {layout.SHEET_PENGATURAN}, "
+                f"sel {data.address(i, 'Pengesahan')}) tidak dikenal: pilih '{layout.PARAF}' atau "
+                f"'{layout.TANDA_TANGAN}'."
+            )
+        out[n] = StepRole(role, kind or out[n].pengesahan)
+    return out
+
+
+def officials(book) -> list[Official]:
+    """tblPejabat; a NIP that a spreadsheet turned into a number is reported, not repaired."""
+    data = tables.read_table(book, layout.TBL_PEJABAT)
+    out = []
+    for i, row in enumerate(data.rows):
+        nip_raw = row[data.col("NIP")]
+        if isinstance(nip_raw, (int, float)) and not isinstance(nip_raw, bool):
+            raise InputError(
+                f"NIP di tabel {layout.TBL_PEJABAT} (lembar {layout.SHEET_PENGATURAN}, sel "
+                f"{data.address(i, 'NIP')}) tersimpan sebagai angka ({nip_raw}), sehingga digitnya bisa "
+                "berubah. Format sel sebagai Teks lalu ketik ulang NIP 18 angka."
+            )
+        out.append(Official(field_text(row[data.col("Peran")]), field_text(row[data.col("Nama")]),
+                            field_text(nip_raw)))
+    return out
+
+
+def holder(people: list[Official], role: str) -> Official | None:
+    """The official listed for `role` (the first with a NIP, else the first at all)."""
+    rows = [p for p in people if p.role == role]
+    return next((p for p in rows if p.nip), rows[0] if rows else None)
+
+
+def _who(official: Official | None, role: str) -> str:
+    if official and official.name:
+        return f"{role} ({official.name})"
+    return role
+
+
+def acting_nip(book, ctx: ActionContext) -> str | None:
+    if ctx.nip:
+        return str(ctx.nip).strip()
+    value = tables.read_settings(book).get(layout.SET_PEJABAT_AKTIF)
+    return field_text(value) or None
+
+
+def _official_for(book, ctx: ActionContext, step: int, need: StepRole, what: str) -> Official:
+    people = officials(book)
+    expected = holder(people, need.role)
+    if expected is None or not expected.nip:
+        raise InputError(
+            f"Peran '{need.role}' belum diisi NIP-nya di tabel {layout.TBL_PEJABAT} (lembar "
+            f"{layout.SHEET_PENGATURAN}). Isi Nama dan NIP pejabat sebelum {what}."
+        )
+    nip = acting_nip(book, ctx)
+    if not nip:
+        raise InputError(
+            f"Tidak diketahui siapa yang bertindak: isi '{layout.SET_PEJABAT_AKTIF}' di tabel "
+            f"{layout.TBL_SETELAN} (lembar {layout.SHEET_PENGATURAN}) dengan NIP Anda, atau pakai "
+            "opsi --pejabat NIP."
+        )
+    st = sop.step(step)
+    need_text = (f"Langkah {step} ({st.uraian}) harus {_verb(need.pengesahan)} oleh {need.role} "
+                 f"({expected.name or 'tanpa nama'}, NIP {expected.nip})")
+    if ctx.role and ctx.role != need.role:
+        raise Refused(f"{need_text}; identitas Anda dari server berperan {ctx.role}.")
+    mine = [p for p in people if p.nip == nip]
+    match = next((p for p in mine if p.role == need.role), None)
+    if match is None:
+        held = ", ".join(sorted({p.role for p in mine}))
+        who = f"NIP {nip} terdaftar sebagai {held}" if held else f"NIP {nip} tidak terdaftar di tabel {layout.TBL_PEJABAT}"
+        raise Refused(f"{need_text}; {who}.")
+    return match
+
+
+# --------------------------------------------------------------------------- state
+@dataclass
+class State:
+    records: list[LogRow]
+    done: dict[int, LogRow]          # step -> record that completed it in the current round
+    log_size: int
+
+    @property
+    def pending(self) -> int | None:
+        return next((n for n in layout.STEP_SHEETS if n not in self.done), None)
+
+    @property
+    def ditetapkan(self) -> bool:
+        return 6 in self.done
+
+    @property
+    def last_time(self) -> dt.datetime | None:
+        return _record_time(self.records[-1]) if self.records else None
+
+    @property
+    def last_chain(self) -> str:
+        return field_text(self.records[-1].get("Sidik Rantai")) if self.records else GENESIS
+
+
+def _record_time(row: LogRow) -> dt.datetime | None:
+    try:
+        return parse_timestamp(row.get("Waktu"))
+    except (TypeError, ValueError):
+        return None
+
+
+def state_of(book) -> State:
+    log = read_log(book)
+    records = records_of(log)
+    done: dict[int, LogRow] = {}
+    for r in records:
+        if r.action == layout.ACTION_KEMBALIKAN:
+            for n in range(RETURN_TO, 7):
+                done.pop(n, None)
+        elif r.step in layout.STEP_SHEETS:
+            done[r.step] = r
+    return State(records, done, len(log))
+
+
+def _check_order(action: str, state: State, roles: dict[int, StepRole], people: list[Official]) -> int:
+    """The step this action acts on, or Refused saying what is expected instead."""
+    pending = state.pending
+    if state.ditetapkan:
+        r = state.done[6]
+        raise Refused(
+            f"Rencana Aksi sudah ditetapkan (Langkah 6) oleh {field_text(r.get('Nama'))} pada "
+            f"{field_text(r.get('Waktu'))}; aksi '{action}' tidak bisa dilakukan lagi."
+        )
+    nxt = _who(holder(people, roles[pending].role), roles[pending].role)
+    if action == layout.ACTION_KEMBALIKAN:
+        if pending not in RETURN_STEPS:
+            raise Refused(
+                f"Pengembalian ke Langkah {RETURN_TO} hanya bisa pada Langkah 4 sampai 6; sekarang "
+                f"Rencana Aksi ada di Langkah {pending} ({sop.step(pending).uraian}), menunggu {nxt}."
+            )
+        return pending
+    step = ACTION_STEP[action]
+    if step in state.done:
+        r = state.done[step]
+        raise Refused(
+            f"Langkah {step} ({sop.step(step).uraian}) sudah selesai oleh {field_text(r.get('Nama'))} pada "
+            f"{field_text(r.get('Waktu'))}. Langkah berikutnya: Langkah {pending} "
+            f"({sop.step(pending).uraian}), menunggu {nxt}."
+        )
+    if step != pending:
+        raise Refused(
+            f"Langkah {step} ({sop.step(step).uraian}) belum bisa dikerjakan: Langkah {pending} "
+            f"({sop.step(pending).uraian}) belum selesai, menunggu {nxt}."
+        )
+    return step
+
+
+# --------------------------------------------------------------------------- inputs
+def _input_range(book, name: str, step: int, position: int):
+    try:
+        return book.names[name].refers_to_range
+    except Exception:  # the name is missing: fall back to the layout's cell
+        return book.sheets[layout.STEP_SHEETS[step]][f"C{layout.INPUT_FIRST_ROW + position}"]
+
+
+def _input(book, step: int, name: str) -> tuple[Any, str]:
+    """Value and 'sheet!cell' of a step input cell (layout.STEP_INPUTS or inCatatan<n>)."""
+    names = [n for _label, n in layout.STEP_INPUTS.get(step, ())] + [f"{layout.INPUT_CATATAN}{step}"]
+    rng = _input_range(book, name, step, names.index(name))
+    return rng.value, f"'{rng.sheet.name}'!{rng.address.replace('$', '')}"
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, (dt.datetime, dt.date)):
+        return tanggal(value)
+    return field_text(value)
+
+
+def tanggal(day: dt.date) -> str:
+    """'8 Januari 2025'."""
+    if isinstance(day, dt.datetime):
+        day = day.date()
+    return f"{day.day} {layout.MONTHS[day.month - 1]} {day.year}"
+
+
+def _step_note(book, ctx: ActionContext, step: int) -> str:
+    if ctx.catatan:
+        return ctx.catatan.strip()
+    value, _where = _input(book, step, f"{layout.INPUT_CATATAN}{step}")
+    return _text(value)
+
+
+# --------------------------------------------------------------------------- preconditions
+def _validation_errors(book) -> tuple[list, list]:
+    from .validators import validate_book  # being written in parallel: import when needed
+
+    findings = validate_book(book)
+    errors = [f for f in findings if f.severity == "error"]
+    warnings = [f for f in findings if f.severity == "warning"]
+    return errors, warnings
+
+
+def _pre_paraf_pemeriksaan(book, ctx, state: State, step: int) -> str | None:
+    errors, warnings = _validation_errors(book)
+    if errors:
+        shown = "; ".join(f"{f.message}" for f in errors[:3])
+        more = f" (dan {len(errors) - 3} galat lain)" if len(errors) > 3 else ""
+        raise Refused(
+            f"Paraf pemeriksaan (Langkah 5) ditolak: validasi menemukan {len(errors)} galat: {shown}{more}. "
+            "Perbaiki Rencana Aksi lalu jalankan Validasi lagi."
+        )
+    return "Validasi tanpa galat" + (f", {len(warnings)} peringatan" if warnings else "")
+
+
+def _pre_tetapkan(book, ctx, state: State, step: int) -> str | None:
+    paraf = state.done.get(5)
+    if paraf is None:  # cannot happen through _check_order, kept as a guard
+        raise Refused("Penetapan (Langkah 6) ditolak: Langkah 5 (paraf pemeriksaan) belum selesai.")
+    verdict = verify_book(book)
+    broken = [r for r in verdict.records if not r.valid]
+    if broken:
+        r = broken[0]
+        raise Refused(
+            f"Penetapan (Langkah 6) ditolak: catatan Langkah {r.step} ({r.action}) tidak utuh: {r.reason}"
+        )
+    stored = parse_content_text(paraf.get("Sidik Isi")) or {}
+    current = content_digests(book)
+    changed = [n for n in layout.PLAN_TABLES if stored.get(n) != current[n]]
+    if changed:
+        raise Refused(
+            "Penetapan (Langkah 6) ditolak: isi " + ", ".join(changed) + " berubah sejak paraf pemeriksaan "
+            f"(Langkah 5, {field_text(paraf.get('Waktu'))}). Kembalikan ke Langkah {RETURN_TO} atau minta "
+            "pemeriksaan ulang."
+        )
+    return None
+
+
+def _pre_kembalikan(book, ctx, state: State, step: int) -> str | None:
+    reason = _step_note(book, ctx, step)
+    if not reason:
+        _value, where = _input(book, step, f"{layout.INPUT_CATATAN}{step}")
+        raise InputError(
+            f"Alasan pengembalian belum diisi: tulis di sel {where} (Catatan) atau pakai opsi --catatan."
+        )
+    return f"Dikembalikan ke Langkah {RETURN_TO} dari Langkah {step}: {reason}"
+
+
+PRECHECKS: dict[str, Callable] = {
+    layout.ACTION_PARAF_PEMERIKSAAN: _pre_paraf_pemeriksaan,
+    layout.ACTION_TETAPKAN: _pre_tetapkan,
+    layout.ACTION_KEMBALIKAN: _pre_kembalikan,
+}
+
+
+# --------------------------------------------------------------------------- perform
+def perform(book, action: str, ctx: ActionContext, body: Body | None = None) -> str:
+    """Check order, role and preconditions, run `body`, then write the record.
+
+    Raises Refused (SOP rules) or InputError (unusable input) before anything
+    is written; `body` may raise InputError too.  Returns an Indonesian summary.
+    """
+    if action not in ACTION_STEP and action != layout.ACTION_KEMBALIKAN:
+        raise InputError(f"Aksi '{action}' bukan langkah SOP yang diparaf.")
+    state = state_of(book)
+    roles = step_roles(book)
+    people = officials(book)
+    step = _check_order(action, state, roles, people)
+    need = roles[step]
+    what = "mengembalikan Rencana Aksi" if action == layout.ACTION_KEMBALIKAN else f"Langkah {step}"
+    official = _official_for(book, ctx, step, need, what)
+    now = ctx.time()
+    if state.last_time is not None and now < state.last_time:
+        raise InputError(
+            f"Waktu tindakan {format_timestamp(now)} lebih awal dari catatan terakhir "
+            f"({format_timestamp(state.last_time)}). Periksa jam komputer atau opsi --waktu."
+        )
+    calendar = calendar_from_book(book)
+    pre_note = PRECHECKS[action](book, ctx, state, step) if action in PRECHECKS else None
+
+    body_note = body(book, ctx) if body is not None else None
+    notes = [n for n in (pre_note, body_note) if n]
+    if action != layout.ACTION_KEMBALIKAN:
+        extra = ctx.catatan.strip() if ctx.catatan else ""
+        if body is None and not extra:
+            extra = _step_note(book, ctx, step)
+        if extra and not any(extra in n for n in notes):
+            notes.append(f"Catatan: {extra}")
+    if ctx.identity_from_server:
+        notes.append("identitas diautentikasi server")
+    note = ". ".join(n.rstrip(". ") for n in notes)
+
+    record = _write_record(book, action, step, need, official, now, note, state, calendar, people, roles)
+    if action == layout.ACTION_TETAPKAN:
+        book.macro(MACRO_KUNCI)()
+    return record
+
+
+def _text_format(book, table_name: str, excel_row: int, header: list[str], columns: tuple[str, ...]) -> None:
+    """Format the new row's code cells as Text before writing, so Excel keeps NIPs and digests as text."""
+    spec = layout.table(table_name)
+    sheet = book.sheets[spec.sheet]
+    first_col = sheet.tables[table_name].header_row_range.column
+    for h in columns:
+        if h in header:
+            sheet.range((excel_row, first_col + header.index(h))).number_format = "@"
+
+
+def _append(book, table_name: str, cells: dict[str, Any], code_columns: tuple[str, ...]) -> None:
+    data = tables.read_table(book, table_name)
+    header_row = book.sheets[data.spec.sheet].tables[table_name].header_row_range.row
+    _text_format(book, table_name, header_row + len(data.rows) + 1, data.header, code_columns)
+    new = [cells.get(h) for h in data.header]
+    tables.write_table(book, table_name, [*data.rows, new], columns=data.header)
+
+
+@dataclass
+class _Event:
+    step: int
+    action: str
+    time: dt.datetime
+    name: str
+    role: str
+
+
+def _timing(events: list[_Event], k: int, calendar: WorkCalendar) -> tuple[dt.timedelta, dt.timedelta]:
+    """(working time, standard time) of event k: from the previous record to this one."""
+    ev = events[k]
+    start = events[k - 1].time if k > 0 else ev.time
+    worked = working_duration(start, ev.time, calendar)
+    w = sop.step(ev.step).waktu
+    return worked, standard_duration(w.days, w.minutes, calendar)
+
+
+def _write_record(book, action, step, need: StepRole, official: Official, now, note, state: State,
+                  calendar: WorkCalendar, people, roles) -> str:
+    digests = content_digests(book)
+    start = state.last_time or now
+    worked = working_duration(start, now, calendar)
+    w = sop.step(step).waktu
+    standard = standard_duration(w.days, w.minutes, calendar)
+    day = calendar.day_length
+    ketepatan = punctuality(worked, standard, day)
+    waktu = format_timestamp(now)
+    no = state.log_size + 1
+    cells = {
+        "No": no, "Waktu": waktu, "Aksi": action, "Langkah": step, "Peran": official.role,
+        "Nama": official.name, "NIP": official.nip, "Pengesahan": need.pengesahan, "Keterangan": note,
+        "Sidik Isi": content_text(digests),
+    }
+    from .integrity import CHAIN_FIELDS
+
+    chain = chain_hash(state.last_chain, [cells[h] for h in CHAIN_FIELDS], content_hash(digests))
+    cells["Sidik Rantai"] = chain
+    step_rows = tables.read_table(book, layout.step_table(step)).rows
+    _append(book, layout.step_table(step), {
+        "No": len(step_rows) + 1, "Peran": official.role, "Nama": official.name, "NIP": official.nip,
+        "Pengesahan": need.pengesahan, "Mulai": format_timestamp(start), "Selesai": waktu,
+        "Waktu Kerja": format_duration(worked, day), "Waktu Baku": w.label(), "Ketepatan": ketepatan,
+        "Catatan": note, "Sidik Rantai": chain,
+    }, ("NIP", "Sidik Rantai"))
+    _append(book, layout.TBL_LOG, cells, ("NIP", "Sidik Isi", "Sidik Rantai"))
+
+    # Beranda: progress of all six steps after this record.
+    events = [_Event(r.step or 0, r.action, _record_time(r) or now, field_text(r.get("Nama")),
+                     field_text(r.get("Peran"))) for r in state.records]
+    events.append(_Event(step, action, now, official.name, official.role))
+    _write_progress(book, events, now, calendar, people, roles)
+    if action == layout.ACTION_KEMBALIKAN:
+        tahap = f"Dikembalikan ke Langkah {RETURN_TO} dari Langkah {step} oleh {official.role}"
+    elif step == 6:
+        tahap = "Langkah 6 selesai: Rencana Aksi ditetapkan"
+    else:
+        nxt = roles[step + 1]
+        tahap = (f"Langkah {step} selesai; berikutnya Langkah {step + 1} "
+                 f"({_who(holder(people, nxt.role), nxt.role)})")
+    tables.named_range(book, "nmTahap").value = tahap
+    tables.named_range(book, "nmStatusDokumen").value = (
+        layout.STATUS_DITETAPKAN if action == layout.ACTION_TETAPKAN else layout.STATUS_DRAF)
+
+    kind = "tanda tangan" if need.pengesahan == layout.TANDA_TANGAN else "paraf"
+    what = "Pengembalian" if action == layout.ACTION_KEMBALIKAN else f"Langkah {step} ({sop.step(step).uraian})"
+    return (f"{what} dicatat dengan {kind} {official.role} {official.name} (NIP {official.nip}) pada {waktu}. "
+            f"Waktu kerja {format_duration(worked, day)} dari baku {w.label()}: {ketepatan}. {tahap}.")
+
+
+def _write_progress(book, events: list[_Event], now, calendar, people, roles) -> None:
+    done: dict[int, int] = {}  # step -> index of the event that completed it this round
+    for k, ev in enumerate(events):
+        if ev.action == layout.ACTION_KEMBALIKAN:
+            for n in range(RETURN_TO, 7):
+                done.pop(n, None)
+        else:
+            done[ev.step] = k
+    pending = next((n for n in layout.STEP_SHEETS if n not in done), None)
+    day = calendar.day_length
+    rows = []
+    for s in sop.STEPS:
+        need = roles[s.number]
+        pelaksana = _who(holder(people, need.role), need.role)
+        standard = standard_duration(s.waktu.days, s.waktu.minutes, calendar)
+        row = [s.number, s.uraian, pelaksana, STATUS_BELUM, "", "", "", s.waktu.label(), ""]
+        if s.number in done:
+            k = done[s.number]
+            worked, _ = _timing(events, k, calendar)
+            ev = events[k]
+            row[3:] = [STATUS_SELESAI, f"{ev.name} ({ev.role})", format_timestamp(ev.time),
+                       format_duration(worked, day), s.waktu.label(), punctuality(worked, standard, day)]
+        elif s.number == pending:
+            waited = working_duration(events[-1].time, now, calendar)
+            status = f"Menunggu {pelaksana}"
+            if waited > standard:
+                status = f"{punctuality(waited, standard, day)}, menunggu {pelaksana}"
+            row[3] = status
+        rows.append(row)
+    tables.write_table(book, layout.TBL_PROGRES, rows)
+
+
+# --------------------------------------------------------------------------- actions
+def catat_disposisi(book, ctx: ActionContext) -> str:
+    """Step 1: the Camat's instruction (text, to whom, due date); tanda tangan."""
+
+    def body(book, ctx) -> str:
+        isi_raw, isi_where = _input(book, 1, "inDisposisiIsi")
+        isi = (ctx.catatan or "").strip() or _text(isi_raw)
+        if not isi:
+            raise InputError(f"Isi disposisi belum diisi: tulis di sel {isi_where} atau pakai opsi --catatan.")
+        kepada_raw, _ = _input(book, 1, "inDisposisiKepada")
+        kepada = (ctx.fields.get("kepada") or "").strip() or _text(kepada_raw) or step_roles(book)[2].role
+        batas_raw, batas_where = _input(book, 1, "inDisposisiBatas")
+        batas_given = ctx.fields.get("batas") or batas_raw
+        parts = [f"Disposisi: {isi}", f"Kepada: {kepada}"]
+        if batas_given not in (None, ""):
+            batas = parse_day(batas_given)
+            if batas is None:
+                raise InputError(
+                    f"Batas waktu disposisi '{batas_given}' bukan tanggal (sel {batas_where} atau opsi --batas); "
+                    "tulis seperti 2025-01-10."
+                )
+            parts.append(f"Batas waktu: {tanggal(batas)}")
+        return ". ".join(parts)
+
+    return perform(book, layout.ACTION_DISPOSISI, ctx, body)
+
+
+def catat_pembahasan(book, ctx: ActionContext) -> str:
+    """Step 4: the discussion of the draft (date, participants, notes, decisions); paraf."""
+
+    def body(book, ctx) -> str:
+        t_raw, t_where = _input(book, 4, "inPembahasanTanggal")
+        t_given = ctx.fields.get("tanggal") or t_raw
+        day = ctx.time().date()
+        if t_given not in (None, ""):
+            day = parse_day(t_given)
+            if day is None:
+                raise InputError(f"Tanggal pembahasan '{t_given}' (sel {t_where}) bukan tanggal; "
+                                 "tulis seperti 2025-01-10.")
+        peserta_raw, peserta_where = _input(book, 4, "inPembahasanPeserta")
+        peserta = (ctx.fields.get("peserta") or "").strip() or _text(peserta_raw)
+        keputusan_raw, keputusan_where = _input(book, 4, "inPembahasanKeputusan")
+        keputusan = (ctx.fields.get("keputusan") or "").strip() or _text(keputusan_raw)
+        catatan_raw, _ = _input(book, 4, "inPembahasanCatatan")
+        catatan = (ctx.catatan or "").strip() or _text(catatan_raw)
+        if not peserta:
+            raise InputError(f"Peserta pembahasan belum diisi: tulis di sel {peserta_where} atau pakai --peserta.")
+        if not keputusan:
+            raise InputError(f"Keputusan pembahasan belum diisi: tulis di sel {keputusan_where} atau pakai "
+                             "--keputusan.")
+        parts = [f"Pembahasan {tanggal(day)}", f"Peserta: {peserta}"]
+        if catatan:
+            parts.append(f"Catatan: {catatan}")
+        parts.append(f"Keputusan: {keputusan}")
+        return ". ".join(parts)
+
+    return perform(book, layout.ACTION_PEMBAHASAN, ctx, body)
+
+
+def paraf_pemeriksaan(book, ctx: ActionContext) -> str:
+    """Step 5: the Sekretaris initials the checked draft; refused while validation has errors."""
+    return perform(book, layout.ACTION_PARAF_PEMERIKSAAN, ctx)
+
+
+def kembalikan(book, ctx: ActionContext) -> str:
+    """Steps 4-6: the step's official sends the plan back to step 3 with a reason."""
+    return perform(book, layout.ACTION_KEMBALIKAN, ctx)
+
+
+def tetapkan(book, ctx: ActionContext) -> str:
+    """Step 6: the Camat signs; only if step 5 is done and the content is what was checked."""
+    return perform(book, layout.ACTION_TETAPKAN, ctx)
+
+
+def periksa_keaslian(book, ctx: ActionContext) -> str:
+    """'Periksa Keaslian': the verify verdict on Beranda (nmKeaslian); no record."""
+    verdict = verify_book(book)
+    text = f"{verdict.summary()} (diperiksa {format_timestamp(ctx.time())})"
+    cell = tables.named_range(book, "nmKeaslian")
+    cell.value = text
+    cell.color = "#C6EFCE" if verdict.ok else "#FFC7CE"
+    return text
+
+
+def record_run(book, action: str, ctx: ActionContext | None = None, summary: str | None = None) -> str:
+    """Log an action that is not an SOP paraf (e.g. validasi): who, when, the content it saw."""
+    if not isinstance(action, str):
+        raise TypeError("record_run(book, action, ctx, summary): action must be the action name")
+    ctx = ctx or ActionContext()
+    state = state_of(book)
+    nip = acting_nip(book, ctx) or ""
+    people = officials(book)
+    me = next((p for p in people if p.nip == nip and (not ctx.role or p.role == ctx.role)), None)
+    now = ctx.time()
+    note = (summary or "").strip()
+    if ctx.identity_from_server:
+        note = (note + ". " if note else "") + "identitas diautentikasi server"
+    _append(book, layout.TBL_LOG, {
+        "No": state.log_size + 1, "Waktu": format_timestamp(now), "Aksi": action, "Langkah": state.pending,
+        "Peran": me.role if me else (ctx.role or ""), "Nama": me.name if me else "", "NIP": nip,
+        "Pengesahan": "", "Keterangan": note, "Sidik Isi": content_text(content_digests(book)),
+    }, ("NIP", "Sidik Isi"))
+    return f"Aksi '{action}' dicatat di Log pada {format_timestamp(now)}."
+
+
+@macro_equivalent(MACRO_KUNCI)
+def _lock_sheets(wb, *args) -> None:
+    """Headless twin of the VBA Sub Renaksi_KunciLembar(wb): protect the plan and step sheets."""
+    for name in PROTECTED_SHEETS:
+        if name in wb.sheetnames:
+            wb[name].protection.sheet = True

@@ -1,0 +1,387 @@
+"""The SOP transitions on the real built workbook through the headless engine.
+
+Every action of the issue's table, allowed and refused (wrong role, wrong order,
+validation errors, changed content); refusals leave the file byte-identical.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from renaksi_xl import headless, layout, tables, workflow
+from renaksi_xl.context import WIB, ActionContext
+from renaksi_xl.errors import InputError, Refused
+from renaksi_xl.integrity import verify_book
+
+NIP_CAMAT = "198303302001121003"
+NIP_SEKRETARIS = "197805122005011004"
+NIP_KASUBAG = "198511202010012015"
+NIP = {layout.ROLE_CAMAT: NIP_CAMAT, layout.ROLE_SEKRETARIS: NIP_SEKRETARIS, layout.ROLE_KASUBAG: NIP_KASUBAG}
+NAMES = {layout.ROLE_CAMAT: "Andhika Nugraha", layout.ROLE_SEKRETARIS: "Siti Rahmawati",
+         layout.ROLE_KASUBAG: "Budi Santoso"}
+
+# Monday 6 January 2025 and the following working days.
+MON = dt.datetime(2025, 1, 6, 9, 0, tzinfo=WIB)
+
+
+def at(days=0, hours=0, minutes=0):
+    return MON + dt.timedelta(days=days, hours=hours, minutes=minutes)
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+# --------------------------------------------------------------------------- a plain valid plan
+MONTHLY = [10_000_000] * 12
+PAGU = sum(MONTHLY)
+
+
+def dpa_rows():
+    rows = []
+    for i, (sub, ind, sat, target) in enumerate((
+        ("Penyelenggaraan Rapat Koordinasi", "Jumlah rapat koordinasi", "Kegiatan", 12),
+        ("Pelayanan Administrasi Kecamatan", "Jumlah dokumen pelayanan", "Dokumen", 400),
+    ), start=1):
+        rows.append([f"7.01.01.2.01.000{i}", sub, "7.01.01.2.01", "Perencanaan Kecamatan", "7.01.01",
+                     "Program Penunjang Urusan Pemerintahan", ind, target, sat, "PAD", "Kecamatan Neglasari",
+                     PAGU, *MONTHLY])
+    return rows
+
+
+def rencana_rows():
+    rows = []
+    for r in dpa_rows():
+        target = r[7]
+        q = [target // 4 * k for k in (1, 2, 3)] + [target]
+        keu = [sum(MONTHLY[: 3 * k]) for k in (1, 2, 3, 4)]
+        rows.append([r[0], r[1], r[6], r[8], target, "Kumulatif", *q, 25, 50, 75, 100, PAGU, *keu,
+                     layout.ROLE_KASUBAG, ""])
+    return rows
+
+
+def kinerja_rows():
+    return [["Meningkatnya kualitas perencanaan", "Persentase dokumen perencanaan tepat waktu", "Persen",
+             100, "Kumulatif", 25, 50, 75, 100, layout.ROLE_SEKRETARIS]]
+
+
+def setup_officials(path: Path, *, nip_pengguna: str = "") -> None:
+    def edit(book):
+        tables.write_table(book, layout.TBL_PEJABAT, [[r, NAMES[r], NIP[r]] for r in layout.ROLES])
+        if nip_pengguna:
+            tables.write_setting(book, layout.SET_PEJABAT_AKTIF, nip_pengguna)
+
+    headless.run_on_file(path, edit)
+
+
+def ctx_for(role: str, when: dt.datetime, **kw) -> ActionContext:
+    return ActionContext(nip=NIP[role], now=when, **kw)
+
+
+def tarik_dpa_body(book, ctx):
+    tables.write_table(book, layout.TBL_DPA, dpa_rows())
+    return "2 sub kegiatan dari DPA contoh"
+
+
+def susun_body(book, ctx):
+    tables.write_table(book, layout.TBL_RENCANA, rencana_rows())
+    tables.write_table(book, layout.TBL_KINERJA, kinerja_rows())
+    return "Draft Rencana Aksi: 2 sub kegiatan"
+
+
+def act(path: Path, fn, ctx: ActionContext):
+    value, result = headless.run_on_file(path, lambda b: fn(b, ctx))
+    return value
+
+
+def do_disposisi(path, when=None, **kw):
+    return act(path, workflow.catat_disposisi, ctx_for(layout.ROLE_CAMAT, when or at(), catatan=kw.pop(
+        "catatan", "Susun Rencana Aksi 2025"), fields=kw.pop("fields", {"batas": "2025-01-10"}), **kw))
+
+
+def do_tarik(path, when=None):
+    return act(path, lambda b, c: workflow.perform(b, layout.ACTION_TARIK_DPA, c, tarik_dpa_body),
+               ctx_for(layout.ROLE_KASUBAG, when or at(hours=1)))
+
+
+def do_susun(path, when=None, body=susun_body):
+    return act(path, lambda b, c: workflow.perform(b, layout.ACTION_SUSUN, c, body),
+               ctx_for(layout.ROLE_KASUBAG, when or at(hours=2)))
+
+
+def do_pembahasan(path, when=None):
+    return act(path, workflow.catat_pembahasan, ctx_for(
+        layout.ROLE_SEKRETARIS, when or at(hours=3), catatan="Target TW disesuaikan",
+        fields={"peserta": "Sekretaris Camat, Kasubag Perencanaan", "keputusan": "Draft disetujui"}))
+
+
+def upto(path, step: int) -> None:
+    """Run steps 1..step (step <= 4) with the valid plan."""
+    setup_officials(path)
+    for n, fn in enumerate((do_disposisi, do_tarik, do_susun, do_pembahasan), start=1):
+        if n <= step:
+            fn(path)
+
+
+def book_of(path):
+    return headless.open_book(path)
+
+
+def log_rows(path):
+    return tables.read_table(book_of(path), layout.TBL_LOG).records()
+
+
+def progress(path):
+    return tables.read_table(book_of(path), layout.TBL_PROGRES).records()
+
+
+def assert_refused(path, fn, ctx, exc=Refused, *needles):
+    before = sha(path)
+    with pytest.raises(exc) as info:
+        act(path, fn, ctx)
+    assert sha(path) == before, "a refused action must leave the workbook byte-identical"
+    for n in needles:
+        assert n in info.value.message, info.value.message
+    return info.value.message
+
+
+# --------------------------------------------------------------------------- allowed
+def test_steps_1_to_4_record_paraf_log_progress(built_workbook):
+    path = built_workbook
+    setup_officials(path)
+    s1 = do_disposisi(path, at())
+    assert "Langkah 1" in s1 and "tanda tangan" in s1
+    do_tarik(path, at(days=2))           # Wednesday 09:00: 2 hari of working time
+    do_susun(path, at(days=4))           # Friday 09:00: 2 hari against 1 hari
+    do_pembahasan(path, at(days=4, hours=3))
+
+    log = log_rows(path)
+    assert [r["Aksi"] for r in log] == [layout.ACTION_DISPOSISI, layout.ACTION_TARIK_DPA,
+                                         layout.ACTION_SUSUN, layout.ACTION_PEMBAHASAN]
+    assert [r["No"] for r in log] == [1, 2, 3, 4]
+    assert [r["Pengesahan"] for r in log] == [layout.TANDA_TANGAN, layout.PARAF, layout.PARAF, layout.PARAF]
+    assert log[0]["NIP"] == NIP_CAMAT and log[0]["Nama"] == NAMES[layout.ROLE_CAMAT]
+    assert log[0]["Waktu"] == "2025-01-06 09:00 WIB"
+    assert "Susun Rencana Aksi 2025" in log[0]["Keterangan"] and "10 Januari 2025" in log[0]["Keterangan"]
+    assert "Kepada: Kasubag Perencanaan dan Keuangan" in log[0]["Keterangan"]
+    assert "Keputusan: Draft disetujui" in log[3]["Keterangan"]
+    assert all(len(r["Sidik Rantai"]) == 64 for r in log)
+
+    book = book_of(path)
+    l2 = tables.read_table(book, layout.step_table(2)).records()
+    assert len(l2) == 1
+    assert l2[0]["Mulai"] == "2025-01-06 09:00 WIB" and l2[0]["Selesai"] == "2025-01-08 09:00 WIB"
+    assert (l2[0]["Waktu Kerja"], l2[0]["Waktu Baku"], l2[0]["Ketepatan"]) == ("2 hari", "2 hari", "Tepat waktu")
+    l3 = tables.read_table(book, layout.step_table(3)).records()
+    assert (l3[0]["Waktu Kerja"], l3[0]["Ketepatan"]) == ("2 hari", "Terlambat 1 hari")
+    l1 = tables.read_table(book, layout.step_table(1)).records()
+    assert (l1[0]["Waktu Kerja"], l1[0]["Ketepatan"], l1[0]["Pengesahan"]) == ("0 menit", "Tepat waktu",
+                                                                               layout.TANDA_TANGAN)
+
+    prog = progress(path)
+    assert [p["Status"] for p in prog[:4]] == ["Selesai"] * 4
+    assert prog[2]["Ketepatan"] == "Terlambat 1 hari"
+    assert prog[4]["Status"] == f"Menunggu {layout.ROLE_SEKRETARIS} ({NAMES[layout.ROLE_SEKRETARIS]})"
+    assert prog[5]["Status"] == "Belum dimulai"
+    assert tables.named_range(book, "nmTahap").value.startswith("Langkah 4 selesai; berikutnya Langkah 5")
+    assert tables.named_range(book, "nmStatusDokumen").value == layout.STATUS_DRAF
+    assert verify_book(book).ok
+
+
+def test_pending_step_shows_late_when_waiting_past_standard(built_workbook):
+    path = built_workbook
+    setup_officials(path)
+    do_disposisi(path, at())
+    do_tarik(path, at(days=7))  # a week later (Mon 13 Jan): step 2 late by 3 hari
+    prog = progress(path)
+    assert prog[1]["Ketepatan"] == "Terlambat 3 hari"
+    # record_run updates no progress; a later record computes the waiting step 3 at its own time
+
+
+def test_nip_from_settings_when_ctx_has_none(built_workbook):
+    path = built_workbook
+    setup_officials(path, nip_pengguna=NIP_CAMAT)
+    act(path, workflow.catat_disposisi, ActionContext(now=at(), catatan="Mulai susun"))
+    assert log_rows(path)[0]["NIP"] == NIP_CAMAT
+
+
+def test_disposisi_inputs_from_named_cells(built_workbook):
+    path = built_workbook
+    setup_officials(path)
+
+    def fill(book):
+        book.names["inDisposisiIsi"].refers_to_range.value = "Segera susun draft"
+        book.names["inDisposisiKepada"].refers_to_range.value = "Kasubag Program"
+        book.names["inDisposisiBatas"].refers_to_range.value = "2025-01-09"  # becomes a date
+
+    headless.run_on_file(path, fill)
+    act(path, workflow.catat_disposisi, ActionContext(nip=NIP_CAMAT, now=at()))
+    note = log_rows(path)[0]["Keterangan"]
+    assert "Segera susun draft" in note and "Kasubag Program" in note and "9 Januari 2025" in note
+
+
+def test_server_identity_is_noted(built_workbook):
+    path = built_workbook
+    setup_officials(path)
+    act(path, workflow.catat_disposisi, ActionContext(nip=NIP_CAMAT, now=at(), catatan="x",
+                                                      identity_from_server=True, role=layout.ROLE_CAMAT))
+    assert "diautentikasi server" in log_rows(path)[0]["Keterangan"]
+
+
+def test_kembalikan_at_step_4_and_5_loops_back_to_3(built_workbook):
+    path = built_workbook
+    upto(path, 3)
+    # step 4 pending: the Sekretaris returns the draft
+    act(path, workflow.kembalikan, ctx_for(layout.ROLE_SEKRETARIS, at(hours=4), catatan="Target TW II kurang"))
+    prog = progress(path)
+    assert [p["Status"] for p in prog[:2]] == ["Selesai", "Selesai"]
+    assert prog[2]["Status"].startswith(f"Menunggu {layout.ROLE_KASUBAG}")
+    assert prog[3]["Status"] == "Belum dimulai"
+    assert tables.named_range(book_of(path), "nmTahap").value.startswith("Dikembalikan ke Langkah 3 dari Langkah 4")
+    l4 = tables.read_table(book_of(path), layout.step_table(4)).records()
+    assert l4[0]["Catatan"].startswith("Dikembalikan ke Langkah 3 dari Langkah 4: Target TW II kurang")
+    # steps 3+ are redone in order: pembahasan now is out of order
+    assert_refused(path, workflow.catat_pembahasan, ctx_for(layout.ROLE_SEKRETARIS, at(hours=5)), Refused,
+                   "Langkah 3", "belum selesai")
+    do_susun(path, at(hours=5))
+    do_pembahasan(path, at(hours=6))
+    # step 5 pending: return again
+    act(path, workflow.kembalikan, ctx_for(layout.ROLE_SEKRETARIS, at(hours=6, minutes=30), catatan="Cek pagu"))
+    log = log_rows(path)
+    assert [r["Aksi"] for r in log] == [
+        "catat-disposisi", "tarik-dpa", "susun", "kembalikan", "susun", "catat-pembahasan", "kembalikan"]
+    assert log[6]["Langkah"] == 5
+    assert verify_book(book_of(path)).ok
+    do_susun(path, at(days=1))
+    assert len(tables.read_table(book_of(path), layout.step_table(3)).rows) == 3
+
+
+def test_record_run_logs_without_paraf(built_workbook):
+    path = built_workbook
+    upto(path, 1)
+    out = act(path, lambda b, c: workflow.record_run(b, layout.ACTION_VALIDASI, c, "0 galat, 1 peringatan"),
+              ActionContext(nip=NIP_KASUBAG, now=at(minutes=5)))
+    assert "validasi" in out
+    log = log_rows(path)
+    assert log[1]["Aksi"] == "validasi" and log[1]["Pengesahan"] in (None, "")
+    assert log[1]["Nama"] == NAMES[layout.ROLE_KASUBAG] and log[1]["Keterangan"] == "0 galat, 1 peringatan"
+    assert log[1]["Langkah"] == 2 and log[1]["Sidik Isi"].startswith("tblDPA:")
+    do_tarik(path, at(hours=1))
+    assert [r["No"] for r in log_rows(path)] == [1, 2, 3]
+    assert verify_book(book_of(path)).ok
+
+
+def test_periksa_keaslian_writes_beranda_without_record(built_workbook):
+    path = built_workbook
+    upto(path, 2)
+    log_before = log_rows(path)
+    text = act(path, workflow.periksa_keaslian, ActionContext(now=at(hours=2)))
+    assert text.startswith("Utuh")
+    assert tables.named_range(book_of(path), "nmKeaslian").value == text
+    assert log_rows(path) == log_before
+
+
+# --------------------------------------------------------------------------- refused
+def test_wrong_order_is_refused(built_workbook):
+    path = built_workbook
+    setup_officials(path)
+    msg = assert_refused(path, lambda b, c: workflow.perform(b, layout.ACTION_TARIK_DPA, c, tarik_dpa_body),
+                         ctx_for(layout.ROLE_KASUBAG, at()), Refused, "Langkah 2", "Langkah 1")
+    assert f"menunggu {layout.ROLE_CAMAT} ({NAMES[layout.ROLE_CAMAT]})" in msg
+    for fn, role in ((workflow.catat_pembahasan, layout.ROLE_SEKRETARIS),
+                     (workflow.tetapkan, layout.ROLE_CAMAT)):
+        assert_refused(path, fn, ctx_for(role, at()), Refused, "belum bisa dikerjakan")
+
+
+def test_repeating_a_done_step_is_refused(built_workbook):
+    path = built_workbook
+    upto(path, 2)
+    assert_refused(path, workflow.catat_disposisi, ctx_for(layout.ROLE_CAMAT, at(hours=3), catatan="lagi"),
+                   Refused, "Langkah 1", "sudah selesai", "Langkah 3")
+
+
+@pytest.mark.parametrize("step, fn, wrong", [
+    (1, workflow.catat_disposisi, layout.ROLE_KASUBAG),
+    (2, lambda b, c: workflow.perform(b, layout.ACTION_TARIK_DPA, c, tarik_dpa_body), layout.ROLE_CAMAT),
+    (3, lambda b, c: workflow.perform(b, layout.ACTION_SUSUN, c, susun_body), layout.ROLE_SEKRETARIS),
+    (4, workflow.catat_pembahasan, layout.ROLE_KASUBAG),
+])
+def test_wrong_role_is_refused(built_workbook, step, fn, wrong):
+    path = built_workbook
+    upto(path, step - 1)
+    ctx = ctx_for(wrong, at(hours=5), catatan="x", fields={"peserta": "a", "keputusan": "b"})
+    msg = assert_refused(path, fn, ctx, Refused, f"Langkah {step}", f"terdaftar sebagai {wrong}")
+    assert NIP[workflow.sop.step(step).role] in msg
+
+
+def test_unknown_nip_and_server_role_mismatch_are_refused(built_workbook):
+    path = built_workbook
+    setup_officials(path)
+    assert_refused(path, workflow.catat_disposisi, ActionContext(nip="199001012020011001", now=at(), catatan="x"),
+                   Refused, "tidak terdaftar")
+    assert_refused(path, workflow.catat_disposisi,
+                   ActionContext(nip=NIP_CAMAT, now=at(), catatan="x", role=layout.ROLE_KASUBAG,
+                                 identity_from_server=True), Refused, "dari server")
+
+
+def test_missing_identity_and_unfilled_officials_are_input_errors(built_workbook):
+    path = built_workbook
+    assert_refused(path, workflow.catat_disposisi, ActionContext(nip=NIP_CAMAT, now=at(), catatan="x"),
+                   InputError, "belum diisi NIP")
+    setup_officials(path)
+    assert_refused(path, workflow.catat_disposisi, ActionContext(now=at(), catatan="x"), InputError,
+                   layout.SET_PEJABAT_AKTIF)
+
+
+def test_missing_inputs_and_bad_dates_change_nothing(built_workbook):
+    path = built_workbook
+    setup_officials(path)
+    assert_refused(path, workflow.catat_disposisi, ActionContext(nip=NIP_CAMAT, now=at()), InputError,
+                   "Isi disposisi", "'L1 Disposisi'!C6")
+    assert_refused(path, workflow.catat_disposisi,
+                   ActionContext(nip=NIP_CAMAT, now=at(), catatan="x", fields={"batas": "besok"}),
+                   InputError, "besok")
+    do_disposisi(path, at())
+    assert_refused(path, lambda b, c: workflow.perform(b, layout.ACTION_TARIK_DPA, c, tarik_dpa_body),
+                   ctx_for(layout.ROLE_KASUBAG, at(minutes=-5)), InputError, "lebih awal")
+
+    def bad_body(book, ctx):
+        tables.write_table(book, layout.TBL_DPA, dpa_rows())
+        raise InputError("Berkas DPA rusak")
+
+    assert_refused(path, lambda b, c: workflow.perform(b, layout.ACTION_TARIK_DPA, c, bad_body),
+                   ctx_for(layout.ROLE_KASUBAG, at(hours=1)), InputError, "Berkas DPA rusak")
+
+
+def test_kembalikan_refused_outside_steps_4_to_6_and_without_reason(built_workbook):
+    path = built_workbook
+    upto(path, 2)
+    assert_refused(path, workflow.kembalikan, ctx_for(layout.ROLE_KASUBAG, at(hours=3), catatan="x"), Refused,
+                   "Langkah 4 sampai 6", "Langkah 3")
+    do_susun(path)
+    assert_refused(path, workflow.kembalikan, ctx_for(layout.ROLE_SEKRETARIS, at(hours=4)), InputError,
+                   "Alasan pengembalian", "'L4 Pembahasan'!C10")
+    # only the step's role may return it
+    assert_refused(path, workflow.kembalikan, ctx_for(layout.ROLE_KASUBAG, at(hours=4), catatan="x"), Refused,
+                   "Langkah 4", layout.ROLE_SEKRETARIS)
+
+
+def test_step_roles_configurable_in_pengaturan(built_workbook):
+    path = built_workbook
+    setup_officials(path)
+
+    def reassign(book):
+        data = tables.read_table(book, layout.TBL_PERAN_LANGKAH)
+        rows = [list(r) for r in data.rows]
+        rows[0][data.col("Peran")] = layout.ROLE_SEKRETARIS
+        tables.write_table(book, layout.TBL_PERAN_LANGKAH, rows, columns=data.header)
+
+    headless.run_on_file(path, reassign)
+    assert_refused(path, workflow.catat_disposisi, ctx_for(layout.ROLE_CAMAT, at(), catatan="x"), Refused,
+                   layout.ROLE_SEKRETARIS)
+    act(path, workflow.catat_disposisi, ctx_for(layout.ROLE_SEKRETARIS, at(), catatan="x"))
+    assert log_rows(path)[0]["Peran"] == layout.ROLE_SEKRETARIS
