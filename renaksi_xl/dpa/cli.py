@@ -1,0 +1,55 @@
+"""`renaksi-xl dpa FILE [--json]`: show what a DPA file holds, as the import would read it."""
+
+from __future__ import annotations
+
+import json
+import sys
+import textwrap
+
+from .load import read_dpa
+from .numbers import format_number, format_rupiah
+
+
+def _cut(text, width: int) -> str:
+    text = "" if text is None else str(text)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def render_table(result) -> str:
+    """The readable Indonesian table printed by default."""
+    head = ("No", "Kode Sub Kegiatan", "Sub Kegiatan", "Target Keluaran", "Sumber Dana", "Pagu (Rp)")
+    rows = []
+    for i, r in enumerate(result.records, 1):
+        target = "-" if r["target_keluaran"] is None else format_number(r["target_keluaran"])
+        if r["satuan"]:
+            target += f" {r['satuan']}"
+        rows.append((str(i), r["kode_sub_kegiatan"], _cut(r["sub_kegiatan"], 48), _cut(target, 18),
+                     _cut(r["sumber_dana"] or "-", 11), format_rupiah(r["pagu"])))
+    widths = [max(len(h), *(len(row[k]) for row in rows)) for k, h in enumerate(head)]
+    right = {0, 5}
+
+    def line(cells):
+        return "  ".join(c.rjust(w) if k in right else c.ljust(w) for k, (c, w) in enumerate(zip(cells, widths)))
+
+    out = [f"Berkas: {result.file} ({result.format_label()})", "", line(head),
+           "  ".join("-" * w for w in widths)]
+    out += [line(r) for r in rows]
+    out.append("")
+    out.append(f"Jumlah: {len(result.records)} sub kegiatan, total pagu {format_rupiah(result.total_pagu)}.")
+    if result.warnings:
+        out.append("")
+        out.append(f"Peringatan ({len(result.warnings)}):")
+        for w in result.warnings:
+            out.append(textwrap.fill(w.text(), width=110, initial_indent="- ", subsequent_indent="  "))
+    return "\n".join(out)
+
+
+def cmd_dpa(args) -> int:
+    """Exit 0 when the file was read (warnings included); DpaError (exit 2) when unusable."""
+    result = read_dpa(args.file)
+    if getattr(args, "json", False):
+        json.dump(result.to_json(), sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        print(render_table(result))
+    return 0
