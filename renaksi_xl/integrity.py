@@ -459,6 +459,15 @@ STEP_ACTIONS = {
 }
 
 
+def _wib_text(iso: str) -> str:
+    from .context import format_timestamp
+
+    try:
+        return format_timestamp(dt.datetime.fromisoformat(iso))
+    except ValueError:
+        return iso
+
+
 def render_text(verdict: Verdict, name: str = "") -> str:
     """The verdict for people, in Indonesian."""
     head = "UTUH" if verdict.ok else "TIDAK UTUH"
@@ -468,7 +477,7 @@ def render_text(verdict: Verdict, name: str = "") -> str:
     for r in verdict.records:
         status = "utuh" if r.valid else f"TIDAK UTUH: {r.reason}"
         lines.append(f"- Langkah {r.step} ({r.action}): {r.kind} {r.role} {r.name} (NIP {r.nip or '-'}), "
-                     f"{r.time}: {status}")
+                     f"{_wib_text(r.time)}: {status}")
     for c in verdict.changed_tables:
         lines.append(f"Tabel {c.table} berubah setelah catatan Langkah {c.since_step}.")
     if verdict.changed_tables:
