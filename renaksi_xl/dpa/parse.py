@@ -408,6 +408,14 @@ class SipdParser:
             self.out.append(rec)
 
 
+def _ref(other: str, base: str) -> str:
+    """`other` without the 'file, lembar ...' prefix it shares with `base` ('sel G49')."""
+    head, sep, cell = other.rpartition(", ")
+    if sep and base.startswith(head + ", "):
+        return cell
+    return other
+
+
 def finish_record(d: _Draft, f: Findings) -> ParsedRecord | None:
     """Checks shared by both layouts; a ParsedRecord, or None when it cannot be used."""
     if not d.ok or d.code is None:
@@ -424,11 +432,11 @@ def finish_record(d: _Draft, f: Findings) -> ParsedRecord | None:
         ok = False
     if ok:
         if not d.code.startswith(d.kegiatan[0] + "."):
-            f.error(f"{label} bukan bagian dari kegiatan {d.kegiatan[0]} (lihat {d.kegiatan[2]}); "
+            f.error(f"{label} bukan bagian dari kegiatan {d.kegiatan[0]} (lihat {_ref(d.kegiatan[2], d.where)}); "
                     "periksa kode keduanya.", d.where)
             ok = False
         if not d.kegiatan[0].startswith(d.program[0] + "."):
-            f.error(f"Kegiatan {d.kegiatan[0]} bukan bagian dari program {d.program[0]} (lihat {d.program[2]}).",
+            f.error(f"Kegiatan {d.kegiatan[0]} bukan bagian dari program {d.program[0]} (lihat {_ref(d.program[2], d.kegiatan[2])}).",
                     d.kegiatan[2])
             ok = False
     lines_sum = sum(a for _, a, _ in _leaf_lines(d.lines))
@@ -451,7 +459,7 @@ def finish_record(d: _Draft, f: Findings) -> ParsedRecord | None:
         missing = [layout.MONTHS[i] for i, k in enumerate(d.kas) if k is None]
         extra = f" (bulan tanpa isian: {', '.join(missing)})" if missing else ""
         f.error(f"{label}: rencana penarikan dana per bulan berjumlah {format_rupiah(kas_sum)}{extra}, "
-                f"tidak sama dengan pagu {format_rupiah(pagu)} ({pagu_where}); selisih "
+                f"tidak sama dengan pagu {format_rupiah(pagu)} ({_ref(pagu_where, d.kas_where or pagu_where)}); selisih "
                 f"{format_rupiah(kas_sum - pagu)}. Perbaiki anggaran kas agar jumlahnya sama dengan pagu.",
                 d.kas_where or kas_found[0][1])
         ok = False
@@ -463,7 +471,8 @@ def finish_record(d: _Draft, f: Findings) -> ParsedRecord | None:
                "rata per triwulan.", d.where)
     if d.total is not None and d.lines and not same_amount(lines_sum, pagu):
         text = (f"{label}: rincian belanja per kode rekening berjumlah {format_rupiah(lines_sum)} (mulai "
-                f"{d.lines[0][2]}), tidak sama dengan jumlah anggaran {format_rupiah(pagu)} ({pagu_where}); "
+                f"{_ref(d.lines[0][2], pagu_where)}), tidak sama dengan jumlah anggaran {format_rupiah(pagu)} "
+                f"({_ref(pagu_where, pagu_where)}); "
                 f"selisih {format_rupiah(lines_sum - pagu)}.")
         if cash_agrees:
             f.warn(text + " Pagu dipakai karena sama dengan jumlah rencana penarikan dana.", pagu_where)
@@ -689,7 +698,7 @@ def parse_grids(grids: list[Grid], f: Findings) -> tuple[list[ParsedRecord], lis
     for rec in records:
         code = rec.record["kode_sub_kegiatan"]
         if code in seen:
-            f.error(f"Sub kegiatan {code} tercantum dua kali: di {seen[code].where} dan di {rec.where}. "
+            f.error(f"Sub kegiatan {code} tercantum dua kali: di {seen[code].where} dan di {_ref(rec.where, seen[code].where)}. "
                     "Hapus salah satunya atau perbaiki kodenya.", rec.where)
         else:
             seen[code] = rec
