@@ -409,3 +409,21 @@ BUTTONS = (
 
 def table(name: str) -> TableSpec:
     return TABLES[name]
+
+
+# --- header names that code refers to (the Column specs above are the source) ------
+H_KODE_SUB = "Kode Sub Kegiatan"
+H_SUB_KEGIATAN = "Sub Kegiatan"
+H_INDIKATOR_KELUARAN = "Indikator Keluaran"
+H_INDIKATOR_KINERJA = "Indikator Kinerja"
+H_SATUAN = "Satuan"
+H_TARGET_KELUARAN = "Target Keluaran"
+H_TARGET_TAHUNAN = "Target Tahunan"
+H_SIFAT_TARGET = "Sifat Target"
+H_PAGU = "Pagu (Rp)"
+H_PENANGGUNG_JAWAB = "Penanggung Jawab"
+H_PERAN = "Peran"
+H_NAMA = "Nama"
+H_SEL = "Sel"
+H_LANGKAH = "Langkah"
+H_STATUS = "Status"

@@ -1,0 +1,458 @@
+"""Every validation rule, one violation at a time, on tables read from a real workbook.
+
+A clean plan is written once into a built workbook through the headless
+engine and read back with renaksi_xl.tables; each test edits a copy of those
+TableData and expects exactly the rule it broke, at the cell it broke.
+"""
+
+from __future__ import annotations
+
+import copy
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from renaksi_xl import headless, layout, tables
+from renaksi_xl.layout import (
+    FISIK_TW, H_INDIKATOR_KELUARAN, H_INDIKATOR_KINERJA, H_KODE_SUB, H_PAGU, H_PENANGGUNG_JAWAB,
+    H_SATUAN, H_SIFAT_TARGET, H_SUB_KEGIATAN, H_TARGET_TAHUNAN, KEUANGAN_TW, MONTHS, TARGET_TW,
+)
+from renaksi_xl.tables import cell_address
+from renaksi_xl.validators import RULES, Finding, sample, validate_book, validate_tables
+from renaksi_xl.validators.core import officials_of
+
+
+@pytest.fixture(scope="module")
+def clean_file(built_workbook_master, tmp_path_factory):
+    path = tmp_path_factory.mktemp("clean") / "RencanaAksi.xlsm"
+    shutil.copyfile(built_workbook_master, path)
+    sample.write_plan(path, sample.clean_plan(3, indicators=2))
+    return path
+
+
+@pytest.fixture(scope="module")
+def clean_tables(clean_file):
+    book = headless.open_book(clean_file)
+    return Plan(
+        tables.read_table(book, layout.TBL_DPA),
+        tables.read_table(book, layout.TBL_RENCANA),
+        tables.read_table(book, layout.TBL_KINERJA),
+        officials_of(book),
+    )
+
+
+@dataclass
+class Plan:
+    dpa: tables.TableData
+    rencana: tables.TableData
+    kinerja: tables.TableData
+    officials: list[str]
+
+    def get(self, table: str, i: int, header: str):
+        t = getattr(self, table)
+        return t.rows[i][t.col(header)]
+
+    def set(self, table: str, i: int, header: str, value) -> None:
+        t = getattr(self, table)
+        t.rows[i][t.col(header)] = value
+
+    def add(self, table: str, row: list) -> None:
+        t = getattr(self, table)
+        t.rows.append(list(row))
+        t.excel_rows.append((t.excel_rows[-1] if t.excel_rows else t.spec.header_row) + 1)
+
+    def clear(self, table: str) -> None:
+        t = getattr(self, table)
+        t.rows.clear()
+        t.excel_rows.clear()
+
+    def where(self, table: str, i: int, header: str) -> tuple[str, str]:
+        t = getattr(self, table)
+        return t.spec.sheet, t.address(i, header)
+
+    def header_cell(self, table: str, header: str) -> tuple[str, str]:
+        t = getattr(self, table)
+        return t.spec.sheet, cell_address(t.spec.header_row, t.first_col + t.col(header))
+
+    def validate(self) -> list[Finding]:
+        return validate_tables(self.dpa, self.rencana, self.kinerja, self.officials)
+
+
+@pytest.fixture
+def plan(clean_tables) -> Plan:
+    return copy.deepcopy(clean_tables)
+
+
+def hits(findings):
+    return sorted((f.rule, f.sheet, f.cell) for f in findings)
+
+
+def cell(plan: Plan, rule: str, table: str, i: int, header: str):
+    return (rule, *plan.where(table, i, header))
+
+
+# --------------------------------------------------------------------------- the clean plan
+def test_clean_plan_has_no_findings(plan):
+    assert plan.rencana.rows and plan.dpa.rows and plan.kinerja.rows
+    assert plan.where("rencana", 0, FISIK_TW[0]) == ("Rencana Aksi", "K5")  # cells are Excel cells
+    assert plan.validate() == []
+
+
+def test_clean_plan_through_the_file_has_no_findings(clean_file):
+    assert validate_book(headless.open_book(clean_file)) == []
+
+
+def test_tolerated_spellings_are_clean(plan):
+    """Case and spacing of Sifat Target and names, and roles as penanggung jawab, are fine."""
+    plan.set("rencana", 0, H_SIFAT_TARGET, "  kumulatif ")
+    plan.set("rencana", 1, H_PENANGGUNG_JAWAB, "  " + sample.OFFICIALS[2][1].upper().replace(" ", "  ") + " ")
+    plan.set("rencana", 2, H_PENANGGUNG_JAWAB, layout.ROLE_SEKRETARIS)
+    plan.set("kinerja", 0, H_SIFAT_TARGET, "TETAP")
+    assert plan.validate() == []
+
+
+# --------------------------------------------------------------------------- one rule at a time
+def _dpa_row_without_money(plan: Plan, code: str) -> list:
+    row = list(plan.dpa.rows[0])
+    row[plan.dpa.col(H_KODE_SUB)] = code
+    for header in (H_PAGU, *MONTHS):
+        row[plan.dpa.col(header)] = 0
+    return row
+
+
+def case_kode_format(p):
+    for table in ("dpa", "rencana"):
+        p.set(table, 0, H_KODE_SUB, "7.1.01.2.01.0001")
+    return [cell(p, "KODE_FORMAT", "dpa", 0, H_KODE_SUB), cell(p, "KODE_FORMAT", "rencana", 0, H_KODE_SUB)]
+
+
+def case_kode_format_number(p):
+    """A code a spreadsheet turned into a number is reported, not repaired."""
+    for table in ("dpa", "rencana"):
+        p.set(table, 0, H_KODE_SUB, 7.01)
+    return [cell(p, "KODE_FORMAT", "dpa", 0, H_KODE_SUB), cell(p, "KODE_FORMAT", "rencana", 0, H_KODE_SUB)]
+
+
+def case_kode_kosong(p):
+    p.set("rencana", 0, H_KODE_SUB, None)
+    return [cell(p, "KODE_FORMAT", "rencana", 0, H_KODE_SUB), cell(p, "DPA_TIDAK_ADA", "dpa", 0, H_KODE_SUB)]
+
+
+def case_kode_ganda(p):
+    p.add("dpa", _dpa_row_without_money(p, p.get("dpa", 1, H_KODE_SUB)))
+    return [cell(p, "KODE_GANDA", "dpa", 3, H_KODE_SUB)]
+
+
+def case_kode_ganda_rencana(p):
+    """A duplicated plan row also doubles its pagu in the plan total."""
+    p.add("rencana", p.rencana.rows[1])
+    return [cell(p, "KODE_GANDA", "rencana", 3, H_KODE_SUB),
+            ("TOTAL_PAGU_BEDA_DPA", *p.header_cell("rencana", H_PAGU))]
+
+
+def case_dpa_kosong(p):
+    p.clear("dpa")
+    return [("DPA_KOSONG", layout.SHEET_DPA, cell_address(p.dpa.spec.header_row + 1, p.dpa.first_col))]
+
+
+def case_dpa_tidak_ada(p):
+    p.add("dpa", _dpa_row_without_money(p, sample.kode(3)))
+    return [cell(p, "DPA_TIDAK_ADA", "dpa", 3, H_KODE_SUB)]
+
+
+def case_dpa_tambahan(p):
+    row = list(p.rencana.rows[0])
+    row[p.rencana.col(H_KODE_SUB)] = sample.kode(3)
+    for header in (H_PAGU, *KEUANGAN_TW):
+        row[p.rencana.col(header)] = 0
+    p.add("rencana", row)
+    return [cell(p, "DPA_TAMBAHAN", "rencana", 3, H_KODE_SUB)]
+
+
+def case_sub_kegiatan_beda(p):
+    p.set("rencana", 0, H_SUB_KEGIATAN, "Sub Kegiatan Lain")
+    return [cell(p, "SUB_KEGIATAN_BEDA_DPA", "rencana", 0, H_SUB_KEGIATAN)]
+
+
+def case_indikator_kosong(p):
+    p.set("rencana", 0, H_INDIKATOR_KELUARAN, "  ")
+    p.set("kinerja", 1, H_INDIKATOR_KINERJA, None)
+    return [cell(p, "INDIKATOR_KOSONG", "rencana", 0, H_INDIKATOR_KELUARAN),
+            cell(p, "INDIKATOR_KOSONG", "kinerja", 1, H_INDIKATOR_KINERJA)]
+
+
+def case_nilai_kosong(p):
+    p.set("rencana", 1, TARGET_TW[1], None)
+    p.set("dpa", 2, H_PAGU, None)
+    p.set("rencana", 2, H_PAGU, None)
+    p.set("rencana", 2, KEUANGAN_TW[3], None)
+    for header in (H_PAGU, *MONTHS):
+        p.set("dpa", 2, header, None)
+    return [cell(p, "NILAI_KOSONG", "rencana", 1, TARGET_TW[1]), cell(p, "NILAI_KOSONG", "dpa", 2, H_PAGU),
+            cell(p, "NILAI_KOSONG", "rencana", 2, H_PAGU), cell(p, "NILAI_KOSONG", "rencana", 2, KEUANGAN_TW[3])]
+
+
+def case_nilai_bukan_angka(p):
+    p.set("rencana", 1, FISIK_TW[1], "lima puluh")
+    p.set("dpa", 0, MONTHS[1], "#REF!")
+    p.set("kinerja", 0, TARGET_TW[0], "2025-03-31")
+    return [cell(p, "NILAI_BUKAN_ANGKA", "rencana", 1, FISIK_TW[1]), cell(p, "NILAI_BUKAN_ANGKA", "dpa", 0, MONTHS[1]),
+            cell(p, "NILAI_BUKAN_ANGKA", "kinerja", 0, TARGET_TW[0])]
+
+
+def case_nilai_berupa_teks(p):
+    pagu = p.get("rencana", 0, H_PAGU)
+    p.set("rencana", 0, H_PAGU, "Rp " + f"{pagu:,}".replace(",", ".") + ",-")
+    p.set("rencana", 1, FISIK_TW[0], "25")
+    return [cell(p, "NILAI_BERUPA_TEKS", "rencana", 0, H_PAGU), cell(p, "NILAI_BERUPA_TEKS", "rencana", 1, FISIK_TW[0])]
+
+
+def case_pagu_beda_dpa(p):
+    """Two plan rows off by the same amount in opposite directions: totals still agree."""
+    for i, delta in ((0, 1_000_000), (1, -1_000_000)):
+        p.set("rencana", i, H_PAGU, p.get("rencana", i, H_PAGU) + delta)
+        p.set("rencana", i, KEUANGAN_TW[3], p.get("rencana", i, KEUANGAN_TW[3]) + delta)
+    return [cell(p, "PAGU_BEDA_DPA", "rencana", 0, H_PAGU), cell(p, "PAGU_BEDA_DPA", "rencana", 1, H_PAGU)]
+
+
+def case_total_pagu(p):
+    """Each DPA pagu has 40 sen: every row agrees to the rupiah, the total is Rp 1 apart."""
+    for i in range(3):
+        p.set("dpa", i, H_PAGU, p.get("dpa", i, H_PAGU) + 0.4)
+    return [("TOTAL_PAGU_BEDA_DPA", *p.header_cell("rencana", H_PAGU))]
+
+
+def case_anggaran_kas_beda_pagu(p):
+    p.set("dpa", 0, MONTHS[11], p.get("dpa", 0, MONTHS[11]) + 500)
+    for header in MONTHS:
+        p.set("dpa", 2, header, None)
+    return [cell(p, "ANGGARAN_KAS_BEDA_PAGU", "dpa", 0, H_PAGU), cell(p, "ANGGARAN_KAS_BEDA_PAGU", "dpa", 2, H_PAGU)]
+
+
+def case_keuangan_negatif(p):
+    """A negative amount also departs from the (positive) cash plan of the quarter."""
+    p.set("rencana", 0, KEUANGAN_TW[0], -1000)
+    return [cell(p, "KEUANGAN_NEGATIF", "rencana", 0, KEUANGAN_TW[0]),
+            cell(p, "KEUANGAN_BEDA_ANGGARAN_KAS", "rencana", 0, KEUANGAN_TW[0])]
+
+
+def case_keuangan_tidak_kumulatif(p):
+    """Going down also departs from the (growing) cash plan of the quarter."""
+    p.set("rencana", 0, KEUANGAN_TW[1], p.get("rencana", 0, KEUANGAN_TW[0]) - 1)
+    return [cell(p, "KEUANGAN_TIDAK_KUMULATIF", "rencana", 0, KEUANGAN_TW[1]),
+            cell(p, "KEUANGAN_BEDA_ANGGARAN_KAS", "rencana", 0, KEUANGAN_TW[1])]
+
+
+def case_keuangan_tw4(p):
+    p.set("rencana", 1, KEUANGAN_TW[3], p.get("rencana", 1, H_PAGU) - 1000)
+    return [cell(p, "KEUANGAN_TW4_BEDA_PAGU", "rencana", 1, KEUANGAN_TW[3])]
+
+
+def case_keuangan_beda_kas(p):
+    p.set("rencana", 2, KEUANGAN_TW[1], p.get("rencana", 2, KEUANGAN_TW[1]) + 1000)
+    return [cell(p, "KEUANGAN_BEDA_ANGGARAN_KAS", "rencana", 2, KEUANGAN_TW[1])]
+
+
+def case_keuangan_sen_rounds(p):
+    """Money compares to the rupiah: 49 sen less is the same amount, 50 sen rounds up."""
+    p.set("rencana", 0, KEUANGAN_TW[1], p.get("rencana", 0, KEUANGAN_TW[1]) - 0.49)
+    p.set("rencana", 1, KEUANGAN_TW[1], p.get("rencana", 1, KEUANGAN_TW[1]) + 0.5)
+    return [cell(p, "KEUANGAN_BEDA_ANGGARAN_KAS", "rencana", 1, KEUANGAN_TW[1])]
+
+
+def case_fisik_rentang(p):
+    p.set("rencana", 0, FISIK_TW[0], -5)
+    return [cell(p, "FISIK_DI_LUAR_RENTANG", "rencana", 0, FISIK_TW[0])]
+
+
+def case_fisik_tidak_kumulatif(p):
+    p.set("rencana", 0, FISIK_TW[1], 20)
+    return [cell(p, "FISIK_TIDAK_KUMULATIF", "rencana", 0, FISIK_TW[1])]
+
+
+def case_fisik_tw4(p):
+    p.set("rencana", 2, FISIK_TW[3], 90)
+    return [cell(p, "FISIK_TW4_BUKAN_100", "rencana", 2, FISIK_TW[3])]
+
+
+def case_target_kosong(p):
+    p.set("rencana", 0, H_SATUAN, None)
+    p.set("rencana", 1, H_TARGET_TAHUNAN, None)
+    p.set("kinerja", 0, H_TARGET_TAHUNAN, 0)  # 'Tetap': no s.d. TW IV rule
+    return [cell(p, "TARGET_KOSONG", "rencana", 0, H_SATUAN), cell(p, "TARGET_KOSONG", "rencana", 1, H_TARGET_TAHUNAN),
+            cell(p, "TARGET_KOSONG", "kinerja", 0, H_TARGET_TAHUNAN)]
+
+
+def case_target_tidak_kumulatif(p):
+    p.set("rencana", 0, TARGET_TW[2], p.get("rencana", 0, TARGET_TW[1]) - 0.5)
+    p.set("kinerja", 1, H_SIFAT_TARGET, "Kumulatif")
+    p.set("kinerja", 1, TARGET_TW[1], 50)
+    return [cell(p, "TARGET_TIDAK_KUMULATIF", "rencana", 0, TARGET_TW[2]),
+            cell(p, "TARGET_TIDAK_KUMULATIF", "kinerja", 1, TARGET_TW[1])]
+
+
+def case_target_tw4(p):
+    p.set("rencana", 0, TARGET_TW[3], p.get("rencana", 0, H_TARGET_TAHUNAN) + 1)
+    p.set("kinerja", 0, H_SIFAT_TARGET, "Akhir Tahun")
+    p.set("kinerja", 0, TARGET_TW[3], 90)
+    return [cell(p, "TARGET_TW4_BEDA_TAHUNAN", "rencana", 0, TARGET_TW[3]),
+            cell(p, "TARGET_TW4_BEDA_TAHUNAN", "kinerja", 0, TARGET_TW[3])]
+
+
+def case_sifat(p):
+    p.set("rencana", 0, H_SIFAT_TARGET, "Bertahap")
+    p.set("kinerja", 1, H_SIFAT_TARGET, None)
+    return [cell(p, "SIFAT_TARGET_TIDAK_DIKENAL", "rencana", 0, H_SIFAT_TARGET),
+            cell(p, "SIFAT_TARGET_TIDAK_DIKENAL", "kinerja", 1, H_SIFAT_TARGET)]
+
+
+def case_pj_kosong(p):
+    p.set("rencana", 1, H_PENANGGUNG_JAWAB, None)
+    p.set("kinerja", 0, H_PENANGGUNG_JAWAB, " ")
+    return [cell(p, "PENANGGUNG_JAWAB_KOSONG", "rencana", 1, H_PENANGGUNG_JAWAB),
+            cell(p, "PENANGGUNG_JAWAB_KOSONG", "kinerja", 0, H_PENANGGUNG_JAWAB)]
+
+
+def case_pj_asing(p):
+    p.set("rencana", 1, H_PENANGGUNG_JAWAB, "Pak Lurah")
+    return [cell(p, "PENANGGUNG_JAWAB_TIDAK_DIKENAL", "rencana", 1, H_PENANGGUNG_JAWAB)]
+
+
+def case_kinerja_kosong(p):
+    p.clear("kinerja")
+    t = p.kinerja
+    return [("KINERJA_KOSONG", layout.SHEET_KINERJA,
+             cell_address(t.spec.header_row + 1, t.first_col + t.col(H_INDIKATOR_KINERJA)))]
+
+
+def case_kinerja_tw_kosong(p):
+    p.set("kinerja", 0, TARGET_TW[2], None)
+    return [cell(p, "KINERJA_TARGET_TW_KOSONG", "kinerja", 0, TARGET_TW[2])]
+
+
+CASES = {name[5:]: fn for name, fn in dict(globals()).items() if name.startswith("case_")}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_rule_fires_exactly_where_broken(plan, case):
+    expected = CASES[case](plan)
+    findings = plan.validate()
+    assert hits(findings) == sorted(expected)
+    for f in findings:
+        assert f.severity == RULES[f.rule][0]
+        assert f.message and f.sheet in (layout.SHEET_DPA, layout.SHEET_RENCANA, layout.SHEET_KINERJA)
+
+
+def test_every_rule_has_a_case(clean_tables):
+    """Every rule id (except the CLI's unreadable-file id) is produced by some case above."""
+    seen = set()
+    for fn in CASES.values():
+        p = copy.deepcopy(clean_tables)
+        seen |= {rule for rule, *_ in fn(p)}
+    assert seen == set(RULES) - {"BERKAS_TIDAK_TERBACA"}
+
+
+def test_ids_are_the_contract():
+    given_ids = {
+        "KODE_FORMAT", "KODE_GANDA", "DPA_TIDAK_ADA", "DPA_TAMBAHAN", "PAGU_BEDA_DPA", "KEUANGAN_NEGATIF",
+        "KEUANGAN_TIDAK_KUMULATIF", "KEUANGAN_TW4_BEDA_PAGU", "KEUANGAN_BEDA_ANGGARAN_KAS",
+        "FISIK_DI_LUAR_RENTANG", "FISIK_TIDAK_KUMULATIF", "FISIK_TW4_BUKAN_100", "TARGET_KOSONG",
+        "TARGET_TIDAK_KUMULATIF", "TARGET_TW4_BEDA_TAHUNAN", "SIFAT_TARGET_TIDAK_DIKENAL",
+        "PENANGGUNG_JAWAB_KOSONG", "PENANGGUNG_JAWAB_TIDAK_DIKENAL", "TOTAL_PAGU_BEDA_DPA",
+        "KINERJA_TARGET_TW_KOSONG",
+    }
+    assert given_ids <= set(RULES)
+    assert RULES["KEUANGAN_BEDA_ANGGARAN_KAS"][0] == "warning"
+    assert RULES["PENANGGUNG_JAWAB_TIDAK_DIKENAL"][0] == "warning"
+    assert all(RULES[r][0] == "error" for r in given_ids - {"KEUANGAN_BEDA_ANGGARAN_KAS", "PENANGGUNG_JAWAB_TIDAK_DIKENAL"})
+
+
+# --------------------------------------------------------------------------- messages
+def rp(amount: int) -> str:
+    return "Rp " + f"{amount:,}".replace(",", ".")
+
+
+def test_messages_name_the_sub_kegiatan_and_the_figures(plan):
+    kode = plan.get("rencana", 0, H_KODE_SUB)
+    pagu = plan.get("rencana", 0, H_PAGU)
+    plan.set("rencana", 0, H_PAGU, pagu + 1_250_000)
+    plan.set("rencana", 0, KEUANGAN_TW[3], pagu + 1_250_000)
+    plan.set("dpa", 1, H_PAGU, plan.get("dpa", 1, H_PAGU) + 1_250_000)
+    plan.set("rencana", 1, H_PAGU, plan.get("rencana", 1, H_PAGU) + 1_250_000)
+    plan.set("rencana", 1, KEUANGAN_TW[3], plan.get("rencana", 1, KEUANGAN_TW[3]) + 1_250_000)
+    (f,) = [f for f in plan.validate() if f.rule == "PAGU_BEDA_DPA"]
+    assert f.kode_sub_kegiatan == kode
+    assert kode in f.message and plan.get("rencana", 0, H_SUB_KEGIATAN) in f.message
+    assert rp(pagu + 1_250_000) in f.message and rp(pagu) in f.message and "Rp 1.250.000" in f.message
+
+
+def test_messages_explain_empty_text_and_mangled_cells(plan):
+    plan.set("rencana", 0, H_KODE_SUB, 7.01)
+    plan.set("rencana", 1, FISIK_TW[1], "lima puluh")
+    plan.set("dpa", 0, MONTHS[1], "#REF!")
+    plan.set("rencana", 2, FISIK_TW[3], 1)
+    by_rule = {f.rule: f.message for f in plan.validate()}
+    assert "tersimpan sebagai angka" in by_rule["KODE_FORMAT"]
+    assert "'lima puluh'" in by_rule["NILAI_BUKAN_ANGKA"] or "'#REF!'" in by_rule["NILAI_BUKAN_ANGKA"]
+    messages = [f.message for f in plan.validate() if f.rule == "NILAI_BUKAN_ANGKA"]
+    assert any("galat rumus '#REF!'" in m for m in messages)
+    assert "pecahan" in by_rule["FISIK_TW4_BUKAN_100"]
+
+
+def test_finding_json_has_exactly_the_contract_keys():
+    f = Finding("KODE_FORMAT", "error", "Rencana Aksi", "A5", None, "pesan")
+    assert list(f.to_json()) == ["rule", "severity", "sheet", "cell", "kode_sub_kegiatan", "message"]
+
+
+def test_findings_are_sorted_by_sheet_row_and_column(plan):
+    plan.set("rencana", 2, FISIK_TW[0], -5)
+    plan.set("rencana", 0, FISIK_TW[3], 90)
+    plan.set("dpa", 1, MONTHS[11], plan.get("dpa", 1, MONTHS[11]) + 1)
+    cells = [(f.sheet, f.cell) for f in plan.validate()]
+    assert cells == [plan.where("dpa", 1, H_PAGU), plan.where("rencana", 0, FISIK_TW[3]),
+                     plan.where("rencana", 2, FISIK_TW[0])]
+
+
+# --------------------------------------------------------------------------- robustness
+CELL_VALUES = st.one_of(
+    st.none(), st.just(""), st.just("  "), st.text(max_size=12), st.integers(-10**12, 10**12),
+    st.floats(allow_nan=True, allow_infinity=True), st.booleans(),
+    st.sampled_from(["Rp 1.250.000,00", "1,250,000.00", "500.000,-", "12,5%", "#N/A", "2025-01-06T09:00:00",
+                     "7.01.01.2.01.0001", "(1.000)", "-", "Kumulatif", "akhir tahun"]),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=st.lists(st.tuples(st.sampled_from(["dpa", "rencana", "kinerja"]), st.integers(0, 2),
+                                st.integers(0, 40), CELL_VALUES), min_size=1, max_size=12))
+def test_any_cell_content_gives_findings_never_a_crash(clean_tables, edits):
+    p = copy.deepcopy(clean_tables)
+    for table, i, col, value in edits:
+        t = getattr(p, table)
+        if i < len(t.rows):
+            t.rows[i][col % len(t.header)] = value
+    findings = p.validate()
+    for f in findings:
+        assert f.rule in RULES and f.severity in ("error", "warning") and f.message
+        assert f.cell is not None
+
+
+# --------------------------------------------------------------------------- the PyPI namesake
+def test_installs_beside_the_pypi_validators_package(tmp_path):
+    """`validators` on PyPI is unrelated; ours lives at renaksi_xl.validators, both import."""
+    code = (
+        "import validators, renaksi_xl.validators as ours\n"
+        "assert validators.email('camat@tangerangkota.go.id') is True\n"
+        "assert hasattr(validators, 'url') and not hasattr(validators, 'validate_book')\n"
+        "assert ours.__name__ == 'renaksi_xl.validators' and 'KODE_FORMAT' in ours.RULES\n"
+        "assert ours.Finding('KODE_FORMAT', 'error', 'DPA', 'A5', None, 'x').to_json()['cell'] == 'A5'\n"
+        "print(validators.__file__)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert "site-packages" in out.stdout

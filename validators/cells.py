@@ -1,0 +1,157 @@
+"""What a cell holds (number, empty, number typed as text, text) and how to write figures.
+
+Staff paste amounts in every style (`Rp 1.250.000,00`, `1,250,000`, `500.000,-`):
+such a cell is still checked with its value, but reported because Excel does
+not add text cells in its totals.  Text that is no number at all is reported
+and left out of the arithmetic rules, never a crash.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from renaksi_xl import layout
+from renaksi_xl.dpa.numbers import parse_number
+
+EMPTY = "kosong"
+NUMBER = "angka"
+NUMERIC_TEXT = "teks_angka"
+NOT_NUMBER = "bukan_angka"
+
+_FAST_KINDS = {"integer", "floating", "mixed-integer-float", "empty", "decimal"}
+
+
+def _kind_and_value(value: Any) -> tuple[str, float]:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return EMPTY, math.nan
+    if isinstance(value, bool):
+        return NOT_NUMBER, math.nan
+    if isinstance(value, (int, float)):
+        return (NUMBER, float(value)) if math.isfinite(value) else (NOT_NUMBER, math.nan)
+    if isinstance(value, str):
+        if not value.strip():
+            return EMPTY, math.nan
+        try:
+            parsed = parse_number(value)
+        except (ValueError, ArithmeticError):
+            return NOT_NUMBER, math.nan
+        if parsed is None:  # '-' and dashes: the spreadsheet way of writing "nothing"
+            return EMPTY, math.nan
+        return NUMERIC_TEXT, float(parsed)
+    return NOT_NUMBER, math.nan  # dates, times and anything else an engine hands over
+
+
+def classify(series: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(kind per cell, float value per cell); NaN where there is no usable number.
+
+    Columns that hold only numbers and blanks (the normal case) take a
+    vectorized path; only columns with text are looked at cell by cell.
+    """
+    if pd.api.types.infer_dtype(series, skipna=True) in _FAST_KINDS:
+        values = pd.to_numeric(series, errors="coerce").astype(float)
+        finite = np.isfinite(values.to_numpy())
+        kinds = np.where(series.isna().to_numpy(), EMPTY, np.where(finite, NUMBER, NOT_NUMBER))
+        return pd.Series(kinds, index=series.index, dtype=object), values.where(finite)
+    pairs = [_kind_and_value(v) for v in series.tolist()]
+    kinds = pd.Series([k for k, _ in pairs], index=series.index, dtype=object)
+    values = pd.Series([v for _, v in pairs], index=series.index, dtype=float)
+    return kinds, values
+
+
+def kinds(series: pd.Series) -> pd.Series:
+    return classify(series)[0]
+
+
+def round_rupiah(values: pd.Series) -> pd.Series:
+    """Whole rupiah, half away from zero (0,5 -> 1), as amounts are compared."""
+    return np.sign(values) * np.floor(np.abs(values) + 0.5)
+
+
+def is_blank(series: pd.Series) -> pd.Series:
+    """True where a text cell is empty (None or only spaces)."""
+    return series.map(lambda v: v is None or (isinstance(v, float) and math.isnan(v))
+                      or (isinstance(v, str) and not v.strip()))
+
+
+def clean_text(value: Any) -> str | None:
+    """Stripped text of a cell, None when blank; numbers come back as their text."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    return text or None
+
+
+def clean_texts(series: pd.Series) -> pd.Series:
+    """clean_text over a column; columns of plain text take a vectorized path."""
+    if pd.api.types.infer_dtype(series, skipna=True) in ("string", "empty"):
+        stripped = series.astype(object).str.strip()
+        return stripped.where(stripped.notna() & (stripped != ""), None).astype(object)
+    return series.map(clean_text).astype(object)
+
+
+def normalize_names(series: pd.Series) -> pd.Series:
+    """normalize_name over a column."""
+    cleaned = clean_texts(series)
+    if pd.api.types.infer_dtype(cleaned, skipna=True) in ("string", "empty"):
+        return cleaned.str.split().str.join(" ").str.casefold().astype(object)
+    return cleaned.map(normalize_name).astype(object)
+
+
+def normalize_name(value: Any) -> str | None:
+    """For comparing names: case and spacing do not matter."""
+    text = clean_text(value)
+    return " ".join(text.split()).casefold() if text else None
+
+
+_SIFAT = {s.casefold(): s for s in layout.SIFAT_TARGET}
+
+
+def sifat_target(value: Any) -> str | None:
+    """'kumulatif ' -> 'Kumulatif'; None when not one of layout.SIFAT_TARGET."""
+    text = normalize_name(value)
+    return _SIFAT.get(text) if text else None
+
+
+# --------------------------------------------------------------------------- writing figures
+def rupiah(value: float | None) -> str:
+    """'Rp 1.250.000': whole rupiah, Indonesian grouping."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "(kosong)"
+    whole = int(round_rupiah(pd.Series([float(value)])).iloc[0])
+    text = f"{abs(whole):,}".replace(",", ".")
+    return f"-Rp {text}" if whole < 0 else f"Rp {text}"
+
+
+def angka(value: float | None) -> str:
+    """'1.250' / '12,5': a target or a percentage, Indonesian style."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "(kosong)"
+    value = float(value)
+    if value.is_integer():
+        return f"{int(value):,}".replace(",", ".")
+    text = f"{value:,.4f}".rstrip("0").rstrip(".")
+    whole, _, frac = text.partition(".")
+    return whole.replace(",", ".") + ("," + frac if frac else "")
+
+
+def persen(value: float | None) -> str:
+    return angka(value) + ("%" if value is not None and not (isinstance(value, float) and math.isnan(value)) else "")
+
+
+def shown(value: Any) -> str:
+    """A raw cell value quoted for a message."""
+    if value is None:
+        return "(kosong)"
+    if isinstance(value, str):
+        return f"'{value.strip()}'"
+    return f"'{value}'"
+
+
+KODE_PATTERN = re.compile(r"^\d\.\d{2}\.\d{2}\.\d\.\d{2}\.\d{4}$")
