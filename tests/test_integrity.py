@@ -280,3 +280,38 @@ def test_verify_command_line_entry_point(filled):
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["ok"] is True
+
+
+# --------------------------------------------------------------------------- after approval (real validators)
+def _approved(path, *, tetapkan: bool):
+    from test_workflow import do_paraf, do_tetapkan
+
+    upto(path, 4)
+    do_paraf(path)
+    if tetapkan:
+        do_tetapkan(path)
+
+
+def _edit_with_openpyxl(path, sheet, address, value):
+    """An edit made outside renaksi-xl (sheet protection does not stop a program)."""
+    wb = headless.load_for_update(path)
+    wb[sheet][address].value = value
+    wb.save(path)
+
+
+@pytest.mark.parametrize("tetapkan, step", [(False, 5), (True, 6)])
+def test_verify_detects_an_edit_after_approval(built_workbook, capsys, tetapkan, step):
+    path = built_workbook
+    _approved(path, tetapkan=tetapkan)
+    assert cli.main(["verify", str(path), "--json"]) == 0
+    capsys.readouterr()
+    _edit_with_openpyxl(path, layout.SHEET_DPA, "L5", 999)  # tblDPA, Pagu (Rp) of the first row
+    assert cli.main(["verify", str(path), "--json"]) == 1
+    out = json.loads(capsys.readouterr().out)
+    assert out["ok"] is False
+    assert out["changed_tables"] == [{"table": layout.TBL_DPA, "since_step": step}]
+    assert all(r["valid"] for r in out["records"])
+    assert cli.main(["verify", str(path)]) == 1
+    assert "berubah setelah disetujui" in capsys.readouterr().out
+    text = act(path, workflow.periksa_keaslian, ctx_for(layout.ROLE_CAMAT, at(days=2)))
+    assert text.startswith("BERUBAH SETELAH DISETUJUI")

@@ -385,3 +385,126 @@ def test_step_roles_configurable_in_pengaturan(built_workbook):
                    layout.ROLE_SEKRETARIS)
     act(path, workflow.catat_disposisi, ctx_for(layout.ROLE_SEKRETARIS, at(), catatan="x"))
     assert log_rows(path)[0]["Peran"] == layout.ROLE_SEKRETARIS
+
+
+# --------------------------------------------------------------------------- steps 5 and 6 (real validators)
+def do_paraf(path, when=None):
+    return act(path, workflow.paraf_pemeriksaan, ctx_for(layout.ROLE_SEKRETARIS, when or at(hours=4)))
+
+
+def do_tetapkan(path, when=None):
+    return act(path, workflow.tetapkan, ctx_for(layout.ROLE_CAMAT, when or at(hours=4, minutes=5)))
+
+
+def set_cell(path, sheet, address, value):
+    def edit(book):
+        book.sheets[sheet][address].value = value
+
+    headless.run_on_file(path, edit)
+
+
+FISIK_TW4 = "N5"   # tblRencanaAksi, first data row, "Fisik s.d. TW IV (%)"
+KETERANGAN = "U5"  # tblRencanaAksi, first data row, "Keterangan"
+
+
+def test_cells_used_by_the_tests_are_where_the_layout_says():
+    spec = layout.table(layout.TBL_RENCANA)
+    assert tables.cell_address(spec.header_row + 1, spec.first_col + spec.col_index("Fisik s.d. TW IV (%)")) == FISIK_TW4
+    assert tables.cell_address(spec.header_row + 1, spec.first_col + spec.col_index("Keterangan")) == KETERANGAN
+
+
+def test_full_sop_to_tetapkan_locks_the_plan(built_workbook):
+    import openpyxl
+
+    path = built_workbook
+    upto(path, 4)
+    s5 = do_paraf(path)
+    assert "Langkah 5" in s5 and "paraf" in s5
+    assert "Validasi tanpa galat" in log_rows(path)[4]["Keterangan"]
+    s6 = do_tetapkan(path)
+    assert "tanda tangan" in s6 and "ditetapkan" in s6
+    book = book_of(path)
+    assert tables.named_range(book, "nmStatusDokumen").value == layout.STATUS_DITETAPKAN
+    assert tables.named_range(book, "nmTahap").value == "Langkah 6 selesai: Rencana Aksi ditetapkan"
+    assert [p["Status"] for p in progress(path)] == ["Selesai"] * 6
+    assert [r["Pengesahan"] for r in log_rows(path)][-1] == layout.TANDA_TANGAN
+    wb = openpyxl.load_workbook(path, keep_vba=True)
+    for name in workflow.PROTECTED_SHEETS:
+        assert wb[name].protection.sheet, name
+    assert not wb[layout.SHEET_BERANDA].protection.sheet
+    assert verify_book(book).ok
+    # nothing more after tetapkan
+    for fn, role in ((workflow.kembalikan, layout.ROLE_CAMAT), (workflow.tetapkan, layout.ROLE_CAMAT),
+                     (workflow.catat_disposisi, layout.ROLE_CAMAT)):
+        assert_refused(path, fn, ctx_for(role, at(days=1), catatan="x"), Refused, "sudah ditetapkan")
+
+
+def test_paraf_pemeriksaan_refused_while_validation_has_errors(built_workbook):
+    path = built_workbook
+    upto(path, 4)
+    set_cell(path, layout.SHEET_RENCANA, FISIK_TW4, 90)
+    assert_refused(path, workflow.paraf_pemeriksaan, ctx_for(layout.ROLE_SEKRETARIS, at(hours=4)), Refused,
+                   "Langkah 5", "galat", "100")
+    set_cell(path, layout.SHEET_RENCANA, FISIK_TW4, 100)
+    do_paraf(path)
+
+
+def test_paraf_pemeriksaan_and_tetapkan_wrong_role(built_workbook):
+    path = built_workbook
+    upto(path, 4)
+    assert_refused(path, workflow.paraf_pemeriksaan, ctx_for(layout.ROLE_KASUBAG, at(hours=4)), Refused,
+                   "Langkah 5", layout.ROLE_SEKRETARIS, "diparaf")
+    do_paraf(path)
+    assert_refused(path, workflow.tetapkan, ctx_for(layout.ROLE_SEKRETARIS, at(hours=5)), Refused,
+                   "Langkah 6", layout.ROLE_CAMAT, "ditandatangani")
+    assert_refused(path, workflow.kembalikan, ctx_for(layout.ROLE_SEKRETARIS, at(hours=5), catatan="x"),
+                   Refused, "Langkah 6", layout.ROLE_CAMAT)
+
+
+def test_tetapkan_refused_when_content_changed_since_paraf(built_workbook):
+    path = built_workbook
+    upto(path, 4)
+    do_paraf(path)
+    set_cell(path, layout.SHEET_RENCANA, KETERANGAN, "ditambah setelah diperiksa")
+    msg = assert_refused(path, workflow.tetapkan, ctx_for(layout.ROLE_CAMAT, at(hours=5)), Refused,
+                         "Langkah 6", layout.TBL_RENCANA, "sejak paraf pemeriksaan")
+    assert layout.TBL_DPA not in msg
+    # changing it back restores the checked content: tetapkan is allowed again
+    set_cell(path, layout.SHEET_RENCANA, KETERANGAN, None)
+    do_tetapkan(path, at(hours=5))
+
+
+def test_tetapkan_refused_when_a_record_was_tampered(built_workbook):
+    path = built_workbook
+    upto(path, 4)
+    do_paraf(path)
+
+    def forge(book):
+        data = tables.read_table(book, layout.TBL_LOG)
+        rows = [list(r) for r in data.rows]
+        rows[4][data.col("Nama")] = "Pejabat Lain"
+        tables.write_table(book, layout.TBL_LOG, rows, columns=data.header)
+
+    headless.run_on_file(path, forge)
+    assert_refused(path, workflow.tetapkan, ctx_for(layout.ROLE_CAMAT, at(hours=5)), Refused,
+                   "Langkah 6", "Langkah 5", "tidak utuh")
+
+
+def test_kembalikan_at_step_6_by_the_camat_then_redo(built_workbook):
+    path = built_workbook
+    upto(path, 4)
+    do_paraf(path)
+    act(path, workflow.kembalikan, ctx_for(layout.ROLE_CAMAT, at(hours=5), catatan="Tambah indikator"))
+    log = log_rows(path)
+    assert log[-1]["Aksi"] == "kembalikan" and log[-1]["Pengesahan"] == layout.TANDA_TANGAN
+    assert [p["Status"] for p in progress(path)][2:] == [
+        f"Menunggu {layout.ROLE_KASUBAG} ({NAMES[layout.ROLE_KASUBAG]})", "Belum dimulai", "Belum dimulai",
+        "Belum dimulai"]
+    assert_refused(path, workflow.tetapkan, ctx_for(layout.ROLE_CAMAT, at(hours=6)), Refused, "Langkah 3")
+    do_susun(path, at(hours=6))
+    do_pembahasan(path, at(hours=7))
+    do_paraf(path, at(days=1))
+    do_tetapkan(path, at(days=1, minutes=5))
+    assert tables.named_range(book_of(path), "nmStatusDokumen").value == layout.STATUS_DITETAPKAN
+    assert len(tables.read_table(book_of(path), layout.step_table(6)).rows) == 2
+    assert verify_book(book_of(path)).ok
