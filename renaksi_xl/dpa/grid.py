@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from ..errors import InputError
@@ -83,6 +84,12 @@ def norm(value: Any) -> str:
     """Label comparison key: lower case, single spaces, no colons or trailing dots."""
     if not isinstance(value, str):
         return ""
+    return _norm_text(value)
+
+
+@lru_cache(maxsize=1 << 16)
+def _norm_text(value: str) -> str:
+    # cached: a DPA repeats the same labels and month names thousands of times
     return _LABEL_JUNK.sub(" ", value).strip(" .").lower()
 
 

@@ -136,7 +136,8 @@ class _Draft:
     satuan: str | None = None
     sumber_dana: str | None = None
     lokasi: str | None = None
-    lines: list = field(default_factory=list)   # (depth, amount, where)
+    lines: list = field(default_factory=list)   # (depth, amount, row, col) in `src`
+    src: Any = None                            # the grid's Source, to name line cells lazily
     total: tuple | None = None                 # (amount, where)
     kas: list = field(default_factory=lambda: [None] * 12)
     kas_where: str | None = None
@@ -247,7 +248,7 @@ class SipdParser:
             self.mode = None
             self.saw_sub = True
             value, where, c = self._value(r, row, j, inline)
-            d = _Draft(where=where, program=self.program, kegiatan=self.kegiatan)
+            d = _Draft(where=where, program=self.program, kegiatan=self.kegiatan, src=self.src)
             if value is None:
                 self.f.error("Label 'Sub Kegiatan' tanpa kode dan nama sub kegiatan.", self.where(r, j))
                 d.ok = False
@@ -341,16 +342,15 @@ class SipdParser:
         value, c = self._amount(row, r)
         if c <= j:
             return  # a code without an amount: a heading
-        where = self.where(r, c)
         try:
             amount = parse_number(value)
         except ValueError:
             self.f.error(f"Jumlah belanja kode rekening {code.strip()} bukan angka: '{_text(value)}'. "
-                         "Isi dengan angka (mis. 1.250.000).", where)
+                         "Isi dengan angka (mis. 1.250.000).", self.where(r, c))
             self.cur.ok = False
             return
         if amount is not None:
-            self.cur.lines.append((code.strip().count(".") + 1, amount, where))
+            self.cur.lines.append((code.count(".") + 1, amount, r, c))
 
     def _lines_other(self, r: int, row: list, j: int, first: Any) -> None:
         key = norm(first) if isinstance(first, str) else ""
@@ -374,7 +374,8 @@ class SipdParser:
     def _cash_row(self, r: int, row: list, skip: int = -1) -> None:
         d = self.cur
         for k, v in enumerate(row):
-            if k == skip or not isinstance(v, str):
+            # month names and 'Jumlah' are short: skip long texts cheaply
+            if k == skip or not isinstance(v, str) or len(v) > 16:
                 continue
             key = norm(v)
             month = MONTH_INDEX.get(key)
@@ -439,11 +440,12 @@ def finish_record(d: _Draft, f: Findings) -> ParsedRecord | None:
             f.error(f"Kegiatan {d.kegiatan[0]} bukan bagian dari program {d.program[0]} (lihat {_ref(d.program[2], d.kegiatan[2])}).",
                     d.kegiatan[2])
             ok = False
-    lines_sum = sum(a for _, a, _ in _leaf_lines(d.lines))
+    lines_sum = sum(line[1] for line in _leaf_lines(d.lines))
+    first_line = d.src.where(d.lines[0][2], d.lines[0][3]) if d.lines else ""
     if d.total is not None:
         pagu, pagu_where = d.total
     elif d.lines:
-        pagu, pagu_where = lines_sum, f"jumlah rincian belanja mulai {d.lines[0][2]}"
+        pagu, pagu_where = lines_sum, f"jumlah rincian belanja mulai {first_line}"
     else:
         f.error(f"{label}: pagu tidak ditemukan (tidak ada baris 'Jumlah' maupun rincian belanja per kode "
                 "rekening).", d.where)
@@ -471,7 +473,7 @@ def finish_record(d: _Draft, f: Findings) -> ParsedRecord | None:
                "rata per triwulan.", d.where)
     if d.total is not None and d.lines and not same_amount(lines_sum, pagu):
         text = (f"{label}: rincian belanja per kode rekening berjumlah {format_rupiah(lines_sum)} (mulai "
-                f"{_ref(d.lines[0][2], pagu_where)}), tidak sama dengan jumlah anggaran {format_rupiah(pagu)} "
+                f"{_ref(first_line, pagu_where)}), tidak sama dengan jumlah anggaran {format_rupiah(pagu)} "
                 f"({_ref(pagu_where, pagu_where)}); "
                 f"selisih {format_rupiah(lines_sum - pagu)}.")
         if cash_agrees:
@@ -514,7 +516,7 @@ def _leaf_lines(lines: list) -> list:
     """The lines at the deepest code level (5.1.02.01.01.0024): parents are subtotals."""
     if not lines:
         return []
-    depth = max(d for d, _, _ in lines)
+    depth = max(x[0] for x in lines)
     return [x for x in lines if x[0] == depth]
 
 
