@@ -418,6 +418,9 @@ def test_full_sop_to_tetapkan_locks_the_plan(built_workbook):
 
     path = built_workbook
     upto(path, 4)
+    plan_sheets = (layout.SHEET_DPA, layout.SHEET_RENCANA, layout.SHEET_KINERJA)
+    wb = openpyxl.load_workbook(path, keep_vba=True)
+    assert not any(wb[name].protection.sheet for name in plan_sheets)
     s5 = do_paraf(path)
     assert "Langkah 5" in s5 and "paraf" in s5
     assert "Validasi tanpa galat" in log_rows(path)[4]["Keterangan"]
@@ -431,7 +434,7 @@ def test_full_sop_to_tetapkan_locks_the_plan(built_workbook):
     wb = openpyxl.load_workbook(path, keep_vba=True)
     for name in workflow.PROTECTED_SHEETS:
         assert wb[name].protection.sheet, name
-    assert not wb[layout.SHEET_BERANDA].protection.sheet
+    assert set(plan_sheets) <= set(workflow.PROTECTED_SHEETS)
     assert verify_book(book).ok
     # nothing more after tetapkan
     for fn, role in ((workflow.kembalikan, layout.ROLE_CAMAT), (workflow.tetapkan, layout.ROLE_CAMAT),
