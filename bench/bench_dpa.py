@@ -13,7 +13,6 @@ ratio (target <= 3x), and the peak memory of a fresh process doing the read
 from __future__ import annotations
 
 import argparse
-import resource
 import subprocess
 import sys
 import time

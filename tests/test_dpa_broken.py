@@ -96,14 +96,6 @@ def _no_labels(path):
     write_sheets(path, [s])
 
 
-def _duplicate(sheets):
-    pass
-
-
-def _rows(edit):
-    return edit
-
-
 CASES = [
     Case("dpa.pdf", _bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n"), ("PDF", "format Excel (.xlsx)")),
     Case("dpa_terkunci.xlsx", _encrypted, ("terkunci kata sandi",)),
