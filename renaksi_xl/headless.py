@@ -457,7 +457,11 @@ def run_on_file(path, fn: Callable, *, out_path=None, write: bool = True, active
 
 
 def _run_locked(path, fn, out_path: Path, write: bool, active_sheet):
-    book = open_book(path, active_sheet=active_sheet)
+    payload = payload_from_file(path, active_sheet=active_sheet)
+    # Like desktop Excel, `book.fullname` is the file's full path (what the
+    # local-only buttons, PDF and email, need); the VBA client sends the bare name.
+    payload["book"]["name"] = str(Path(path).resolve())
+    book = book_from_payload(payload)
     value = fn(book)
     actions = book.json()["actions"]
     result = AppliedResult()

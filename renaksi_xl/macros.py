@@ -90,7 +90,7 @@ def _recorded(action: str, body: str) -> ActionFn:
         body_fn = _resolve(action, body)
         record = _resolve(action, "renaksi_xl.workflow:record_run")
         summary = body_fn(book, ctx)
-        noted = record(book, ctx)
+        noted = record(book, action, ctx, summary)
         return "\n".join(s for s in (summary, noted) if s)
 
     run.__doc__ = f"Action '{action}': {body}, then workflow.record_run."
@@ -142,8 +142,24 @@ def run_action(book, action: str, ctx: ActionContext) -> str:
     leaves the workbook as it was (server and headless).
     """
     fn = ACTIONS[check_action(action)]
+    check_workbook(book)
     ctx.action = action
     return fn(book, ctx) or ""
+
+
+def check_workbook(book) -> None:
+    """Every button needs a Rencana Aksi workbook: all the layout's sheets present."""
+    from .tables import WorkbookError
+
+    present = {s.name for s in book.sheets}
+    missing = [name for name in layout.SHEET_ORDER if name not in present]
+    if missing:
+        raise WorkbookError(
+            "Buku kerja ini bukan buku kerja Rencana Aksi yang lengkap: lembar "
+            + ", ".join(f"'{m}'" for m in missing)
+            + " tidak ada. Pakai buku kerja RencanaAksi.xlsm dari admin, dan jangan menghapus atau "
+            "mengganti nama lembarnya."
+        )
 
 
 # --------------------------------------------------------------------------- desktop

@@ -33,6 +33,7 @@ import logging
 import os
 import re
 import sys
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional, Union
@@ -143,6 +144,87 @@ def load_config(path: str | os.PathLike | None) -> ServerConfig:
     return cfg
 
 
+# --------------------------------------------------------------------------- no files from requests
+class FileAccessBlocked(PermissionError):
+    """An action tried to touch the server's file system while serving a request."""
+
+
+_guard = threading.local()
+_READ_ROOTS: tuple[str, ...] = ()
+_BLOCKED_EVENTS = frozenset({
+    "os.remove", "os.rename", "os.mkdir", "os.rmdir", "os.chmod", "os.chown",
+    "os.truncate", "os.link", "os.symlink", "os.utime", "os.system", "os.exec", "os.posix_spawn", "os.spawn",
+    "os.startfile", "os.fork", "subprocess.Popen", "shutil.copyfile", "shutil.copytree", "shutil.move",
+    "shutil.rmtree", "shutil.make_archive", "shutil.unpack_archive", "tempfile.mkstemp", "tempfile.mkdtemp",
+    "glob.glob", "pathlib.Path.glob", "pathlib.Path.rglob", "socket.connect", "webbrowser.open",
+})
+
+
+def _allowed_read_roots() -> tuple[str, ...]:
+    """Where request handling may read: the Python installation and our own package
+    (code, data such as holiday lists), never the working directory or user files."""
+    import importlib.util
+    import site
+    import sysconfig
+
+    roots = {sys.prefix, sys.base_prefix, sys.exec_prefix, *site.getsitepackages(),
+             sysconfig.get_paths()["stdlib"], sysconfig.get_paths()["purelib"], "/usr/share/zoneinfo"}
+    for name in ("renaksi_xl", "renaksi_xl.validators"):
+        spec = importlib.util.find_spec(name)
+        if spec and spec.submodule_search_locations:
+            roots.update(spec.submodule_search_locations)
+    return tuple(sorted(os.path.join(os.path.realpath(r), "") for r in roots if r))
+
+
+def _audit(event: str, args: tuple) -> None:
+    """sys.addaudithook: inside a request's worker thread, no writes, no process
+    spawning, no listing, and reads only below the allowed roots."""
+    if not getattr(_guard, "active", False):
+        return
+    if event == "open":
+        path, mode, flags = args
+        if isinstance(path, int):
+            return
+        real = os.path.realpath(os.fsdecode(path))
+        writing = (isinstance(mode, str) and any(c in mode for c in "wax+")) or bool(
+            (flags or 0) & (os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND))
+        if writing or not real.startswith(_READ_ROOTS):
+            raise FileAccessBlocked(f"akses berkas '{real}' diblokir")
+    elif event in ("os.listdir", "os.scandir"):  # the import system lists package folders
+        target = args[0] if args and args[0] is not None else "."
+        if isinstance(target, int) or not os.path.join(os.path.realpath(os.fsdecode(target)), "").startswith(_READ_ROOTS):
+            raise FileAccessBlocked(f"daftar isi '{target}' diblokir")
+    elif event in _BLOCKED_EVENTS:
+        raise FileAccessBlocked(f"'{event}' diblokir")
+
+
+def _install_guard() -> None:
+    global _READ_ROOTS
+    if not _READ_ROOTS:
+        _READ_ROOTS = _allowed_read_roots()
+        sys.addaudithook(_audit)
+
+
+@contextlib.contextmanager
+def no_file_access():
+    """While active (this thread only), the action cannot reach the server's files."""
+    _install_guard()
+    _guard.active = True
+    try:
+        yield
+    finally:
+        _guard.active = False
+
+
+TEXT_LOCAL_ONLY = (
+    "Tombol '{caption}' membuat berkas di komputer Anda, jadi hanya bisa di mode Lokal "
+    "(Pengaturan > Mode = Lokal) atau dengan perintah renaksi-xl di komputer yang menyimpan buku kerja. "
+    "Buku kerja tidak diubah."
+)
+# Buttons whose whole point is a file beside the workbook: refused up front in server mode.
+LOCAL_ONLY_ACTIONS = (layout.ACTION_PDF, layout.ACTION_EMAIL)
+
+
 # --------------------------------------------------------------------------- the VBA client
 def vba_client_functions() -> frozenset[str]:
     """The action functions the embedded VBA client implements: the Subs of
@@ -158,6 +240,7 @@ def vba_client_functions() -> frozenset[str]:
 def _models():
     """The request payload's shape (what Remote.bas RunServerPython sends), as pydantic models."""
     from pydantic import BaseModel, ConfigDict, Field, model_validator
+    from xlwings import __version__ as xlwings_version
 
     addr = r"^\$?[A-Z]{1,3}\$?[0-9]{1,7}(:\$?[A-Z]{1,3}\$?[0-9]{1,7})?$"
     Cell = Optional[Union[bool, int, float, str]]
@@ -190,14 +273,15 @@ def _models():
         name: str = Field(min_length=1, max_length=31)
         pictures: list[dict[str, Any]] = Field(default_factory=list)
         tables: list[TableInfo] = Field(default_factory=list)
-        values: list[list[Cell]]
+        values: list[list[Cell]] = Field(min_length=1, description="used range from A1; an empty sheet is [[]]")
 
     class Payload(BaseModel):
         """The workbook as the xlwings VBA client posts it."""
 
         model_config = ConfigDict(extra="allow")
         client: str = Field(max_length=50)
-        version: str = Field(max_length=50)
+        version: str = Field(max_length=50, description="xlwings version of the workbook's VBA client; must equal the server's",
+                             json_schema_extra={"enum": [xlwings_version]})
         book: BookInfo
         names: list[NameInfo] = Field(default_factory=list)
         sheets: list[SheetInfo] = Field(min_length=1)
@@ -270,6 +354,8 @@ def create_app(config: ServerConfig | None = None):
     config = config or ServerConfig()
     Payload, ActionResponse, Health = _models()
     client_funcs = vba_client_functions()
+    for action in macros.ACTIONS:  # import the buttons' modules now, not inside a guarded request
+        macros.missing_parts(action)
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=config.workers, thread_name_prefix="renaksi-aksi")
     import xlwings
 
@@ -334,13 +420,27 @@ def create_app(config: ServerConfig | None = None):
             Payload.model_validate(raw)
         except ValidationError as exc:
             raise _PlainError(422, _validation_text(exc.errors(), prefix=("body",))) from exc
+        if raw["version"] != xlwings.__version__:
+            raise _PlainError(422, (
+                f"Versi xlwings di buku kerja ({raw['version']}) berbeda dengan versi di server ({xlwings.__version__}). "
+                "Minta admin buku kerja yang dibangun untuk server ini (renaksi-xl build), atau samakan versi xlwings "
+                "di server. Buku kerja tidak diubah."))
         try:
             book = book_from_payload(raw)
         except Exception as exc:  # the remote engine rejects what pydantic let through
             raise _PlainError(422, f"Data buku kerja tidak bisa dibuka ({type(exc).__name__}). Buku kerja tidak diubah.") from exc
         ctx = ActionContext(nip=who.nip, role=who.role, identity_from_server=True)
         try:
-            summary = macros.run_action(book, action, ctx)
+            if action in LOCAL_ONLY_ACTIONS:
+                raise InputError(TEXT_LOCAL_ONLY.format(caption=macros._caption(action)))
+            with no_file_access():
+                summary = macros.run_action(book, action, ctx)
+        except FileAccessBlocked as exc:
+            log.warning("action %s by %s tried file access: %s", action, who.nip, exc)
+            message = (f"Di mode Server, aksi '{action}' tidak boleh membuka berkas di server ({exc}). "
+                       "Isi data lewat lembar buku kerja (mis. lembar Impor), bukan lewat nama berkas. "
+                       "Buku kerja tidak diubah.")
+            return STATUS_INPUT, _answer([_alert(message, macros.TITLE_INPUT)], STATUS_INPUT, message)
         except Refused as exc:
             return STATUS_REFUSED, _answer([_alert(exc.message, macros.TITLE_REFUSED)], STATUS_REFUSED, exc.message)
         except InputError as exc:

@@ -200,7 +200,7 @@ def test_refused_and_unusable_become_an_alert_and_nothing_else(live, built_workb
     payload["book"]["active_sheet_index"] = 0
     r = post(url, "uji-tolak", payload)
     assert r.status_code == 200 and r.headers[server.STATUS_HEADER] == "tidak-bisa-dipakai"
-    assert "Lembar 'Pengaturan' tidak ditemukan" in r.json()["actions"][0]["args"][0]
+    assert "bukan buku kerja Rencana Aksi yang lengkap: lembar 'Pengaturan' tidak ada" in r.json()["actions"][0]["args"][0]
     assert built_workbook.read_bytes() == before
 
 
