@@ -302,7 +302,7 @@ def _validation_errors(book) -> tuple[list, list]:
 def _pre_paraf_pemeriksaan(book, ctx, state: State, step: int) -> str | None:
     errors, warnings = _validation_errors(book)
     if errors:
-        shown = "; ".join(f"{f.message}" for f in errors[:3])
+        shown = "; ".join(str(f.message).rstrip(". ") for f in errors[:3])
         more = f" (dan {len(errors) - 3} galat lain)" if len(errors) > 3 else ""
         raise Refused(
             f"Paraf pemeriksaan (Langkah 5) ditolak: validasi menemukan {len(errors)} galat: {shown}{more}. "
