@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from enum import IntEnum
 from typing import Any
 
 import numpy as np
@@ -18,15 +19,21 @@ import pandas as pd
 from renaksi_xl import layout
 from renaksi_xl.dpa.numbers import parse_number
 
-EMPTY = "kosong"
-NUMBER = "angka"
-NUMERIC_TEXT = "teks_angka"
-NOT_NUMBER = "bukan_angka"
+class Kind(IntEnum):
+    """What a numeric cell holds.  Small integers, so that rules compare whole columns fast."""
+
+    EMPTY = 0         # nothing (or only spaces, or '-')
+    NUMBER = 1        # a number
+    NUMERIC_TEXT = 2  # text that reads as a number: 'Rp 1.250.000,00'
+    NOT_NUMBER = 3    # text that is no number, an error value, a date, a boolean
+
+
+EMPTY, NUMBER, NUMERIC_TEXT, NOT_NUMBER = Kind
 
 _FAST_KINDS = {"integer", "floating", "mixed-integer-float", "empty", "decimal"}
 
 
-def _kind_and_value(value: Any) -> tuple[str, float]:
+def _kind_and_value(value: Any) -> tuple[Kind, float]:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return EMPTY, math.nan
     if isinstance(value, bool):
@@ -53,18 +60,20 @@ def classify(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     vectorized path; only columns with text are looked at cell by cell.
     """
     if pd.api.types.infer_dtype(series, skipna=True) in _FAST_KINDS:
-        values = pd.to_numeric(series, errors="coerce").astype(float)
-        finite = np.isfinite(values.to_numpy())
-        kinds = np.where(series.isna().to_numpy(), EMPTY, np.where(finite, NUMBER, NOT_NUMBER))
-        return pd.Series(kinds, index=series.index, dtype=object), values.where(finite)
+        values = np.array(series.tolist(), dtype=float)  # None -> NaN
+        kinds = np.full(len(values), NUMBER, dtype=np.int8)
+        missing = np.isnan(values)
+        if missing.any():
+            kinds[missing] = EMPTY
+        infinite = np.isinf(values)
+        if infinite.any():
+            kinds[infinite] = NOT_NUMBER
+            values[infinite] = np.nan
+        return pd.Series(kinds, index=series.index), pd.Series(values, index=series.index)
     pairs = [_kind_and_value(v) for v in series.tolist()]
-    kinds = pd.Series([k for k, _ in pairs], index=series.index, dtype=object)
+    kinds = pd.Series([int(k) for k, _ in pairs], index=series.index, dtype=np.int8)
     values = pd.Series([v for _, v in pairs], index=series.index, dtype=float)
     return kinds, values
-
-
-def kinds(series: pd.Series) -> pd.Series:
-    return classify(series)[0]
 
 
 def round_rupiah(values: pd.Series) -> pd.Series:
@@ -89,19 +98,15 @@ def clean_text(value: Any) -> str | None:
 
 
 def clean_texts(series: pd.Series) -> pd.Series:
-    """clean_text over a column; columns of plain text take a vectorized path."""
-    if pd.api.types.infer_dtype(series, skipna=True) in ("string", "empty"):
-        stripped = series.astype(object).str.strip()
-        return stripped.where(stripped.notna() & (stripped != ""), None).astype(object)
-    return series.map(clean_text).astype(object)
+    """clean_text over a column (a list comprehension: faster than Series.map or .str here)."""
+    return pd.Series([(v.strip() or None) if type(v) is str else clean_text(v) for v in series.tolist()],
+                     index=series.index, dtype=object)
 
 
 def normalize_names(series: pd.Series) -> pd.Series:
     """normalize_name over a column."""
-    cleaned = clean_texts(series)
-    if pd.api.types.infer_dtype(cleaned, skipna=True) in ("string", "empty"):
-        return cleaned.str.split().str.join(" ").str.casefold().astype(object)
-    return cleaned.map(normalize_name).astype(object)
+    return pd.Series([" ".join(v.split()).casefold() if type(v) is str and v.strip() else normalize_name(v)
+                      for v in series.tolist()], index=series.index, dtype=object)
 
 
 def normalize_name(value: Any) -> str | None:

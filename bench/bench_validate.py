@@ -1,0 +1,197 @@
+"""Benchmark: validating a city-scale plan vs python-calamine reading the same file.
+
+    python bench/bench_validate.py [--rows 3000] [--repeat 5] [--keep DIR]
+
+Builds a workbook (renaksi_xl.build.workbook.build_workbook), fills tblDPA and
+tblRencanaAksi with `--rows` sub kegiatan (plus tblKinerja and tblPejabat)
+through the headless engine, then in one process, imports done beforehand
+(interpreter start excluded), alternates:
+
+  calamine   python-calamine opens the file and reads every cell of every sheet
+  validate   headless.open_book(path) + validators.validate_book(book): what
+             `renaksi-xl validate` does per file
+
+and prints the best and median of each, the ratio, a breakdown of the
+validation (payload, tables, rules), a run on a plan with errors in one row
+out of ten, and the peak memory of a fresh `renaksi-xl validate` process.
+Target (issue 4): validate <= 2x calamine, peak memory < 400 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
+
+
+def make_workbooks(folder: Path, rows: int) -> tuple[Path, Path]:
+    from renaksi_xl import layout
+    from renaksi_xl.build.workbook import build_workbook
+    from renaksi_xl.validators import sample
+
+    clean = folder / f"kota-{rows}.xlsm"
+    broken = folder / f"kota-{rows}-galat.xlsm"
+    if not clean.exists():
+        build_workbook(clean)
+        sample.write_plan(clean, sample.clean_plan(rows, indicators=60))
+    if not broken.exists():
+        plan = sample.clean_plan(rows, indicators=60)
+        fisik2 = layout.RENCANA_COLUMNS.index(layout.table(layout.TBL_RENCANA).column(layout.FISIK_TW[1]))
+        for i in range(0, rows, 10):
+            plan.rencana[i][fisik2] = 10  # below s.d. TW I: one error per tenth row
+        build_workbook(broken)
+        sample.write_plan(broken, plan)
+    return clean, broken
+
+
+def read_with_calamine(path: Path) -> int:
+    from python_calamine import CalamineWorkbook
+
+    wb = CalamineWorkbook.from_path(str(path))
+    return sum(len(wb.get_sheet_by_name(name).to_python()) for name in wb.sheet_names)
+
+
+def validate(path: Path) -> int:
+    from renaksi_xl import headless
+    from renaksi_xl.validators import validate_book
+
+    return len(validate_book(headless.open_book(path)))
+
+
+def timed(fn, *args) -> float:
+    start = time.perf_counter()
+    fn(*args)
+    return time.perf_counter() - start
+
+
+def breakdown(path: Path) -> dict[str, float]:
+    from renaksi_xl import headless, layout, tables
+    from renaksi_xl.validators import validate_tables
+    from renaksi_xl.validators.core import officials_of
+
+    t0 = time.perf_counter()
+    payload = headless.payload_from_file(path)
+    t1 = time.perf_counter()
+    book = headless.book_from_payload(payload)
+    data = [tables.read_table(book, n) for n in (layout.TBL_DPA, layout.TBL_RENCANA, layout.TBL_KINERJA)]
+    officials = officials_of(book)
+    t2 = time.perf_counter()
+    validate_tables(*data, officials)
+    t3 = time.perf_counter()
+    return {"payload (headless.payload_from_file)": t1 - t0, "tables (remote Book + read_table)": t2 - t1,
+            "rules (validate_tables: pandera)": t3 - t2}
+
+
+def payload_profile(path: Path) -> dict[str, float]:
+    """Where headless.payload_from_file spends its time (figures for the headless owner).
+
+    It parses every worksheet's whole XML with ElementTree only to find the
+    <tableParts> element, then runs `_clean` on every cell calamine returns.
+    The last line is a what-if: finding the table parts with a byte search.
+    """
+    import re
+    import zipfile
+    from xml.etree import ElementTree as ET
+
+    from python_calamine import load_workbook
+
+    from renaksi_xl import headless
+
+    with zipfile.ZipFile(path) as zf:
+        parts = [n for n in zf.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+        raw = {n: zf.read(n) for n in parts}
+    t0 = time.perf_counter()
+    for data in raw.values():
+        ET.fromstring(data)
+    t1 = time.perf_counter()
+    cal = load_workbook(str(path))
+    grids = [cal.get_sheet_by_name(n).to_python(skip_empty_area=False) for n in cal.sheet_names]
+    t2 = time.perf_counter()
+    for grid in grids:
+        [[headless._clean(v) for v in row] for row in grid]
+    t3 = time.perf_counter()
+    pattern = re.compile(rb"<(?:\w+:)?tablePart\b[^>]*>")
+    for data in raw.values():
+        pattern.findall(data)
+    t4 = time.perf_counter()
+    return {"ElementTree parse of all sheet XML": t1 - t0, "calamine values (all sheets)": t2 - t1,
+            "_clean on every cell": t3 - t2, "what-if: byte search for <tablePart>": t4 - t3}
+
+
+def peak_rss_mb(path: Path) -> float:
+    """Peak resident memory of a fresh `renaksi-xl validate PATH` process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    subprocess.run([sys.executable, "-m", "renaksi_xl.cli", "validate", str(path)],
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(before, after) / 1024  # Linux: kilobytes
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rows", type=int, default=3000)
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--keep", metavar="DIR", help="keep/reuse the generated workbooks in DIR")
+    args = ap.parse_args(argv)
+
+    folder = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="renaksi-bench-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    t = time.perf_counter()
+    clean, broken = make_workbooks(folder, args.rows)
+    print(f"workbooks: {clean.name} ({clean.stat().st_size / 1e6:.2f} MB), {broken.name}; "
+          f"generated in {time.perf_counter() - t:.1f} s")
+
+    t = time.perf_counter()
+    import pandera.pandas  # noqa: F401
+    import python_calamine  # noqa: F401
+    import xlwings  # noqa: F401
+
+    import renaksi_xl.validators.core  # noqa: F401
+    print(f"imports (once per process, not timed below): {time.perf_counter() - t:.2f} s")
+
+    n_clean = validate(clean)  # warm-up (first-call caches)
+    read_with_calamine(clean)
+    cal, val = [], []
+    for _ in range(args.repeat):
+        cal.append(timed(read_with_calamine, clean))
+        val.append(timed(validate, clean))
+    print(f"\nclean plan, {args.rows} sub kegiatan, {n_clean} findings; {args.repeat} alternating runs")
+    print(f"  calamine read all cells : best {min(cal):.3f} s  median {statistics.median(cal):.3f} s")
+    print(f"  open_book + validate    : best {min(val):.3f} s  median {statistics.median(val):.3f} s")
+    print("  (the rules alone, validate_tables on tables already read: see breakdown)")
+    print(f"  ratio validate/calamine : best {min(val) / min(cal):.2f}x  "
+          f"median {statistics.median(val) / statistics.median(cal):.2f}x   (target <= 2x)")
+
+    parts = [breakdown(clean) for _ in range(args.repeat)]
+    print("  breakdown (median):")
+    for key in parts[0]:
+        print(f"    {key:<38} {statistics.median(p[key] for p in parts):.3f} s")
+
+    prof = [payload_profile(clean) for _ in range(args.repeat)]
+    print("  inside payload_from_file (median):")
+    for key in prof[0]:
+        print(f"    {key:<38} {statistics.median(p[key] for p in prof):.3f} s")
+
+    n_broken = validate(broken)
+    cal_b, val_b = [], []
+    for _ in range(args.repeat):
+        cal_b.append(timed(read_with_calamine, broken))
+        val_b.append(timed(validate, broken))
+    print(f"\nplan with an error in every tenth row: {n_broken} findings")
+    print(f"  calamine {statistics.median(cal_b):.3f} s, validate {statistics.median(val_b):.3f} s, "
+          f"ratio {statistics.median(val_b) / statistics.median(cal_b):.2f}x (median)")
+
+    print(f"\npeak memory of a fresh `renaksi-xl validate` on the clean plan: {peak_rss_mb(clean):.0f} MB "
+          "(target < 400 MB)")
+
+
+if __name__ == "__main__":
+    main()
