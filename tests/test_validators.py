@@ -456,3 +456,13 @@ def test_installs_beside_the_pypi_validators_package(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert "site-packages" in out.stdout
+
+
+def test_staff_guide_explains_every_rule():
+    """docs/aturan-validasi.md has a row for every rule id, with its severity in Indonesian."""
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "aturan-validasi.md").read_text(encoding="utf-8")
+    label = {"error": "Galat", "warning": "Peringatan"}
+    for rule, (severity, _) in RULES.items():
+        assert f"| `{rule}` | {label[severity]} |" in text, rule
