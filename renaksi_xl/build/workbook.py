@@ -1,108 +1,118 @@
-"""Write RencanaAksi.xlsm from the layout (renaksi_xl.layout) with XlsxWriter.
+"""Write RencanaAksi.xlsm from its sources with XlsxWriter.
 
-Minimal first version: every sheet, table, default row and defined name the
-Python side relies on.  Styling, data validation, conditional formatting,
-buttons and the VBA project are added on top of this (see build/ modules).
+Sources: the layout (renaksi_xl.layout), the SOP (renaksi_xl.sop), our VBA
+(workbook/vba/*.bas) and the installed xlwings' VBA client. One module per
+concern: sheets.py / sheet_sop.py (content and looks), guards.py (validation,
+conditional formats, protection), buttons.py, vba_sources.py (the modules),
+vba_project.py (the vbaProject.bin writer).
+
+The build is deterministic: fixed document dates, fixed zip timestamps (XlsxWriter
+uses the document's creation date), and a VBA project that depends only on the
+module texts; `tests/test_build.py` proves the committed workbook matches.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
+import time
 from pathlib import Path
 
-from .. import layout, sop
-from ..tables import cell_address, col_letter
+from .. import layout
+from ..tables import col_letter
+from . import guards
+from .buttons import add_buttons
+from .sheet_sop import write_sop
+from .sheets import (
+    BuildContext,
+    default_rows,
+    write_beranda,
+    write_draf,
+    write_impor,
+    write_log,
+    write_pengaturan,
+    write_plan_sheet,
+    write_step_sheet,
+    write_validasi,
+)
+from .styles import Styles
+from .vba_sources import all_modules, named_cells
 
 DEFAULT_OUT = Path("workbook/RencanaAksi.xlsm")
 FIXED_TIME = dt.datetime(2024, 1, 10, 0, 0, 0)  # deterministic document properties
 
 
-def default_rows(table_name: str) -> list[list]:
-    """Rows a blank workbook starts with."""
-    if table_name == layout.TBL_PEJABAT:
-        return [[role, "", ""] for role in layout.ROLES]
-    if table_name == layout.TBL_PERAN_LANGKAH:
-        return [[s.number, s.uraian, s.role, s.pengesahan] for s in sop.STEPS]
-    if table_name == layout.TBL_SETELAN:
-        return [list(r) for r in layout.SETELAN_DEFAULTS]
-    if table_name == layout.TBL_PROGRES:
-        return [[s.number, s.uraian, s.role, "Belum dimulai", "", "", "", s.waktu.label(), ""] for s in sop.STEPS]
-    return []
+def build_vba_bin(*, with_xlwings: bool = True) -> bytes:
+    from .vba_project import build_vba_project
+
+    return build_vba_project(all_modules(with_xlwings=with_xlwings))
 
 
 def build_workbook(out: str | Path = DEFAULT_OUT, *, vba: bool = True) -> Path:
+    """Write the blank workbook to `out` (.xlsm with the VBA project, or without it if vba=False)."""
     import xlsxwriter
 
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    wb = xlsxwriter.Workbook(str(out), {"strings_to_numbers": False, "strings_to_formulas": False,
-                                        "strings_to_urls": False})
-    wb.set_properties({"title": "Rencana Aksi", "created": FIXED_TIME, "author": "renaksi-xl"})
-    bold = wb.add_format({"bold": True})
-    title = wb.add_format({"bold": True, "font_size": 14})
-    sheets = {}
+    tmp = out.with_name(f".~{out.name}")
+    wb = xlsxwriter.Workbook(str(tmp), {
+        "strings_to_numbers": False,
+        "strings_to_formulas": False,
+        "strings_to_urls": False,
+    })
+    wb.set_properties({
+        "title": "Rencana Aksi",
+        "subject": "Rencana Aksi sesuai SOP Penyusunan Rencana Aksi",
+        "author": "renaksi-xl",
+        "company": "",
+        "created": FIXED_TIME,
+    })
+    wb.set_size(1400, 900)
+    ctx = BuildContext(wb, Styles(wb))
+    if vba:
+        wb.set_vba_name(layout.WORKBOOK_CODENAME)
     for name in layout.SHEET_ORDER:
         ws = wb.add_worksheet(name)
-        sheets[name] = ws
-        if name in layout.HIDDEN_SHEETS:
-            ws.hide()
-    for name, ws in sheets.items():
-        ws.write(0, 0, name, title)
+        if vba:
+            ws.set_vba_name(layout.CODENAMES[name])
+        ctx.sheets[name] = ws
 
-    for spec in layout.TABLES.values():
-        ws = sheets[spec.sheet]
-        rows = default_rows(spec.name)
-        n = max(len(rows), 1)
-        first = cell_address(spec.header_row, spec.first_col)
-        last = cell_address(spec.header_row + n, spec.first_col + len(spec.columns) - 1)
-        options = {
-            "name": spec.name,
-            "style": spec.style,
-            "columns": [{"header": c.header} for c in spec.columns],
-        }
-        if rows:
-            options["data"] = rows
-        ws.add_table(f"{first}:{last}", options)
-        for i, c in enumerate(spec.columns):
-            ws.set_column(spec.first_col - 1 + i, spec.first_col - 1 + i, c.width)
+    write_beranda(ctx)
+    write_sop(ctx)
+    for n in layout.STEP_SHEETS:
+        write_step_sheet(ctx, n)
+    for name in (layout.SHEET_DPA, layout.SHEET_RENCANA, layout.SHEET_KINERJA):
+        write_plan_sheet(ctx, name)
+    write_validasi(ctx)
+    write_log(ctx)
+    write_pengaturan(ctx)
+    write_impor(ctx)
+    write_draf(ctx)
 
-    for n, sheet in layout.STEP_SHEETS.items():
-        ws = sheets[sheet]
-        st = sop.step(n)
-        ws.write(0, 0, f"Langkah {n}: {st.uraian}", title)
-        ws.write(2, 0, f"Pelaksana: {st.role}   Waktu baku: {st.waktu.label()}   Output: {st.output}")
-        inputs = list(layout.STEP_INPUTS.get(n, ())) + [("Catatan", f"{layout.INPUT_CATATAN}{n}")]
-        for i, (label, name) in enumerate(inputs):
-            row = layout.INPUT_FIRST_ROW + i
-            ws.write(row - 1, 1, label, bold)
-            wb.define_name(name, f"='{sheet}'!$C${row}")
-
-    for name, (sheet, address) in layout.NAMED_CELLS.items():
+    for name, (sheet, address) in named_cells().items():
         col = "".join(ch for ch in address if ch.isalpha())
         row = "".join(ch for ch in address if ch.isdigit())
         wb.define_name(name, f"='{sheet}'!${col}${row}")
-    beranda = sheets[layout.SHEET_BERANDA]
-    beranda.write(0, 0, f"Rencana Aksi - SOP {sop.SOP_NAME}", title)
-    labels = {"nmUnit": "Unit kerja", "nmTahun": "Tahun anggaran", "nmTahap": "Tahap",
-              "nmStatusDokumen": "Status dokumen", "nmValidasiStatus": "Validasi",
-              "nmValidasiWaktu": "Validasi terakhir", "nmKeaslian": "Keaslian"}
-    for name, label in labels.items():
-        sheet, address = layout.NAMED_CELLS[name]
-        row = int("".join(ch for ch in address if ch.isdigit()))
-        sheets[sheet].write(row - 1, 1, label, bold)
-    beranda.write("C4", "Kecamatan Neglasari")
-    beranda.write("C5", "2025")
-    beranda.write("C6", "Belum dimulai")
-    beranda.write("C7", layout.STATUS_DRAF)
-    beranda.write("C8", "Belum divalidasi")
+    guards.define_lists(ctx)
+    guards.add_validation(ctx)
+    guards.add_conditional_formats(ctx)
+    guards.protect_sheets(ctx)
+    add_buttons(ctx)
+    if vba:
+        wb.add_vba_project(io.BytesIO(build_vba_bin()), is_stream=True)
     wb.close()
+    tmp.replace(out)
     return out
 
 
 def cmd_build(args) -> int:
-    out = build_workbook(args.out or DEFAULT_OUT)
-    print(f"Buku kerja dibangun: {out}")
+    out = Path(args.out or DEFAULT_OUT)
+    start = time.perf_counter()
+    build_workbook(out)
+    took = time.perf_counter() - start
+    size_kb = out.stat().st_size / 1024
+    print(f"Buku kerja dibangun: {out} ({size_kb:.0f} KB, {took:.1f} detik)")
     return 0
 
 
-__all__ = ["build_workbook", "cmd_build", "default_rows", "col_letter"]
+__all__ = ["build_workbook", "build_vba_bin", "cmd_build", "default_rows", "col_letter", "DEFAULT_OUT"]

@@ -1,0 +1,404 @@
+"""The sheets of RencanaAksi.xlsm except the SOP document (see sheet_sop.py).
+
+Positions come from renaksi_xl.layout (tables, named cells, step inputs);
+this module decides how they look: titles, short Indonesian explanations,
+column widths and number formats, frozen panes and page setup.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .. import layout, sop
+from ..layout import TableSpec
+from ..tables import cell_address, col_letter
+from .styles import Styles, page_setup
+from .vba_sources import step_inputs
+
+ACTION_CAPTION = {b.action: b.caption for b in layout.BUTTONS if b.sheet == layout.SHEET_BERANDA}
+STEP_ACTION = {
+    1: layout.ACTION_DISPOSISI,
+    2: layout.ACTION_TARIK_DPA,
+    3: layout.ACTION_SUSUN,
+    4: layout.ACTION_PEMBAHASAN,
+    5: layout.ACTION_PARAF_PEMERIKSAAN,
+    6: layout.ACTION_TETAPKAN,
+}
+STATUS_BELUM = "Belum dimulai"
+CENTERED = ("No", "Langkah")
+VALIDASI_BELUM = "Belum divalidasi"
+
+
+@dataclass
+class BuildContext:
+    wb: object
+    styles: Styles
+    sheets: dict = field(default_factory=dict)
+
+    def ws(self, name: str):
+        return self.sheets[name]
+
+
+def default_rows(table_name: str) -> list[list]:
+    """Rows a blank workbook starts with."""
+    if table_name == layout.TBL_PEJABAT:
+        return [[role, "", ""] for role in layout.ROLES]
+    if table_name == layout.TBL_PERAN_LANGKAH:
+        return [[s.number, s.uraian, s.role, s.pengesahan] for s in sop.STEPS]
+    if table_name == layout.TBL_SETELAN:
+        return [list(r) for r in layout.SETELAN_DEFAULTS]
+    if table_name == layout.TBL_PROGRES:
+        return [[s.number, s.uraian, s.role, STATUS_BELUM, "", "", "", s.waktu.label(), ""] for s in sop.STEPS]
+    return []
+
+
+def table_range(spec: TableSpec, nrows: int) -> str:
+    first = cell_address(spec.header_row, spec.first_col)
+    last = cell_address(spec.header_row + max(nrows, 1), spec.first_col + len(spec.columns) - 1)
+    return f"{first}:{last}"
+
+
+def add_table(ctx: BuildContext, spec: TableSpec, *, column_defaults: bool = True,
+              widths: dict[str, float] | None = None, header_height: float | None = None) -> None:
+    """Write one Excel table with its default rows, formats and column widths.
+
+    `column_defaults` also gives whole columns the number format of their kind
+    (codes as text), so rows the table grows into keep codes as text in Excel;
+    only for sheets where the table owns its columns.
+    """
+    ws = ctx.ws(spec.sheet)
+    st = ctx.styles
+    rows = default_rows(spec.name)
+    data = rows or [[None] * len(spec.columns)]
+    ws.add_table(table_range(spec, len(rows)), {
+        "name": spec.name,
+        "style": spec.style,
+        "columns": [{"header": c.header, "header_format": st.header,
+                     "format": st.body_center if c.header in CENTERED else st.body(c.kind)}
+                    for c in spec.columns],
+        "data": data,
+    })
+    widths = widths or {}
+    for i, c in enumerate(spec.columns):
+        col = spec.first_col - 1 + i
+        width = widths.get(c.header, c.width)
+        ws.set_column(col, col, width, st.column(c.kind) if column_defaults else None)
+    ws.set_row(spec.header_row - 1, header_height or _header_height(spec, widths))
+    for i, row in enumerate(rows):
+        height = max((row_height(v, widths.get(c.header, c.width)) for c, v in zip(spec.columns, row)
+                      if isinstance(v, str) and c.kind == layout.TEXT), default=15.0)
+        if height > 15.0:
+            ws.set_row(spec.header_row + i, height)
+
+
+def _header_height(spec: TableSpec, widths: dict[str, float]) -> float:
+    lines = 1
+    for c in spec.columns:
+        w = widths.get(c.header, c.width)
+        lines = max(lines, _lines(c.header, w * 1.05))
+    return 14 * lines + 4
+
+
+def _lines(text: str, chars_per_line: float) -> int:
+    total = 0
+    for para in str(text).split("\n"):
+        words, line, n = para.split(" "), 0, 1
+        for word in words:
+            add = len(word) + (1 if line else 0)
+            if line and line + add > chars_per_line:
+                n, line = n + 1, len(word)
+            else:
+                line += add
+        total += n
+    return total
+
+
+def row_height(text: str, width_chars: float, line_pt: float = 13.0) -> float:
+    """Height (points) a wrapped text needs in a cell or merged range this wide."""
+    return max(15.0, line_pt * _lines(text, width_chars * 1.25) + 3)
+
+
+def title_block(ctx: BuildContext, name: str, title: str, subtitle: str) -> None:
+    ws = ctx.ws(name)
+    ws.set_row(0, 30)
+    ws.write(0, 0, title, ctx.styles.title)
+    ws.write(1, 0, subtitle, ctx.styles.subtitle)
+
+
+# --- Beranda ---------------------------------------------------------------------
+BERANDA_WIDTHS = {"Langkah": 15, "Uraian Prosedur": 38, "Pelaksana": 27, "Status": 27, "Oleh": 27,
+                  "Selesai": 27, "Waktu Kerja": 12, "Waktu Baku": 12, "Ketepatan": 16}
+STEP_WIDTHS = {"No": 5, "Peran": 22, "Nama": 24, "NIP": 19, "Pengesahan": 11, "Mulai": 19, "Selesai": 19,
+               "Waktu Kerja": 12, "Waktu Baku": 11, "Ketepatan": 14, "Catatan": 30, "Sidik Rantai": 14}
+LOG_WIDTHS = {"No": 5, "Waktu": 20, "Aksi": 17, "Langkah": 8, "Peran": 24, "Nama": 24, "NIP": 19,
+              "Pengesahan": 11, "Keterangan": 36, "Sidik Isi": 14, "Sidik Rantai": 14}
+BERANDA_LABELS = {
+    "nmUnit": "Unit kerja",
+    "nmTahun": "Tahun anggaran",
+    "nmTahap": "Tahap",
+    "nmStatusDokumen": "Status dokumen",
+    "nmValidasiStatus": "Validasi",
+    "nmValidasiWaktu": "Validasi terakhir",
+    "nmKeaslian": "Keaslian catatan",
+}
+
+
+def _setting(key: str) -> str:
+    return dict((k, v) for k, v, _ in layout.SETELAN_DEFAULTS)[key]
+
+
+def beranda_values() -> dict[str, str]:
+    return {
+        "nmUnit": _setting(layout.SET_UNIT),
+        "nmTahun": _setting(layout.SET_TAHUN),
+        "nmTahap": STATUS_BELUM,
+        "nmStatusDokumen": layout.STATUS_DRAF,
+        "nmValidasiStatus": VALIDASI_BELUM,
+        "nmValidasiWaktu": "-",
+        "nmKeaslian": "Belum diperiksa",
+    }
+
+
+def write_beranda(ctx: BuildContext) -> None:
+    name = layout.SHEET_BERANDA
+    ws, st = ctx.ws(name), ctx.styles
+    spec = layout.table(layout.TBL_PROGRES)
+    ws.set_column(0, 0, 2)
+    add_table(ctx, spec, widths=BERANDA_WIDTHS)
+    last_col = spec.first_col + len(spec.columns) - 1
+    ws.set_row(0, 30)
+    ws.write(0, 1, "Rencana Aksi", st.title)
+    ws.write(1, 1, f"SOP {sop.SOP_NAME} - Nomor {sop.SOP_NUMBER} ({sop.SOP_UNIT}, {sop.SOP_PEMDA})",
+             st.subtitle)
+    ws.write(2, 1, "Identitas dan status", st.section)
+    ws.write(2, 2, "", st.section)
+    ws.merge_range(2, 3, 2, 6, "Tombol (aktifkan makro; lihat Panduan)", st.section)
+    values = beranda_values()
+    for nm, label in BERANDA_LABELS.items():
+        sheet, address = layout.NAMED_CELLS[nm]
+        row = int(address[1:]) - 1
+        ws.write(row, 1, label, st.label)
+        fmt = st.banner if nm == "nmStatusDokumen" else st.value_text
+        ws.write_string(address, values[nm], fmt)
+    for r in range(3, 10):
+        ws.set_row(r, 19)
+    ws.set_row(6, 24)  # the status banner
+    ws.merge_range(9, 3, 9, 6,
+                   "Mode Lokal: Python di komputer ini. Mode Server: server kantor. Atur di lembar "
+                   f"{layout.SHEET_PENGATURAN}. Tanpa makro, lembar tetap dapat dibaca, diisi dan dicetak.",
+                   st.note)
+    ws.set_row(9, 28)
+    ws.write(spec.header_row - 2, 1, "Kemajuan SOP (diisi otomatis setiap langkah selesai)", st.section)
+    for c in range(2, last_col):
+        ws.write(spec.header_row - 2, c, "", st.section)
+    foot = spec.header_row + len(sop.STEPS) + 2
+    ws.write(foot - 1, 1, f"Jumlah waktu baku menurut SOP: {sop.TOTAL_TIME_LABEL}. Waktu kerja dihitung "
+             "pada hari kerja (Senin-Jumat, di luar libur nasional dan cuti bersama) dan jam kerja "
+             f"di lembar {layout.SHEET_PENGATURAN}.", st.note_nowrap)
+    sheet, address = layout.NAMED_CELLS["nmSelfTest"]
+    ws.write_blank(address, None, st.hidden)
+    ws.set_column(10, 10, 3)
+    page_setup(ws, landscape=True, print_area=f"B1:{col_letter(last_col)}{foot}")
+    ws.hide_gridlines(2)
+    ws.activate()
+    ws.set_first_sheet()
+
+
+# --- step sheets -------------------------------------------------------------------
+def write_step_sheet(ctx: BuildContext, n: int) -> None:
+    name = layout.STEP_SHEETS[n]
+    ws, st = ctx.ws(name), ctx.styles
+    step = sop.step(n)
+    spec = layout.table(layout.step_table(n))
+    add_table(ctx, spec, widths=STEP_WIDTHS)
+    ws.set_row(0, 30)
+    ws.write(0, 0, f"Langkah {n}: {step.uraian}", st.title)
+    ws.write(1, 0, f"Pelaksana menurut SOP: {step.role} ({step.pengesahan.lower()}). "
+             f"Waktu baku: {step.waktu.label()}.", st.subtitle)
+    ws.write(2, 0, f"Kelengkapan: {step.kelengkapan}. Output: {step.output}.", st.subtitle)
+    caption = ACTION_CAPTION[STEP_ACTION[n]]
+    ws.write(3, 0, f"Isi sel kuning bila perlu, lalu klik tombol '{caption}' di lembar {layout.SHEET_BERANDA}. "
+             "Catatan di tabel bawah diisi otomatis dan dikunci.", st.note_nowrap)
+    ws.write(4, 1, "Isian untuk langkah ini", st.section)
+    for c in range(2, 7):
+        ws.write(4, c, "", st.section)
+    inputs = step_inputs(n)
+    last_input_row = layout.INPUT_FIRST_ROW + len(inputs) - 1
+    if last_input_row >= spec.header_row - 1:
+        raise ValueError(f"step {n}: {len(inputs)} inputs do not fit above the record table")
+    for i, (label, _) in enumerate(inputs):
+        row = layout.INPUT_FIRST_ROW + i - 1
+        ws.write(row, 1, label, st.label)
+        ws.merge_range(row, 2, row, 6, "", st.input)
+        ws.set_row(row, 30)
+    ws.write(spec.header_row - 2, 0, f"Catatan pelaksanaan langkah {n} (paraf/tanda tangan, waktu, sidik)",
+             st.section)
+    for c in range(1, len(spec.columns)):
+        ws.write(spec.header_row - 2, c, "", st.section)
+    ws.freeze_panes(spec.header_row, 0)
+    page_setup(ws, landscape=True, repeat_rows=(spec.header_row, spec.header_row))
+    ws.hide_gridlines(2)
+
+
+# --- plan sheets -------------------------------------------------------------------
+PLAN_TEXT = {
+    layout.SHEET_DPA: (
+        "DPA: Sub Kegiatan, Pagu dan Anggaran Kas",
+        "Diisi oleh tombol 'Tarik Data DPA' dari berkas DPA/RKA (SIPD). Kode disimpan sebagai teks. "
+        "Pagu merah: jumlah anggaran kas Januari-Desember tidak sama dengan pagu.",
+    ),
+    layout.SHEET_RENCANA: (
+        "Rencana Aksi per Triwulan",
+        "Draf dibuat oleh tombol 'Susun Draft' dari DPA; ubah sel seperlunya. Target, fisik dan keuangan "
+        "ditulis kumulatif (s.d. TW). Sel merah: periksa kembali (lihat keterangan di baris 3).",
+    ),
+    layout.SHEET_KINERJA: (
+        "Kinerja: Indikator Perjanjian Kinerja per Triwulan",
+        "Diisi oleh tombol 'Impor Kinerja (PK)' atau diketik. Target ditulis kumulatif (s.d. TW).",
+    ),
+}
+PLAN_LEGEND = {
+    layout.SHEET_RENCANA: "Merah bila: target/fisik/keuangan menurun dari triwulan sebelumnya; fisik s.d. TW IV "
+                          "bukan 100; keuangan s.d. TW IV tidak sama dengan pagu atau melebihi pagu; target "
+                          "kumulatif s.d. TW IV tidak sama dengan target tahunan.",
+    layout.SHEET_KINERJA: "Merah bila: target menurun dari triwulan sebelumnya; target kumulatif s.d. TW IV "
+                          "tidak sama dengan target tahunan.",
+    layout.SHEET_DPA: "",
+}
+PLAN_WIDTHS = {
+    layout.SHEET_DPA: {"Kode Sub Kegiatan": 18, "Sub Kegiatan": 30, "Kode Kegiatan": 13, "Kegiatan": 24,
+                       "Kode Program": 9, "Program": 24, "Indikator Keluaran": 28, "Target Keluaran": 9,
+                       "Satuan": 10, "Sumber Dana": 12, "Lokasi": 12, "Pagu (Rp)": 15,
+                       **{m: 13 for m in layout.MONTHS}},
+    layout.SHEET_RENCANA: {"Kode Sub Kegiatan": 18, "Sub Kegiatan": 30, "Indikator Keluaran": 30, "Satuan": 10,
+                           "Target Tahunan": 9, "Sifat Target": 11, **{h: 9 for h in layout.TARGET_TW},
+                           **{h: 9 for h in layout.FISIK_TW}, "Pagu (Rp)": 15,
+                           **{h: 15 for h in layout.KEUANGAN_TW}, "Penanggung Jawab": 22, "Keterangan": 24},
+    layout.SHEET_KINERJA: {},
+}
+PLAN_TABLE_OF = {layout.SHEET_DPA: layout.TBL_DPA, layout.SHEET_RENCANA: layout.TBL_RENCANA,
+                 layout.SHEET_KINERJA: layout.TBL_KINERJA}
+
+
+def write_plan_sheet(ctx: BuildContext, name: str) -> None:
+    ws, st = ctx.ws(name), ctx.styles
+    spec = layout.table(PLAN_TABLE_OF[name])
+    add_table(ctx, spec, widths=PLAN_WIDTHS[name])
+    title, text = PLAN_TEXT[name]
+    ws.set_row(0, 30)
+    ws.write(0, 0, title, st.title)
+    ws.write(1, 0, text, st.note_nowrap)
+    if PLAN_LEGEND[name]:
+        ws.write(2, 0, PLAN_LEGEND[name], st.note_nowrap)
+    ws.freeze_panes(spec.header_row, 2)
+    if name == layout.SHEET_KINERJA:
+        page_setup(ws, landscape=True, repeat_rows=(spec.header_row, spec.header_row))
+    else:
+        # too wide for one legible A4 page: two pages across, code and name on both
+        page_setup(ws, landscape=True, repeat_rows=(spec.header_row, spec.header_row), fit_width=False)
+        ws.fit_to_pages(2, 0)
+        ws.print_across()
+        ws.repeat_columns(0, 1)
+
+
+# --- Validasi, Log, Pengaturan, Impor, _Draf ----------------------------------------
+def write_validasi(ctx: BuildContext) -> None:
+    name = layout.SHEET_VALIDASI
+    ws, st = ctx.ws(name), ctx.styles
+    spec = layout.table(layout.TBL_TEMUAN)
+    add_table(ctx, spec)
+    ws.set_row(0, 30)
+    ws.write(0, 0, "Validasi Rencana Aksi", st.title)
+    sheet, address = layout.NAMED_CELLS["nmValidasiRingkas"]
+    ws.write_string(address, VALIDASI_BELUM, st.status)
+    ws.write(2, 0, "Klik 'Validasi' untuk memeriksa DPA, Rencana Aksi dan Kinerja. Setiap temuan menunjuk "
+             "selnya (klik tautan di kolom Sel); sel yang bermasalah diberi warna.", st.note_nowrap)
+    ws.write(3, 0, "Galat harus diperbaiki sebelum paraf pemeriksaan dan penetapan; peringatan perlu "
+             "diperiksa tetapi tidak menghalangi.", st.note_nowrap)
+    ws.freeze_panes(spec.header_row, 0)
+    page_setup(ws, landscape=True, repeat_rows=(spec.header_row, spec.header_row))
+
+
+def write_log(ctx: BuildContext) -> None:
+    name = layout.SHEET_LOG
+    ws, st = ctx.ws(name), ctx.styles
+    spec = layout.table(layout.TBL_LOG)
+    add_table(ctx, spec, widths=LOG_WIDTHS)
+    ws.set_row(0, 30)
+    ws.write(0, 0, "Log Tindakan", st.title)
+    ws.write(1, 0, "Setiap klik tombol yang berhasil dicatat di sini secara otomatis. Jangan mengubah isinya: "
+             "sidik rantai membuktikan bahwa catatan utuh ('Periksa Keaslian').", st.note_nowrap)
+    ws.freeze_panes(spec.header_row, 0)
+    page_setup(ws, landscape=True, repeat_rows=(spec.header_row, spec.header_row))
+
+
+PENGATURAN_WIDTHS = {0: 32, 1: 46, 2: 46, 3: 14, 4: 2, 5: 52}
+PENGATURAN_SECTIONS = {
+    layout.TBL_PEJABAT: (
+        "Pejabat",
+        "Isi nama dan NIP (18 angka, disimpan sebagai teks) ketiga pejabat. Nama di sini menjadi pilihan "
+        "'Penanggung Jawab' di lembar Rencana Aksi dan Kinerja, dan NIP dipakai saat mencatat paraf dan "
+        "tanda tangan.",
+    ),
+    layout.TBL_PERAN_LANGKAH: (
+        "Pelaksana setiap langkah SOP",
+        "Bawaan sesuai SOP (Pencatatan dan Pendataan). Ubah kolom Peran bila unit Anda membagi tugas "
+        "secara lain; Pengesahan: Paraf atau Tanda Tangan.",
+    ),
+    layout.TBL_SETELAN: (
+        "Setelan",
+        "Mode Lokal menjalankan Python di komputer ini (xlwings terpasang). Mode Server mengirim buku kerja "
+        "ke server kantor (URL Server) dengan Token Server Anda; tidak perlu Python di komputer ini. "
+        f"Pada mode Server, tombol Tarik Data DPA dan Impor Kinerja menyalin isi berkas yang Anda pilih ke "
+        f"lembar '{layout.SHEET_IMPOR}' (server tidak dapat membuka berkas di komputer Anda), lalu "
+        "mengosongkannya lagi setelah selesai. Jangan mengisi lembar itu secara manual.",
+    ),
+    layout.TBL_LIBUR: (
+        "Hari libur dan hari kerja pengganti",
+        "Libur nasional dan cuti bersama sudah dikenal program. Tambahkan di sini libur daerah, cuti "
+        "bersama baru, atau 'Hari Kerja' (hari libur yang tetap masuk kerja). Tanggal ditulis "
+        "YYYY-MM-DD, misalnya 2025-03-31.",
+    ),
+}
+
+
+def write_pengaturan(ctx: BuildContext) -> None:
+    name = layout.SHEET_PENGATURAN
+    ws, st = ctx.ws(name), ctx.styles
+    ws.set_row(0, 30)
+    ws.write(0, 0, "Pengaturan", st.title)
+    ws.write(1, 0, "Sesuaikan dengan unit kerja Anda. Judul kolom jangan diubah: program membacanya.",
+             st.subtitle)
+    for col, width in PENGATURAN_WIDTHS.items():
+        ws.set_column(col, col, width)
+    for table_name, (heading, text) in PENGATURAN_SECTIONS.items():
+        spec = layout.table(table_name)
+        add_table(ctx, spec, column_defaults=False,
+                  widths={c.header: PENGATURAN_WIDTHS[spec.first_col - 1 + i] for i, c in enumerate(spec.columns)},
+                  header_height=18)
+        ws.write(spec.header_row - 2, 0, heading, st.section)
+        for c in range(1, 4):
+            ws.write(spec.header_row - 2, c, "", st.section)
+        nrows = max(len(default_rows(table_name)), 1)
+        last = spec.header_row - 1 + max(nrows, 5)
+        ws.merge_range(spec.header_row - 1, 5, last, 5, text, st.note)
+    for col, width in PENGATURAN_WIDTHS.items():
+        ws.set_column(col, col, width)
+    setelan = layout.table(layout.TBL_SETELAN)
+    for i in range(len(layout.SETELAN_DEFAULTS)):
+        ws.set_row(setelan.header_row + i, 27)
+    page_setup(ws, landscape=True)
+
+
+def write_impor(ctx: BuildContext) -> None:
+    ws, st = ctx.ws(layout.SHEET_IMPOR), ctx.styles
+    ws.set_column(0, 255, 12, st.text_column)
+    ws.write(0, 0, "Impor: diisi otomatis (mode Server) dari berkas DPA/PK yang dipilih, lalu dikosongkan. "
+             f"Penjelasan di lembar {layout.SHEET_PENGATURAN}.", st.note_nowrap)
+    page_setup(ws, landscape=True)
+
+
+def write_draf(ctx: BuildContext) -> None:
+    ws = ctx.ws(layout.SHEET_DRAFT_SHADOW)
+    add_table(ctx, layout.table(layout.TBL_DRAFT_SHADOW))
+    ws.hide()

@@ -1,0 +1,305 @@
+Attribute VB_Name = "RenaksiInti"
+' The dispatcher behind every button, the settings reader, sheet protection,
+' and the macros Python calls through the xlwings runMacro action
+' (Renaksi_HapusSorotan, Renaksi_KunciLembar).
+'
+' Portability: this module must compile in Excel and in LibreOffice (the VBA
+' host of our tests), so no #If blocks, no For Each over host collections and
+' no ListObjects without the fallback in RenaksiHost. Names of sheets, tables
+' and settings come from RenaksiLayout, generated from renaksi_xl/layout.py.
+Option Explicit
+
+' Run one button's action. Lokal: RunPython "import renaksi_xl.macros as m; m.<action>()".
+' Server: RunRemotePython "<URL Server>/aksi/<action>" with the Token Server as auth.
+' Protected sheets are unprotected while Python runs (the xlwings client cannot
+' write to locked cells) and protected again afterwards, also after an error.
+Public Sub Renaksi_Dispatch(ByVal action As String)
+    Dim wb As Workbook
+    Dim mode As String, url As String, files As Variant, unprotected As String
+    Set wb = ThisWorkbook
+    mode = Renaksi_Mode(wb)
+    If mode = "" Then Exit Sub
+    If mode = RX_MODE_SERVER Then
+        url = Trim$(Renaksi_GetSetting(wb, RX_SET_SERVER_URL))
+        If url = "" Then
+            MsgBox "Mode = Server, tetapi '" & RX_SET_SERVER_URL & "' di lembar " & RX_SHEET_PENGATURAN & _
+                " masih kosong. Isi alamat server kantor, atau ubah Mode menjadi " & RX_MODE_LOKAL & ".", _
+                vbExclamation, "Renaksi"
+            Exit Sub
+        End If
+    End If
+    If Renaksi_NeedsFile(action) Then
+        files = Renaksi_AskFiles(action, mode)
+        If IsEmpty(files) Then Exit Sub
+    End If
+
+    unprotected = Renaksi_UnprotectSheets(wb)
+    If unprotected = "#" Then Exit Sub
+    On Error GoTo Failed
+    If mode = RX_MODE_SERVER Then
+        If Renaksi_NeedsFile(action) Then Renaksi_PasteIntoImpor wb, files
+        RunRemotePython Renaksi_ActionUrl(url, action), Trim$(Renaksi_GetSetting(wb, RX_SET_TOKEN))
+        If Renaksi_NeedsFile(action) Then Renaksi_ClearImpor wb
+    Else
+        If action = RX_ACTION_TARIK_DPA Then
+            Renaksi_SetSetting wb, RX_SET_FILE_DPA, Join(files, RX_FILE_SEPARATOR)
+            RunPython Renaksi_PythonCommand(action, Empty)
+        Else
+            RunPython Renaksi_PythonCommand(action, files)
+        End If
+    End If
+    Renaksi_ReprotectSheets wb, unprotected
+    Exit Sub
+Failed:
+    Dim message As String
+    message = Err.Description
+    On Error Resume Next
+    Renaksi_ReprotectSheets wb, unprotected
+    If Renaksi_NeedsFile(action) And mode = RX_MODE_SERVER Then Renaksi_ClearImpor wb
+    On Error GoTo 0
+    MsgBox "Tombol tidak dapat dijalankan: " & message, vbCritical, "Renaksi"
+End Sub
+
+' The Mode setting, checked: "Lokal", "Server", or "" after telling the user what is wrong.
+Public Function Renaksi_Mode(ByVal wb As Workbook) As String
+    Dim mode As String
+    mode = Trim$(Renaksi_GetSetting(wb, RX_SET_MODE))
+    If LCase$(mode) = LCase$(RX_MODE_LOKAL) Or mode = "" Then
+        Renaksi_Mode = RX_MODE_LOKAL
+    ElseIf LCase$(mode) = LCase$(RX_MODE_SERVER) Then
+        Renaksi_Mode = RX_MODE_SERVER
+    Else
+        MsgBox "Setelan '" & RX_SET_MODE & "' di lembar " & RX_SHEET_PENGATURAN & " berisi '" & mode & _
+            "'. Pilih " & RX_MODE_LOKAL & " atau " & RX_MODE_SERVER & ".", vbExclamation, "Renaksi"
+        Renaksi_Mode = ""
+    End If
+End Function
+
+' The Python statement RunPython executes for an action; files (a 0-based array of
+' paths, or Empty) become string arguments.
+Public Function Renaksi_PythonCommand(ByVal action As String, ByVal files As Variant) As String
+    Dim args As String, i As Long
+    If IsArray(files) Then
+        For i = LBound(files) To UBound(files)
+            If args <> "" Then args = args & ", "
+            args = args & "'" & Replace(Replace(CStr(files(i)), "\", "\\"), "'", "\'") & "'"
+        Next i
+    End If
+    Renaksi_PythonCommand = "import " & RX_PYTHON_MODULE & " as m; m." & Replace(action, "-", "_") & "(" & args & ")"
+End Function
+
+' "<URL Server>/aksi/<action>", whether or not the URL ends with a slash.
+Public Function Renaksi_ActionUrl(ByVal baseUrl As String, ByVal action As String) As String
+    baseUrl = Trim$(baseUrl)
+    Do While Right$(baseUrl, 1) = "/"
+        baseUrl = Left$(baseUrl, Len(baseUrl) - 1)
+    Loop
+    Renaksi_ActionUrl = baseUrl & "/" & RX_SERVER_ACTION_PATH & "/" & action
+End Function
+
+Public Function Renaksi_NeedsFile(ByVal action As String) As Boolean
+    Renaksi_NeedsFile = (action = RX_ACTION_TARIK_DPA Or action = RX_ACTION_IMPOR_KINERJA)
+End Function
+
+' Ask for the DPA / PK file(s). Returns a 0-based array of paths, or Empty if cancelled.
+Public Function Renaksi_AskFiles(ByVal action As String, ByVal mode As String) As Variant
+    Dim chosen As Variant, paths() As String, i As Long, filter As String, title As String
+    If action = RX_ACTION_TARIK_DPA Then
+        title = "Pilih berkas DPA / RKA / Anggaran Kas"
+    Else
+        title = "Pilih templat Perjanjian Kinerja (PK)"
+    End If
+    If mode = RX_MODE_SERVER Then
+        filter = "Buku kerja Excel (*.xlsx;*.xlsm;*.xls),*.xlsx;*.xlsm;*.xls,CSV (*.csv),*.csv"
+    Else
+        filter = "Berkas DPA (*.xlsx;*.xlsm;*.xls;*.csv),*.xlsx;*.xlsm;*.xls;*.csv,Semua berkas (*.*),*.*"
+    End If
+    chosen = Application.GetOpenFilename(filter, 1, title, , True)
+    If Not IsArray(chosen) Then
+        Renaksi_AskFiles = Empty
+        Exit Function
+    End If
+    ReDim paths(0 To UBound(chosen) - LBound(chosen))
+    For i = LBound(chosen) To UBound(chosen)
+        paths(i - LBound(chosen)) = CStr(chosen(i))
+    Next i
+    Renaksi_AskFiles = paths
+End Function
+
+' Server mode: the server cannot read this PC's disk, so the chosen files' cells go
+' into the Impor sheet. Per source sheet: a marker row (marker, file, sheet, address of
+' the first used cell), then the UsedRange's values from column A (renaksi_xl.dpa.readers).
+Public Sub Renaksi_PasteIntoImpor(ByVal wb As Workbook, ByVal files As Variant)
+    Dim target As Worksheet, source As Workbook, ws As Worksheet, used As Range
+    Dim f As Long, s As Long, r As Long
+    Set target = wb.Worksheets(RX_SHEET_IMPOR)
+    Renaksi_ClearImpor wb
+    r = RX_IMPOR_FIRST_ROW
+    Application.ScreenUpdating = False
+    For f = LBound(files) To UBound(files)
+        Set source = Workbooks.Open(Filename:=CStr(files(f)), UpdateLinks:=0, ReadOnly:=True)
+        For s = 1 To source.Worksheets.Count
+            Set ws = source.Worksheets(s)
+            Set used = ws.UsedRange
+            If Application.WorksheetFunction.CountA(used) > 0 Then
+                target.Cells(r, 1).Value = RX_IMPOR_MARKER
+                target.Cells(r, 2).Value = source.Name
+                target.Cells(r, 3).Value = ws.Name
+                target.Cells(r, 4).Value = used.Cells(1, 1).Address(False, False)
+                target.Cells(r + 1, 1).Resize(used.Rows.Count, used.Columns.Count).Value = used.Value
+                r = r + 1 + used.Rows.Count
+            End If
+        Next s
+        source.Close SaveChanges:=False
+    Next f
+    wb.Activate
+    Application.ScreenUpdating = True
+End Sub
+
+' Empty the Impor sheet below its title row.
+Public Sub Renaksi_ClearImpor(ByVal wb As Workbook)
+    Dim ws As Worksheet
+    Set ws = wb.Worksheets(RX_SHEET_IMPOR)
+    ws.Range(ws.Cells(RX_IMPOR_FIRST_ROW - 1, 1), ws.Cells(ws.Rows.Count, ws.Columns.Count)).ClearContents
+End Sub
+
+' ---- settings (table tblSetelan on Pengaturan) ------------------------------------
+
+Public Function Renaksi_GetSetting(ByVal wb As Workbook, ByVal key As String) As String
+    Dim cell As Range
+    Set cell = Renaksi_SettingCell(wb, key)
+    If cell Is Nothing Then
+        Renaksi_GetSetting = ""
+    Else
+        Renaksi_GetSetting = CStr(cell.Value)
+    End If
+End Function
+
+Public Sub Renaksi_SetSetting(ByVal wb As Workbook, ByVal key As String, ByVal value As String)
+    Dim cell As Range
+    Set cell = Renaksi_SettingCell(wb, key)
+    If cell Is Nothing Then
+        Err.Raise vbObjectError + 701, "Renaksi", "Setelan '" & key & "' tidak ada di tabel " & _
+            RX_TBL_SETELAN & " (lembar " & RX_SHEET_PENGATURAN & ")."
+    End If
+    cell.NumberFormat = "@"
+    cell.Value = value
+End Sub
+
+' The "Nilai" cell of a setting, or Nothing.
+Public Function Renaksi_SettingCell(ByVal wb As Workbook, ByVal key As String) As Range
+    Dim tbl As Range, r As Long
+    Set Renaksi_SettingCell = Nothing
+    Set tbl = Renaksi_TableRange(wb.Worksheets(RX_SHEET_PENGATURAN), RX_TBL_SETELAN)
+    If tbl Is Nothing Then Exit Function
+    For r = 2 To tbl.Rows.Count
+        If Trim$(CStr(tbl.Cells(r, 1).Value)) = key Then
+            Set Renaksi_SettingCell = tbl.Cells(r, 2)
+            Exit Function
+        End If
+    Next r
+End Function
+
+' ---- tables --------------------------------------------------------------------
+
+' The whole range (header row included) of an Excel table on a sheet, or Nothing.
+Public Function Renaksi_TableRange(ByVal ws As Worksheet, ByVal tableName As String) As Range
+    Dim lo As Object
+    Set lo = Nothing
+    On Error Resume Next
+    Set lo = ws.ListObjects(tableName)
+    On Error GoTo 0
+    If Not lo Is Nothing Then
+        Set Renaksi_TableRange = lo.Range
+    Else
+        Set Renaksi_TableRange = Renaksi_HostTableRange(ws, tableName)
+    End If
+End Function
+
+' The data rows of a table (no header), or Nothing.
+Public Function Renaksi_TableBody(ByVal ws As Worksheet, ByVal tableName As String) As Range
+    Dim tbl As Range
+    Set Renaksi_TableBody = Nothing
+    Set tbl = Renaksi_TableRange(ws, tableName)
+    If tbl Is Nothing Then Exit Function
+    If tbl.Rows.Count < 2 Then Exit Function
+    Set Renaksi_TableBody = tbl.Offset(1, 0).Resize(tbl.Rows.Count - 1, tbl.Columns.Count)
+End Function
+
+' ---- protection ------------------------------------------------------------------
+
+' Unprotect every protected sheet; returns their names joined by "|" ("" if none),
+' or "#" after telling the user that a sheet has a password we cannot remove.
+Public Function Renaksi_UnprotectSheets(ByVal wb As Workbook) As String
+    Dim i As Long, ws As Worksheet, names As String
+    For i = 1 To wb.Worksheets.Count
+        Set ws = wb.Worksheets(i)
+        If ws.ProtectContents Then
+            On Error Resume Next
+            ws.Unprotect
+            On Error GoTo 0
+            If ws.ProtectContents Then
+                Renaksi_ReprotectSheets wb, names
+                MsgBox "Lembar '" & ws.Name & "' dilindungi dengan kata sandi. Buka proteksinya " & _
+                    "(Tinjau > Buka Proteksi Lembar), lalu klik tombol lagi.", vbExclamation, "Renaksi"
+                Renaksi_UnprotectSheets = "#"
+                Exit Function
+            End If
+            If names <> "" Then names = names & "|"
+            names = names & ws.Name
+        End If
+    Next i
+    Renaksi_UnprotectSheets = names
+End Function
+
+Public Sub Renaksi_ReprotectSheets(ByVal wb As Workbook, ByVal names As String)
+    Dim parts As Variant, i As Long
+    If names = "" Or names = "#" Then Exit Sub
+    parts = Split(names, "|")
+    For i = LBound(parts) To UBound(parts)
+        Renaksi_Protect wb.Worksheets(CStr(parts(i)))
+    Next i
+End Sub
+
+' Protect without a password (a guard against slips, not a secret: the paraf record
+' chain is what proves integrity). Users may still widen columns and filter.
+Public Sub Renaksi_Protect(ByVal ws As Worksheet)
+    On Error Resume Next
+    ws.Protect DrawingObjects:=True, Contents:=True, Scenarios:=True, _
+        AllowFormattingColumns:=True, AllowFormattingRows:=True, AllowFiltering:=True
+    If Err.Number <> 0 Or Not ws.ProtectContents Then
+        Err.Clear
+        ws.Protect
+    End If
+    On Error GoTo 0
+End Sub
+
+' ---- macros that Python calls through runMacro (headless twins in Python) --------
+
+' Remove the highlight fill that validasi puts on the plan tables' data cells
+' (tblDPA, tblRencanaAksi, tblKinerja). Headers and other sheets are untouched.
+Public Sub Renaksi_HapusSorotan(wb As Workbook)
+    Dim specs As Variant, parts As Variant, i As Long, ws As Worksheet, body As Range, wasProtected As Boolean
+    specs = Split(RX_HIGHLIGHT_TABLES, "|")
+    For i = LBound(specs) To UBound(specs)
+        parts = Split(specs(i), ":")
+        Set ws = wb.Worksheets(CStr(parts(1)))
+        Set body = Renaksi_TableBody(ws, CStr(parts(0)))
+        If Not body Is Nothing Then
+            wasProtected = ws.ProtectContents
+            If wasProtected Then ws.Unprotect
+            body.Interior.ColorIndex = xlNone
+            If wasProtected Then Renaksi_Protect ws
+        End If
+    Next i
+End Sub
+
+' After tetapkan: the plan's sheets (DPA, Rencana Aksi, Kinerja) and the step sheets
+' become read-only (the step sheets already are, except their input cells).
+Public Sub Renaksi_KunciLembar(wb As Workbook)
+    Dim names As Variant, i As Long
+    names = Split(RX_LOCK_AFTER_TETAPKAN, "|")
+    For i = LBound(names) To UBound(names)
+        Renaksi_Protect wb.Worksheets(CStr(names(i)))
+    Next i
+End Sub
