@@ -28,6 +28,27 @@ OFFICIALS = (
 NIP = {role: nip for role, _name, nip in OFFICIALS}
 
 
+BOOK_NAME = "RencanaAksi-Neglasari-2025.xlsm"
+PDF_NAME = "Dokumen-Rencana-Aksi-Neglasari-2025.pdf"
+HARI = ("Sen", "Sel", "Rab", "Kam", "Jum", "Sab", "Min")
+
+
+def _when(moment: dt.datetime) -> str:
+    return f"{HARI[moment.weekday()]} {moment:%d-%m-%Y %H:%M}"
+
+
+def _outcome(step: "DemoStep", summary: str) -> str:
+    """One short clause per action for the printed run (the workbook keeps the full record)."""
+    if step.action == layout.ACTION_VALIDASI:
+        return ": " + summary.splitlines()[0]
+    if step.action == layout.ACTION_KEMBALIKAN:
+        return f": dikembalikan ke Langkah 3 ({step.catatan})"
+    if step.action in (layout.ACTION_TARIK_DPA, layout.ACTION_IMPOR_KINERJA) and "diimpor" in summary:
+        return ": " + summary.splitlines()[0]
+    kind = "tanda tangan" if step.role == layout.ROLE_CAMAT else "paraf"
+    return f": {kind} tercatat"
+
+
 def _t(day: int, hour: int, minute: int = 0) -> dt.datetime:
     """A moment in January 2025, WIB (6 January 2025 is a Monday)."""
     return dt.datetime(2025, 1, day, hour, minute, tzinfo=WIB)
@@ -123,12 +144,10 @@ def run_demo(out_dir: Path, *, with_pdf: bool = True, quiet: bool = False) -> di
 
     say = (lambda m: None) if quiet else _progress
     out_dir = Path(out_dir)
-    if out_dir.exists():
-        for old in out_dir.glob("*"):
-            if old.is_file():
-                old.unlink()
     out_dir.mkdir(parents=True, exist_ok=True)
-    book = out_dir / "RencanaAksi-Neglasari-2025.xlsm"
+    for old in [*out_dir.glob("serah-terima-*.xlsm"), *out_dir.glob("serah-terima-*.eml")]:
+        old.unlink()  # only what an earlier demo left here; nothing else in the folder is touched
+    book = out_dir / BOOK_NAME
     t0 = time.perf_counter()
     say("Membangun buku kerja baru ...")
     build_workbook(book)
@@ -143,7 +162,7 @@ def run_demo(out_dir: Path, *, with_pdf: bool = True, quiet: bool = False) -> di
             label, edit = item
             say(f"[{i}/{len(steps)}] {label} ...")
             summary, _ = run_on_file(book, edit)
-            lines.append(f"  (sunting manual) {label}: {summary}")
+            lines.append(f"  {'':<22}{'(sunting manual)':<20} {label}: {summary}")
             continue
         say(f"[{i}/{len(steps)}] {item.label} ...")
         files = []
@@ -154,7 +173,7 @@ def run_demo(out_dir: Path, *, with_pdf: bool = True, quiet: bool = False) -> di
         ctx = ActionContext(nip=NIP[item.role], now=item.when, catatan=item.catatan,
                             fields=dict(item.fields or {}), files=files)
         summary, result = run_action(book, item.action, ctx)
-        lines.append(f"  {item.when:%a %d-%m-%Y %H:%M} WIB  {item.action:<18} {item.role}: {summary}")
+        lines.append(f"  {_when(item.when):<22}{item.action:<20} {item.role}{_outcome(item, summary)}")
         if item.handoff_to:
             n = len(copies) + 1
             copy = out_dir / f"serah-terima-{n}-untuk-{item.handoff_to.split()[0].lower()}.xlsm"
@@ -178,7 +197,7 @@ def run_demo(out_dir: Path, *, with_pdf: bool = True, quiet: bool = False) -> di
         from .pdf import export_pdf
 
         say("Mencetak PDF Dokumen Rencana Aksi ...")
-        result["pdf"] = export_pdf(book, out_dir / "Dokumen-Rencana-Aksi-Neglasari-2025.pdf")
+        result["pdf"] = export_pdf(book, out_dir / PDF_NAME)
     result["seconds"] = time.perf_counter() - t0
     return result
 

@@ -583,18 +583,20 @@ def write_flat_csv(path, records: list[dict], *, delimiter: str = ";", style: st
 
 # ============================================================== PK
 def sample_pk() -> list[list]:
-    """Perjanjian Kinerja indicators (illustrative), tblKinerja columns without quarter targets."""
+    """Perjanjian Kinerja indicators (illustrative): sasaran, indikator, satuan, target, sifat target and
+    the penanggung jawab by role; quarter targets are left for Susun to fill."""
+    sek, kasubag, camat = layout.ROLE_SEKRETARIS, layout.ROLE_KASUBAG, layout.ROLE_CAMAT
     return [
         ["Meningkatnya kualitas pelayanan publik kecamatan", "Indeks Kepuasan Masyarakat (IKM) Kecamatan",
-         "Indeks", 82.5, "Akhir Tahun", None],
+         "Indeks", 82.5, "Akhir Tahun", sek],
         ["Meningkatnya akuntabilitas kinerja perangkat daerah", "Nilai SAKIP Kecamatan", "Nilai", 72,
-         "Akhir Tahun", None],
+         "Akhir Tahun", kasubag],
         ["Meningkatnya akuntabilitas kinerja perangkat daerah",
-         "Persentase laporan kinerja yang disampaikan tepat waktu", "%", 100, "Tetap", None],
+         "Persentase laporan kinerja yang disampaikan tepat waktu", "%", 100, "Tetap", kasubag],
         ["Meningkatnya partisipasi masyarakat dalam pembangunan",
-         "Jumlah Laporan Pelaksanaan Musrenbang Kelurahan dan Kecamatan", "Laporan", 8, "Kumulatif", None],
+         "Jumlah Laporan Pelaksanaan Musrenbang Kelurahan dan Kecamatan", "Laporan", 8, "Kumulatif", sek],
         ["Terwujudnya ketenteraman dan ketertiban umum",
-         "Persentase gangguan trantibum yang tertangani", "%", 100, "Tetap", None],
+         "Persentase gangguan trantibum yang tertangani", "%", 100, "Tetap", camat],
     ]
 
 

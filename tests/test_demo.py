@@ -1,0 +1,65 @@
+"""The README's main command, end to end: the whole SOP on the sample data."""
+
+import email
+import email.policy
+
+import pytest
+from pypdf import PdfReader
+
+from renaksi_xl import headless, layout, tables
+from renaksi_xl.cli import main
+
+
+@pytest.fixture(scope="module")
+def demo_out(tmp_path_factory):
+    out = tmp_path_factory.mktemp("demo")
+    assert main(["demo", "--out", str(out)]) == 0
+    return out
+
+
+@pytest.mark.libreoffice
+def test_demo_final_workbook_is_valid_and_intact(demo_out, capsys):
+    book = demo_out / "RencanaAksi-Neglasari-2025.xlsm"
+    assert main(["validate", str(book), "--json"]) == 0
+    assert main(["verify", str(book)]) == 0
+    b = headless.open_book(book)
+    assert tables.named_range(b, "nmStatusDokumen").value == layout.STATUS_DITETAPKAN
+    progress = tables.read_table(b, layout.TBL_PROGRES, check_headers=False)
+    statuses = [r[progress.col("Status")] for r in progress.rows]
+    assert all(str(s).startswith("Selesai") for s in statuses), statuses
+    log = tables.read_table(b, layout.TBL_LOG)
+    actions = [r[log.col("Aksi")] for r in log.rows]
+    assert actions.count(layout.ACTION_KEMBALIKAN) == 1
+    assert actions.count(layout.ACTION_SUSUN) == 2
+    assert actions[-1] == layout.ACTION_TETAPKAN
+    dpa = tables.read_table(b, layout.TBL_DPA)
+    plan = tables.read_table(b, layout.TBL_RENCANA)
+    assert len(dpa.rows) >= 15 and len(plan.rows) == len(dpa.rows)
+
+
+@pytest.mark.libreoffice
+def test_demo_pdf_has_the_document_and_the_record(demo_out):
+    pdf = demo_out / "Dokumen-Rencana-Aksi-Neglasari-2025.pdf"
+    reader = PdfReader(pdf)
+    assert len(reader.pages) >= 2
+    text = "\n".join(p.extract_text() for p in reader.pages)
+    assert "RENCANA AKSI" in text and "KECAMATAN NEGLASARI" in text
+    assert "198303302001121003" in text  # the Camat's NIP in the approval block
+    assert "Sidik:" in text
+    assert "CATATAN PELAKSANAAN SOP" in text
+
+
+@pytest.mark.libreoffice
+def test_demo_email_drafts_are_unsent_with_the_handoff_copy(demo_out):
+    emls = sorted(demo_out.glob("*.eml"))
+    assert len(emls) >= 3
+    for eml in emls:
+        msg = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
+        assert msg["X-Unsent"] == "1"
+        (attachment,) = list(msg.iter_attachments())
+        copy = demo_out / attachment.get_filename()
+        assert copy.exists() and attachment.get_content() == copy.read_bytes()
+    # the hand-off after the return to step 3 names what the Kasubag fixed
+    last_to_sekretaris = [e for e in emls if "sekretaris" in e.name][-1]
+    body = email.message_from_bytes(last_to_sekretaris.read_bytes(), policy=email.policy.default)
+    assert "Keuangan s.d. TW III" in body.get_body(("plain",)).get_content()
