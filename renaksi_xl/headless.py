@@ -464,9 +464,26 @@ def _run_locked(path, fn, out_path: Path, write: bool, active_sheet):
     book = book_from_payload(payload)
     value = fn(book)
     actions = book.json()["actions"]
-    result = AppliedResult()
-    if write and (actions or Path(out_path) != Path(path)):
-        wb = load_for_update(path)
-        result = apply_actions(wb, actions)
-        save_atomic(wb, out_path)
-    return value, result
+    if not write:
+        return value, AppliedResult()
+    return value, apply_to_file(path, actions, out_path)
+
+
+# Actions that only talk to the user: a file needs no rewrite for them.
+NON_WRITING = frozenset({"alert"})
+
+
+def apply_to_file(path, actions: list[dict], out_path=None) -> AppliedResult:
+    """Apply actions to the workbook at `path`, saving atomically to `out_path`
+    (default: in place).  Messages only (alerts): the file is not rewritten,
+    as Excel would not mark the workbook changed."""
+    out_path = Path(out_path or path)
+    if Path(out_path) == Path(path) and all(a["func"] in NON_WRITING for a in actions):
+        result = AppliedResult()
+        for a in actions:
+            APPLIERS[a["func"]](None, a, result)
+        return result
+    wb = load_for_update(path)
+    result = apply_actions(wb, actions)
+    save_atomic(wb, out_path)
+    return result

@@ -79,10 +79,7 @@ def post(url, action, payload, token=TOKEN_CAMAT, **kw):
 
 
 def apply_to_file(path: Path, actions: list[dict]):
-    wb = headless.load_for_update(path)
-    result = headless.apply_actions(wb, actions)
-    headless.save_atomic(wb, path)
-    return result
+    return headless.apply_to_file(path, actions)
 
 
 @pytest.fixture
@@ -310,3 +307,127 @@ def test_hash_token_helpers():
 
     parsed = tomllib.loads(out)
     assert parsed["tokens"] == {server.hash_token(token): {"nip": NIP_CAMAT, "role": layout.ROLE_CAMAT, "name": ""}}
+
+
+# --------------------------------------------------------------------------- the SOP over HTTP
+TOKEN_SEKRETARIS = "token-sekretaris-uji-55be"
+NIP_SEKRETARIS = "198507122010012005"
+OFFICIALS = [
+    [layout.ROLE_CAMAT, "Camat Uji", NIP_CAMAT],
+    [layout.ROLE_SEKRETARIS, "Sekretaris Uji", NIP_SEKRETARIS],
+    [layout.ROLE_KASUBAG, "Kasubag Uji", NIP_KASUBAG],
+]
+TOKENS = {layout.ROLE_CAMAT: TOKEN_CAMAT, layout.ROLE_SEKRETARIS: TOKEN_SEKRETARIS, layout.ROLE_KASUBAG: TOKEN_KASUBAG}
+
+
+def sop_config(**limits) -> server.ServerConfig:
+    cfg = make_config(**limits)
+    cfg.tokens[server.hash_token(TOKEN_SEKRETARIS)] = server.Identity(NIP_SEKRETARIS, layout.ROLE_SEKRETARIS)
+    return cfg
+
+
+def type_into(path: Path, cells: dict) -> None:
+    """What a user does before a click: type into the named input cells, save."""
+    def fill(book):
+        for name, value in cells.items():
+            book.names[name].refers_to_range.value = value
+
+    headless.run_on_file(path, fill)
+
+
+def paste_into_impor(payload: dict, source: Path) -> dict:
+    """What the server-mode macro does before posting: paste every sheet of the chosen
+    file into the Impor sheet under a marker row (renaksi_xl.dpa.readers contract)."""
+    from python_calamine import CalamineWorkbook
+
+    from renaksi_xl.dpa import IMPOR_MARKER
+
+    rows = [["Impor"]]
+    wb = CalamineWorkbook.from_path(str(source))
+    for name in wb.sheet_names:
+        rows.append([IMPOR_MARKER, source.name, name, "A1"])
+        rows.extend([headless._clean(v) for v in r] for r in wb.get_sheet_by_name(name).to_python(skip_empty_area=False))
+    width = max(len(r) for r in rows)
+    sheet = next(s for s in payload["sheets"] if s["name"] == layout.SHEET_IMPOR)
+    sheet["values"] = [r + [None] * (width - len(r)) for r in rows]
+    return payload
+
+
+def click(url: str, path: Path, action: str, role: str, impor: Path | None = None) -> dict:
+    """One button click in server mode: payload from the file, POST, apply the answer."""
+    payload = headless.payload_from_file(path)
+    if impor is not None:
+        paste_into_impor(payload, impor)
+    r = post(url, action, payload, token=TOKENS[role])
+    assert r.status_code == 200, (action, r.text)
+    answer = r.json()
+    apply_to_file(path, answer["actions"])
+    return answer
+
+
+def test_the_whole_sop_over_http(built_workbook):
+    """Every SOP button through the server, each official with their own token, the answers
+    applied to the file like the VBA client does, and the result read back from the file."""
+    from renaksi_xl.dpa import SAMPLE_DPA, SAMPLE_PK
+
+    with server.running_server(server.create_app(sop_config())) as url:
+        client_funcs, _ = vba_client_functions_of(built_workbook)
+        headless.run_on_file(built_workbook, lambda b: tables.write_table(b, layout.TBL_PEJABAT, OFFICIALS))
+        seen_funcs: set[str] = set()
+
+        def step(action, role, expect="selesai", **kw):
+            answer = click(url, built_workbook, action, role, **kw)
+            seen_funcs.update(a["func"] for a in answer["actions"])
+            assert answer["status"] == expect, (action, answer["message"])
+            return answer
+
+        # A Kasubag cannot start the SOP: refused, and the file keeps its bytes.
+        before = built_workbook.read_bytes()
+        refused = click(url, built_workbook, layout.ACTION_DISPOSISI, layout.ROLE_KASUBAG)
+        assert refused["status"] == "ditolak" and built_workbook.read_bytes() == before
+
+        type_into(built_workbook, {"inDisposisiIsi": "Mohon disusun Rencana Aksi TA 2025.",
+                                   "inDisposisiKepada": layout.ROLE_KASUBAG, "inDisposisiBatas": "2025-01-10"})
+        step(layout.ACTION_DISPOSISI, layout.ROLE_CAMAT)
+        # Server mode: the DPA comes pasted in the Impor sheet, never as a server path.
+        dpa = step(layout.ACTION_TARIK_DPA, layout.ROLE_KASUBAG, impor=Path(SAMPLE_DPA))
+        step(layout.ACTION_IMPOR_KINERJA, layout.ROLE_KASUBAG, impor=Path(SAMPLE_PK))
+        step(layout.ACTION_SUSUN, layout.ROLE_KASUBAG)
+        type_into(built_workbook, {"inPembahasanPeserta": "Sekretaris Camat, Kasubag",
+                                   "inPembahasanKeputusan": "Diteruskan ke pemeriksaan."})
+        step(layout.ACTION_PEMBAHASAN, layout.ROLE_SEKRETARIS)
+        step(layout.ACTION_VALIDASI, layout.ROLE_SEKRETARIS)
+        type_into(built_workbook, {"inCatatan5": "Sesuai DPA."})
+        step(layout.ACTION_PARAF_PEMERIKSAAN, layout.ROLE_SEKRETARIS)
+        # The wrong official for step 6, then the right one.
+        step(layout.ACTION_TETAPKAN, layout.ROLE_SEKRETARIS, expect="ditolak")
+        step(layout.ACTION_TETAPKAN, layout.ROLE_CAMAT)
+        keaslian = step(layout.ACTION_PERIKSA_KEASLIAN, layout.ROLE_CAMAT)
+        for local_only in (layout.ACTION_PDF, layout.ACTION_EMAIL):
+            answer = step(local_only, layout.ROLE_CAMAT, expect="tidak-bisa-dipakai")
+            assert "hanya bisa di mode Lokal" in answer["message"]
+
+        assert seen_funcs <= client_funcs, seen_funcs - client_funcs
+        assert "setValues" in seen_funcs and "resizeTable" in seen_funcs
+        book = headless.open_book(built_workbook)
+        dpa_rows = tables.read_table(book, layout.TBL_DPA).records()
+        assert len(dpa_rows) > 0 and all(isinstance(r["Kode Sub Kegiatan"], str) for r in dpa_rows)
+        from renaksi_xl.dpa.load import read_dpa
+
+        # The pasted Impor sheet gives the same sub kegiatan as reading the file itself.
+        assert [r["Kode Sub Kegiatan"] for r in dpa_rows] == [r["kode_sub_kegiatan"] for r in read_dpa(SAMPLE_DPA).records]
+        assert "Langkah 2" in dpa["message"]
+        assert len(tables.read_table(book, layout.TBL_RENCANA).rows) == len(dpa_rows)
+        assert tables.read_table(book, layout.TBL_KINERJA).rows
+        log = tables.read_table(book, layout.TBL_LOG).records()
+        assert [r["Aksi"] for r in log] == [
+            layout.ACTION_DISPOSISI, layout.ACTION_TARIK_DPA, layout.ACTION_IMPOR_KINERJA, layout.ACTION_SUSUN,
+            layout.ACTION_PEMBAHASAN, layout.ACTION_VALIDASI, layout.ACTION_PARAF_PEMERIKSAAN, layout.ACTION_TETAPKAN]
+        by_action = {r["Aksi"]: r for r in log}
+        assert by_action[layout.ACTION_TETAPKAN]["NIP"] == NIP_CAMAT
+        assert by_action[layout.ACTION_SUSUN]["NIP"] == NIP_KASUBAG
+        assert "diautentikasi server" in by_action[layout.ACTION_PARAF_PEMERIKSAAN]["Keterangan"]
+        assert tables.named_range(book, "nmStatusDokumen").value == layout.STATUS_DITETAPKAN
+        from renaksi_xl.integrity import verify_book
+
+        assert verify_book(book).ok, keaslian["message"]
