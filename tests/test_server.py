@@ -342,7 +342,7 @@ def paste_into_impor(payload: dict, source: Path) -> dict:
 
     from renaksi_xl.dpa import IMPOR_MARKER
 
-    rows = [["Impor"]]
+    rows = [["Impor"]] + [[None]] * (layout.IMPOR_FIRST_ROW - 2)
     wb = CalamineWorkbook.from_path(str(source))
     for name in wb.sheet_names:
         rows.append([IMPOR_MARKER, source.name, name, "A1"])
