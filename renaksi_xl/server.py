@@ -35,7 +35,7 @@ import re
 import sys
 import threading
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 from typing import Any, Optional, Union
 
 from . import layout
@@ -223,6 +223,40 @@ TEXT_LOCAL_ONLY = (
 )
 # Buttons whose whole point is a file beside the workbook: refused up front in server mode.
 LOCAL_ONLY_ACTIONS = (layout.ACTION_PDF, layout.ACTION_EMAIL)
+
+
+def strip_request_paths(raw: dict) -> None:
+    """Remove what in a payload names a file: the book's folder and the
+    'Berkas DPA Terakhir' setting.  Native readers (python-calamine) open files
+    without Python's audit events, so the guard alone is not enough: in server
+    mode the DPA comes only as the pasted Impor sheet."""
+    raw["book"]["name"] = PureWindowsPath(str(raw["book"].get("name") or "")).name
+    for sheet in raw["sheets"]:
+        if sheet["name"] != layout.SHEET_PENGATURAN:
+            continue
+        for table in sheet.get("tables") or []:
+            if table["name"] != layout.TBL_SETELAN or not table.get("data_body_range_address"):
+                continue
+            (c1, r1), (_c2, r2) = _split_address(table["data_body_range_address"])
+            key_col = c1 - 1 + layout.table(layout.TBL_SETELAN).col_index("Setelan")
+            value_col = c1 - 1 + layout.table(layout.TBL_SETELAN).col_index("Nilai")
+            values = sheet["values"]
+            for r in range(r1 - 1, min(r2, len(values))):
+                row = values[r]
+                if len(row) > value_col and str(row[key_col]).strip() == layout.SET_FILE_DPA:
+                    row[value_col] = None
+
+
+def _split_address(address: str) -> tuple[tuple[int, int], tuple[int, int]]:
+    """'$A$21:$C$30' -> ((1, 21), (3, 30)) as (column, row), 1-based."""
+    cells = []
+    for part in address.replace("$", "").split(":"):
+        m = re.match(r"([A-Z]+)(\d+)$", part)
+        col = 0
+        for ch in m.group(1):
+            col = col * 26 + ord(ch) - 64
+        cells.append((col, int(m.group(2))))
+    return cells[0], cells[-1]
 
 
 # --------------------------------------------------------------------------- the VBA client
@@ -425,6 +459,7 @@ def create_app(config: ServerConfig | None = None):
                 f"Versi xlwings di buku kerja ({raw['version']}) berbeda dengan versi di server ({xlwings.__version__}). "
                 "Minta admin buku kerja yang dibangun untuk server ini (renaksi-xl build), atau samakan versi xlwings "
                 "di server. Buku kerja tidak diubah."))
+        strip_request_paths(raw)
         try:
             book = book_from_payload(raw)
         except Exception as exc:  # the remote engine rejects what pydantic let through

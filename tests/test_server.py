@@ -431,3 +431,47 @@ def test_the_whole_sop_over_http(built_workbook):
         from renaksi_xl.integrity import verify_book
 
         assert verify_book(book).ok, keaslian["message"]
+
+
+def test_requests_cannot_reach_the_servers_files(live, built_workbook, monkeypatch, tmp_path):
+    """A workbook cannot make the server read, write or run anything: the guard blocks
+    it inside the action, and the user gets an Indonesian message instead."""
+    url, _ = live
+    secret = tmp_path / "rahasia.txt"
+    secret.write_text("isi rahasia server")
+    attempts = {
+        "uji-baca": lambda book, ctx: open(book.sheets[0]["A1"].value).read(),
+        "uji-tulis": lambda book, ctx: Path(str(secret) + ".baru").write_text("x"),
+        "uji-jalankan": lambda book, ctx: subprocess.run(["true"]),
+        "uji-daftar": lambda book, ctx: os.listdir(str(tmp_path)),
+    }
+    for name, fn in attempts.items():
+        monkeypatch.setitem(macros.ACTIONS, name, fn)
+    payload = headless.payload_from_file(built_workbook)
+    payload["sheets"][0]["values"][0][0] = str(secret)  # the path comes from the request
+    for name in attempts:
+        r = post(url, name, payload)
+        assert r.status_code == 200 and r.headers[server.STATUS_HEADER] == "tidak-bisa-dipakai", (name, r.text)
+        assert "tidak boleh membuka berkas di server" in r.json()["message"]
+        assert "isi rahasia" not in r.text
+    assert not Path(str(secret) + ".baru").exists()
+    # The same code outside a request (headless, on this machine) may read files.
+    with server.no_file_access():
+        pass
+    assert secret.read_text() == "isi rahasia server"
+
+
+def test_a_dpa_path_inside_the_workbook_is_not_read_by_the_server(live, built_workbook):
+    """'Berkas DPA Terakhir' names a real DPA file on the server: server mode must not use it."""
+    from renaksi_xl.dpa import SAMPLE_DPA
+
+    url, _ = live
+    headless.run_on_file(built_workbook, lambda b: (
+        tables.write_table(b, layout.TBL_PEJABAT, OFFICIALS),
+        tables.write_setting(b, layout.SET_FILE_DPA, str(SAMPLE_DPA))))
+    type_into(built_workbook, {"inDisposisiIsi": "Susun."})
+    with server.running_server(server.create_app(sop_config())) as url:
+        click(url, built_workbook, layout.ACTION_DISPOSISI, layout.ROLE_CAMAT)
+        answer = click(url, built_workbook, layout.ACTION_TARIK_DPA, layout.ROLE_KASUBAG)
+    assert answer["status"] == "tidak-bisa-dipakai"
+    assert tables.read_table(headless.open_book(built_workbook), layout.TBL_DPA).rows == []
