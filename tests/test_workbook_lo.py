@@ -2,7 +2,7 @@
 
 LibreOffice compiles a document's whole Basic library before running any macro,
 and it cannot compile four of xlwings' modules (Excel-only conditional
-compilation such as ``#If App = "Microsoft Excel"``, see docs/architecture.md).
+compilation such as ``#If App = "Microsoft Excel"``; see renaksi_xl/build/vba_sources.py).
 So LibreOffice opens the built workbook itself to list its modules, and runs
 our macros in a copy whose VBA project is the built one minus the xlwings
 modules (everything else -- sheets, tables, names, our modules -- byte for

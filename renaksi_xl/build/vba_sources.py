@@ -17,6 +17,13 @@ modules but an unqualified call to one is "ambiguous name" at run time.
 :func:`check_public_names` refuses such a project. With xlwings 0.37.8 there is
 no clash: ``GetConfig`` (used by ``Remote.bas``) exists only in the standalone
 ``xlwings.bas`` because we do not embed the add-in's ``Config.bas``/``Utils.bas``.
+
+LibreOffice (our test host) compiles a document's whole Basic library before
+running any macro and cannot compile ``xlwings``, ``Dictionary``, ``WebRequest``
+and ``WebHelpers`` (Excel-only conditional compilation such as
+``#If App = "Microsoft Excel"`` around alternative procedure headers). Our own
+modules therefore avoid such constructs, and the LibreOffice tests run them in a
+copy without the xlwings modules. In Excel all modules compile.
 """
 
 from __future__ import annotations
