@@ -1,0 +1,192 @@
+"""Benchmark: the xlwings Server under load, and its memory on a city-scale payload.
+
+    python bench/bench_server.py [--clients 20] [--seconds 60] [--workers 2] [--rows 3000] [--skip-load]
+
+1. Load: starts `renaksi-xl serve` (a separate process, 127.0.0.1 only) with a
+   temporary token; `--clients` threads post the demo workbook's payload to
+   `/aksi/validasi` back to back for `--seconds`, while one more thread probes
+   `/health` every 50 ms.  Prints requests/s, failures, p50/p95/p99 of both.
+   Target (issue 6): zero failed requests, validasi p95 <= 5x health p95.
+2. Memory: a fresh server gets one payload of a `--rows` sub kegiatan plan
+   (renaksi_xl.validators.sample) at `/aksi/validasi`; prints the payload size,
+   the answer time and the server's peak RSS (VmHWM).  Target: < 600 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def server_process(folder: Path, workers: int, timeout: float = 120):
+    """`renaksi-xl serve` with a fresh token; yields (url, token, pid)."""
+    import httpx
+
+    from renaksi_xl import layout
+    from renaksi_xl.server import hash_token
+
+    token = secrets.token_urlsafe(24)
+    cfg = folder / "server.toml"
+    cfg.write_text(
+        f"timeout_seconds = {timeout}\nworkers = {workers}\nmax_payload_bytes = {256 * 1024 * 1024}\n"
+        f'[tokens."{hash_token(token)}"]\nnip = "198507122010012005"\nrole = "{layout.ROLE_SEKRETARIS}"\n',
+        encoding="utf-8")
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "renaksi_xl.cli", "serve", "--port", str(port), "--config", str(cfg)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            with contextlib.suppress(httpx.TransportError):
+                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                    break
+            time.sleep(0.1)
+        yield url, token, proc.pid
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def pct(values: list[float], q: float) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else values[0]
+
+
+def demo_payload(folder: Path) -> dict:
+    """The demo workbook after its whole SOP (renaksi-xl demo --cepat)."""
+    from renaksi_xl.demo import run_demo
+    from renaksi_xl.headless import payload_from_file
+
+    result = run_demo(folder / "demo", with_pdf=False, quiet=True)
+    return payload_from_file(result["book"])
+
+
+def city_payload(folder: Path, rows: int) -> dict:
+    from renaksi_xl.build.workbook import build_workbook
+    from renaksi_xl.headless import payload_from_file
+    from renaksi_xl.validators import sample
+
+    path = folder / f"kota-{rows}.xlsm"
+    build_workbook(path)
+    sample.write_plan(path, sample.clean_plan(rows, indicators=60))
+    return payload_from_file(path)
+
+
+def load_test(url: str, token: str, body: bytes, clients: int, seconds: float) -> None:
+    import httpx
+
+    stop = time.monotonic() + seconds
+    lat: list[float] = []
+    health: list[float] = []
+    failures: list[str] = []
+    lock = threading.Lock()
+
+    def client():
+        with httpx.Client(timeout=120) as c:
+            while time.monotonic() < stop:
+                t = time.perf_counter()
+                try:
+                    r = c.post(f"{url}/aksi/validasi", content=body,
+                               headers={"Authorization": token, "Content-Type": "application/json"})
+                    ok = r.status_code == 200 and r.json()["status"] == "selesai"
+                    why = f"{r.status_code} {r.text[:100]}"
+                except httpx.HTTPError as exc:
+                    ok, why = False, repr(exc)
+                dt = time.perf_counter() - t
+                with lock:
+                    (lat.append(dt) if ok else failures.append(why))
+
+    def prober():
+        with httpx.Client(timeout=30) as c:
+            while time.monotonic() < stop:
+                t = time.perf_counter()
+                try:
+                    ok = c.get(f"{url}/health").status_code == 200
+                except httpx.HTTPError:
+                    ok = False
+                dt = time.perf_counter() - t
+                with lock:
+                    (health.append(dt) if ok else failures.append("health"))
+                time.sleep(0.05)
+
+    threads = [threading.Thread(target=client) for _ in range(clients)] + [threading.Thread(target=prober)]
+    t0 = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - t0
+    print(f"load: {clients} clients x {seconds:.0f} s on /aksi/validasi, payload {len(body) / 1024:.0f} kB")
+    print(f"  requests ok {len(lat)}, failed {len(failures)}, {len(lat) / elapsed:.2f} req/s")
+    if failures:
+        print(f"  first failure: {failures[0]}")
+    if lat:
+        print(f"  validasi p50 {pct(lat, 50) * 1000:.0f} ms  p95 {pct(lat, 95) * 1000:.0f} ms  p99 {pct(lat, 99) * 1000:.0f} ms")
+    if health:
+        print(f"  health   p50 {pct(health, 50) * 1000:.1f} ms  p95 {pct(health, 95) * 1000:.1f} ms  "
+              f"p99 {pct(health, 99) * 1000:.1f} ms  (n={len(health)})")
+    if lat and health:
+        print(f"  p95 ratio validasi/health: {pct(lat, 95) / pct(health, 95):.1f}x (target <= 5x)")
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--clients", type=int, default=20)
+    p.add_argument("--seconds", type=float, default=60)
+    p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--rows", type=int, default=3000)
+    p.add_argument("--skip-load", action="store_true")
+    p.add_argument("--skip-memory", action="store_true")
+    args = p.parse_args(argv)
+    import httpx
+
+    folder = Path(tempfile.mkdtemp(prefix="bench-server-"))
+    if not args.skip_load:
+        body = json.dumps(demo_payload(folder)).encode()
+        with server_process(folder, args.workers) as (url, token, pid):
+            load_test(url, token, body, args.clients, args.seconds)
+            print(f"  server peak RSS {peak_rss_mb(pid):.0f} MB")
+    if not args.skip_memory:
+        body = json.dumps(city_payload(folder, args.rows)).encode()
+        with server_process(folder, args.workers, timeout=600) as (url, token, pid):
+            base = peak_rss_mb(pid)
+            t = time.perf_counter()
+            r = httpx.post(f"{url}/aksi/validasi", content=body, timeout=600,
+                           headers={"Authorization": token, "Content-Type": "application/json"})
+            took = time.perf_counter() - t
+            print(f"memory: {args.rows} sub kegiatan, payload {len(body) / 1024 / 1024:.1f} MB -> "
+                  f"HTTP {r.status_code} {r.headers.get('x-renaksi-status')} in {took:.1f} s; "
+                  f"server peak RSS {peak_rss_mb(pid):.0f} MB (idle {base:.0f} MB; target < 600 MB)")
+            if r.status_code == 200:
+                print(f"  {r.json()['message'].splitlines()[0][:100]}; {len(r.json()['actions'])} actions")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
