@@ -73,7 +73,13 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("book", metavar="BUKU")
     s.add_argument("--json", action="store_true", help="keluaran JSON")
 
-    s = sub.add_parser("serve", help="jalankan xlwings Server untuk kantor")
+    s = sub.add_parser(
+        "serve", help="jalankan xlwings Server untuk kantor",
+        epilog="Konfigurasi (TOML/JSON): max_payload_bytes, timeout_seconds, workers, dan "
+        '[tokens."<sha256 token>"] berisi nip dan role. Buat token: '
+        "python -m renaksi_xl.server new-token NIP PERAN; hash token lama: "
+        "python -m renaksi_xl.server hash-token. Panduan: docs/server.md.",
+    )
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8000)
     s.add_argument("--config", metavar="BERKAS", help="berkas konfigurasi server (token pejabat)")

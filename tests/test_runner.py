@@ -247,3 +247,50 @@ def test_features_of_the_built_workbook_survive_every_write(built_workbook, prob
     assert before["tables"] and before["codenames"]
     assert cli.main(["run", "uji-log", str(built_workbook), "--pejabat", NIP]) == 0
     assert _features(built_workbook) == before
+
+
+def test_the_whole_sop_headless_from_the_command_line(built_workbook, capsys):
+    """Every SOP button as `renaksi-xl run` with the CLI options, the result read back."""
+    from renaksi_xl.dpa import SAMPLE_DPA, SAMPLE_PK
+    from renaksi_xl.integrity import verify_book
+
+    camat, sekretaris, kasubag = "198303302001121003", "198507122010012005", "199002152015031001"
+    headless.run_on_file(built_workbook, lambda b: tables.write_table(b, layout.TBL_PEJABAT, [
+        [layout.ROLE_CAMAT, "Camat", camat], [layout.ROLE_SEKRETARIS, "Sekretaris", sekretaris],
+        [layout.ROLE_KASUBAG, "Kasubag", kasubag]]))
+    book = str(built_workbook)
+
+    def run(*argv, expect=0):
+        code = cli.main(["run", *argv])
+        out = capsys.readouterr()
+        assert code == expect, (argv, out.err)
+        return out
+
+    run("catat-disposisi", book, "--pejabat", camat, "--waktu", "2025-01-06T08:30", "--catatan", "Susun RA 2025.",
+        "--kepada", layout.ROLE_KASUBAG, "--batas", "2025-01-10")
+    run("tarik-dpa", book, "--pejabat", kasubag, "--waktu", "2025-01-07T14:10", "--dpa", str(SAMPLE_DPA))
+    run("impor-kinerja", book, "--pejabat", kasubag, "--waktu", "2025-01-07T15:00", "--dpa", str(SAMPLE_PK))
+    run("susun", book, "--pejabat", kasubag, "--waktu", "2025-01-08T10:45")
+    before = built_workbook.read_bytes()
+    refused = run("tetapkan", book, "--pejabat", camat, "--waktu", "2025-01-08T11:00", expect=1)
+    assert "Ditolak:" in refused.err and built_workbook.read_bytes() == before
+    run("catat-pembahasan", book, "--pejabat", sekretaris, "--waktu", "2025-01-09T10:00",
+        "--peserta", "Sekretaris, Kasubag", "--keputusan", "Lanjut.")
+    run("validasi", book, "--pejabat", sekretaris, "--waktu", "2025-01-09T13:00")
+    run("paraf-pemeriksaan", book, "--pejabat", sekretaris, "--waktu", "2025-01-13T09:00", "--catatan", "Sesuai.")
+    run("tetapkan", book, "--pejabat", camat, "--waktu", "2025-01-13T09:08")
+    out = run("periksa-keaslian", book, "--pejabat", camat, "--waktu", "2025-01-13T09:30")
+    assert "Utuh" in out.out
+    email = run("siapkan-email", book, "--pejabat", camat, "--waktu", "2025-01-13T09:40", "--kepada", layout.ROLE_SEKRETARIS)
+    assert ".eml" in email.out
+
+    result = headless.open_book(built_workbook)
+    log = tables.read_table(result, layout.TBL_LOG).records()
+    assert [r["Aksi"] for r in log][:8] == [
+        "catat-disposisi", "tarik-dpa", "impor-kinerja", "susun", "catat-pembahasan", "validasi",
+        "paraf-pemeriksaan", "tetapkan"]
+    assert log[0]["Waktu"] == "2025-01-06 08:30 WIB" and log[7]["NIP"] == camat
+    assert len(tables.read_table(result, layout.TBL_RENCANA).rows) == len(tables.read_table(result, layout.TBL_DPA).rows) > 0
+    assert tables.named_range(result, "nmStatusDokumen").value == layout.STATUS_DITETAPKAN
+    assert verify_book(result).ok
+    assert _features(built_workbook)["vba"]  # the VBA project survived the whole SOP

@@ -475,3 +475,10 @@ def test_a_dpa_path_inside_the_workbook_is_not_read_by_the_server(live, built_wo
         answer = click(url, built_workbook, layout.ACTION_TARIK_DPA, layout.ROLE_KASUBAG)
     assert answer["status"] == "tidak-bisa-dipakai"
     assert tables.read_table(headless.open_book(built_workbook), layout.TBL_DPA).rows == []
+
+
+def test_serve_help_points_admins_to_the_token_helpers():
+    r = subprocess.run([sys.executable, "-m", "renaksi_xl.cli", "serve", "--help"], capture_output=True, text=True)
+    assert r.returncode == 0
+    text = " ".join(r.stdout.split())
+    assert "--config" in text and "hash-token" in text and "new-token" in text and "docs/server.md" in text
