@@ -448,15 +448,7 @@ def verify_book(book) -> Verdict:
     return Verdict(ok=ok, records=verdicts, changed_tables=changed, approved_by=approved_by)
 
 
-# step -> the action that completes it (kembalikan aside)
-STEP_ACTIONS = {
-    1: layout.ACTION_DISPOSISI,
-    2: layout.ACTION_TARIK_DPA,
-    3: layout.ACTION_SUSUN,
-    4: layout.ACTION_PEMBAHASAN,
-    5: layout.ACTION_PARAF_PEMERIKSAAN,
-    6: layout.ACTION_TETAPKAN,
-}
+STEP_ACTIONS = layout.STEP_ACTIONS
 
 
 def _wib_text(iso: str) -> str:

@@ -388,6 +388,23 @@ ACTION_EMAIL = "siapkan-email"
 ACTION_PDF = "cetak-pdf"
 ACTION_IMPOR_KINERJA = "impor-kinerja"
 
+# The action that completes each SOP step (`kembalikan` and `validasi` aside).
+STEP_ACTIONS = {
+    1: ACTION_DISPOSISI,
+    2: ACTION_TARIK_DPA,
+    3: ACTION_SUSUN,
+    4: ACTION_PEMBAHASAN,
+    5: ACTION_PARAF_PEMERIKSAAN,
+    6: ACTION_TETAPKAN,
+}
+ACTION_STEPS = {action: step for step, action in STEP_ACTIONS.items()}
+
+# Our VBA macros that Python calls through the VBA client's runMacro, and what they touch.
+MACRO_HAPUS_SOROTAN = "Renaksi_HapusSorotan"  # clears fills on the plan tables' data bodies
+MACRO_KUNCI_LEMBAR = "Renaksi_KunciLembar"    # protects the plan after tetapkan
+# Sheets protected after tetapkan: the plan and its record.
+LOCKED_AFTER_TETAPKAN = (SHEET_DPA, SHEET_RENCANA, SHEET_KINERJA, *STEP_SHEETS.values())
+
 BUTTONS = (
     Button("1. Catat Disposisi", "Tombol_CatatDisposisi", ACTION_DISPOSISI, SHEET_BERANDA, "D4"),
     Button("2. Tarik Data DPA", "Tombol_TarikDPA", ACTION_TARIK_DPA, SHEET_BERANDA, "D6"),

@@ -208,38 +208,6 @@ def cmd_diff(args) -> int:
 
 
 # --------------------------------------------------------------------------- email
-@dataclass
-class Stage:
-    """Where the workbook is in the SOP, read from the Log: last step done."""
-
-    last_step: int           # 0 when nothing is recorded yet
-    status: str              # DRAF / DITETAPKAN
-
-
-def current_stage(book) -> Stage:
-    """The last step whose record stands in the progress table, and the document status."""
-    progress = tables.read_table(book, layout.TBL_PROGRES, check_headers=False)
-    last = 0
-    step_col = progress.col("Langkah")
-    status_col = progress.col("Status")
-    for row in progress.rows:
-        status = str(row[status_col] or "")
-        if status.startswith("Selesai") and row[step_col]:
-            last = max(last, int(row[step_col]))
-    doc_status = tables.named_range(book, "nmStatusDokumen").value or layout.STATUS_DRAF
-    return Stage(last, str(doc_status))
-
-
-def _officials(book) -> dict[str, tuple[str, str]]:
-    """role -> (name, NIP) from tblPejabat."""
-    data = tables.read_table(book, layout.TBL_PEJABAT)
-    out = {}
-    for r in data.records():
-        if r.get("Peran"):
-            out[str(r["Peran"]).strip()] = (str(r.get("Nama") or "").strip(), str(r.get("NIP") or "").strip())
-    return out
-
-
 NEXT_TASK = {
     # step the recipient must do next -> what they do, in Indonesian
     1: "mencatat disposisi (Langkah 1) dengan tombol '1. Catat Disposisi'",
@@ -267,9 +235,11 @@ def _validation_verdict(book) -> str:
 
 
 def email_draft(book_path: str | Path, to_role: str, *, previous: str | Path | None = None) -> EmailMessage:
+    import datetime as dt
+
     from .context import WIB
     from .headless import open_book
-    import datetime as dt
+    from .workflow import holder, officials, state_of
 
     book_path = Path(book_path)
     if to_role not in layout.ROLES:
@@ -280,16 +250,16 @@ def email_draft(book_path: str | Path, to_role: str, *, previous: str | Path | N
     settings = tables.read_settings(book)
     unit = str(settings.get(layout.SET_UNIT) or "").strip() or "Unit kerja"
     year = str(settings.get(layout.SET_TAHUN) or "").strip()
-    officials = _officials(book)
-    stage = current_stage(book)
-    name, _nip = officials.get(to_role, ("", ""))
-    next_step = stage.last_step + 1
-    if stage.status == layout.STATUS_DITETAPKAN:
+    state = state_of(book)
+    person = holder(officials(book), to_role)
+    name = person.name if person else ""
+    last_step = (state.pending or len(sop.STEPS) + 1) - 1  # steps complete in order
+    if state.ditetapkan:
         stage_label = "Rencana Aksi telah DITETAPKAN"
         task = "menyimpan dan mengarsipkan dokumen (softcopy dan hardcopy) sesuai SOP"
     else:
-        stage_label = f"Langkah {stage.last_step} selesai" if stage.last_step else "belum ada langkah selesai"
-        task = NEXT_TASK.get(next_step, "meninjau buku kerja")
+        stage_label = f"Langkah {last_step} selesai" if last_step else "belum ada langkah selesai"
+        task = NEXT_TASK.get(state.pending, "meninjau buku kerja")
     subject = f"[Rencana Aksi] {unit} TA {year} - {stage_label}"
     if previous is not None:
         changes = describe_diff(diff_books(previous, book_path))
@@ -358,13 +328,10 @@ def cmd_email(args) -> int:
 
 def next_recipient_role(book) -> str:
     """The role that acts in the next SOP step (from tblPeranLangkah)."""
-    stage = current_stage(book)
-    step = min(stage.last_step + 1, len(sop.STEPS))
-    data = tables.read_table(book, layout.TBL_PERAN_LANGKAH)
-    for r in data.records():
-        if r.get("Langkah") is not None and int(r["Langkah"]) == step and r.get("Peran"):
-            return str(r["Peran"]).strip()
-    return sop.step(step).role
+    from .workflow import state_of, step_roles
+
+    step = state_of(book).pending or len(sop.STEPS)
+    return step_roles(book)[step].role
 
 
 def siapkan_email_body(book, ctx) -> str:

@@ -24,7 +24,7 @@ from .context import ActionContext, format_timestamp
 from .errors import InputError
 from .headless import macro_equivalent
 
-CLEAR_MACRO = "Renaksi_HapusSorotan"
+CLEAR_MACRO = layout.MACRO_HAPUS_SOROTAN
 ERROR_FILL = "#FFC7CE"    # light red
 WARNING_FILL = "#FFEB9C"  # light yellow
 HIGHLIGHTED_TABLES = layout.PLAN_TABLES

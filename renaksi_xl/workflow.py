@@ -45,18 +45,11 @@ from .worktime import (
     working_duration,
 )
 
-MACRO_KUNCI = "Renaksi_KunciLembar"
+MACRO_KUNCI = layout.MACRO_KUNCI_LEMBAR
 # Sheets protected after tetapkan: the plan and the step records.
-PROTECTED_SHEETS = (layout.SHEET_DPA, layout.SHEET_RENCANA, layout.SHEET_KINERJA, *layout.STEP_SHEETS.values())
+PROTECTED_SHEETS = layout.LOCKED_AFTER_TETAPKAN
 
-ACTION_STEP = {
-    layout.ACTION_DISPOSISI: 1,
-    layout.ACTION_TARIK_DPA: 2,
-    layout.ACTION_SUSUN: 3,
-    layout.ACTION_PEMBAHASAN: 4,
-    layout.ACTION_PARAF_PEMERIKSAAN: 5,
-    layout.ACTION_TETAPKAN: 6,
-}
+ACTION_STEP = layout.ACTION_STEPS
 RETURN_STEPS = (4, 5, 6)   # steps at which kembalikan is allowed
 RETURN_TO = 3
 

@@ -16,14 +16,7 @@ from .styles import Styles, page_setup
 from .vba_sources import step_inputs
 
 ACTION_CAPTION = {b.action: b.caption for b in layout.BUTTONS if b.sheet == layout.SHEET_BERANDA}
-STEP_ACTION = {
-    1: layout.ACTION_DISPOSISI,
-    2: layout.ACTION_TARIK_DPA,
-    3: layout.ACTION_SUSUN,
-    4: layout.ACTION_PEMBAHASAN,
-    5: layout.ACTION_PARAF_PEMERIKSAAN,
-    6: layout.ACTION_TETAPKAN,
-}
+STEP_ACTION = layout.STEP_ACTIONS
 STATUS_BELUM = "Belum dimulai"
 CENTERED = ("No", "Langkah")
 VALIDASI_BELUM = "Belum divalidasi"

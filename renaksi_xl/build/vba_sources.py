@@ -65,7 +65,7 @@ ALWAYS_PROTECTED = (
     *layout.STEP_SHEETS.values(),
     layout.SHEET_LOG,
 )
-LOCKED_AFTER_TETAPKAN = (layout.SHEET_DPA, layout.SHEET_RENCANA, layout.SHEET_KINERJA, *layout.STEP_SHEETS.values())
+LOCKED_AFTER_TETAPKAN = layout.LOCKED_AFTER_TETAPKAN
 # Tables whose data cells validasi may highlight; Renaksi_HapusSorotan clears them.
 HIGHLIGHT_TABLES = layout.PLAN_TABLES
 
