@@ -18,7 +18,7 @@ import re
 import tempfile
 import zipfile
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 from xml.etree import ElementTree as ET
 
 from .tables import WorkbookError
@@ -46,21 +46,38 @@ def _read_xml(zf: zipfile.ZipFile, name: str) -> ET.Element:
     return ET.fromstring(zf.read(name))
 
 
-def _rels(zf: zipfile.ZipFile, part: str) -> dict[str, str]:
-    """Relationship id -> target part path, for `part`."""
+def _rels(zf: zipfile.ZipFile, part: str, types: dict[str, str] | None = None) -> dict[str, str]:
+    """Relationship id -> target part path, for `part` (and id -> type into `types`)."""
     folder, base = posixpath.split(part)
     rels_name = posixpath.join(folder, "_rels", base + ".rels")
-    if rels_name not in zf.namelist():
+    try:
+        xml = _read_xml(zf, rels_name)
+    except KeyError:
         return {}
     out = {}
-    for rel in _read_xml(zf, rels_name).findall("rel:Relationship", NS):
+    for rel in xml.findall("rel:Relationship", NS):
         target = rel.get("Target")
         if target.startswith("/"):
             target = target[1:]
         else:
             target = posixpath.normpath(posixpath.join(folder, target))
         out[rel.get("Id")] = target
+        if types is not None:
+            types[rel.get("Id")] = rel.get("Type", "")
     return out
+
+
+def _clean_row(row: list) -> list:
+    """`_clean` over a row: text and whole floats inline, the rare rest through `_clean`."""
+    return [
+        (v or None) if type(v) is str
+        else (int(v) if v.is_integer() and -_BIG < v < _BIG else v) if type(v) is float
+        else _clean(v)
+        for v in row
+    ]
+
+
+_BIG = 2.0**53
 
 
 def _clean(value: Any) -> Any:
@@ -77,12 +94,52 @@ def _clean(value: Any) -> Any:
     return value
 
 
+def _wanted_sheets(sheets: Iterable[str] | None, names: list[str]) -> frozenset[str]:
+    if sheets is None:
+        return frozenset(names)
+    return frozenset(sheets)
+
+
+TABLE_REL_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/table"
+_ROOT_TAG = re.compile(rb"<((?:[\w.-]+:)?worksheet)\b[^>]*>")
+_TABLE_PARTS = re.compile(rb"<((?:[\w.-]+:)?)tableParts\b[^>]*?(?:/>|>.*?</\1tableParts>)", re.S)
+
+
+def _table_part_ids(zf: zipfile.ZipFile, part: str, rel_types: dict[str, str]) -> list[str]:
+    """The r:ids of a worksheet's <tableParts>, in order.
+
+    A sheet whose relationships name no table part has none (no XML read).
+    Otherwise only the <tableParts> element is parsed, not the whole sheet
+    (its <sheetData> can be megabytes): it is cut out of the bytes after
+    </sheetData>, together with the root start tag whose namespace
+    declarations it needs.  Markup cannot occur inside cell text (it is
+    escaped), so the cut is exact.
+    """
+    if TABLE_REL_TYPE not in rel_types.values():
+        return []
+    data = zf.read(part)
+    root = _ROOT_TAG.search(data)
+    if root is None:
+        return []
+    found = _TABLE_PARTS.search(data, max(data.rfind(b"sheetData>"), 0))
+    if found is None:
+        return []
+    tree = ET.fromstring(root.group(0) + found.group(0) + b"</" + root.group(1) + b">")
+    return [tp.get(R_ID) for tp in tree.findall("m:tableParts/m:tablePart", NS)]
+
+
 def _strip_dollars(ref: str) -> str:
     return ref.replace("$", "")
 
 
-def payload_from_file(path: str | os.PathLike, *, active_sheet: str | None = None) -> dict:
-    """Build the VBA client's request payload from a workbook file on disk."""
+def payload_from_file(path: str | os.PathLike, *, active_sheet: str | None = None,
+                      sheets: Iterable[str] | None = None) -> dict:
+    """Build the VBA client's request payload from a workbook file on disk.
+
+    `sheets`: only these sheets' values and tables, like the VBA client's
+    `include` option (the others are sent as `values: [[]]` without tables);
+    None: every sheet.  For readers that need a few tables of a big workbook.
+    """
     from python_calamine import CalamineError, load_workbook
 
     path = Path(path)
@@ -104,16 +161,18 @@ def payload_from_file(path: str | os.PathLike, *, active_sheet: str | None = Non
             sheets_meta.append((el.get("name"), part))
         view = wb_xml.find("m:bookViews/m:workbookView", NS)
         active_index = int(view.get("activeTab", "0")) if view is not None else 0
+        wanted = _wanted_sheets(sheets, [n for n, _ in sheets_meta])
         tables_by_sheet: dict[str, list[dict]] = {}
         for name, part in sheets_meta:
+            if name not in wanted:
+                continue  # the VBA client sends no tables for an excluded sheet
             # In the order of the sheet's <tableParts>: that is the ListObjects
             # index the VBA client's table actions use.
-            tables = []
-            rels = _rels(zf, part)
-            sheet_xml = _read_xml(zf, part)
-            for tp in sheet_xml.findall("m:tableParts/m:tablePart", NS):
-                tables.append(_table_payload(_read_xml(zf, rels[tp.get(R_ID)])))
-            tables_by_sheet[name] = tables
+            types: dict[str, str] = {}
+            rels = _rels(zf, part, types)
+            tables_by_sheet[name] = [
+                _table_payload(_read_xml(zf, rels[rid])) for rid in _table_part_ids(zf, part, types)
+            ]
         names = []
         sheet_index = {n: i for i, (n, _) in enumerate(sheets_meta)}
         for el in wb_xml.findall("m:definedNames/m:definedName", NS):
@@ -140,8 +199,11 @@ def payload_from_file(path: str | os.PathLike, *, active_sheet: str | None = Non
         raise WorkbookError(_not_a_workbook_message(path)) from exc
     sheets = []
     for name, _part in sheets_meta:
+        if name not in wanted:
+            sheets.append({"name": name, "pictures": [], "tables": [], "values": [[]]})
+            continue
         grid = cal.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        values = [[_clean(v) for v in row] for row in grid] or [[]]
+        values = [_clean_row(row) for row in grid] or [[]]
         sheets.append({"name": name, "pictures": [], "tables": tables_by_sheet[name], "values": values})
     if active_sheet is not None:
         active_index = sheet_index.get(active_sheet, active_index)

@@ -235,11 +235,23 @@ def _encryption_message(path: Path) -> str | None:
     )
 
 
+def _sheets_read() -> tuple[str, ...]:
+    """What `validate_file` reads: the validators' tables, Beranda (unit, year, stage, tblProgres)."""
+    from .validators.core import SHEETS_READ
+
+    extra = [layout.NAMED_CELLS[n][0] for n in ("nmUnit", "nmTahun", "nmTahap")]
+    return tuple(dict.fromkeys([*SHEETS_READ, *extra, layout.table(layout.TBL_PROGRES).sheet]))
+
+
 def validate_file(path: Path) -> FileResult:
-    """Validate one file; reading problems become `unusable`, never an exception."""
+    """Validate one file; reading problems become `unusable`, never an exception.
+
+    Only the sheets it reads are loaded (like the VBA client's `include`)."""
     from . import headless
     from .tables import named_range, read_table
     from .validators import validate_book
+
+    SHEETS_READ = _sheets_read()
 
     result = FileResult(path)
     if not path.exists():
@@ -250,7 +262,7 @@ def validate_file(path: Path) -> FileResult:
         result.unusable = encrypted
         return result
     try:
-        book = headless.open_book(path)
+        book = headless.open_book(path, sheets=SHEETS_READ)
         result.findings = validate_book(book)
         result.unit = _value(lambda: named_range(book, "nmUnit").value)
         result.tahun = _value(lambda: named_range(book, "nmTahun").value)

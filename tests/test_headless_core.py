@@ -36,3 +36,73 @@ def test_iso_strings_become_dates_like_the_vba_client():
     assert headless._vba_parse_iso("2025-01-06T09:30:00+07:00") == dt.datetime(2025, 1, 6, 9, 30)
     assert headless._vba_parse_iso("2025-01-06 09:30 WIB") == "2025-01-06 09:30 WIB"
     assert headless._vba_parse_iso("7.01.01.2.01.0001") == "7.01.01.2.01.0001"
+
+
+def test_sheets_option_sends_excluded_sheets_like_the_vba_client_include(built_workbook):
+    full = headless.payload_from_file(built_workbook)
+    keep = (layout.SHEET_DPA, layout.SHEET_PENGATURAN)
+    part = headless.payload_from_file(built_workbook, sheets=keep)
+    assert [s["name"] for s in part["sheets"]] == [s["name"] for s in full["sheets"]]
+    assert part["names"] == full["names"]
+    for a, b in zip(full["sheets"], part["sheets"]):
+        if a["name"] in keep:
+            assert b == a
+        else:  # Remote.bas: excluded sheets carry Array(Array()) and no tables
+            assert b == {"name": a["name"], "pictures": [], "tables": [], "values": [[]]}
+    book = headless.book_from_payload(part)
+    assert tables.read_table(book, layout.TBL_PEJABAT).header
+
+
+def _workbook_with_table(path, note_text):
+    import openpyxl
+    from openpyxl.worksheet.table import Table
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Data"
+    ws.append(["Kode", "Catatan"])
+    for i in range(200):
+        ws.append([f"K{i}", note_text])
+    ws.add_table(Table(displayName="tblSatu", ref="A1:B201"))
+    ws2 = wb.create_sheet("Lain")
+    ws2.append(["A", "B"])
+    ws2.append([1, 2])
+    ws2["D5"], ws2["E5"] = "X", "Y"
+    ws2.add_table(Table(displayName="tblDua", ref="D5:E9"))
+    ws2.add_table(Table(displayName="tblTiga", ref="A1:B2"))
+    wb.save(path)
+
+
+def test_table_parts_found_without_parsing_the_sheet_and_not_fooled_by_cell_text(tmp_path):
+    path = tmp_path / "t.xlsx"
+    _workbook_with_table(path, '<tableParts count="1"><tablePart r:id="rIdX"/></tableParts>')
+    payload = headless.payload_from_file(path)
+    by_sheet = {s["name"]: [t["name"] for t in s["tables"]] for s in payload["sheets"]}
+    assert by_sheet == {"Data": ["tblSatu"], "Lain": ["tblDua", "tblTiga"]}
+    data = next(s for s in payload["sheets"] if s["name"] == "Data")
+    assert data["tables"][0]["data_body_range_address"] == "$A$2:$B$201"
+    assert data["values"][1][1].startswith("<tableParts")
+
+
+def test_table_parts_with_a_prefixed_main_namespace(tmp_path):
+    """Some writers spell the sheet as <x:worksheet xmlns:x=...>: same tables, same order."""
+    import zipfile
+    from xml.etree import ElementTree as ET
+
+    plain = tmp_path / "plain.xlsx"
+    _workbook_with_table(plain, "teks")
+    prefixed = tmp_path / "prefixed.xlsx"
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(prefixed, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename.startswith("xl/worksheets/sheet"):
+                ET.register_namespace("x", headless.NS["m"])
+                ET.register_namespace("r", headless.NS["r"])
+                data = ET.tostring(ET.fromstring(data), xml_declaration=True, encoding="UTF-8")
+                assert b"<x:worksheet" in data and b"<x:tableParts" in data
+            dst.writestr(info, data)
+    with zipfile.ZipFile(prefixed) as zf:
+        rels = headless._rels(zf, "xl/worksheets/sheet2.xml", types := {})
+        ids = headless._table_part_ids(zf, "xl/worksheets/sheet2.xml", types)
+        names = [headless._table_payload(headless._read_xml(zf, rels[i]))["name"] for i in ids]
+    assert names == ["tblDua", "tblTiga"]

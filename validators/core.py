@@ -78,6 +78,11 @@ def officials_of(book) -> list[str]:
     return out
 
 
+READ_TABLES = (layout.TBL_DPA, layout.TBL_RENCANA, layout.TBL_KINERJA, layout.TBL_PEJABAT)
+# The sheets validate_book reads: a file reader may load only these (headless `sheets=`).
+SHEETS_READ = tuple(dict.fromkeys(layout.table(name).sheet for name in READ_TABLES))
+
+
 def validate_book(book) -> list[Finding]:
     """Read tblDPA, tblRencanaAksi, tblKinerja and tblPejabat from an xlwings Book and validate."""
     return validate_tables(
@@ -88,4 +93,4 @@ def validate_book(book) -> list[Finding]:
     )
 
 
-__all__ = ["validate_tables", "validate_book", "officials_of"]
+__all__ = ["validate_tables", "validate_book", "officials_of", "SHEETS_READ"]
