@@ -11,6 +11,7 @@ file.  Writes are atomic (temp file + rename) under a lock file.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import os
 import posixpath
@@ -331,11 +332,50 @@ def _cells(wb, action):
             yield ws.cell(row=r, column=c)
 
 
+def _table_bodies(ws) -> list[tuple[int, int, int, int]]:
+    """(first col, first body row, last col, last body row) of each table on `ws`, 1-based."""
+    out = []
+    for table in ws.tables.values():
+        (c1, r1), (c2, r2) = _split_ref(table.ref)
+        header_rows = 1 if table.headerRowCount is None else int(table.headerRowCount)
+        first, last = r1 + header_rows, r2 - int(table.totalsRowCount or 0)
+        if last >= first:
+            out.append((_col_index(c1), first, _col_index(c2), last))
+    return out
+
+
+def _col_index(letters: str) -> int:
+    col = 0
+    for ch in letters:
+        col = col * 26 + ord(ch) - 64
+    return col
+
+
+def _adopt_column_style(ws, cell, bodies) -> None:
+    """A default-styled cell inside a table's data body takes the style of its
+    column's first data row: Excel formats rows a table grows into like the
+    rest of the column (borders, number formats, text format of code columns);
+    openpyxl would leave them bare."""
+    if cell.has_style:
+        return
+    row, col = cell.row, cell.column
+    for c1, first, c2, last in bodies:
+        if first < row <= last and c1 <= col <= c2:
+            source = ws.cell(row=first, column=col)
+            if source.has_style:
+                cell._style = copy.copy(source._style)
+            return
+
+
 def _apply_set_values(wb, action, result):
     ws, r0, c0, _, _ = _target(wb, action)
+    bodies = _table_bodies(ws)
     for i, row in enumerate(action["values"]):
         for j, v in enumerate(row):
-            ws.cell(row=r0 + i, column=c0 + j).value = _vba_parse_iso(v)
+            cell = ws.cell(row=r0 + i, column=c0 + j)
+            cell.value = _vba_parse_iso(v)
+            if bodies:
+                _adopt_column_style(ws, cell, bodies)
 
 
 def _apply_clear_contents(wb, action, result):
@@ -391,9 +431,16 @@ def _apply_resize_table(wb, action, result):
     index, address = action["args"][:2]
     table = list(ws.tables.values())[index]
     ref = _strip_dollars(address)
+    (_, _), (_, old_last) = _split_ref(table.ref)
     table.ref = ref
     if table.autoFilter is not None:
         table.autoFilter.ref = ref
+    # Rows the table grew into (written before the resize) get their column's style.
+    (c1, _), (c2, new_last) = _split_ref(ref)
+    bodies = _table_bodies(ws)
+    for row in ws.iter_rows(min_row=old_last + 1, max_row=new_last, min_col=_col_index(c1), max_col=_col_index(c2)):
+        for cell in row:
+            _adopt_column_style(ws, cell, bodies)
 
 
 def _apply_alert(wb, action, result):

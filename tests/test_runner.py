@@ -294,3 +294,38 @@ def test_the_whole_sop_headless_from_the_command_line(built_workbook, capsys):
     assert tables.named_range(result, "nmStatusDokumen").value == layout.STATUS_DITETAPKAN
     assert verify_book(result).ok
     assert _features(built_workbook)["vba"]  # the VBA project survived the whole SOP
+
+
+def test_rows_a_table_grows_into_take_their_columns_style(built_workbook, capsys):
+    """susun writes the plan far beyond the builder's one styled blank row: every new
+    row looks and formats like the first (borders, money format, codes as text)."""
+    from renaksi_xl.dpa import SAMPLE_DPA
+    from renaksi_xl.validators.sample import clean_plan
+
+    camat, kasubag = "198303302001121003", "199002152015031001"
+    headless.run_on_file(built_workbook, lambda b: tables.write_table(b, layout.TBL_PEJABAT, [
+        [layout.ROLE_CAMAT, "Camat", camat], [layout.ROLE_KASUBAG, "Kasubag", kasubag]]))
+    book = str(built_workbook)
+    for argv in (["catat-disposisi", book, "--pejabat", camat, "--waktu", "2025-01-06T08:30", "--catatan", "Susun.",
+                  "--kepada", layout.ROLE_KASUBAG, "--batas", "2025-01-10"],
+                 ["tarik-dpa", book, "--pejabat", kasubag, "--waktu", "2025-01-07T14:10", "--dpa", str(SAMPLE_DPA)],
+                 ["susun", book, "--pejabat", kasubag, "--waktu", "2025-01-08T10:45"]):
+        if argv[0] == "susun":  # a bigger DPA than the sample's 21 sub kegiatan, edited by hand
+            headless.run_on_file(built_workbook, lambda b: tables.write_table(b, layout.TBL_DPA, clean_plan(40).dpa))
+        assert cli.main(["run", *argv]) == 0, capsys.readouterr().err
+    spec = layout.table(layout.TBL_RENCANA)
+    first = spec.header_row + 1
+    n_rows = len(tables.read_table(headless.open_book(built_workbook), layout.TBL_RENCANA).rows)
+    assert n_rows >= 30 - spec.header_row, "the sample DPA must reach row 30"
+    ws = openpyxl.load_workbook(built_workbook, keep_vba=True)[spec.sheet]
+    money = spec.first_col + spec.col_index(layout.H_PAGU)
+    kode = spec.first_col + spec.col_index(layout.H_KODE_SUB)
+    top, row30 = ws.cell(first, money), ws.cell(30, money)
+    assert isinstance(row30.value, (int, float)) and row30.value > 0
+    assert row30.number_format == top.number_format and "#,##0" in top.number_format
+    assert row30._style == top._style and row30.border.left.style is not None
+    assert ws.cell(30, kode).number_format == ws.cell(first, kode).number_format == "@"
+    last = first + n_rows - 1
+    assert ws.cell(last, money).number_format == top.number_format
+    # below the table nothing is styled by the applier
+    assert not ws.cell(last + 2, money).has_style
