@@ -4,7 +4,9 @@
 `f(book, ctx) -> str` (the summary shown to the user).  The same functions
 run in all three engines: desktop Excel (`RunPython`, the entry points at the
 bottom of this module), the xlwings Server (`renaksi_xl.server`) and the
-headless runner (`renaksi_xl.runner`); all of them go through `run_action`.
+headless runner (`renaksi_xl.runner`); all of them go through `run_action`
+on a remote-engine Book and apply its actions only when it returns (the
+desktop through `renaksi_xl.desktop`).
 
 The bodies live in other modules and are imported only when a button is
 clicked: startup stays fast, and a button whose module is missing from this
@@ -138,8 +140,8 @@ def run_action(book, action: str, ctx: ActionContext) -> str:
     """Run one button's function on `book` (any engine); returns the summary text.
 
     Raises Refused (SOP/validation said no) or InputError (unusable input);
-    since engines only apply a book's actions when this returns, a raise
-    leaves the workbook as it was (server and headless).
+    since every engine only applies a book's actions when this returns, a raise
+    leaves the workbook as it was (desktop, server and headless).
     """
     fn = ACTIONS[check_action(action)]
     check_workbook(book)
@@ -190,21 +192,64 @@ def alert_error(book, exc: RenaksiError) -> None:
 
 
 def run_on_caller(action: str, *files: str, book=None) -> str | None:
-    """What every RunPython entry point does: run `action` on the calling
-    workbook and tell the user the outcome in a message box, never a traceback."""
+    """What every RunPython entry point does: run `action` for the calling
+    workbook and tell the user the outcome in a message box, never a traceback.
+
+    Transactional like the server and headless engines, on literally the same
+    code path: the caller book becomes the VBA client's payload, the action runs
+    on a remote-engine Book, and only if it returns are its actions applied to
+    the caller (`renaksi_xl.desktop`).  A refusal, an input problem or a bug
+    leaves the open workbook exactly as it was.
+    """
+    from . import desktop
+
     if book is None:
         import xlwings as xw
 
         book = xw.Book.caller()
     try:
-        ctx = context_from_book(book, files=list(files))
-        summary = run_action(book, action, ctx)
+        summary, actions = desktop.run_remote(
+            desktop.payload_from_book(book),
+            lambda remote: run_action(remote, action, context_from_book(remote, files=list(files))),
+        )
+        desktop.check_actions(actions)
     except RenaksiError as exc:
         alert_error(book, exc)
+        return None
+    except Exception as exc:  # a bug: nothing was applied, say so in Indonesian
+        _log_traceback()
+        book.app.alert(_unexpected_message(action, exc, applied=False), TITLE_INPUT, mode="critical")
+        return None
+    try:
+        desktop.apply_actions(book, actions)
+    except Exception as exc:  # Excel refused a change midway (e.g. a protected cell)
+        _log_traceback()
+        book.app.alert(_unexpected_message(action, exc, applied=True), TITLE_INPUT, mode="critical")
         return None
     if summary:
         book.app.alert(summary, TITLE_DONE, mode="info")
     return summary
+
+
+def _log_traceback() -> None:
+    """The details for the admin go to stderr (the RunPython log), not to the message box."""
+    import traceback
+
+    traceback.print_exc()
+
+
+def _unexpected_message(action: str, exc: Exception, *, applied: bool) -> str:
+    what = f"{type(exc).__name__}: {exc}".strip()
+    if applied:
+        return (
+            f"Tombol '{_caption(action)}' berhenti saat Excel menerapkan perubahan ({what}). "
+            "Sebagian perubahan mungkin sudah diterapkan: tutup buku kerja tanpa menyimpan, buka lagi, "
+            "lalu ulangi. Bila terulang, laporkan pesan ini ke admin."
+        )
+    return (
+        f"Tombol '{_caption(action)}' berhenti karena kesalahan program ({what}). "
+        "Buku kerja tidak diubah. Laporkan pesan ini ke admin."
+    )
 
 
 # RunPython entry points: the workbook's VBA calls

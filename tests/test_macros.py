@@ -14,7 +14,7 @@ NIP = "198303302001121003"
 
 
 def test_registry_covers_every_button_and_contract_action():
-    contract = {v for k, v in vars(layout).items() if k.startswith("ACTION_")}
+    contract = {v for k, v in vars(layout).items() if k.startswith("ACTION_") and isinstance(v, str)}
     assert set(macros.ACTIONS) == contract == {b.action for b in layout.BUTTONS}
     for action in macros.ACTIONS:
         entry = getattr(macros, macros.entry_point_name(action))
@@ -144,3 +144,86 @@ def test_the_built_workbooks_vba_dispatches_to_these_entry_points(built_workbook
     for action, entry in ((consts["RX_ACTION_TARIK_DPA"], macros.tarik_dpa), (consts["RX_ACTION_IMPOR_KINERJA"], macros.impor_kinerja)):
         assert entry.__name__ == action.replace("-", "_")
         assert any(p.kind is p.VAR_POSITIONAL for p in inspect.signature(entry).parameters.values())
+
+
+# --------------------------------------------------------------------------- transactional desktop
+def probe_writes(book, ctx):
+    """A test-only button touching cells the ways our actions do."""
+    tables.append_rows(book, layout.TBL_LOG, [[1, "2025-01-06 09:00 WIB", ctx.action, None, None, "", ctx.nip,
+                                               "", "uji", "", ""]])
+    log = book.sheets[layout.SHEET_LOG]
+    log["A5"].color = "#FFC7CE"
+    book.macro(layout.MACRO_HAPUS_SOROTAN)()
+    return "Log ditambah."
+
+
+def test_desktop_click_runs_the_server_code_path_and_applies_its_actions(caller, built_workbook, monkeypatch):
+    book = caller()
+    monkeypatch.setitem(macros.ACTIONS, layout.ACTION_VALIDASI, probe_writes)
+    assert macros.validasi() == "Log ditambah."
+    applied = book.json()["actions"]
+    # The same function on the server/headless path, on the same file.
+    remote = headless.open_book(built_workbook)
+    macros.run_action(remote, layout.ACTION_VALIDASI, ActionContext(nip=NIP))
+    expected = remote.json()["actions"]
+    assert [a["func"] for a in applied] == [a["func"] for a in expected] + ["alert"]
+    for got, want in zip(applied, expected):
+        if want["func"] == "runMacro":  # Application.Run name, wb: the workbook goes first
+            assert got["args"][0] == want["args"][0] and got["args"][1] is book.api
+        else:
+            assert got == want
+    assert applied[-1]["args"][:2] == ["Log ditambah.", macros.TITLE_DONE]
+
+
+@pytest.mark.parametrize("failure, words", [
+    (InputError("Kolom 'Pagu (Rp)' di lembar DPA sel L5 kosong."), ["Kolom 'Pagu (Rp)'", "L5"]),
+    (Refused("Langkah 2 belum selesai."), ["Langkah 2 belum selesai."]),
+    (ZeroDivisionError("division by zero"), ["kesalahan program", "ZeroDivisionError", "tidak diubah"]),
+])
+def test_a_click_that_fails_after_writing_leaves_the_open_workbook_untouched(caller, monkeypatch, failure, words):
+    """Before, the desktop ran the body on the open workbook: the Log row and the
+    colour written before the raise stayed in Excel.  Now nothing is applied."""
+    book = caller()
+
+    def write_then_fail(book, ctx):
+        probe_writes(book, ctx)
+        raise failure
+
+    monkeypatch.setitem(macros.ACTIONS, layout.ACTION_SUSUN, write_then_fail)
+    assert macros.susun() is None
+    (alert,) = book.json()["actions"]  # the message box only: no cell touched
+    assert alert["func"] == "alert" and alert["args"][3] == "critical"
+    assert alert["args"][1] == (macros.TITLE_REFUSED if isinstance(failure, Refused) else macros.TITLE_INPUT)
+    for word in words:
+        assert word in alert["args"][0]
+
+
+def test_an_action_excel_cannot_apply_is_refused_before_any_change(caller, monkeypatch):
+    book = caller()
+
+    def autofit(book, ctx):
+        probe_writes(book, ctx)
+        book.sheets[layout.SHEET_LOG].autofit()  # setSheetAutofit: not in our action set
+        return "selesai"
+
+    monkeypatch.setitem(macros.ACTIONS, layout.ACTION_SUSUN, autofit)
+    assert macros.susun() is None
+    (alert,) = book.json()["actions"]
+    assert "setSheetAutofit" in alert["args"][0] and "tidak diubah" in alert["args"][0]
+
+
+def test_a_failure_while_applying_says_part_may_be_applied(caller, monkeypatch):
+    """Excel refusing a change midway (here: a resize of a table the sheet lacks)
+    cannot be rolled back, as with the VBA client: the message says so."""
+    book = caller()
+
+    def bad_resize(book, ctx):
+        probe_writes(book, ctx)
+        book.sheets[layout.SHEET_LOG].impl.append_json_action(func="resizeTable", args=[7, "$A$4:$K$9"])
+        return "selesai"
+
+    monkeypatch.setitem(macros.ACTIONS, layout.ACTION_SUSUN, bad_resize)
+    assert macros.susun() is None
+    alert = book.json()["actions"][-1]
+    assert alert["func"] == "alert" and "Sebagian perubahan mungkin sudah diterapkan" in alert["args"][0]
+    assert "tanpa menyimpan" in alert["args"][0]
