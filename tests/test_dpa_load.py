@@ -158,3 +158,30 @@ def test_impor_kinerja_refuses_bad_rows_and_dpa_files(built_workbook, tmp_path):
         run(built_workbook, lambda b: impor_kinerja_body(b, ActionContext(files=[str(TEMPLATE_PK)])))
     assert "tidak berisi satu pun indikator" in err.value.message
     assert built_workbook.read_bytes() == before
+
+
+@pytest.fixture
+def book_without_impor(built_workbook):
+    """The built workbook with its Impor sheet deleted (a user removed it)."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(built_workbook, keep_vba=True)
+    del wb[layout.SHEET_IMPOR]
+    wb.save(built_workbook)
+    return built_workbook
+
+
+@pytest.mark.parametrize("body", [tarik_dpa_body, impor_kinerja_body])
+def test_a_missing_impor_sheet_is_a_workbook_error_in_indonesian(book_without_impor, body):
+    before = book_without_impor.read_bytes()
+    with pytest.raises(tables.WorkbookError) as info:
+        run(book_without_impor, lambda b: body(b, ActionContext()))
+    msg = info.value.message
+    assert f"Lembar '{layout.SHEET_IMPOR}' tidak ada di buku kerja ini" in msg and "RencanaAksi.xlsm" in msg
+    assert info.value.exit_code == 2 and info.value.where == layout.SHEET_IMPOR
+    assert book_without_impor.read_bytes() == before
+
+
+def test_a_missing_impor_sheet_does_not_matter_when_a_file_is_given(book_without_impor):
+    summary, _ = run(book_without_impor, lambda b: tarik_dpa_body(b, ActionContext(files=[str(SAMPLE_DPA)])))
+    assert summary.startswith(f"{len(EXPECTED)} sub kegiatan")

@@ -175,8 +175,22 @@ def grids_from_impor(values: list[list]) -> list[Grid]:
 
 
 def impor_values(book) -> list[list]:
-    """The Impor sheet's cells from A1 to the end of its used range, as a 2-D list."""
-    sheet = book.sheets[layout.SHEET_IMPOR]
+    """The Impor sheet's cells from A1 to the end of its used range, as a 2-D list.
+
+    A workbook without the sheet is unusable input (WorkbookError, exit 2), not a
+    bare engine error: xlwings raises ValueError/KeyError/COM errors per engine.
+    """
+    from ..tables import WorkbookError
+
+    try:
+        sheet = book.sheets[layout.SHEET_IMPOR]
+    except Exception as exc:
+        raise WorkbookError(
+            f"Lembar '{layout.SHEET_IMPOR}' tidak ada di buku kerja ini, jadi data DPA/PK tidak bisa "
+            "diambil dari lembar itu. Pilih berkas DPA/PK langsung, atau pakai buku kerja RencanaAksi.xlsm "
+            f"dari admin (lembar '{layout.SHEET_IMPOR}' jangan dihapus atau diganti namanya).",
+            where=layout.SHEET_IMPOR,
+        ) from exc
     used = sheet.used_range
     last_row, last_col = used.last_cell.row, used.last_cell.column
     values = sheet.range((1, 1), (last_row, last_col)).options(ndim=2).value
