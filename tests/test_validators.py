@@ -466,3 +466,29 @@ def test_staff_guide_explains_every_rule():
     label = {"error": "Galat", "warning": "Peringatan"}
     for rule, (severity, _) in RULES.items():
         assert f"| `{rule}` | {label[severity]} |" in text, rule
+
+
+def test_schemas_are_built_once_and_threads_see_their_own_tables(clean_tables):
+    """The server validates in worker threads with schemas built once: each thread's
+    checks must read its own plan and officials, never another thread's."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from renaksi_xl.validators import engine
+
+    plans, expected = [], []
+    for name in sorted(CASES):
+        p = copy.deepcopy(clean_tables)
+        expected.append(sorted(CASES[name](p)))
+        plans.append(p)
+    plans.append(copy.deepcopy(clean_tables))
+    expected.append([])
+    assert any(e for e in expected) and expected[-1] == []
+
+    def run(p):
+        return hits(p.validate())
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        for _ in range(3):
+            assert list(pool.map(run, plans)) == expected
+    assert engine._cell_schema.cache_info().currsize == 3   # one per plan table
+    assert engine._value_schema.cache_info().currsize == 3

@@ -15,7 +15,10 @@ row, and the column, which is the header: together the cell of the Finding.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import math
+import threading
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -176,41 +179,67 @@ def _pandera_check(rule: str, fn: Callable, **kwargs) -> pa.Check:
     return pa.Check(fn, name=rule, error=rule, **kwargs)
 
 
+# What the cached schemas' checks read besides their column: the frame being
+# validated and the officials, per thread (the server validates in worker threads).
+_active = threading.local()
+
+
 def cell_schema(prepared: Prepared, rules: tuple[CellRule, ...], env: Env) -> pa.DataFrameSchema:
     """pandera Column checks on the cells as written (empty cells included).
 
     Validated against `Prepared.cells`: text columns as written, numeric
     columns as the kind of their content (cells.EMPTY, cells.NUMBER, ...).
+    Validate it inside `_bound(prepared, env)`.
     """
+    return _cell_schema(prepared.name, rules)
+
+
+@functools.lru_cache(maxsize=None)
+def _cell_schema(name: str, rules: tuple[CellRule, ...]) -> pa.DataFrameSchema:
+    """Built once per rule table: constructing a pandera schema costs more than checking a small plan."""
     checks: dict[str, list[pa.Check]] = {}
     for r in rules:
         for header in r.columns:
             checks.setdefault(header, []).append(
-                _pandera_check(r.rule, lambda s, ok=r.ok: ok(s, env), ignore_na=False)
+                _pandera_check(r.rule, lambda s, ok=r.ok: ok(s, _active.env), ignore_na=False)
             )
     return pa.DataFrameSchema(
         {h: pa.Column(nullable=True, checks=c) for h, c in checks.items()},
-        name=f"{prepared.name} (isi sel)",
+        name=f"{name} (isi sel)",
     )
 
 
 def value_schema(prepared: Prepared, rules: tuple[ValueRule, ...]) -> pa.DataFrameSchema:
     """pandera Column checks on values; a check may read the other values of its row.
 
-    Validated against `Prepared.values`, the frame the checks are bound to.
-    Missing values (NaN) pass: the cell rules report them.
+    Validated against `Prepared.values`, the frame the checks read (bound by
+    `_bound`).  Missing values (NaN) pass: the cell rules report them.
     """
-    frame = prepared.values
+    return _value_schema(prepared.name, rules)
+
+
+@functools.lru_cache(maxsize=None)
+def _value_schema(name: str, rules: tuple[ValueRule, ...]) -> pa.DataFrameSchema:
     checks: dict[str, list[pa.Check]] = {}
     for r in rules:
         for header in r.columns:
             checks.setdefault(header, []).append(_pandera_check(
-                r.rule, lambda s, ok=r.ok: ok(frame, s.name).reindex(s.index).fillna(True).astype(bool),
+                r.rule, lambda s, ok=r.ok: ok(_active.frame, s.name).reindex(s.index).fillna(True).astype(bool),
             ))
     return pa.DataFrameSchema(
         {h: pa.Column(nullable=True, checks=c) for h, c in checks.items()},
-        name=f"{prepared.name} (nilai)",
+        name=f"{name} (nilai)",
     )
+
+
+@contextlib.contextmanager
+def _bound(prepared: Prepared, env: Env):
+    """Give the cached schemas' checks this table's value frame and the officials."""
+    _active.frame, _active.env = prepared.values, env
+    try:
+        yield
+    finally:
+        _active.frame = _active.env = None
 
 
 def _failures(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> list[tuple[str, str, int]]:
@@ -234,8 +263,9 @@ def _failures(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> list[tuple[str
 def run_table(prepared: Prepared, cell_rules, value_rules, env: Env) -> list[Finding]:
     findings = []
     messages = {r.rule: r.message for r in (*cell_rules, *value_rules)}
-    hits = _failures(cell_schema(prepared, cell_rules, env), prepared.cells)
-    hits += _failures(value_schema(prepared, value_rules), prepared.values)
+    with _bound(prepared, env):
+        hits = _failures(cell_schema(prepared, cell_rules, env), prepared.cells)
+        hits += _failures(value_schema(prepared, value_rules), prepared.values)
     for rule, header, excel_row in hits:
         row = Row(prepared, excel_row, header)
         findings.append(Finding(
