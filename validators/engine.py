@@ -224,12 +224,19 @@ def _value_schema(name: str, rules: tuple[ValueRule, ...]) -> pa.DataFrameSchema
     for r in rules:
         for header in r.columns:
             checks.setdefault(header, []).append(_pandera_check(
-                r.rule, lambda s, ok=r.ok: ok(_active.frame, s.name).reindex(s.index).fillna(True).astype(bool),
+                r.rule, lambda s, ok=r.ok: _as_mask(ok(_active.frame, s.name), s.index),
             ))
     return pa.DataFrameSchema(
         {h: pa.Column(nullable=True, checks=c) for h, c in checks.items()},
         name=f"{name} (nilai)",
     )
+
+
+def _as_mask(result: pd.Series, index: pd.Index) -> pd.Series:
+    """A value check's result as a boolean mask on `index`; missing counts as fine."""
+    if result.dtype == bool and (result.index is index or result.index.equals(index)):
+        return result  # the usual case, without three pandas copies
+    return result.reindex(index).fillna(True).astype(bool)
 
 
 @contextlib.contextmanager
