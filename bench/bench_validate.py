@@ -8,8 +8,9 @@ through the headless engine, then in one process, imports done beforehand
 (interpreter start excluded), alternates:
 
   calamine   python-calamine opens the file and reads every cell of every sheet
-  validate   headless.open_book(path) + validators.validate_book(book): what
-             `renaksi-xl validate` does per file
+  validate   renaksi_xl.validate.validate_file(path): what `renaksi-xl validate`
+             does per file (payload of the sheets it reads -> remote Book ->
+             validators.validate_book, plus unit, year and stage)
 
 and prints the best and median of each, the ratio, a breakdown of the
 validation (payload, tables, rules), a run on a plan with errors in one row
@@ -59,10 +60,12 @@ def read_with_calamine(path: Path) -> int:
 
 
 def validate(path: Path) -> int:
-    from renaksi_xl import headless
-    from renaksi_xl.validators import validate_book
+    """What `renaksi-xl validate` does per file: the sheets it reads, findings, unit/year/stage."""
+    from renaksi_xl.validate import validate_file
 
-    return len(validate_book(headless.open_book(path)))
+    result = validate_file(path)
+    assert result.unusable is None, result.unusable
+    return len(result.findings)
 
 
 def timed(fn, *args) -> float:
@@ -76,8 +79,10 @@ def breakdown(path: Path) -> dict[str, float]:
     from renaksi_xl.validators import validate_tables
     from renaksi_xl.validators.core import officials_of
 
+    from renaksi_xl.validate import _sheets_read
+
     t0 = time.perf_counter()
-    payload = headless.payload_from_file(path)
+    payload = headless.payload_from_file(path, sheets=_sheets_read())
     t1 = time.perf_counter()
     book = headless.book_from_payload(payload)
     data = [tables.read_table(book, n) for n in (layout.TBL_DPA, layout.TBL_RENCANA, layout.TBL_KINERJA)]
@@ -90,20 +95,21 @@ def breakdown(path: Path) -> dict[str, float]:
 
 
 def payload_profile(path: Path) -> dict[str, float]:
-    """Where headless.payload_from_file spends its time (figures for the headless owner).
+    """Where headless.payload_from_file spends its time, against the old way.
 
-    It parses every worksheet's whole XML with ElementTree only to find the
-    <tableParts> element, then runs `_clean` on every cell calamine returns.
-    The last line is a what-if: finding the table parts with a byte search.
+    The old reader parsed every worksheet's whole XML with ElementTree only to
+    find <tableParts>; it now cuts that element out of the bytes after
+    </sheetData>, and reads values only of the sheets asked for.
     """
-    import re
     import zipfile
     from xml.etree import ElementTree as ET
 
     from python_calamine import load_workbook
 
     from renaksi_xl import headless
+    from renaksi_xl.validate import _sheets_read
 
+    wanted = _sheets_read()
     with zipfile.ZipFile(path) as zf:
         parts = [n for n in zf.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
         raw = {n: zf.read(n) for n in parts}
@@ -111,18 +117,23 @@ def payload_profile(path: Path) -> dict[str, float]:
     for data in raw.values():
         ET.fromstring(data)
     t1 = time.perf_counter()
-    cal = load_workbook(str(path))
-    grids = [cal.get_sheet_by_name(n).to_python(skip_empty_area=False) for n in cal.sheet_names]
+    with zipfile.ZipFile(path) as zf:
+        for part in parts:
+            types: dict[str, str] = {}
+            headless._rels(zf, part, types)
+            headless._table_part_ids(zf, part, types)
     t2 = time.perf_counter()
-    for grid in grids:
-        [[headless._clean(v) for v in row] for row in grid]
+    cal = load_workbook(str(path))
+    grids = [cal.get_sheet_by_name(n).to_python(skip_empty_area=False) for n in cal.sheet_names if n in wanted]
     t3 = time.perf_counter()
-    pattern = re.compile(rb"<(?:\w+:)?tablePart\b[^>]*>")
-    for data in raw.values():
-        pattern.findall(data)
+    for grid in grids:
+        [headless._clean_row(row) for row in grid]
     t4 = time.perf_counter()
-    return {"ElementTree parse of all sheet XML": t1 - t0, "calamine values (all sheets)": t2 - t1,
-            "_clean on every cell": t3 - t2, "what-if: byte search for <tablePart>": t4 - t3}
+    headless.payload_from_file(path, sheets=wanted)
+    t5 = time.perf_counter()
+    return {"old: ElementTree parse of all sheet XML": t1 - t0, "now: <tableParts> cut from the bytes": t2 - t1,
+            f"calamine values ({len(grids)} sheets read)": t3 - t2, "_clean_row on those cells": t4 - t3,
+            "payload_from_file(sheets=...) total": t5 - t4}
 
 
 PEAK_PROBE = (
@@ -191,11 +202,6 @@ def main(argv=None) -> None:
     for key in prof[0]:
         print(f"    {key:<38} {statistics.median(p[key] for p in prof):.3f} s")
 
-    saved = statistics.median(p["ElementTree parse of all sheet XML"] - p["what-if: byte search for <tablePart>"]
-                              for p in prof)
-    estimate = statistics.median(val) - saved
-    print(f"  what-if estimate (table parts found by byte search): validate {estimate:.3f} s, "
-          f"ratio {estimate / statistics.median(cal):.2f}x")
 
     n_broken = validate(broken)
     cal_b, val_b = [], []
