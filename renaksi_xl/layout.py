@@ -397,7 +397,7 @@ STEP_ACTIONS = {
     5: ACTION_PARAF_PEMERIKSAAN,
     6: ACTION_TETAPKAN,
 }
-ACTION_STEPS = {action: step for step, action in STEP_ACTIONS.items()}
+STEP_OF_ACTION = {action: step for step, action in STEP_ACTIONS.items()}
 
 # Our VBA macros that Python calls through the VBA client's runMacro, and what they touch.
 MACRO_HAPUS_SOROTAN = "Renaksi_HapusSorotan"  # clears fills on the plan tables' data bodies

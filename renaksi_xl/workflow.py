@@ -49,7 +49,7 @@ MACRO_KUNCI = layout.MACRO_KUNCI_LEMBAR
 # Sheets protected after tetapkan: the plan and the step records.
 PROTECTED_SHEETS = layout.LOCKED_AFTER_TETAPKAN
 
-ACTION_STEP = layout.ACTION_STEPS
+ACTION_STEP = layout.STEP_OF_ACTION
 RETURN_STEPS = (4, 5, 6)   # steps at which kembalikan is allowed
 RETURN_TO = 3
 
