@@ -8,7 +8,10 @@ Exit codes: 0 done, 1 refused by the SOP rules or validation, 2 unusable input.
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
+import os
+import re
 import sys
 
 # command -> "module:function"; each function takes the parsed args and returns an exit code.
@@ -27,17 +30,91 @@ COMMANDS = {
 
 ACTIONS_HELP = (
     "catat-disposisi, tarik-dpa, susun, catat-pembahasan, validasi, "
-    "paraf-pemeriksaan, kembalikan, tetapkan, periksa-keaslian, impor-kinerja"
+    "paraf-pemeriksaan, kembalikan, tetapkan, periksa-keaslian, impor-kinerja, "
+    "siapkan-email, cetak-pdf"
 )
+
+# --------------------------------------------------------------------------- Indonesian argparse
+# argparse speaks English ("usage:", "the following arguments are required"):
+# a staff member must see Indonesian.  Its texts are translated here, in this
+# parser only (argparse's module-level gettext is left alone for other tools).
+USAGE_PREFIX = "Pemakaian: "
+
+_ARG_MESSAGES = (  # the part after "argument X: "
+    (re.compile(r"^invalid choice: (?P<v>.+?) \(choose from (?P<c>.+)\)$"),
+     "{v} tidak dikenal; pilih salah satu: {c}"),
+    (re.compile(r"^invalid (?P<t>\w+) value: (?P<v>.+)$"), "{v} bukan {t}"),
+    (re.compile(r"^expected one argument$"), "perlu satu nilai sesudahnya"),
+    (re.compile(r"^expected at least one argument$"), "perlu paling sedikit satu nilai"),
+    (re.compile(r"^expected at most one argument$"), "paling banyak satu nilai"),
+    (re.compile(r"^ignored explicit argument (?P<v>.+)$"), "tidak menerima nilai {v}"),
+    (re.compile(r"^not allowed with argument (?P<v>.+)$"), "tidak boleh dipakai bersama {v}"),
+)
+_MESSAGES = (
+    (re.compile(r"^the following arguments are required: (?P<v>.+)$"), "argumen wajib belum diisi: {v}"),
+    (re.compile(r"^unrecognized arguments: (?P<v>.+)$"), "argumen atau opsi tidak dikenal: {v}"),
+    (re.compile(r"^ambiguous option: (?P<o>\S+) could match (?P<m>.+)$"),
+     "opsi {o} tidak jelas: bisa berarti {m}; tulis lengkap"),
+    (re.compile(r"^one of the arguments (?P<v>.+) is required$"), "salah satu dari {v} wajib diberikan"),
+)
+_TYPE_NAMES = {"int": "bilangan bulat", "float": "bilangan"}
+
+
+def translate_argparse(message: str) -> str:
+    """An argparse error message in Indonesian (unknown ones are left as they are)."""
+    m = re.match(r"^argument (?P<arg>[^:]+): (?P<rest>.+)$", message, re.S)
+    if m:
+        arg = m.group("arg")
+        kind = "opsi" if arg.startswith("-") else "argumen"
+        rest = m.group("rest")
+        for pattern, text in _ARG_MESSAGES:
+            mm = pattern.match(rest)
+            if mm:
+                values = mm.groupdict()
+                if "t" in values:
+                    values["t"] = _TYPE_NAMES.get(values["t"], values["t"])
+                return f"{kind} {arg}: " + text.format(**values)
+        return f"{kind} {arg}: {rest}"
+    for pattern, text in _MESSAGES:
+        mm = pattern.match(message)
+        if mm:
+            return text.format(**mm.groupdict())
+    return message
+
+
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, USAGE_PREFIX if prefix is None else prefix)
+
+
+class IndonesianArgumentParser(argparse.ArgumentParser):
+    """argparse with Indonesian usage, section titles, -h text and error messages;
+    errors print the usage and the message to stderr and exit 2."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _Formatter)
+        add_help = kwargs.pop("add_help", True)
+        super().__init__(*args, add_help=False, **kwargs)
+        self._positionals.title = "argumen"
+        self._optionals.title = "opsi"
+        if add_help:
+            self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS,
+                              help="tampilkan bantuan ini lalu keluar")
+
+    def error(self, message):
+        self.print_usage(sys.stderr)
+        self.exit(2, f"Galat: {self.prog}: {translate_argparse(message)}.\n"
+                     f"Lihat '{self.prog} --help' untuk penjelasan.\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = IndonesianArgumentParser(
         prog="renaksi-xl",
         description="Rencana Aksi sesuai SOP Penyusunan Rencana Aksi: buku kerja Excel, "
         "validasi, dan catatan paraf, bisa dijalankan tanpa Excel.",
     )
-    p.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    p.add_argument("--version", action="version", version=f"%(prog)s {_version()}",
+                   help="tampilkan versi program lalu keluar")
     sub = p.add_subparsers(dest="command", metavar="PERINTAH")
 
     s = sub.add_parser("demo", help="jalankan seluruh SOP pada data contoh (buku kerja, PDF, email)")
@@ -53,7 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("run", help="jalankan satu aksi tombol pada buku kerja, tanpa Excel")
     s.add_argument("action", metavar="AKSI", help=ACTIONS_HELP)
-    s.add_argument("book", metavar="BUKU")
+    s.add_argument("book", metavar="BUKU", help="berkas buku kerja Rencana Aksi (.xlsm)")
     s.add_argument("--pejabat", metavar="NIP", help="NIP pejabat yang bertindak")
     s.add_argument("--dpa", metavar="BERKAS", action="append", help="berkas DPA untuk tarik-dpa / PK untuk impor-kinerja")
     s.add_argument("--waktu", metavar="ISO8601", help="waktu tindakan, mis. 2025-01-06T09:00+07:00")
@@ -62,6 +139,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--batas", metavar="TANGGAL", help="batas waktu disposisi, YYYY-MM-DD")
     s.add_argument("--peserta", metavar="TEKS", help="peserta pembahasan (catat-pembahasan)")
     s.add_argument("--keputusan", metavar="TEKS", help="keputusan pembahasan (catat-pembahasan)")
+    s.add_argument("--tanggal", metavar="TANGGAL",
+                   help="tanggal pembahasan (catat-pembahasan), mis. 2025-01-09 atau '9 Januari 2025'; "
+                   "bawaan: sel Tanggal di lembar L4 Pembahasan, lalu hari ini")
     s.add_argument("--out", metavar="BERKAS", help="simpan hasil ke berkas lain (bawaan: berkas yang sama)")
 
     s = sub.add_parser("validate", help="periksa Rencana Aksi (buku kerja atau folder)")
@@ -109,9 +189,14 @@ def _version() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version, or an argument error already explained
+        return exc.code if isinstance(exc.code, int) else 2
     if not args.command:
-        parser.print_help()
+        parser.print_help(sys.stderr)
+        print("\nGalat: belum ada PERINTAH. Contoh: renaksi-xl validate RencanaAksi.xlsm "
+              "(lihat 'renaksi-xl PERINTAH --help').", file=sys.stderr)
         return 2
     module_name, func_name = COMMANDS[args.command].split(":")
     from .errors import RenaksiError
@@ -120,11 +205,70 @@ def main(argv: list[str] | None = None) -> int:
         func = getattr(importlib.import_module(module_name), func_name)
         return int(func(args) or 0)
     except RenaksiError as exc:
-        print(f"Galat: {exc.message}", file=sys.stderr)
+        print(f"Galat: {with_book_name(exc.message, args, exc)}", file=sys.stderr)
         return exc.exit_code
+    except OSError as exc:
+        print(f"Galat: {os_error_message(exc, getattr(args, 'out', None))}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("Dibatalkan.", file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug: one Indonesian line, the traceback only on request
+        if os.environ.get("RENAKSI_XL_DEBUG"):
+            raise
+        cause = _os_error_behind(exc)
+        if cause is not None:  # a library wrapped a file-system error (e.g. XlsxWriter's FileCreateError)
+            print(f"Galat: {os_error_message(cause, getattr(args, 'out', None))}", file=sys.stderr)
+            return 2
+        print(f"Galat: perintah '{args.command}' berhenti karena kesalahan program "
+              f"({type(exc).__name__}: {exc}). Laporkan pesan ini ke admin; jalankan ulang dengan "
+              "RENAKSI_XL_DEBUG=1 untuk melihat rinciannya.", file=sys.stderr)
+        return 2
+
+
+def with_book_name(message: str, args, exc=None) -> str:
+    """Commands on one workbook: make sure the message names the file (not for
+    messages about an option, which name the option)."""
+    book = getattr(args, "book", None)
+    if getattr(exc, "about_option", False):
+        return message
+    if not book or str(book) in message or os.path.basename(str(book)) in message:
+        return message
+    return f"Buku kerja '{book}': {message}"
+
+
+def _os_error_behind(exc: BaseException) -> OSError | None:
+    seen = 0
+    while exc is not None and seen < 5:
+        if isinstance(exc, OSError):
+            return exc
+        exc = exc.__cause__ or exc.__context__
+        seen += 1
+    return None
+
+
+_ERRNO_TEXT = {
+    errno.EACCES: "izin menulis/membaca ditolak (folder hanya-baca, atau berkas sedang dibuka program lain)",
+    errno.EPERM: "izin ditolak (folder hanya-baca, atau berkas sedang dibuka program lain)",
+    errno.EROFS: "folder itu hanya-baca",
+    errno.EISDIR: "itu folder, bukan berkas; tulis nama berkasnya, mis. FOLDER/RencanaAksi.xlsm",
+    errno.ENOTDIR: "sebagian jalurnya adalah berkas, bukan folder",
+    errno.ENOENT: "berkas atau folder tidak ditemukan",
+    errno.ENOSPC: "disk penuh",
+}
+
+
+def os_error_reason(exc: OSError) -> str:
+    return _ERRNO_TEXT.get(exc.errno, exc.strerror or str(exc))
+
+
+def os_error_message(exc: OSError, out=None) -> str:
+    """A file-system error in Indonesian, naming the file the user gave (not our temp file)."""
+    name = exc.filename2 or exc.filename
+    if name is not None and os.path.basename(str(name)).startswith(".~") and out:
+        name = out  # the atomic writer's temp file: the user knows the target
+    where = f"'{name}'" if name is not None else "berkas"
+    return f"Tidak bisa memakai {where}: {os_error_reason(exc)}."
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -155,13 +155,21 @@ def check_workbook(book) -> None:
 
     present = {s.name for s in book.sheets}
     missing = [name for name in layout.SHEET_ORDER if name not in present]
-    if missing:
+    if not missing:
+        return
+    name = str(book.name).replace("\\", "/").rsplit("/", 1)[-1]
+    if len(missing) == len(layout.SHEET_ORDER):
         raise WorkbookError(
-            "Buku kerja ini bukan buku kerja Rencana Aksi yang lengkap: lembar "
-            + ", ".join(f"'{m}'" for m in missing)
-            + " tidak ada. Pakai buku kerja RencanaAksi.xlsm dari admin, dan jangan menghapus atau "
-            "mengganti nama lembarnya."
+            f"Buku kerja '{name}' bukan buku kerja Rencana Aksi: tidak ada satu pun lembarnya (mis. "
+            f"'{layout.SHEET_BERANDA}', '{layout.SHEET_DPA}', '{layout.SHEET_LOG}'). "
+            "Pakai buku kerja RencanaAksi.xlsm dari admin."
         )
+    raise WorkbookError(
+        f"Buku kerja '{name}' bukan buku kerja Rencana Aksi yang lengkap: lembar "
+        + ", ".join(f"'{m}'" for m in missing)
+        + " tidak ada. Pakai buku kerja RencanaAksi.xlsm dari admin, dan jangan menghapus atau "
+        "mengganti nama lembarnya."
+    )
 
 
 # --------------------------------------------------------------------------- desktop

@@ -18,7 +18,13 @@ from pathlib import Path
 from .context import WIB, ActionContext
 from .errors import InputError, Refused
 
-FIELD_OPTIONS = ("kepada", "batas", "peserta", "keputusan")
+FIELD_OPTIONS = ("kepada", "batas", "peserta", "keputusan", "tanggal")
+
+
+class OptionError(InputError):
+    """A command-line option's value is unusable; the message names the option (exit 2)."""
+
+    about_option = True
 
 
 def parse_waktu(text: str | None) -> dt.datetime | None:
@@ -28,7 +34,7 @@ def parse_waktu(text: str | None) -> dt.datetime | None:
     try:
         moment = dt.datetime.fromisoformat(text.strip())
     except ValueError as exc:
-        raise InputError(
+        raise OptionError(
             f"Opsi --waktu '{text}' bukan waktu ISO 8601. Contoh: 2025-01-06T09:00+07:00 atau 2025-01-06T09:00 (WIB)."
         ) from exc
     return moment if moment.tzinfo else moment.replace(tzinfo=WIB)
@@ -40,30 +46,51 @@ def _check_date(option: str, text: str | None) -> str | None:
     try:
         dt.date.fromisoformat(text.strip())
     except ValueError as exc:
-        raise InputError(f"Opsi --{option} '{text}' bukan tanggal YYYY-MM-DD, mis. 2025-01-08.") from exc
+        raise OptionError(f"Opsi --{option} '{text}' bukan tanggal YYYY-MM-DD, mis. 2025-01-08.") from exc
     return text.strip()
+
+
+def _check_day(option: str, text: str | None) -> str | None:
+    """--tanggal: any date the workflow reads from the cell (ISO, DD-MM-YYYY, '9 Januari 2025')."""
+    if text is None:
+        return None
+    from .worktime import parse_day
+
+    if parse_day(text.strip()) is None:
+        raise OptionError(
+            f"Opsi --{option} '{text}' bukan tanggal. Tulis seperti 2025-01-09 atau '9 Januari 2025'."
+        )
+    return text.strip()
+
+
+def _existing_file(option: str, name: str, error=InputError) -> Path:
+    p = Path(name)
+    if p.is_dir():
+        raise error(f"{option} '{name}' adalah folder, bukan berkas. Tulis nama berkasnya.")
+    if not p.is_file():
+        raise error(f"{option} '{name}' tidak ditemukan. Periksa nama dan foldernya.")
+    return p
 
 
 def context_from_args(args) -> ActionContext:
     """The CLI options as an ActionContext (bad values: InputError, exit 2)."""
     files = []
     for f in getattr(args, "dpa", None) or []:
-        p = Path(f)
-        if not p.is_file():
-            raise InputError(f"Berkas --dpa '{f}' tidak ditemukan.")
-        files.append(str(p.resolve()))
+        files.append(str(_existing_file("Berkas --dpa", f, OptionError).resolve()))
     fields = {}
     for name in FIELD_OPTIONS:
         value = getattr(args, name, None)
         if name == "batas":
             value = _check_date(name, value)
+        elif name == "tanggal":
+            value = _check_day(name, value)
         if value is not None:
             fields[name] = value
     nip = getattr(args, "pejabat", None)
     if nip is not None:
         nip = nip.strip()
         if not nip.isdigit():
-            raise InputError(f"Opsi --pejabat '{nip}' bukan NIP: NIP terdiri atas 18 angka.")
+            raise OptionError(f"Opsi --pejabat '{nip}' bukan NIP: NIP terdiri atas 18 angka.")
     return ActionContext(
         nip=nip or None,
         now=parse_waktu(getattr(args, "waktu", None)),
@@ -82,19 +109,22 @@ def run_action(path: str | os.PathLike, action: str, ctx: ActionContext, out: st
     from . import headless, macros
 
     macros.check_action(action)
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(f"Buku kerja '{path}' tidak ditemukan.")
+    path = _existing_file("Buku kerja", str(path))
     if out is not None:
         out = Path(out)
+        if out.is_dir():
+            raise OptionError(f"--out '{out}' adalah folder. Tulis nama berkasnya, mis. {out / path.name}.")
         if not out.parent.is_dir():
-            raise InputError(f"Folder untuk --out '{out}' tidak ada.")
+            raise OptionError(f"Folder untuk --out '{out}' ({out.parent}) tidak ada. Buat foldernya dulu.")
+        if not os.access(out.parent, os.W_OK):
+            raise OptionError(f"Folder untuk --out '{out}' ({out.parent}) hanya-baca. Pilih folder lain.")
     return headless.run_on_file(path, lambda book: macros.run_action(book, action, ctx), out_path=out)
 
 
 def cmd_run(args) -> int:
     """`renaksi-xl run`: print the summary and the workbook's messages in Indonesian."""
     from . import macros
+    from .cli import os_error_reason, with_book_name
 
     macros.check_action(args.action)
     ctx = context_from_args(args)
@@ -105,10 +135,15 @@ def cmd_run(args) -> int:
         print("Buku kerja tidak diubah.", file=sys.stderr)
         return exc.exit_code
     except InputError as exc:
-        print(f"Galat: {exc.message}", file=sys.stderr)
+        print(f"Galat: {with_book_name(exc.message, args, exc)}", file=sys.stderr)
         if "tidak diubah" not in exc.message:
             print("Buku kerja tidak diubah.", file=sys.stderr)
         return exc.exit_code
+    except OSError as exc:  # the save failed (atomic: temp file + rename), so nothing changed
+        target = args.out or args.book
+        print(f"Galat: hasil tidak bisa disimpan ke '{target}': {os_error_reason(exc)}.", file=sys.stderr)
+        print("Buku kerja tidak diubah.", file=sys.stderr)
+        return 2
     for title, prompt in applied.alerts:
         print(f"[{title}] {prompt}" if title else prompt)
     if summary:
