@@ -273,7 +273,9 @@ def check_actions(actions: list[dict]) -> None:
                 "Buku kerja tidak diubah. Laporkan ke admin."
             )
         if action["func"] == "setRangeColor" and action["args"][0] is None:
-            _set_color(None, action)
+            # The VBA client's HexToRgb fails on Null: Excel would stop midway.
+            raise WorkbookError("Aksi setRangeColor tanpa warna tidak didukung klien VBA xlwings. "
+                                "Buku kerja tidak diubah. Laporkan ke admin.")
 
 
 def apply_actions(book, actions: list[dict]) -> None:

@@ -4,7 +4,6 @@ Every message is Indonesian, names the file/option, exits 2 and shows no traceba
 argparse's own English ("usage:", "the following arguments are required") never shows.
 """
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
