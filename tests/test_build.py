@@ -418,3 +418,55 @@ def test_layout_module_carries_the_layout():
         assert ";".join(spec.headers) in code
     assert f'RX_IMPOR_MARKER As String = "{layout.IMPOR_MARKER}"' in code
     assert all(len(line) <= 1000 for line in code.splitlines())
+
+
+# --- looks: print layout, fingerprints, buttons ---------------------------------------------
+def test_wide_sheets_break_between_column_groups_at_a_fixed_scale(built_workbook_master):
+    from renaksi_xl.build.sheets import PLAN_SECOND_PAGE
+
+    wb = openpyxl.load_workbook(built_workbook_master)
+    for sheet, header in PLAN_SECOND_PAGE.items():
+        ws = wb[sheet]
+        spec = next(t for t in layout.TABLES.values() if t.sheet == sheet)
+        assert [b.id for b in ws.col_breaks.brk] == [spec.first_col - 1 + spec.col_index(header)], sheet
+        assert not ws.sheet_properties.pageSetUpPr.fitToPage, f"{sheet}: Excel ignores breaks under fit-to"
+        assert 50 <= ws.page_setup.scale < 100, sheet
+        assert ws.print_title_cols == "$A:$B", sheet
+    sop_ws = wb[layout.SHEET_SOP]
+    assert len(sop_ws.row_breaks.brk) == 1 and not sop_ws.sheet_properties.pageSetUpPr.fitToPage
+    heading = next(c for c in sop_ws["A"] if c.value == "Keterkaitan")
+    assert sop_ws.row_breaks.brk[0].id == heading.row - 1, "the second SOP page starts at Keterkaitan"
+
+
+def test_fingerprints_are_clipped_not_spilled(built_workbook_master):
+    wb = openpyxl.load_workbook(built_workbook_master)
+    for spec in [layout.table(layout.TBL_LOG), *(layout.table(layout.step_table(n)) for n in layout.STEP_SHEETS)]:
+        for header in spec.headers:
+            cell = wb[spec.sheet].cell(spec.header_row + 1, spec.first_col + spec.col_index(header))
+            if header.startswith("Sidik"):
+                assert cell.alignment.horizontal == "fill" and cell.number_format == "@", (spec.name, header)
+            else:
+                assert cell.alignment.horizontal != "fill"
+
+
+def test_beranda_buttons_stay_inside_their_columns(built_workbook_master):
+    with zipfile.ZipFile(built_workbook_master) as z:
+        vml = z.read("xl/drawings/vmlDrawing1.vml").decode()
+    anchors = re.findall(r"<x:Anchor>\s*([\d,\s]+)</x:Anchor>", vml)
+    captions = re.findall(r"<font[^>]*>(.*?)</font>", vml, re.S)
+    beranda = [b.caption for b in layout.BUTTONS if b.sheet == layout.SHEET_BERANDA]
+    assert captions == beranda
+    for caption, anchor in zip(captions, anchors):
+        col0, _x0, _row0, _y0, col1, _x1, _row1, _y1 = (int(v) for v in anchor.split(","))
+        assert col0 == col1, f"button {caption!r} runs into the next column"
+
+
+def test_table_rows_that_python_fills_keep_automatic_height(built_workbook_master):
+    """A set height stops Excel from growing a row when a longer text is written into it."""
+    wb = openpyxl.load_workbook(built_workbook_master)
+    spec = layout.table(layout.TBL_PROGRES)
+    ws = wb[spec.sheet]
+    for step in range(1, len(sop.STEPS) + 1):
+        dim = ws.row_dimensions[spec.header_row + step]
+        uraian = sop.step(step).uraian
+        assert bool(dim.customHeight) == (len(uraian) > 45), (step, dim.height)

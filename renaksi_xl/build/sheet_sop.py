@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from .. import layout, sop
 from .sheets import BuildContext, row_height
-from .styles import page_setup
+from .styles import A4_LANDSCAPE_PRINTABLE_HEIGHT_PT, DEFAULT_ROW_PT, page_setup, print_scale
 
 # columns: No, Uraian, 3 roles, Kelengkapan, Waktu, Output, Keterangan
 WIDTHS = (5, 36, 12, 12, 14, 24, 15, 26, 13)
 LAST_COL = len(WIDTHS) - 1
 MARK = "\u25cf"  # black circle: in WGL4, so every Windows font has it
+SECOND_PAGE_FROM = "Keterkaitan"
 ROLE_COLUMNS = {role: 2 + i for i, role in enumerate(layout.ROLES)}
 SECTIONS = (
     ("Dasar Hukum", sop.DASAR_HUKUM),
@@ -42,12 +43,17 @@ def write_sop(ctx: BuildContext) -> int:
         raise ValueError(f"SOP total time {total_time()!r} != label {sop.TOTAL_TIME_LABEL!r}")
     for i, w in enumerate(WIDTHS):
         ws.set_column(i, i, w)
+    heights: dict[int, float] = {}
+
+    def set_row(r: int, height: float) -> None:
+        heights[r] = height
+        ws.set_row(r, height)
     width_rest = sum(WIDTHS[1:])
     width_value = sum(WIDTHS[2:])
 
-    ws.set_row(0, 24)
+    set_row(0, 24)
     ws.merge_range(0, 0, 0, LAST_COL, "STANDAR OPERASIONAL PROSEDUR (SOP)", st.sop_title)
-    ws.set_row(1, 20)
+    set_row(1, 20)
     ws.merge_range(1, 0, 1, LAST_COL, f"PEMERINTAH {sop.SOP_PEMDA.upper()} - {sop.SOP_UNIT.upper()}",
                    st.sop_title)
     jabatan, nama, nip = sop.SOP_DISAHKAN_OLEH
@@ -62,17 +68,20 @@ def write_sop(ctx: BuildContext) -> int:
     for label, value in identity:
         ws.merge_range(row, 0, row, 1, label, st.sop_label)
         ws.merge_range(row, 2, row, LAST_COL, value, st.sop_value)
-        ws.set_row(row, row_height(value, width_value))
+        set_row(row, row_height(value, width_value))
         row += 1
 
+    page_break = 0
     for heading, items in SECTIONS:
         row += 1
+        if heading == SECOND_PAGE_FROM:
+            page_break = row
         ws.merge_range(row, 0, row, LAST_COL, heading, st.section)
         row += 1
         for i, text in enumerate(items, start=1):
             ws.write_string(row, 0, f"{i}.", st.num_item)
             ws.merge_range(row, 1, row, LAST_COL, text, st.value)
-            ws.set_row(row, row_height(text, width_rest))
+            set_row(row, row_height(text, width_rest))
             row += 1
 
     row += 1
@@ -88,7 +97,7 @@ def write_sop(ctx: BuildContext) -> int:
         ws.write_string(top + 1, col, role, st.sop_header)
     for col, text in ((5, "Kelengkapan"), (6, "Waktu"), (7, "Output")):
         ws.write_string(top + 1, col, text, st.sop_header)
-    ws.set_row(top + 1, 42)
+    set_row(top + 1, 42)
     row = top + 2
     for s in sop.STEPS:
         ws.write_number(row, 0, s.number, st.cell_center)
@@ -99,7 +108,7 @@ def write_sop(ctx: BuildContext) -> int:
         ws.write_string(row, 6, s.waktu.label(), st.cell_center)
         ws.write_string(row, 7, s.output, st.cell)
         ws.write_string(row, 8, s.pengesahan, st.cell_center)
-        ws.set_row(row, max(row_height(s.uraian, WIDTHS[1]), row_height(s.output, WIDTHS[7]),
+        set_row(row, max(row_height(s.uraian, WIDTHS[1]), row_height(s.output, WIDTHS[7]),
                             row_height(s.kelengkapan, WIDTHS[5])))
         row += 1
     ws.merge_range(row, 0, row, 5, "Jumlah waktu", st.cell_bold)
@@ -110,6 +119,15 @@ def write_sop(ctx: BuildContext) -> int:
                    "Pelaksana bawaan dapat diubah di lembar Pengaturan (tabel Pelaksana setiap langkah SOP).",
                    st.note)
     last = row + 1
-    page_setup(ws, landscape=True, print_area=f"A1:I{last}")
+    # Two pages like the printed SOP: identity and legal basis, then the rest with the
+    # procedure table. A fixed scale (Excel ignores manual breaks under "fit to page")
+    # chosen from the row heights set above so each part fits its page.
+    page_height = [sum(heights.get(r, DEFAULT_ROW_PT) for r in rows)
+                   for rows in (range(0, page_break), range(page_break, last))]
+    scale = min(print_scale(list(WIDTHS)), *(int(100 * A4_LANDSCAPE_PRINTABLE_HEIGHT_PT / h) - 1
+                                              for h in page_height))
+    page_setup(ws, landscape=True, print_area=f"A1:I{last}", fit_width=False)
+    ws.set_print_scale(scale)
+    ws.set_h_pagebreaks([page_break])
     ws.hide_gridlines(2)
     return last

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from .. import layout, sop
 from ..layout import TableSpec
 from ..tables import cell_address, col_letter
-from .styles import Styles, page_setup
+from .styles import Styles, page_setup, print_scale
 from .vba_sources import step_inputs
 
 ACTION_CAPTION = {b.action: b.caption for b in layout.BUTTONS if b.sheet == layout.SHEET_BERANDA}
@@ -67,7 +67,7 @@ def add_table(ctx: BuildContext, spec: TableSpec, *, column_defaults: bool = Tru
         "name": spec.name,
         "style": spec.style,
         "columns": [{"header": c.header, "header_format": st.header,
-                     "format": st.body_center if c.header in CENTERED else st.body(c.kind)}
+                     "format": _body_format(st, c)}
                     for c in spec.columns],
         "data": data,
     })
@@ -78,10 +78,20 @@ def add_table(ctx: BuildContext, spec: TableSpec, *, column_defaults: bool = Tru
         ws.set_column(col, col, width, st.column(c.kind) if column_defaults else None)
     ws.set_row(spec.header_row - 1, header_height or _header_height(spec, widths))
     for i, row in enumerate(rows):
-        height = max((row_height(v, widths.get(c.header, c.width)) for c, v in zip(spec.columns, row)
-                      if isinstance(v, str) and c.kind == layout.TEXT), default=15.0)
-        if height > 15.0:
-            ws.set_row(spec.header_row + i, height)
+        # Only rows whose default text wraps get a height: a row with a set height no
+        # longer grows in Excel when Python later writes a longer text into it.
+        lines = max((_lines(v, widths.get(c.header, c.width) * CHARS_PER_WIDTH) for c, v in zip(spec.columns, row)
+                     if isinstance(v, str) and c.kind == layout.TEXT), default=1)
+        if lines > 1:
+            ws.set_row(spec.header_row + i, row_height_lines(lines))
+
+
+def _body_format(st: Styles, c) -> object:
+    if c.header in CENTERED:
+        return st.body_center
+    if c.header.startswith(SIDIK_PREFIX):
+        return st.sidik
+    return st.body(c.kind)
 
 
 def _header_height(spec: TableSpec, widths: dict[str, float]) -> float:
@@ -106,9 +116,20 @@ def _lines(text: str, chars_per_line: float) -> int:
     return total
 
 
+# Characters of 10 pt Calibri text per unit of Excel column width, a little
+# pessimistic so a wrapped text is never clipped (judged on LibreOffice renders
+# with Carlito, which has Calibri's metrics).
+CHARS_PER_WIDTH = 1.1
+SIDIK_PREFIX = "Sidik"
+
+
+def row_height_lines(lines: int, line_pt: float = 13.0) -> float:
+    return max(15.0, line_pt * lines + 3)
+
+
 def row_height(text: str, width_chars: float, line_pt: float = 13.0) -> float:
     """Height (points) a wrapped text needs in a cell or merged range this wide."""
-    return max(15.0, line_pt * _lines(text, width_chars * 1.25) + 3)
+    return row_height_lines(_lines(text, width_chars * CHARS_PER_WIDTH), line_pt)
 
 
 def title_block(ctx: BuildContext, name: str, title: str, subtitle: str) -> None:
@@ -119,12 +140,15 @@ def title_block(ctx: BuildContext, name: str, title: str, subtitle: str) -> None
 
 
 # --- Beranda ---------------------------------------------------------------------
-BERANDA_WIDTHS = {"Langkah": 15, "Uraian Prosedur": 38, "Pelaksana": 27, "Status": 27, "Oleh": 27,
-                  "Selesai": 27, "Waktu Kerja": 12, "Waktu Baku": 12, "Ketepatan": 16}
-STEP_WIDTHS = {"No": 5, "Peran": 22, "Nama": 24, "NIP": 19, "Pengesahan": 11, "Mulai": 19, "Selesai": 19,
-               "Waktu Kerja": 12, "Waktu Baku": 11, "Ketepatan": 14, "Catatan": 30, "Sidik Rantai": 14}
-LOG_WIDTHS = {"No": 5, "Waktu": 20, "Aksi": 17, "Langkah": 8, "Peran": 24, "Nama": 24, "NIP": 19,
-              "Pengesahan": 11, "Keterangan": 36, "Sidik Isi": 14, "Sidik Rantai": 14}
+# Widths fit what the workflow writes: "Kasubag Perencanaan dan Keuangan (Nama, S.E.)"
+# on two lines, timestamps "2025-01-07 14:10 WIB" and "1 hari 5 jam 40 menit" on one.
+# Beranda's buttons stand in columns D-G (Pelaksana..Selesai): none narrower than a caption.
+BERANDA_WIDTHS = {"Langkah": 15, "Uraian Prosedur": 38, "Pelaksana": 30, "Status": 20, "Oleh": 30,
+                  "Selesai": 20, "Waktu Kerja": 19, "Waktu Baku": 11, "Ketepatan": 15}
+STEP_WIDTHS = {"No": 5, "Peran": 28, "Nama": 24, "NIP": 19, "Pengesahan": 12, "Mulai": 19, "Selesai": 19,
+               "Waktu Kerja": 18, "Waktu Baku": 10, "Ketepatan": 15, "Catatan": 34, "Sidik Rantai": 12}
+LOG_WIDTHS = {"No": 5, "Waktu": 19, "Aksi": 17, "Langkah": 8, "Peran": 28, "Nama": 24, "NIP": 19,
+              "Pengesahan": 12, "Keterangan": 40, "Sidik Isi": 12, "Sidik Rantai": 12}
 BERANDA_LABELS = {
     "nmUnit": "Unit kerja",
     "nmTahun": "Tahun anggaran",
@@ -198,6 +222,19 @@ def write_beranda(ctx: BuildContext) -> None:
 
 
 # --- step sheets -------------------------------------------------------------------
+def step_instruction(n: int) -> str:
+    """The one line under a step sheet's title: what to fill and which button to click."""
+    caption = ACTION_CAPTION[STEP_ACTION[n]]
+    fill = "Isi sel kuning" if n in layout.STEP_INPUTS else "Bila perlu, tulis Catatan (sel kuning)"
+    text = f"{fill}, lalu klik tombol '{caption}' di lembar {layout.SHEET_BERANDA}."
+    if STEP_ACTION[n] == layout.ACTION_PARAF_PEMERIKSAAN:
+        validasi = ACTION_CAPTION[layout.ACTION_VALIDASI]
+        kembali = ACTION_CAPTION[layout.ACTION_KEMBALIKAN]
+        text = (f"Klik '{validasi}' dahulu; paraf ditolak selama masih ada galat. {text} Untuk mengembalikan "
+                f"draft ke Kasubag, tulis alasannya di Catatan lalu klik '{kembali}'.")
+    return text + " Tabel di bawah diisi otomatis dan dikunci."
+
+
 def write_step_sheet(ctx: BuildContext, n: int) -> None:
     name = layout.STEP_SHEETS[n]
     ws, st = ctx.ws(name), ctx.styles
@@ -209,11 +246,9 @@ def write_step_sheet(ctx: BuildContext, n: int) -> None:
     ws.write(1, 0, f"Pelaksana menurut SOP: {step.role} ({step.pengesahan.lower()}). "
              f"Waktu baku: {step.waktu.label()}.", st.subtitle)
     ws.write(2, 0, f"Kelengkapan: {step.kelengkapan}. Output: {step.output}.", st.subtitle)
-    caption = ACTION_CAPTION[STEP_ACTION[n]]
-    ws.write(3, 0, f"Isi sel kuning bila perlu, lalu klik tombol '{caption}' di lembar {layout.SHEET_BERANDA}. "
-             "Catatan di tabel bawah diisi otomatis dan dikunci.", st.note_nowrap)
-    ws.write(4, 1, "Isian untuk langkah ini", st.section)
-    for c in range(2, 7):
+    ws.write(3, 0, step_instruction(n), st.note_nowrap)
+    ws.write(4, 0, "Isian untuk langkah ini", st.section)
+    for c in range(1, 7):
         ws.write(4, c, "", st.section)
     inputs = step_inputs(n)
     last_input_row = layout.INPUT_FIRST_ROW + len(inputs) - 1
@@ -221,7 +256,7 @@ def write_step_sheet(ctx: BuildContext, n: int) -> None:
         raise ValueError(f"step {n}: {len(inputs)} inputs do not fit above the record table")
     for i, (label, _) in enumerate(inputs):
         row = layout.INPUT_FIRST_ROW + i - 1
-        ws.write(row, 1, label, st.label)
+        ws.write(row, 1, label, st.input_label)
         ws.merge_range(row, 2, row, 6, "", st.input)
         ws.set_row(row, 30)
     ws.write(spec.header_row - 2, 0, f"Catatan pelaksanaan langkah {n} (paraf/tanda tangan, waktu, sidik)",
@@ -236,7 +271,7 @@ def write_step_sheet(ctx: BuildContext, n: int) -> None:
 # --- plan sheets -------------------------------------------------------------------
 PLAN_TEXT = {
     layout.SHEET_DPA: (
-        "DPA: Sub Kegiatan, Pagu dan Anggaran Kas",
+        "DPA: Pagu dan Anggaran Kas",
         "Diisi oleh tombol 'Tarik Data DPA' dari berkas DPA/RKA (SIPD). Kode disimpan sebagai teks. "
         "Pagu merah: jumlah anggaran kas Januari-Desember tidak sama dengan pagu.",
     ),
@@ -265,10 +300,13 @@ PLAN_WIDTHS = {
                        **{m: 13 for m in layout.MONTHS}},
     layout.SHEET_RENCANA: {"Kode Sub Kegiatan": 18, "Sub Kegiatan": 30, "Indikator Keluaran": 30, "Satuan": 10,
                            "Target Tahunan": 9, "Sifat Target": 11, **{h: 9 for h in layout.TARGET_TW},
-                           **{h: 9 for h in layout.FISIK_TW}, "Pagu (Rp)": 15,
-                           **{h: 15 for h in layout.KEUANGAN_TW}, "Penanggung Jawab": 22, "Keterangan": 24},
+                           **{h: 9 for h in layout.FISIK_TW}, "Pagu (Rp)": 14,
+                           **{h: 13 for h in layout.KEUANGAN_TW}, "Penanggung Jawab": 24, "Keterangan": 28},
     layout.SHEET_KINERJA: {},
 }
+# Too wide for one legible A4 page: printed two pages across, the second starting at this
+# column (targets | money), code and name repeated on both.
+PLAN_SECOND_PAGE = {layout.SHEET_DPA: layout.MONTHS[0], layout.SHEET_RENCANA: layout.H_PAGU}
 PLAN_TABLE_OF = {layout.SHEET_DPA: layout.TBL_DPA, layout.SHEET_RENCANA: layout.TBL_RENCANA,
                  layout.SHEET_KINERJA: layout.TBL_KINERJA}
 
@@ -287,9 +325,13 @@ def write_plan_sheet(ctx: BuildContext, name: str) -> None:
     if name == layout.SHEET_KINERJA:
         page_setup(ws, landscape=True, repeat_rows=(spec.header_row, spec.header_row))
     else:
-        # too wide for one legible A4 page: two pages across, code and name on both
+        # a fixed scale, not "fit to 2 pages wide": Excel ignores manual page breaks under fit-to
+        split = spec.first_col - 1 + spec.col_index(PLAN_SECOND_PAGE[name])
+        widths = [PLAN_WIDTHS[name].get(c.header, c.width) for c in spec.columns]
+        scale = min(print_scale(widths[:split]), print_scale(widths[:2] + widths[split:]))
         page_setup(ws, landscape=True, repeat_rows=(spec.header_row, spec.header_row), fit_width=False)
-        ws.fit_to_pages(2, 0)
+        ws.set_print_scale(scale)
+        ws.set_v_pagebreaks([split])
         ws.print_across()
         ws.repeat_columns(0, 1)
 

@@ -49,16 +49,19 @@ class Styles:
         self.subtitle = fmt(font_size=10, font_color=NOTE, italic=True, valign="vcenter")
         self.section = fmt(bold=True, font_size=12, font_color=BLUE, bottom=2, bottom_color=BLUE)
         self.label = fmt(bold=True, text_wrap=True)
+        self.input_label = fmt(bold=True, text_wrap=True, valign="vcenter")
         self.value = fmt(text_wrap=True)
         self.value_text = fmt(text_wrap=True, num_format="@")
         self.note = fmt(italic=True, font_color=NOTE, text_wrap=True)
         self.note_nowrap = fmt(italic=True, font_color=NOTE)
         self.hidden = fmt(num_format=";;;", locked=False)
         self.input = fmt(bg_color=INPUT_FILL, border=1, border_color=GRID, locked=False,
-                         num_format="@", text_wrap=True)
+                         num_format="@", text_wrap=True, valign="vcenter")
         self.banner = fmt(bold=True, font_size=14, align="center", valign="vcenter", border=2,
                           border_color=NAVY)
-        self.status = fmt(bold=True, text_wrap=True)
+        # one line that may run on over the empty cells to its right (a wrap in a narrow
+        # table column would overlap the row below)
+        self.status = fmt(bold=True)
         self.header = fmt(bold=True, text_wrap=True, bg_color=HEADER_FILL, border=1,
                           border_color=GRID, align="center", valign="vcenter")
         self.sop_header = fmt(bold=True, text_wrap=True, bg_color=HEADER_FILL, border=1,
@@ -86,6 +89,9 @@ class Styles:
             self._column[kind] = fmt(**col_opts) if col_opts else None
         self.text_column = self._column[layout.CODE]
         self.body_center = fmt(border=1, border_color=GRID, align="center")
+        # fingerprints: 64+ hex digits that nobody reads but must stay whole in the cell;
+        # "fill" alignment clips them at the cell edge instead of spilling across the page
+        self.sidik = fmt(border=1, border_color=GRID, num_format="@", align="fill", font_size=8)
 
     def body(self, kind: str):
         """Format of a table's data cells for a column kind."""
@@ -118,6 +124,23 @@ def page_setup(ws, *, landscape: bool, repeat_rows: tuple[int, int] | None = Non
         ws.print_area(print_area)
     ws.set_header(f'&L&"{FONT},Bold"&9Rencana Aksi {_escape(UNIT)}&C&9&A&R&9SOP {_escape(layout_sop_number())}')
     ws.set_footer("&L&8Dicetak dari RencanaAksi.xlsm&C&9Halaman &P dari &N&R&8&A")
+
+
+A4_LANDSCAPE_PRINTABLE_PT = (11.69 - 1.0) * 72  # page width minus the 0.5" side margins
+# page height minus the 0.75" top/bottom margins and room for header and footer
+A4_LANDSCAPE_PRINTABLE_HEIGHT_PT = (8.27 - 1.5) * 72 - 20
+DEFAULT_ROW_PT = 15.0
+
+
+def print_scale(widths: list[float]) -> int:
+    """Largest print scale (%) at which columns this wide fit across one A4 landscape page.
+
+    Excel draws a column of width w (characters of the default font) as w*7+5 pixels
+    at 96 dpi; LibreOffice draws the same columns about 10 % wider, so the estimate
+    uses LibreOffice's measure and the page fits in both.
+    """
+    total_pt = sum(w * 7.8 + 6 for w in widths) * 0.75
+    return max(10, min(100, int(100 * A4_LANDSCAPE_PRINTABLE_PT / total_pt) - 1))
 
 
 def layout_sop_number() -> str:
