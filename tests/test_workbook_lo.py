@@ -25,7 +25,7 @@ from openpyxl.styles import PatternFill
 from renaksi_xl import layout
 from renaksi_xl.build import vba_sources
 from renaksi_xl.build.lo_host import run_macros
-from renaksi_xl.build.render import pages_by_sheet, screenshots, to_pdf
+from renaksi_xl.build.render import MAX_PNG_BYTES, demo_books, guide_images, guide_shots, pages_by_sheet, to_pdf
 from renaksi_xl.build.vba_project import VbaModule, build_vba_project, module_from_file, read_module_sources
 from renaksi_xl.tables import cell_address
 
@@ -197,15 +197,38 @@ def test_every_visible_sheet_renders_to_pdf(built_workbook_master, lo_dir):
     assert [s for s in visible if s not in pages] == []
     assert set(pages) == set(visible), "the hidden sheet must not print"
     assert len(pages[layout.SHEET_BERANDA]) == 1, "Beranda fits one A4 page"
+    # the SOP prints as two pages like the paper SOP; the wide tables two pages across
+    for sheet in (layout.SHEET_SOP, layout.SHEET_DPA, layout.SHEET_RENCANA):
+        assert len(pages[sheet]) == 2, (sheet, pages[sheet])
 
 
-def test_screenshots_of_beranda_and_rencana_aksi(built_workbook_master, lo_dir):
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory):
+    from renaksi_xl.demo import run_demo
+
+    out = tmp_path_factory.mktemp("demo")
+    run_demo(out, with_pdf=False, quiet=True)
+    return out
+
+
+def test_guide_images_from_a_demo_run(demo_run, lo_dir):
     from pypdf import PdfReader
 
-    out = screenshots(built_workbook_master, lo_dir / "img", lo_dir)
-    for sheet, png in out.items():
+    work = lo_dir / "shots"
+    work.mkdir()
+    out = guide_images(demo_books(demo_run), lo_dir / "img", work)
+    assert set(out) == {s.png for s in guide_shots()}
+    for name, png in out.items():
         data = png.read_bytes()
-        assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000, sheet
-    text = "\n".join(p.extract_text() for p in PdfReader(str(lo_dir / "pdf" / "layar.pdf")).pages)
-    assert "125.000.000" in text and "20,00" in text, "Indonesian separators with the id-ID locale"
-    assert "1. Catat Disposisi" in text, "the buttons are in the screenshot copy"
+        assert data[:8] == b"\x89PNG\r\n\x1a\n", name
+        assert 10_000 < len(data) < MAX_PNG_BYTES, (name, len(data))
+
+    def text(source: str) -> str:
+        pdf = next((work / f"pdf-{source}").glob("*.pdf"))
+        return "\n".join(p.extract_text() for p in PdfReader(str(pdf)).pages)
+
+    akhir, temuan = text("akhir"), text("temuan")
+    assert "DITETAPKAN" in akhir and "1. Catat Disposisi" in akhir, "final state, buttons shown"
+    assert "Mohon disusun Rencana Aksi" in akhir, "the disposisi typed into L1's input cells"
+    assert "3.573.114.320" in akhir, "Indonesian separators with the id-ID locale"
+    assert "KEUANGAN_TIDAK_KUMULATIF" in temuan, "the Validasi picture shows the demo's slip"

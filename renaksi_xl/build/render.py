@@ -1,23 +1,30 @@
 """Render the workbook through LibreOffice: PDF of every sheet, PNG screenshots.
 
 Used by the LibreOffice tests (every visible sheet must render) and by
-``python -m renaksi_xl.build.render`` which regenerates docs/img/beranda.png and
-docs/img/rencana-aksi.png from a freshly built workbook with sample data.
+``python -m renaksi_xl.build.render [--out DIR] [--demo DIR]``, which regenerates
+every picture of the staff guide (docs/img/*.png) from the workbooks of a demo run
+(``renaksi-xl demo``; without --demo it runs one in a temporary folder).
 
-LibreOffice is a stand-in for Excel here; for the screenshots the copy is put
-on A3 paper and its buttons are made printable (they never print from the real
-workbook), so the picture shows what the screen shows.
+LibreOffice stands in for Excel here. The screenshot copy is made to look like
+Excel's screen: A2 paper at 100 % (LibreOffice scales buttons but not their
+captions), buttons printable (they never print from the real workbook), table
+formats carried down to every row and wrapped rows grown to their text, as Excel
+does when it writes a value (LibreOffice 7.4 keeps imported rows at their stored
+height). Install Carlito (fonts-crosextra-carlito) so text has Calibri's metrics.
 """
 
 from __future__ import annotations
 
+import argparse
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import xml.etree.ElementTree as ET
 import zipfile
 from copy import copy
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import layout, sop
@@ -25,7 +32,7 @@ from .styles import UNIT
 
 DOCS_IMG = Path(__file__).resolve().parents[2] / "docs" / "img"
 PAPER_A2 = 66  # Excel's paper size code for A2
-SCREENSHOTS = {layout.SHEET_BERANDA: "beranda.png", layout.SHEET_RENCANA: "rencana-aksi.png"}
+MAX_PNG_BYTES = 300_000
 
 
 class RenderError(RuntimeError):
@@ -79,185 +86,268 @@ def pages_by_sheet(pdf: str | Path) -> dict[str, list[int]]:
     return out
 
 
-def content_box(pdf: str | Path, page_index: int) -> tuple[float, float]:
-    """(right, bottom) of the page's body text as fractions of the page width/height.
+def body_box(pdf: str | Path, page_index: int, margin_pt: float = 54.0) -> tuple[float, float, float, float]:
+    """(x0, y0, x1, y1) in points of the words on a page between the top and bottom margins.
 
-    Header and footer lines (top and bottom 8 %) are ignored.
+    Header and footer (the sheet name, page numbers) sit in the margins and are left out.
     """
-    from pypdf import PdfReader
-
-    page = PdfReader(str(pdf)).pages[page_index]
-    width, height = float(page.mediabox.width), float(page.mediabox.height)
-    points: list[tuple[float, float]] = []
-
-    def visit(text, cm, tm, font_dict, font_size):
-        if text.strip():
-            x = tm[4] * cm[0] + cm[4] if cm[0] else tm[4]
-            y = tm[5] * cm[3] + cm[5] if cm[3] else tm[5]
-            points.append((x + len(text) * font_size * 0.5, y))
-
-    page.extract_text(visitor_text=visit)
-    body = [(x, y) for x, y in points if 0.08 * height < y < 0.92 * height]
+    run = subprocess.run(["pdftotext", "-bbox", "-f", str(page_index + 1), "-l", str(page_index + 1),
+                          str(pdf), "-"], capture_output=True, text=True, check=True, timeout=60)
+    root = ET.fromstring(re.sub(r"<!DOCTYPE[^>]*>", "", run.stdout).replace('xmlns="http://www.w3.org/1999/xhtml"', ""))
+    page = root.find(".//page")
+    height = float(page.get("height"))
+    boxes = [tuple(float(w.get(k)) for k in ("xMin", "yMin", "xMax", "yMax")) for w in root.iter("word")]
+    body = [b for b in boxes if b[1] > margin_pt and b[3] < height - margin_pt]
     if not body:
-        return 1.0, 1.0
-    right = min(1.0, max(x for x, _ in body) / width + 0.05)
-    bottom = min(1.0, (height - min(y for _, y in body)) / height + 0.02)
-    return right, bottom
+        raise RenderError(f"page {page_index + 1} of {Path(pdf).name} has no text")
+    return (min(b[0] for b in body), min(b[1] for b in body), max(b[2] for b in body), max(b[3] for b in body))
 
 
-def page_png(pdf: str | Path, page_index: int, out_png: str | Path, *, dpi: int = 96,
-             crop_bottom: bool = True) -> Path:
-    """One PDF page as PNG (pdftoppm), cropped below the content."""
+def page_png(pdf: str | Path, page_index: int, out_png: str | Path, *, dpi: int = 96, pad_pt: float = 10.0) -> Path:
+    """One PDF page as PNG (pdftoppm), cropped to its body text plus a small border."""
     out_png = Path(out_png)
     out_png.parent.mkdir(parents=True, exist_ok=True)
-    pdftoppm = shutil.which("pdftoppm")
-    if not pdftoppm:
+    if not shutil.which("pdftoppm"):
         raise RenderError("pdftoppm (poppler-utils) is not installed")
-    args = [pdftoppm, "-png", "-singlefile", "-r", str(dpi), "-f", str(page_index + 1), "-l", str(page_index + 1)]
-    if crop_bottom:
-        from pypdf import PdfReader
+    x0, y0, x1, y1 = body_box(pdf, page_index)
+    # sheets print centred across the page: the right edge (table borders, which are not
+    # text) mirrors the left one
+    from pypdf import PdfReader
 
-        page = PdfReader(str(pdf)).pages[page_index]
-        right, bottom = content_box(pdf, page_index)
-        w_px = int(float(page.mediabox.width) / 72 * dpi * right)
-        h_px = int(float(page.mediabox.height) / 72 * dpi * bottom)
-        args += ["-x", "0", "-y", "0", "-W", str(w_px), "-H", str(h_px)]
-    subprocess.run([*args, str(pdf), str(out_png.with_suffix(""))], check=True, timeout=120)
+    x1 = max(x1, float(PdfReader(str(pdf)).pages[page_index].mediabox.width) - x0)
+    px = dpi / 72
+    crop = [int((x0 - pad_pt) * px), int((y0 - pad_pt) * px),
+            int((x1 - x0 + 2 * pad_pt) * px), int((y1 - y0 + 2 * pad_pt) * px)]
+    subprocess.run(["pdftoppm", "-png", "-singlefile", "-r", str(dpi), "-f", str(page_index + 1),
+                    "-l", str(page_index + 1), "-x", str(max(crop[0], 0)), "-y", str(max(crop[1], 0)),
+                    "-W", str(crop[2]), "-H", str(crop[3]), str(pdf), str(out_png.with_suffix(""))],
+                   check=True, timeout=120)
     return out_png
 
 
-# --- sample data for the screenshots ------------------------------------------------------
-SAMPLE_PEJABAT = {
-    layout.ROLE_CAMAT: ("ANDHIKA NUGRAHA K.M., SSTP", "198303302001121003"),
-    layout.ROLE_SEKRETARIS: ("Drs. HERU SUPRIYADI, M.Si", "197105121998031004"),
-    layout.ROLE_KASUBAG: ("SITI RAHMAWATI, S.E.", "198507232010012015"),
-}
-SAMPLE_RENCANA = [
-    ["7.01.01.2.01.0001", "Penyusunan Dokumen Perencanaan Perangkat Daerah", "Jumlah Dokumen Perencanaan",
-     "Dokumen", 5, "Kumulatif", 1, 2, 4, 5, 20, 45, 80, 100, 125_000_000, 25_000_000, 56_250_000, 100_000_000,
-     125_000_000, "SITI RAHMAWATI, S.E.", ""],
-    ["7.01.01.2.02.0001", "Penyediaan Gaji dan Tunjangan ASN", "Jumlah Orang yang Menerima Gaji dan Tunjangan ASN",
-     "Orang", 48, "Tetap", 48, 48, 48, 48, 25, 50, 75, 100, 3_250_000_000, 812_500_000, 1_625_000_000,
-     2_437_500_000, 3_250_000_000, "SITI RAHMAWATI, S.E.", ""],
-    ["7.01.01.2.06.0002", "Penyediaan Peralatan dan Perlengkapan Kantor", "Jumlah Paket Peralatan dan Perlengkapan Kantor",
-     "Paket", 4, "Kumulatif", 1, 3, 2, 4, 25, 60, 55, 90, 48_500_000, 12_000_000, 30_000_000, 40_000_000,
-     45_000_000, "Drs. HERU SUPRIYADI, M.Si", "Contoh kesalahan: target dan fisik TW III menurun"],
-    ["7.01.02.2.01.0003", "Fasilitasi Pembinaan Lembaga Kemasyarakatan", "Jumlah Lembaga Kemasyarakatan yang Dibina",
-     "Lembaga", 12, "Kumulatif", 3, 6, 9, 12, 25, 50, 75, 100, 95_000_000, 20_000_000, 45_000_000, 70_000_000,
-     95_000_000, "Drs. HERU SUPRIYADI, M.Si", ""],
-]
+# --- what Excel shows and LibreOffice does not --------------------------------------------
+AUTOFIT_CHARS_PER_WIDTH = 1.2  # Calibri 10 pt text of names and phrases, as Excel wraps it
 
 
-def fill_sample(book: str | Path, out: str | Path) -> Path:
-    """A copy with sample data: officials, progress of steps 1-3, four Rencana Aksi rows.
-
-    Rows are written the way Excel fills a growing table: each new row takes the
-    formats of the table's first data row.
-    """
-    import openpyxl
-
-    from ..tables import cell_address
-
-    wb = openpyxl.load_workbook(book, keep_vba=True)
-    ws = wb[layout.SHEET_PENGATURAN]
-    spec = layout.table(layout.TBL_PEJABAT)
-    for i, role in enumerate(layout.ROLES):
-        name, nip = SAMPLE_PEJABAT[role]
-        ws.cell(spec.header_row + 1 + i, spec.first_col + 1).value = name
-        ws.cell(spec.header_row + 1 + i, spec.first_col + 2).value = nip
-
-    ws = wb[layout.SHEET_BERANDA]
-    spec = layout.table(layout.TBL_PROGRES)
-    done = {
-        1: (f"Selesai ({layout.TANDA_TANGAN.lower()})", SAMPLE_PEJABAT[layout.ROLE_CAMAT][0],
-            "2025-01-06 09:12 WIB", "12 menit", "Tepat waktu"),
-        2: (f"Selesai ({layout.PARAF.lower()})", SAMPLE_PEJABAT[layout.ROLE_KASUBAG][0],
-            "2025-01-08 14:40 WIB", "1 hari 5 jam", "Tepat waktu"),
-        3: ("Sedang dikerjakan", "", "", "", ""),
-    }
-    for step, (status, oleh, selesai, kerja, tepat) in done.items():
-        r = spec.header_row + step
-        for header, value in (("Status", status), ("Oleh", oleh), ("Selesai", selesai),
-                              ("Waktu Kerja", kerja), ("Ketepatan", tepat)):
-            ws.cell(r, spec.first_col + spec.col_index(header)).value = value
-    for nm, value in (("nmTahap", "Langkah 2 selesai; langkah 3 berjalan"),
-                      ("nmValidasiStatus", "1 galat, 0 peringatan"),
-                      ("nmValidasiWaktu", "2025-01-09 10:05 WIB"),
-                      ("nmKeaslian", "Utuh (2 catatan)")):
-        sheet, address = layout.NAMED_CELLS[nm]
-        wb[sheet][address].value = value
-
-    spec = layout.table(layout.TBL_RENCANA)
-    ws = wb[spec.sheet]
-    first = spec.header_row + 1
-    for i, row in enumerate(SAMPLE_RENCANA):
-        for j, value in enumerate(row):
-            cell = ws.cell(first + i, spec.first_col + j)
-            cell.value = value
-            if i:
-                cell._style = copy(ws.cell(first, spec.first_col + j)._style)
-        ws.row_dimensions[first + i].height = 30
-    last = cell_address(first + len(SAMPLE_RENCANA) - 1, spec.first_col + len(spec.columns) - 1)
-    table = ws.tables[spec.name]
-    table.ref = f"{cell_address(spec.header_row, spec.first_col)}:{last}"
-    table.autoFilter.ref = table.ref
-    out = Path(out)
-    wb.save(out)
-    return out
+def _chars_per_line(ws, col_letters: list[str]) -> float:
+    width = sum((ws.column_dimensions[c].width or 8.43) for c in col_letters)
+    return width * AUTOFIT_CHARS_PER_WIDTH
 
 
-def screen_copy(book: str | Path, out: str | Path) -> Path:
-    """Copy for screenshots: A2 at 100 %, buttons printable."""
-    import openpyxl
+def split_column_groups(ws) -> None:
+    """One column dimension per column (openpyxl keys a run of equal columns by its first letter)."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.dimensions import ColumnDimension
 
-    wb = openpyxl.load_workbook(book, keep_vba=True)
-    for name in SCREENSHOTS:
-        ws = wb[name]
-        # LibreOffice scales form buttons but not their captions: render at 100 %
-        # on a large sheet (A2) and crop to the content instead of fitting to A4.
-        ws.page_setup.paperSize = PAPER_A2
-        if name == layout.SHEET_BERANDA:
-            ws.sheet_properties.pageSetUpPr.fitToPage = False
-            ws.page_setup.scale = 100
-        else:
-            ws.page_setup.fitToWidth = 1
-            ws.page_setup.fitToHeight = 0
-            ws.sheet_properties.pageSetUpPr.fitToPage = True
-    tmp = Path(out).with_suffix(".tmp.xlsm")
-    wb.save(tmp)
-    with zipfile.ZipFile(tmp) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            data = src.read(info.filename)
+    for key, dim in list(ws.column_dimensions.items()):
+        if dim.min and dim.max and dim.max > dim.min:
+            for i in range(dim.min, dim.max + 1):
+                letter = get_column_letter(i)
+                one = ColumnDimension(ws, index=letter, width=dim.width, hidden=dim.hidden)
+                one._style = copy(dim._style)
+                ws.column_dimensions[letter] = one
+
+
+def extend_table_formats(ws) -> None:
+    """Give unformatted data rows of each table the formats of its first data row, as Excel does
+    when a table grows (a fill set later, e.g. a validation mark, is not carried down)."""
+    from openpyxl.styles import PatternFill
+    from openpyxl.utils import range_boundaries
+
+    for table in ws.tables.values():
+        c0, r0, c1, r1 = range_boundaries(table.ref)
+        for r in range(r0 + 2, r1 + 1):
+            for c in range(c0, c1 + 1):
+                cell, first = ws.cell(r, c), ws.cell(r0 + 1, c)
+                own_fill = copy(cell.fill) if cell.fill.fill_type else PatternFill()
+                cell._style = copy(first._style)
+                cell.fill = own_fill
+
+
+def autofit_rows(ws) -> None:
+    """Grow rows without a set height to fit their wrapped text (Excel's autofit)."""
+    from openpyxl.utils import get_column_letter
+
+    from .sheets import _lines, row_height_lines
+
+    merged = {cell for rng in ws.merged_cells.ranges for row in rng.cells for cell in [row]}
+    for row in ws.iter_rows():
+        r = row[0].row
+        dim = ws.row_dimensions[r]
+        if dim.customHeight and dim.height:
+            continue
+        lines = 1
+        for cell in row:
+            if not isinstance(cell.value, str) or (cell.row, cell.column) in merged:
+                continue
+            if ws.column_dimensions[get_column_letter(cell.column)].hidden:
+                continue
+            if cell.alignment.wrap_text:
+                lines = max(lines, _lines(cell.value, _chars_per_line(ws, [get_column_letter(cell.column)])))
+        if lines > 1:
+            dim.height = row_height_lines(lines)
+
+
+def printable_buttons(src: Path, dst: Path) -> Path:
+    """Copy of a saved workbook whose form buttons print (only for screenshots)."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
             if info.filename.endswith(".vml"):
                 data = data.replace(b"<x:PrintObject>False</x:PrintObject>", b"<x:PrintObject>True</x:PrintObject>")
-            dst.writestr(info, data)
+            zout.writestr(info, data)
+    return dst
+
+
+# --- the guide's pictures ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class Shot:
+    """One picture of the guide: which workbook of the demo, which sheet, which columns."""
+
+    png: str
+    source: str                      # "akhir" (final workbook) or "temuan" (hand-off after the first validation)
+    sheet: str
+    columns: str                     # "A:L": the columns shown
+    hide: tuple[str, ...] = ()       # headers of table columns left out of the picture
+    inputs: dict = field(default_factory=dict)  # step input cell name -> value typed before the click
+    last_row: int | None = None      # cut the picture after this row (long tables)
+
+
+def demo_inputs(action: str, *, last: bool = False) -> dict[str, str]:
+    """What the demo types into a step's input cells (its script's catatan and fields)."""
+    from .. import demo
+
+    steps = [s for s in demo.script(Path("dpa.xlsx"), Path("pk.xlsx"))
+             if not isinstance(s, tuple) and s.action == action]
+    step = steps[-1] if last else steps[0]
+    f = step.fields or {}
+    if action == layout.ACTION_DISPOSISI:
+        return {"inDisposisiIsi": step.catatan, "inDisposisiKepada": f.get("kepada", ""),
+                "inDisposisiBatas": f.get("batas", "")}
+    if action == layout.ACTION_PEMBAHASAN:
+        return {"inPembahasanTanggal": f.get("tanggal", ""), "inPembahasanPeserta": f.get("peserta", ""),
+                "inPembahasanCatatan": step.catatan, "inPembahasanKeputusan": f.get("keputusan", "")}
+    return {}
+
+
+def guide_shots() -> list[Shot]:
+    plan_rows = layout.table(layout.TBL_RENCANA).header_row + 8
+    plan_hidden = ("Indikator Keluaran", "Satuan", "Sifat Target", *layout.TARGET_TW,
+                   layout.H_PENANGGUNG_JAWAB, "Keterangan")
+    return [
+        Shot("beranda.png", "akhir", layout.SHEET_BERANDA, "B:J"),
+        Shot("l1-disposisi.png", "akhir", layout.STEP_SHEETS[1], "A:L",
+             inputs=demo_inputs(layout.ACTION_DISPOSISI)),
+        Shot("dpa.png", "akhir", layout.SHEET_DPA, "A:O",
+             hide=("Kode Kegiatan", "Kegiatan", "Kode Program", "Program", "Sumber Dana", "Lokasi"),
+             last_row=plan_rows),
+        Shot("rencana-aksi.png", "akhir", layout.SHEET_RENCANA, "A:S", hide=plan_hidden, last_row=plan_rows),
+        Shot("l4-pembahasan.png", "akhir", layout.STEP_SHEETS[4], "A:L",
+             inputs=demo_inputs(layout.ACTION_PEMBAHASAN, last=True)),
+        Shot("validasi.png", "temuan", layout.SHEET_VALIDASI, "A:G"),
+        Shot("validasi-sorotan.png", "temuan", layout.SHEET_RENCANA, "A:S", hide=plan_hidden, last_row=plan_rows),
+        Shot("l5-pemeriksaan.png", "akhir", layout.STEP_SHEETS[5], "A:L"),
+        Shot("l6-penetapan.png", "akhir", layout.STEP_SHEETS[6], "A:L"),
+        Shot("pengaturan.png", "akhir", layout.SHEET_PENGATURAN, "A:F"),
+    ]
+
+
+def screen_copy(book: str | Path, out: str | Path, shots: list[Shot]) -> Path:
+    """Copy of `book` laid out for the screenshots of `shots` (all from this book)."""
+    import openpyxl
+    from openpyxl.utils import column_index_from_string, get_column_letter
+
+    wb = openpyxl.load_workbook(book, keep_vba=True)
+    for shot in shots:
+        ws = wb[shot.sheet]
+        split_column_groups(ws)
+        extend_table_formats(ws)
+        for name, value in shot.inputs.items():
+            sheet, address = _defined_cell(wb, name)
+            wb[sheet][address].value = value
+        for table in ws.tables.values():
+            headers = [c.name for c in table.tableColumns]
+            first = column_index_from_string(re.match(r"[A-Z]+", table.ref).group(0))
+            for header in shot.hide:
+                if header in headers:
+                    ws.column_dimensions[get_column_letter(first + headers.index(header))].hidden = True
+        autofit_rows(ws)
+        ws.page_setup.paperSize = PAPER_A2
+        ws.sheet_properties.pageSetUpPr.fitToPage = False
+        ws.page_setup.scale = 100
+        ws.col_breaks.brk = []
+        first_col, last_col = shot.columns.split(":")
+        ws.print_area = f"{first_col}1:{last_col}{shot.last_row or max(ws.max_row, 2)}"
+    tmp = Path(out).with_suffix(".tmp.xlsm")
+    wb.save(tmp)
+    printable_buttons(tmp, Path(out))
     tmp.unlink()
     return Path(out)
 
 
-def screenshots(book: str | Path, out_dir: str | Path, work: str | Path) -> dict[str, Path]:
-    """PNG of Beranda and Rencana Aksi with sample data; returns sheet -> png path."""
-    work = Path(work)
-    sample = fill_sample(book, work / "sampel.xlsm")
-    screen = screen_copy(sample, work / "layar.xlsm")
-    pdf = to_pdf(screen, work / "pdf")
-    pages = pages_by_sheet(pdf)
-    out = {}
-    for sheet, filename in SCREENSHOTS.items():
-        if sheet not in pages:
-            raise RenderError(f"sheet {sheet!r} has no page in {pdf.name}")
-        out[sheet] = page_png(pdf, pages[sheet][0], Path(out_dir) / filename)
+def _defined_cell(wb, name: str) -> tuple[str, str]:
+    dest = next(iter(wb.defined_names[name].destinations))
+    return dest[0], dest[1].replace("$", "")
+
+
+def guide_images(books: dict[str, Path], out_dir: str | Path, work: str | Path, *, dpi: int = 96) -> dict[str, Path]:
+    """Render every guide picture; `books` maps a Shot.source to a workbook. Returns png name -> path."""
+    work, out_dir = Path(work), Path(out_dir)
+    out: dict[str, Path] = {}
+    shots = guide_shots()
+    for source, book in books.items():
+        mine = [s for s in shots if s.source == source]
+        if not mine:
+            continue
+        screen = screen_copy(book, work / f"layar-{source}.xlsm", mine)
+        pdf = to_pdf(screen, work / f"pdf-{source}")
+        pages = pages_by_sheet(pdf)
+        for shot in mine:
+            if shot.sheet not in pages:
+                raise RenderError(f"sheet {shot.sheet!r} has no page in {pdf.name}")
+            png = out_dir / shot.png
+            d = dpi
+            page_png(pdf, pages[shot.sheet][0], png, dpi=d)
+            while png.stat().st_size > MAX_PNG_BYTES and d > 60:
+                d -= 8
+                page_png(pdf, pages[shot.sheet][0], png, dpi=d)
+            out[shot.png] = png
     return out
 
 
-def main(argv: list[str] | None = None) -> int:
-    from .workbook import build_workbook
+def demo_books(demo_dir: str | Path) -> dict[str, Path]:
+    """The workbooks of a demo run that the pictures come from."""
+    from ..demo import BOOK_NAME
 
-    out_dir = Path(argv[0]) if argv else DOCS_IMG
+    demo_dir = Path(demo_dir)
+    books = {"akhir": demo_dir / BOOK_NAME}
+    temuan = sorted(demo_dir.glob("serah-terima-2-*.xlsm"))
+    if temuan:
+        books["temuan"] = temuan[0]
+    missing = [str(p) for p in books.values() if not p.is_file()]
+    if missing or "temuan" not in books:
+        raise RenderError(f"not a demo folder (run `renaksi-xl demo --out {demo_dir}`): missing {missing or 'serah-terima-2-*.xlsm'}")
+    return books
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m renaksi_xl.build.render",
+                                     description="Regenerate the staff guide's pictures from a demo run.")
+    parser.add_argument("--out", type=Path, default=DOCS_IMG, help="folder for the PNG files (default docs/img)")
+    parser.add_argument("--demo", type=Path, help="folder of an earlier `renaksi-xl demo` run")
+    args = parser.parse_args(argv)
+    if "carlito" not in subprocess.run(["fc-match", "Calibri"], capture_output=True, text=True).stdout.lower():
+        print("warning: Carlito is not installed; text will not have Calibri's widths "
+              "(apt-get install fonts-crosextra-carlito)", file=sys.stderr)
     with tempfile.TemporaryDirectory(prefix="renaksi-shots-") as tmp:
-        book = build_workbook(Path(tmp) / "RencanaAksi.xlsm")
-        for sheet, png in screenshots(book, out_dir, tmp).items():
-            print(f"{sheet}: {png}")
+        demo_dir = args.demo
+        if demo_dir is None:
+            from ..demo import run_demo
+
+            demo_dir = Path(tmp) / "demo"
+            run_demo(demo_dir, with_pdf=False, quiet=True)
+        for name, png in guide_images(demo_books(demo_dir), args.out, tmp).items():
+            print(f"{png} ({png.stat().st_size // 1024} KB)")
     return 0
 
 
