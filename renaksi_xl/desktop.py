@@ -18,9 +18,9 @@ Payload differences from `renaksi_xl.headless.payload_from_file` (both are
 "what the VBA client would send"; each follows it where the other cannot):
 - `book.name` is the caller's full path (`book.fullname`), as headless does,
   so the local-only buttons (PDF, email) find the saved file;
-- date cells arrive as the VBA client's `WebHelpers.ConvertToIso` writes them,
-  `YYYY-MM-DDTHH:MM:SS.000Z`, which the remote engine reads back as datetimes;
-  headless sends `YYYY-MM-DD` text for date-only cells;
+- (alike in both) date cells arrive as the VBA client's `WebHelpers.ConvertToIso`
+  writes them, `YYYY-MM-DDTHH:MM:SS.000Z`, which the remote engine reads back
+  as datetimes;
 - pictures (name, height, width) are listed like the VBA client does, and every
   defined name that refers to a range is sent (including Excel's own
   `Print_Area`), as the VBA client does; headless sends neither;

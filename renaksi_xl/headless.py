@@ -81,13 +81,22 @@ def _clean_row(row: list) -> list:
 _BIG = 2.0**53
 
 
+def _vba_date(value: dt.date | dt.datetime | dt.time) -> str:
+    """A date cell as the VBA client's JSON has it (WebHelpers.ConvertToIso:
+    'yyyy-mm-ddTHH:mm:ss.000Z', no time zone); the remote engine expects exactly
+    that shape (it cuts the trailing 'Z'). A bare time is a date on Excel's day 0."""
+    if isinstance(value, dt.time):
+        value = dt.datetime.combine(dt.date(1899, 12, 30), value)
+    elif not isinstance(value, dt.datetime):
+        value = dt.datetime(value.year, value.month, value.day)
+    return value.strftime("%Y-%m-%dT%H:%M:%S") + ".000Z"
+
+
 def _clean(value: Any) -> Any:
     if value == "":
         return None
-    if isinstance(value, (dt.datetime, dt.date)):
-        return value.isoformat()
-    if isinstance(value, dt.time):
-        return value.isoformat()
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
+        return _vba_date(value)
     if isinstance(value, dt.timedelta):
         return value.total_seconds() / 86400
     if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:

@@ -106,3 +106,22 @@ def test_table_parts_with_a_prefixed_main_namespace(tmp_path):
         ids = headless._table_part_ids(zf, "xl/worksheets/sheet2.xml", types)
         names = [headless._table_payload(headless._read_xml(zf, rels[i]))["name"] for i in ids]
     assert names == ["tblDua", "tblTiga"]
+
+
+def test_date_cells_reach_the_engine_as_the_vba_client_sends_them(built_workbook):
+    import datetime as dt
+
+    import openpyxl
+
+    wb = openpyxl.load_workbook(built_workbook, keep_vba=True)
+    ws = wb[layout.SHEET_PENGATURAN]
+    ws["E2"] = dt.datetime(2025, 1, 9, 13, 30)
+    ws["E3"] = dt.date(2025, 1, 10)
+    wb.save(built_workbook)
+    payload = headless.payload_from_file(built_workbook)
+    values = next(s for s in payload["sheets"] if s["name"] == layout.SHEET_PENGATURAN)["values"]
+    assert values[1][4] == "2025-01-09T13:30:00.000Z"
+    book = headless.open_book(built_workbook)
+    sheet = book.sheets[layout.SHEET_PENGATURAN]
+    assert sheet["E2"].value == dt.datetime(2025, 1, 9, 13, 30)
+    assert sheet["E3"].value == dt.datetime(2025, 1, 10)
