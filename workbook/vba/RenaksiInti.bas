@@ -38,6 +38,7 @@ Public Sub Renaksi_Dispatch(ByVal action As String)
     On Error GoTo Failed
     If mode = RX_MODE_SERVER Then
         If Renaksi_NeedsFile(action) Then Renaksi_PasteIntoImpor wb, files
+        Renaksi_KeepLongDigitTextQuoted
         RunRemotePython Renaksi_ActionUrl(url, action), Trim$(Renaksi_GetSetting(wb, RX_SET_TOKEN))
         If Renaksi_NeedsFile(action) Then Renaksi_ClearImpor wb
     Else
@@ -58,6 +59,14 @@ Failed:
     If Renaksi_NeedsFile(action) And mode = RX_MODE_SERVER Then Renaksi_ClearImpor wb
     On Error GoTo 0
     MsgBox "Tombol tidak dapat dijalankan: " & message, vbCritical, "Renaksi"
+End Sub
+
+' The xlwings client's JSON encoder (VBA-JSON in WebHelpers) writes text of 16+
+' characters made only of digits, '.', 'E' or 'e' WITHOUT quotes unless this
+' option is set: an 18-digit NIP would reach the server as a rounded number and
+' a code such as 7.01.01.2.01.0001 as invalid JSON. Set it before every call.
+Public Sub Renaksi_KeepLongDigitTextQuoted()
+    WebHelpers.JsonOptions.UseDoubleForLargeNumbers = True
 End Sub
 
 ' The Mode setting, checked: "Lokal", "Server", or "" after telling the user what is wrong.
