@@ -364,15 +364,22 @@ def _adopt_column_style(ws, cell, bodies) -> None:
     """A default-styled cell inside a table's data body takes the style of its
     column's first data row: Excel formats rows a table grows into like the
     rest of the column (borders, number formats, text format of code columns);
-    openpyxl would leave them bare."""
+    openpyxl would leave them bare.  A cell whose only formatting is a number
+    format set just before (e.g. text "@" for a NIP) keeps that format."""
+    own_format = None
     if cell.has_style:
-        return
+        st = cell._style
+        if any((st.fontId, st.fillId, st.borderId, st.protectionId, st.alignmentId)):
+            return
+        own_format = cell.number_format
     row, col = cell.row, cell.column
     for c1, first, c2, last in bodies:
         if first < row <= last and c1 <= col <= c2:
             source = ws.cell(row=first, column=col)
-            if source.has_style:
+            if source.has_style and source is not cell:
                 cell._style = copy.copy(source._style)
+                if own_format is not None:
+                    cell.number_format = own_format
             return
 
 

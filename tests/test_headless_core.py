@@ -125,3 +125,29 @@ def test_date_cells_reach_the_engine_as_the_vba_client_sends_them(built_workbook
     sheet = book.sheets[layout.SHEET_PENGATURAN]
     assert sheet["E2"].value == dt.datetime(2025, 1, 9, 13, 30)
     assert sheet["E3"].value == dt.datetime(2025, 1, 10)
+
+
+def test_grown_rows_take_the_column_style_but_keep_a_format_set_just_before(built_workbook):
+    import openpyxl
+
+    spec = layout.table(layout.TBL_LOG)
+    nip_col = spec.first_col + spec.col_index("NIP")
+    rows = [[i, f"2025-01-0{i} 08:00 WIB", "validasi", None, "Camat", "Nama", f"19830330200112100{i}",
+             "-", "catatan", None, None] for i in range(1, 4)]
+
+    def append(book):
+        sheet = book.sheets[spec.sheet]
+        for i in range(len(rows)):
+            sheet.range((spec.header_row + 1 + i, nip_col)).number_format = "@"
+        tables.write_table(book, layout.TBL_LOG, rows)
+
+    headless.run_on_file(built_workbook, append)
+    ws = openpyxl.load_workbook(built_workbook, keep_vba=True)[spec.sheet]
+    first = ws.cell(row=spec.header_row + 1, column=nip_col)
+    third = ws.cell(row=spec.header_row + 3, column=nip_col)
+    assert third.number_format == "@"
+    # same border, font and alignment records as the column's first data row
+    assert (third._style.borderId, third._style.fontId, third._style.alignmentId) == (
+        first._style.borderId, first._style.fontId, first._style.alignmentId)
+    assert first._style.borderId != 0
+    assert third.value == "198303302001121003"
