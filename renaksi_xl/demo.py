@@ -39,7 +39,7 @@ def _when(moment: dt.datetime) -> str:
 
 def _outcome(step: "DemoStep", summary: str) -> str:
     """One short clause per action for the printed run (the workbook keeps the full record)."""
-    if step.action == layout.ACTION_VALIDASI:
+    if step.action in (layout.ACTION_VALIDASI, layout.ACTION_PERIKSA_KEASLIAN):
         return ": " + summary.splitlines()[0]
     if step.action == layout.ACTION_KEMBALIKAN:
         return f": dikembalikan ke Langkah 3 ({step.catatan})"
@@ -97,6 +97,8 @@ def script(dpa_file: Path, pk_file: Path) -> list:
                  _t(13, 9, 0), "Draft telah diperiksa dan sesuai DPA.", handoff_to=layout.ROLE_CAMAT),
         DemoStep("Camat menetapkan Rencana Aksi", layout.ACTION_TETAPKAN, layout.ROLE_CAMAT, _t(13, 9, 8),
                  "Ditetapkan."),
+        DemoStep("Sekretaris memeriksa keaslian catatan", layout.ACTION_PERIKSA_KEASLIAN, layout.ROLE_SEKRETARIS,
+                 _t(13, 9, 30)),
     ]
 
 

@@ -281,8 +281,8 @@ STEP_TABLE_HEADER_ROW = 12  # rows above hold the step's description and input c
 STEP_INPUTS = {
     1: (("Isi disposisi", "inDisposisiIsi"),
         ("Kepada", "inDisposisiKepada"),
-        ("Batas waktu (YYYY-MM-DD)", "inDisposisiBatas")),
-    4: (("Tanggal pembahasan (YYYY-MM-DD)", "inPembahasanTanggal"),
+        ("Batas waktu (tanggal)", "inDisposisiBatas")),
+    4: (("Tanggal pembahasan", "inPembahasanTanggal"),
         ("Peserta", "inPembahasanPeserta"),
         ("Catatan pembahasan", "inPembahasanCatatan"),
         ("Keputusan", "inPembahasanKeputusan")),

@@ -488,7 +488,8 @@ def _write_progress(book, events: list[_Event], now, calendar, people, roles) ->
     rows = []
     for s in sop.STEPS:
         need = roles[s.number]
-        pelaksana = _who(holder(people, need.role), need.role)
+        pelaksana = need.role  # the column names the role; the name is under "Oleh"
+        waiting_for = _who(holder(people, need.role), need.role)
         standard = standard_duration(s.waktu.days, s.waktu.minutes, calendar)
         row = [s.number, s.uraian, pelaksana, STATUS_BELUM, "", "", "", s.waktu.label(), ""]
         if s.number in done:
@@ -499,15 +500,20 @@ def _write_progress(book, events: list[_Event], now, calendar, people, roles) ->
                        format_duration(worked, day), s.waktu.label(), punctuality(worked, standard, day)]
         elif s.number == pending:
             waited = working_duration(events[-1].time, now, calendar)
-            status = f"Menunggu {pelaksana}"
+            status = f"Menunggu {waiting_for}"
             if waited > standard:
-                status = f"{punctuality(waited, standard, day)}, menunggu {pelaksana}"
+                status = f"{punctuality(waited, standard, day)}, menunggu {waiting_for}"
             row[3] = status
         rows.append(row)
     tables.write_table(book, layout.TBL_PROGRES, rows)
 
 
 # --------------------------------------------------------------------------- actions
+def sentences(parts: list[str]) -> str:
+    """Join note parts as sentences, without doubling a full stop the user typed."""
+    return ". ".join(p.strip().rstrip(".") for p in parts if p and p.strip())
+
+
 def catat_disposisi(book, ctx: ActionContext) -> str:
     """Step 1: the Camat's instruction (text, to whom, due date); tanda tangan."""
 
@@ -529,7 +535,7 @@ def catat_disposisi(book, ctx: ActionContext) -> str:
                     "tulis seperti 2025-01-10."
                 )
             parts.append(f"Batas waktu: {tanggal(batas)}")
-        return ". ".join(parts)
+        return sentences(parts)
 
     return perform(book, layout.ACTION_DISPOSISI, ctx, body)
 
@@ -561,7 +567,7 @@ def catat_pembahasan(book, ctx: ActionContext) -> str:
         if catatan:
             parts.append(f"Catatan: {catatan}")
         parts.append(f"Keputusan: {keputusan}")
-        return ". ".join(parts)
+        return sentences(parts)
 
     return perform(book, layout.ACTION_PEMBAHASAN, ctx, body)
 
