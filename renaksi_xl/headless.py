@@ -545,6 +545,11 @@ def save_atomic(wb, out_path: str | os.PathLike) -> None:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+    finally:
+        # openpyxl keeps the source .xlsm open to copy its VBA parts; let it go now.
+        archive = getattr(wb, "vba_archive", None)
+        if archive is not None:
+            archive.close()
 
 
 def _umask() -> int:

@@ -237,7 +237,7 @@ def test_features_survive_a_run_on_a_rich_workbook(tmp_path):
 
     headless.run_on_file(path, fill)
     assert _features(path) == before
-    wb = openpyxl.load_workbook(path, keep_vba=True)
+    wb = openpyxl.load_workbook(path)
     assert wb["Data"].tables["tblUji"].ref == "A1:C4"
     assert wb["Data"]["A4"].value == "7.01.01.2.01.0003"
 
