@@ -388,6 +388,10 @@ ACTION_EMAIL = "siapkan-email"
 ACTION_PDF = "cetak-pdf"
 ACTION_IMPOR_KINERJA = "impor-kinerja"
 
+# What the workbook's own "Cetak PDF" (Excel's PDF export, no Python) prints, in order:
+# the plan, the approval record of step 6, and the SOP progress on Beranda.
+PDF_SHEETS = (SHEET_RENCANA, STEP_SHEETS[6], SHEET_BERANDA)
+
 # The action that completes each SOP step (`kembalikan` and `validasi` aside).
 STEP_ACTIONS = {
     1: ACTION_DISPOSISI,

@@ -17,6 +17,10 @@ Public Sub Renaksi_Dispatch(ByVal action As String)
     Dim wb As Workbook
     Dim mode As String, url As String, files As Variant, unprotected As String
     Set wb = ThisWorkbook
+    If action = RX_ACTION_PDF Then
+        Renaksi_CetakPdf wb   ' Excel's own PDF export: no Python needed, in either mode
+        Exit Sub
+    End If
     mode = Renaksi_Mode(wb)
     If mode = "" Then Exit Sub
     If mode = RX_MODE_SERVER Then
@@ -60,6 +64,46 @@ Failed:
     On Error GoTo 0
     MsgBox "Tombol tidak dapat dijalankan: " & message, vbCritical, "Renaksi"
 End Sub
+
+' "Cetak PDF": Excel's own PDF export of the document sheets (RX_PDF_SHEETS: the plan,
+' the approval record, the SOP progress) beside the saved workbook. LibreOffice has no
+' ExportAsFixedFormat, so there `renaksi-xl pdf` does the same from the command line.
+Public Sub Renaksi_CetakPdf(ByVal wb As Workbook)
+    Dim target As String, current As Object, names() As String, sheetList() As Variant, i As Long
+    If wb.Path = "" Then
+        MsgBox "Simpan buku kerja terlebih dahulu, lalu klik Cetak PDF lagi.", vbExclamation, "Renaksi"
+        Exit Sub
+    End If
+    target = wb.Path & Application.PathSeparator & Renaksi_BaseName(wb.Name) & "-Dokumen-Rencana-Aksi.pdf"
+    names = Split(RX_PDF_SHEETS, "|")
+    ReDim sheetList(0 To UBound(names))
+    For i = 0 To UBound(names)
+        sheetList(i) = names(i)
+    Next i
+    Set current = wb.ActiveSheet
+    On Error GoTo Failed
+    wb.Worksheets(sheetList).Select
+    wb.ActiveSheet.ExportAsFixedFormat Type:=0, Filename:=target, OpenAfterPublish:=True
+    current.Select
+    MsgBox "PDF Dokumen Rencana Aksi ditulis: " & target, vbInformation, "Renaksi"
+    Exit Sub
+Failed:
+    Dim message As String
+    message = Err.Description
+    On Error Resume Next
+    current.Select
+    MsgBox "PDF tidak dapat dibuat: " & message & ". Tutup PDF lama bila masih terbuka, lalu coba lagi.", _
+        vbCritical, "Renaksi"
+End Sub
+
+' "RencanaAksi.xlsm" -> "RencanaAksi".
+Public Function Renaksi_BaseName(ByVal fileName As String) As String
+    If InStrRev(fileName, ".") > 1 Then
+        Renaksi_BaseName = Left$(fileName, InStrRev(fileName, ".") - 1)
+    Else
+        Renaksi_BaseName = fileName
+    End If
+End Function
 
 ' The xlwings client's JSON encoder (VBA-JSON in WebHelpers) writes text of 16+
 ' characters made only of digits, '.', 'E' or 'e' WITHOUT quotes unless this

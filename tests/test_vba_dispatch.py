@@ -1,0 +1,89 @@
+"""Our VBA dispatcher, checked on the VBA the built workbook really carries (no Excel here).
+
+Server mode sends the workbook through the xlwings VBA client's JSON encoder (VBA-JSON in
+WebHelpers). By default it writes text of 16+ characters made only of digits, '.', 'E', 'e'
+without quotes: an 18-digit NIP would arrive as a rounded number and a kode sub kegiatan such
+as 7.01.01.2.01.0001 as invalid JSON. Our dispatcher must switch that off before each call.
+
+import re
+from pathlib import Path
+
+import pytest
+from oletools.olevba import VBA_Parser
+
+REPO = Path(__file__).resolve().parents[1]
+
+BOOK = REPO / "workbook" / "RencanaAksi.xlsm"
+
+
+@pytest.fixture(scope="module")
+def modules() -> dict[str, str]:
+    parser = VBA_Parser(str(BOOK))
+    try:
+        return {name.rsplit(".", 1)[0]: code for (_f, _s, name, code) in parser.extract_macros()}
+    finally:
+        parser.close()
+
+
+def _body(code: str, sub: str) -> str:
+    m = re.search(rf"Sub {sub}\b.*?\n(.*?)\nEnd Sub", code, re.S)
+    assert m, f"Sub {sub} not found"
+    return m.group(1)
+
+
+def test_embedded_encoder_has_the_option_and_uses_it_for_strings(modules):
+    helpers = modules["WebHelpers"]
+    assert re.search(r"^Public JsonOptions As json_Options", helpers, re.M)
+    assert "UseDoubleForLargeNumbers As Boolean" in helpers
+    assert re.search(r"Case VBA\.vbString\s+'[^\n]*\n\s+If Not JsonOptions\.UseDoubleForLargeNumbers "
+                     r"And json_StringIsLargeNumber\(JsonValue\) Then", helpers)
+
+
+def test_dispatcher_quotes_long_digit_text_before_every_server_call(modules):
+    inti = modules["RenaksiInti"]
+    assert "WebHelpers.JsonOptions.UseDoubleForLargeNumbers = True" in _body(inti, "Renaksi_KeepLongDigitTextQuoted")
+    dispatch = _body(inti, "Renaksi_Dispatch")
+    calls = [line.strip() for line in dispatch.splitlines() if "RunRemotePython" in line]
+    assert calls, "the dispatcher no longer calls RunRemotePython"
+    for call in calls:
+        before = dispatch[: dispatch.index(call)]
+        assert before.rstrip().endswith("Renaksi_KeepLongDigitTextQuoted"), call
+
+
+def test_cetak_pdf_is_excels_own_export_of_the_document_sheets(modules):
+    """The 'Cetak PDF' button needs no Python: Excel exports the plan, the approval record and
+    the SOP progress. LibreOffice has no ExportAsFixedFormat, so this is checked on the source."""
+    from renaksi_xl import layout
+
+    inti = modules["RenaksiInti"]
+    dispatch = _body(inti, "Renaksi_Dispatch")
+    route = dispatch.index("If action = RX_ACTION_PDF Then")
+    assert route < dispatch.index("RunPython") and route < dispatch.index("RunRemotePython")
+    assert "Renaksi_CetakPdf wb" in dispatch[route:route + 200]
+    cetak = _body(inti, "Renaksi_CetakPdf")
+    assert "Split(RX_PDF_SHEETS, \"|\")" in cetak and ".Select" in cetak
+    assert re.search(r"ExportAsFixedFormat Type:=0, Filename:=target", cetak)  # 0 = xlTypePDF
+    consts = dict(re.findall(r'Public Const (RX_\w+) As String = "(.*)"', modules["RenaksiLayout"]))
+    assert consts["RX_PDF_SHEETS"].split("|") == list(layout.PDF_SHEETS)
+    assert consts["RX_ACTION_PDF"] == layout.ACTION_PDF
+    assert set(layout.PDF_SHEETS) <= set(layout.SHEET_ORDER)
+
+
+@pytest.mark.libreoffice
+def test_pdf_file_name_helper_runs_in_a_vba_host(tmp_path):
+    from test_workbook_lo import lo_copy
+
+    from renaksi_xl import layout
+    from renaksi_xl.build.lo_host import run_macros
+
+    code = "\n".join([
+        "Option Explicit",
+        "Public Sub Uji_NamaPdf()",
+        f'    ThisWorkbook.Worksheets("{layout.SHEET_IMPOR}").Range("A30").Value = '
+        'Renaksi_BaseName("RencanaAksi Neglasari.v2.xlsm") & "|" & Renaksi_BaseName("tanpa-titik")',
+        "End Sub", "",
+    ])
+    book = lo_copy(BOOK, tmp_path / "pdfname.xlsm", {"UjiPdf": code})
+    report = run_macros(book, ["UjiPdf.Uji_NamaPdf"], read_cells=[f"{layout.SHEET_IMPOR}!A30"])
+    assert report["macros"]["UjiPdf.Uji_NamaPdf"]["ok"], report["macros"]
+    assert report["cells"][f"{layout.SHEET_IMPOR}!A30"]["text"] == "RencanaAksi Neglasari.v2|tanpa-titik"
