@@ -4,6 +4,7 @@ Server mode sends the workbook through the xlwings VBA client's JSON encoder (VB
 WebHelpers). By default it writes text of 16+ characters made only of digits, '.', 'E', 'e'
 without quotes: an 18-digit NIP would arrive as a rounded number and a kode sub kegiatan such
 as 7.01.01.2.01.0001 as invalid JSON. Our dispatcher must switch that off before each call.
+The "Cetak PDF" button uses Excel's own export, which no host here can run."""
 
 import re
 from pathlib import Path
