@@ -211,12 +211,7 @@ def export_pdf(book_path: str | Path, out: str | Path | None = None) -> Path:
 
 def cetak_pdf_body(book, ctx) -> str:
     """Button 'Cetak PDF' when Python runs (local mode): the PDF beside the saved workbook."""
-    path = Path(str(book.fullname or ""))
-    if not path.is_file():
-        raise InputError(
-            "PDF hanya bisa dibuat dari buku kerja yang tersimpan di komputer ini, atau dengan perintah "
-            "'renaksi-xl pdf BUKU'. Simpan buku kerja lalu coba lagi."
-        )
+    path = tables.saved_workbook_path(book, "atau jalankan perintah 'renaksi-xl pdf BUKU'.")
     return f"PDF ditulis: {export_pdf(path)}"
 
 

@@ -336,12 +336,7 @@ def next_recipient_role(book) -> str:
 
 def siapkan_email_body(book, ctx) -> str:
     """Button 'Siapkan Email Review': an .eml beside the saved workbook (local mode)."""
-    path = Path(str(book.fullname or ""))
-    if not path.is_file():
-        raise InputError(
-            "Draf email hanya bisa dibuat bila buku kerja tersimpan di komputer ini (mode Lokal), "
-            "atau dengan perintah 'renaksi-xl email BUKU --ke PERAN'. Simpan buku kerja lalu coba lagi."
-        )
+    path = tables.saved_workbook_path(book, "atau jalankan perintah 'renaksi-xl email BUKU --ke PERAN'.")
     role = (ctx.fields.get("kepada") or "").strip() or next_recipient_role(book)
     out = write_email(path, role)
     return f"Draf email untuk {role} ditulis: {out}"

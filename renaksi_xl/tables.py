@@ -203,3 +203,19 @@ def write_setting(book, key: str, value: Any) -> None:
             _sheet(book, data.spec.sheet)[addr].value = value
             return
     raise WorkbookError(f"Setelan '{key}' tidak ada di tabel {layout.TBL_SETELAN} (lembar Pengaturan).")
+
+
+def saved_workbook_path(book, instead: str):
+    """The workbook's file on this machine, for buttons that write beside it (PDF, email).
+
+    In server mode the server never sees the user's disk; `instead` says what to do then.
+    """
+    from pathlib import Path
+
+    path = Path(str(book.fullname or ""))
+    if not path.is_file():
+        raise WorkbookError(
+            f"Buku kerja harus tersimpan di komputer ini (mode Lokal) untuk tombol ini; {instead} "
+            "Simpan buku kerja lalu coba lagi."
+        )
+    return path

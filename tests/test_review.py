@@ -84,3 +84,22 @@ def test_email_draft_is_unsent_with_attachment_and_changes(built_workbook, tmp_p
 def test_email_unknown_role_exits_2(built_workbook, capsys):
     assert main(["email", str(built_workbook), "--ke", "Lurah"]) == 2
     assert "Peran penerima 'Lurah' tidak dikenal" in capsys.readouterr().err
+
+
+def test_local_only_buttons_explain_what_to_do_when_the_book_is_not_on_this_machine(built_workbook, tmp_path,
+                                                                                    monkeypatch):
+    import pytest
+
+    from renaksi_xl.context import ActionContext
+    from renaksi_xl.errors import InputError
+    from renaksi_xl.pdf import cetak_pdf_body
+    from renaksi_xl.review import siapkan_email_body
+
+    payload = headless.payload_from_file(built_workbook)
+    payload["book"]["name"] = "RencanaAksi.xlsm"  # as the VBA client sends it: a name, no folder
+    monkeypatch.chdir(tmp_path / "..")            # no such file here
+    for body, command in ((cetak_pdf_body, "renaksi-xl pdf BUKU"),
+                          (siapkan_email_body, "renaksi-xl email BUKU --ke PERAN")):
+        with pytest.raises(InputError) as err:
+            body(headless.book_from_payload(payload), ActionContext())
+        assert "harus tersimpan di komputer ini" in err.value.message and command in err.value.message
