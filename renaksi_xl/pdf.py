@@ -9,6 +9,7 @@ export instead (VBA), so this module is what the CLI and the server use.
 
 from __future__ import annotations
 
+import math
 import os
 import shutil
 import subprocess
@@ -66,6 +67,17 @@ def _fmt_money(v) -> str:
         return str(v)
 
 
+def _row_height(texts_and_widths, *, line_pt: float = 10.5) -> float:
+    """Height (points) for a row of wrapped 8-pt text: LibreOffice does not grow rows
+    written by XlsxWriter, so size them from the longest cell (~1.6 chars of 8 pt per width unit)."""
+    lines = 1
+    for text, width in texts_and_widths:
+        for part in str(text or "").split("\n"):
+            lines_here = max(1, math.ceil(len(part) / max(width * 1.6, 1)))
+            lines = max(lines, lines_here + str(text or "").count("\n"))
+    return lines * line_pt + 3
+
+
 def write_print_workbook(book, path: Path) -> Path:
     """The print layout: sheet 1 the Dokumen Rencana Aksi, sheet 2 the SOP record."""
     import xlsxwriter
@@ -121,6 +133,7 @@ def write_print_workbook(book, path: Path) -> Path:
     row = header_row + 1
     total = 0
     for n, rec in enumerate(plan.records(), start=1):
+        ws.set_row(row, _row_height((rec.get(key), width) for _, width, key in columns if key))
         for i, (_, _, key) in enumerate(columns):
             if key is None:
                 ws.write(row, i, n, num)
@@ -164,11 +177,11 @@ def write_print_workbook(book, path: Path) -> Path:
     ws2.set_landscape()
     ws2.fit_to_pages(1, 0)
     ws2.set_footer(f"&L{unit} - Catatan pelaksanaan SOP {sop.SOP_NUMBER}&RHalaman &P dari &N")
-    ws2.merge_range(0, 0, 0, 9, f"CATATAN PELAKSANAAN SOP {sop.SOP_NAME.upper()}", h1)
-    ws2.merge_range(1, 0, 1, 9, f"{unit} - Tahun Anggaran {year} - SOP Nomor {sop.SOP_NUMBER}", h2)
+    ws2.merge_range(0, 0, 0, 10, f"CATATAN PELAKSANAAN SOP {sop.SOP_NAME.upper()}", h1)
+    ws2.merge_range(1, 0, 1, 10, f"{unit} - Tahun Anggaran {year} - SOP Nomor {sop.SOP_NUMBER}", h2)
     heads = ["Langkah", "Uraian Prosedur", "Peran", "Nama / NIP", "Pengesahan", "Selesai",
-             "Waktu Kerja", "Waktu Baku", "Ketepatan", "Sidik Rantai"]
-    widths = [7, 34, 20, 26, 11, 17, 12, 10, 18, 20]
+             "Waktu Kerja", "Waktu Baku", "Ketepatan", "Catatan", "Sidik Rantai"]
+    widths = [7, 26, 18, 24, 10, 16, 12, 9, 14, 30, 17]
     ws2.set_row(3, 24)
     for i, (h, w) in enumerate(zip(heads, widths)):
         ws2.set_column(i, i, w)
@@ -181,12 +194,15 @@ def write_print_workbook(book, path: Path) -> Path:
             who = f"{rec.get('Nama') or ''}\nNIP. {rec.get('NIP')}" if rec.get("NIP") else (rec.get("Nama") or "")
             values = [st.number, st.uraian, rec.get("Peran") or st.role, who,
                       rec.get("Pengesahan") or "belum", rec.get("Selesai") or "", rec.get("Waktu Kerja") or "",
-                      st.waktu.label(), rec.get("Ketepatan") or "", rec.get("Sidik Rantai") or ""]
+                      st.waktu.label(), rec.get("Ketepatan") or "", rec.get("Catatan") or "",
+                      rec.get("Sidik Rantai") or ""]
+            ws2.set_row(r, _row_height(zip(values, widths)))
             for i, v in enumerate(values):
                 ws2.write(r, i, "" if v is None else v, cell)
             r += 1
-    ws2.write(r + 1, 0, f"Jumlah waktu baku: {sop.TOTAL_TIME_LABEL}. {sop.PENCATATAN_CATATAN}.", wrap)
-    ws2.print_area(0, 0, r + 1, 9)
+    ws2.merge_range(r + 1, 0, r + 1, len(heads) - 1,
+                    f"Jumlah waktu baku: {sop.TOTAL_TIME_LABEL}. {sop.PENCATATAN_CATATAN}.", wrap)
+    ws2.print_area(0, 0, r + 1, len(heads) - 1)
     wb.close()
     return path
 
