@@ -11,6 +11,7 @@ Only operations the xlwings VBA client can replay are used: `setValues`,
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
@@ -92,11 +93,22 @@ def read_table(book, name: str, *, check_headers: bool = True) -> TableData:
 
     With `check_headers`, every header the layout requires must be present
     (extra columns are allowed), otherwise WorkbookError names the missing ones.
+    Values are what `Range.value` gives on the book's engine (dates as datetimes).
     """
     spec = layout.table(name)
     tbl = _table(book, spec)
     header_range = tbl.header_row_range
-    header = [("" if h is None else str(h).strip()) for h in _as_row(header_range.value)]
+    body = tbl.data_body_range
+    if _is_remote(book):
+        header_values, body_values = _remote_values(tbl.parent, header_range, body)
+    else:
+        header_values = _as_row(header_range.value)
+        body_values = None
+        if body is not None:
+            values = body.value
+            if values is not None:
+                body_values = _as_grid(values, header_range.shape[1])
+    header = [("" if h is None else str(h).strip()) for h in header_values]
     if check_headers:
         missing = [h for h in spec.headers if h not in header]
         if missing:
@@ -107,20 +119,71 @@ def read_table(book, name: str, *, check_headers: bool = True) -> TableData:
             )
     first_row = header_range.row + 1
     first_col = header_range.column
-    body = tbl.data_body_range
+    ncols = len(header)
     rows: list[list[Any]] = []
     excel_rows: list[int] = []
-    if body is not None:
-        values = body.value
-        if values is not None:
-            values = _as_grid(values, len(header))
-            for i, row in enumerate(values):
-                row = list(row) + [None] * (len(header) - len(row))
-                if all(_is_blank(v) for v in row):
-                    continue
-                rows.append(row[: len(header)])
+    for i, row in enumerate(body_values or ()):
+        if len(row) != ncols:
+            row = (list(row) + [None] * ncols)[:ncols]
+        for v in row:  # keep the row unless every cell is blank
+            if v is not None and (type(v) is not str or v.strip()):
+                rows.append(list(row))
                 excel_rows.append(first_row + i)
+                break
     return TableData(spec, header, rows, excel_rows, first_col)
+
+
+def _is_remote(book) -> bool:
+    try:
+        return book.app.engine.type == "remote"
+    except Exception:  # pragma: no cover - engines without that attribute
+        return False
+
+
+def _remote_values(sheet, header_range, body) -> tuple[list, list[list] | None]:
+    """Header row and body of a table on the remote engine, as `Range.value` gives them.
+
+    `Range.value` copies the sheet's whole value grid on every call and runs
+    xlwings' converter over every cell; here one `raw_value` read covers header
+    and body, and only the strings that the converter can change (empty, ISO
+    date shaped, error values) go through the remote engine's own cell
+    converter.  Numbers, None and ordinary text pass unchanged, as they do in
+    `Range.value`.
+    """
+    last = body if body is not None else header_range
+    grid = sheet.range(
+        (header_range.row, header_range.column),
+        (last.row + last.shape[0] - 1, header_range.column + header_range.shape[1] - 1),
+    ).raw_value
+    header = _remote_clean_row(grid[0])
+    if body is None:
+        return header, None
+    offset = body.row - header_range.row
+    return header, [_remote_clean_row(row) for row in grid[offset:offset + body.shape[0]]]
+
+
+def _remote_clean_row(row) -> list:
+    """The remote engine's `Range.value` conversion of one raw row (default options)."""
+    start = _CONVERTIBLE_START
+    return [
+        (v if v and v[0] not in start else _remote_clean_text(v)) if type(v) is str else v
+        for v in row
+    ]
+
+
+# Only empty strings, ISO datetimes ('2025-01-06T00:00:00.000Z', a year may be
+# signed) and error values ('#N/A') are changed by the converter.
+_CONVERTIBLE_START = frozenset("-#0123456789")
+
+
+def _remote_clean_text(text: str) -> Any:
+    if not text:
+        return None  # empty cell: `empty=None`
+    if text[0] != "#" and "T" not in text:
+        return text  # a code such as 7.01.01.2.01.0001: no datetime without a 'T'
+    from xlwings.pro._xlremote import _clean_value_data_element  # xlwings is pinned exactly
+
+    return _clean_value_data_element(text, dt.datetime, None, None, False)
 
 
 def _as_row(value) -> list:
