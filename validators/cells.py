@@ -83,8 +83,12 @@ def round_rupiah(values: pd.Series) -> pd.Series:
 
 def is_blank(series: pd.Series) -> pd.Series:
     """True where a text cell is empty (None or only spaces)."""
-    return series.map(lambda v: v is None or (isinstance(v, float) and math.isnan(v))
-                      or (isinstance(v, str) and not v.strip()))
+    return pd.Series([v is None or (not v.strip() if type(v) is str else _is_blank(v)) for v in series.tolist()],
+                     index=series.index, dtype=bool)
+
+
+def _is_blank(v: Any) -> bool:
+    return (isinstance(v, float) and math.isnan(v)) or (isinstance(v, str) and not v.strip())
 
 
 def clean_text(value: Any) -> str | None:
@@ -99,13 +103,15 @@ def clean_text(value: Any) -> str | None:
 
 def clean_texts(series: pd.Series) -> pd.Series:
     """clean_text over a column (a list comprehension: faster than Series.map or .str here)."""
-    return pd.Series([(v.strip() or None) if type(v) is str else clean_text(v) for v in series.tolist()],
+    return pd.Series([(v.strip() or None) if type(v) is str else None if v is None else clean_text(v)
+                      for v in series.tolist()],
                      index=series.index, dtype=object)
 
 
 def normalize_names(series: pd.Series) -> pd.Series:
     """normalize_name over a column."""
-    return pd.Series([" ".join(v.split()).casefold() if type(v) is str and v.strip() else normalize_name(v)
+    return pd.Series([(" ".join(v.split()).casefold() or None) if type(v) is str
+                      else None if v is None else normalize_name(v)
                       for v in series.tolist()], index=series.index, dtype=object)
 
 
@@ -122,6 +128,14 @@ def sifat_target(value: Any) -> str | None:
     """'kumulatif ' -> 'Kumulatif'; None when not one of layout.SIFAT_TARGET."""
     text = normalize_name(value)
     return _SIFAT.get(text) if text else None
+
+
+def sifat_targets(series: pd.Series) -> pd.Series:
+    """sifat_target over a column."""
+    get = _SIFAT.get
+    return pd.Series([get(" ".join(v.split()).casefold()) if type(v) is str
+                      else None if v is None else sifat_target(v)
+                      for v in series.tolist()], index=series.index, dtype=object)
 
 
 # --------------------------------------------------------------------------- writing figures

@@ -61,7 +61,9 @@ def _not_kind(kind: str):
 
 
 def _kode_well_formed(s: pd.Series, env: Env) -> pd.Series:
-    return s.map(lambda v: isinstance(v, str) and cells.KODE_PATTERN.match(v.strip()) is not None)
+    match = cells.KODE_PATTERN.match
+    return pd.Series([isinstance(v, str) and match(v.strip()) is not None for v in s.tolist()],
+                     index=s.index, dtype=bool)
 
 
 def _first_occurrence(s: pd.Series, env: Env) -> pd.Series:
@@ -70,7 +72,7 @@ def _first_occurrence(s: pd.Series, env: Env) -> pd.Series:
 
 
 def _sifat_known(s: pd.Series, env: Env) -> pd.Series:
-    return s.map(cells.sifat_target).notna()
+    return cells.sifat_targets(s).notna()
 
 
 def _official(s: pd.Series, env: Env) -> pd.Series:

@@ -124,7 +124,7 @@ def prepare(data: TableData, money: tuple[str, ...], numbers: tuple[str, ...]) -
                 parsed = cells.round_rupiah(parsed)
             columns[header] = parsed
         elif header == layout.H_SIFAT_TARGET:
-            columns[header] = column.map(cells.sifat_target)
+            columns[header] = cells.sifat_targets(column)
         else:
             columns[header] = cells.clean_texts(column)
     values = pd.DataFrame(columns, index=raw.index)
@@ -252,7 +252,8 @@ def _bound(prepared: Prepared, env: Env):
 def _failures(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> list[tuple[str, str, int]]:
     """(rule, header, Excel row) of every failing cell, from pandera's failure cases."""
     try:
-        schema.validate(frame, lazy=True)
+        # inplace: the schemas coerce nothing, so pandera's defensive copy of the frame is waste
+        schema.validate(frame, lazy=True, inplace=True)
     except SchemaErrors as exc:
         cases = exc.failure_cases
     else:
