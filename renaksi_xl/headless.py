@@ -68,11 +68,11 @@ def _rels(zf: zipfile.ZipFile, part: str, types: dict[str, str] | None = None) -
     return out
 
 
-def _clean_row(row: list) -> list:
-    """`_clean` over a row: text and whole floats inline, the rare rest through `_clean`."""
+def _clean_row(row: list, _float=float, _str=str, _big=2.0**53) -> list:
+    """`_clean` over a row: whole floats (most cells) and text inline, the rare rest through `_clean`."""
     return [
-        (v or None) if type(v) is str
-        else (int(v) if v.is_integer() and -_BIG < v < _BIG else v) if type(v) is float
+        (int(v) if v.is_integer() and -_big < v < _big else v) if type(v) is _float
+        else (v or None) if type(v) is _str
         else _clean(v)
         for v in row
     ]
@@ -118,15 +118,22 @@ _TABLE_PARTS = re.compile(rb"<((?:[\w.-]+:)?)tableParts\b[^>]*?(?:/>|>.*?</\1tab
 def _table_part_ids(zf: zipfile.ZipFile, part: str, rel_types: dict[str, str]) -> list[str]:
     """The r:ids of a worksheet's <tableParts>, in order.
 
-    A sheet whose relationships name no table part has none (no XML read).
+    A sheet whose relationships name no table part has none, one that names
+    one table part has that one (no XML read either).
     Otherwise only the <tableParts> element is parsed, not the whole sheet
     (its <sheetData> can be megabytes): it is cut out of the bytes after
     </sheetData>, together with the root start tag whose namespace
     declarations it needs.  Markup cannot occur inside cell text (it is
     escaped), so the cut is exact.
     """
-    if TABLE_REL_TYPE not in rel_types.values():
+    table_rids = [rid for rid, kind in rel_types.items() if kind == TABLE_REL_TYPE]
+    if not table_rids:
         return []
+    if len(table_rids) == 1:
+        # One table: its order is known without reading the sheet (a big sheet's
+        # XML takes milliseconds to inflate); the table's relationship is only
+        # there because <tableParts> names it.
+        return table_rids
     data = zf.read(part)
     root = _ROOT_TAG.search(data)
     if root is None:
