@@ -78,7 +78,8 @@ def classify(series: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 def round_rupiah(values: pd.Series) -> pd.Series:
     """Whole rupiah, half away from zero (0,5 -> 1), as amounts are compared."""
-    return np.sign(values) * np.floor(np.abs(values) + 0.5)
+    a = values.to_numpy(dtype=float)
+    return pd.Series(np.sign(a) * np.floor(np.abs(a) + 0.5), index=values.index, name=values.name)
 
 
 def is_blank(series: pd.Series) -> pd.Series:
@@ -109,8 +110,14 @@ def clean_texts(series: pd.Series) -> pd.Series:
 
 
 def normalize_names(series: pd.Series) -> pd.Series:
-    """normalize_name over a column."""
-    return pd.Series([(" ".join(v.split()).casefold() or None) if type(v) is str
+    """normalize_name over a column (a column of a few names repeated: each text done once)."""
+    done: dict[str, str | None] = {}
+
+    def norm(v: str) -> str | None:
+        out = done[v] = " ".join(v.split()).casefold() or None
+        return out
+
+    return pd.Series([(done[v] if v in done else norm(v)) if type(v) is str
                       else None if v is None else normalize_name(v)
                       for v in series.tolist()], index=series.index, dtype=object)
 

@@ -38,6 +38,10 @@ DPA_NUMBERS = (layout.H_TARGET_KELUARAN,)
 RENCANA_MONEY = (H_PAGU, *KEUANGAN_TW)
 RENCANA_NUMBERS = (H_TARGET_TAHUNAN, *TARGET_TW, *FISIK_TW)
 KINERJA_NUMBERS = (H_TARGET_TAHUNAN, *TARGET_TW)
+# Text columns the rules and messages read as values (stripped); the others are read as written.
+DPA_TEXTS = (H_KODE_SUB, H_SUB_KEGIATAN)
+RENCANA_TEXTS = (H_KODE_SUB, H_SUB_KEGIATAN, H_SATUAN)
+KINERJA_TEXTS = (H_INDIKATOR_KINERJA, H_SATUAN)
 
 # "s.d. TW II" for every quarterly column, and the column of the quarter before.
 QUARTER_OF = {c: f"s.d. TW {q}" for group in (TARGET_TW, FISIK_TW, KEUANGAN_TW) for c, q in zip(group, QUARTERS)}
@@ -135,9 +139,12 @@ def _finance_as_cash(df: pd.DataFrame, c: str) -> pd.Series:
 
 
 def _name_as_dpa(df: pd.DataFrame, c: str) -> pd.Series:
-    ours = cells.normalize_names(df[c])
-    theirs = cells.normalize_names(df["_dpa_nama"])
-    return theirs.isna() | (ours == theirs)
+    ours, theirs = df[c], df["_dpa_nama"]
+    ok = theirs.isna() | (ours == theirs)  # the same text: the same name, nothing to normalize
+    if not ok.all():
+        rest = ~ok
+        ok[rest] = cells.normalize_names(ours[rest]) == cells.normalize_names(theirs[rest])
+    return ok
 
 
 # --------------------------------------------------------------------------- messages

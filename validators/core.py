@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
+import numpy as np
 import pandas as pd
 
 from renaksi_xl import layout, tables
@@ -23,25 +24,37 @@ def _join_dpa(dpa: Prepared, rencana: Prepared) -> None:
     as 0; a month that is no number spoils the cumulative sums from there on.
     """
     d, r = dpa.values, rencana.values
-    months = pd.DataFrame({m: dpa.exact[m] for m in MONTHS}, index=d.index)
-    month_kinds = pd.DataFrame({m: dpa.kinds[m] for m in MONTHS}, index=d.index)
-    spoiled = (month_kinds == cells.NOT_NUMBER).cumsum(axis=1) > 0
-    cumulative = months.fillna(0).cumsum(axis=1).mask(spoiled)
-    d["_kas_kosong"] = (month_kinds == cells.EMPTY).all(axis=1)
-    d["_kas_total"] = cells.round_rupiah(cumulative[MONTHS[-1]])
+    months = np.column_stack([dpa.exact[m].to_numpy() for m in MONTHS]) if len(d) else np.empty((0, 12))
+    month_kinds = np.column_stack([dpa.kinds[m].to_numpy() for m in MONTHS]) if len(d) else np.empty((0, 12))
+    spoiled = np.cumsum(month_kinds == cells.NOT_NUMBER, axis=1) > 0
+    cumulative = np.cumsum(np.where(np.isnan(months), 0.0, months), axis=1)
+    cumulative[spoiled] = np.nan
+    kas_kosong = (month_kinds == cells.EMPTY).all(axis=1)
+    d["_kas_kosong"] = kas_kosong
+    d["_kas_total"] = _rupiah(cumulative[:, -1], d.index)
     extra = ["_dpa_pagu", "_dpa_nama"]
     d["_dpa_pagu"], d["_dpa_nama"] = d[H_PAGU], d[H_SUB_KEGIATAN]
     for column in KEUANGAN_TW[:3]:
         name, month = checks.CASH_UNTIL[column]
-        d[name] = cells.round_rupiah(cumulative[month]).where(~d["_kas_kosong"])
+        d[name] = _rupiah(np.where(kas_kosong, np.nan, cumulative[:, MONTHS.index(month)]), d.index)
         extra.append(name)
     d["_di_rencana"] = d[H_KODE_SUB].isin(set(r[H_KODE_SUB].dropna()))
 
     first = d[d[H_KODE_SUB].notna() & ~d[H_KODE_SUB].duplicated()].set_index(H_KODE_SUB)
-    codes = r[H_KODE_SUB]
-    r["_di_dpa"] = codes.isin(first.index) | first.empty
-    for name in extra:
-        r[name] = codes.map(first[name])
+    found = first.index.get_indexer(r[H_KODE_SUB])  # row of each plan code in `first`, -1 if none
+    missing = found < 0
+    r["_di_dpa"] = ~missing | first.empty
+    for name in extra:  # as Series.map would: NaN where the code is not in the DPA
+        column = first[name].to_numpy()
+        taken = column.take(np.where(missing, 0, found)) if len(column) else np.full(len(r), np.nan, column.dtype)
+        if missing.any():
+            taken = taken.astype(float if taken.dtype.kind == "f" else object)
+            taken[missing] = np.nan
+        r[name] = taken
+
+
+def _rupiah(values: np.ndarray, index: pd.Index) -> pd.Series:
+    return cells.round_rupiah(pd.Series(values, index=index))
 
 
 def validate_tables(dpa: TableData, rencana: TableData, kinerja: TableData,
@@ -51,9 +64,9 @@ def validate_tables(dpa: TableData, rencana: TableData, kinerja: TableData,
     `officials`: the names and roles listed in tblPejabat (who may be penanggung jawab).
     """
     t = Tables(
-        dpa=prepare(dpa, checks.DPA_MONEY, checks.DPA_NUMBERS),
-        rencana=prepare(rencana, checks.RENCANA_MONEY, checks.RENCANA_NUMBERS),
-        kinerja=prepare(kinerja, (), checks.KINERJA_NUMBERS),
+        dpa=prepare(dpa, checks.DPA_MONEY, checks.DPA_NUMBERS, checks.DPA_TEXTS),
+        rencana=prepare(rencana, checks.RENCANA_MONEY, checks.RENCANA_NUMBERS, checks.RENCANA_TEXTS),
+        kinerja=prepare(kinerja, (), checks.KINERJA_NUMBERS, checks.KINERJA_TEXTS),
         env=Env(frozenset(n for n in map(cells.normalize_name, officials) if n)),
     )
     _join_dpa(t.dpa, t.rencana)
