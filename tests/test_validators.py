@@ -492,3 +492,69 @@ def test_schemas_are_built_once_and_threads_see_their_own_tables(clean_tables):
             assert list(pool.map(run, plans)) == expected
     assert engine._cell_schema.cache_info().currsize == 3   # one per plan table
     assert engine._value_schema.cache_info().currsize == 3
+
+
+# --------------------------------------------------------------------------- the engine against a plain reading
+def _reference_findings(p: Plan) -> list[Finding]:
+    """The rule tables evaluated the plain way: each (rule, column) on its own, no pandera, no stacking,
+    every text column stripped.  What the stacked pandera checks must reproduce exactly."""
+    from renaksi_xl.validators import checks, engine
+    from renaksi_xl.validators.cells import normalize_name
+    from renaksi_xl.validators.core import _join_dpa
+
+    t = engine.Tables(
+        engine.prepare(p.dpa, checks.DPA_MONEY, checks.DPA_NUMBERS),
+        engine.prepare(p.rencana, checks.RENCANA_MONEY, checks.RENCANA_NUMBERS),
+        engine.prepare(p.kinerja, (), checks.KINERJA_NUMBERS),
+        engine.Env(frozenset(n for n in map(normalize_name, p.officials) if n)),
+    )
+    _join_dpa(t.dpa, t.rencana)
+    out = []
+    for prepared, cell_rules, value_rules in (
+        (t.dpa, checks.DPA_CELL_RULES, checks.DPA_VALUE_RULES),
+        (t.rencana, checks.RENCANA_CELL_RULES, checks.RENCANA_VALUE_RULES),
+        (t.kinerja, checks.KINERJA_CELL_RULES, checks.KINERJA_VALUE_RULES),
+    ):
+        for r in (*cell_rules, *value_rules):
+            for h in r.columns:
+                if isinstance(r, engine.CellRule):
+                    ok = r.ok(prepared.cells[h], t.env)
+                else:
+                    ok = r.ok(prepared.values, h).reindex(prepared.values.index).fillna(True).astype(bool)
+                    ok |= prepared.values[h].isna()
+                for excel_row in ok.index[~ok.to_numpy(dtype=bool)]:
+                    row = engine.Row(prepared, int(excel_row), h)
+                    out.append(Finding(r.rule, RULES[r.rule][0], prepared.sheet,
+                                       prepared.address(int(excel_row), h), row.kode, r.message(row)))
+    for rule in checks.TABLE_RULES:
+        out += rule.run(t)
+    return engine.finalize(out)
+
+
+MIXED_VALUES = [None, "", "   ", "-", "abc", "#REF!", "Rp 1.250.000,00", "500.000,-", "7.01", 7.01, True,
+                float("nan"), float("inf"), -5, 0, 1, 101, 2.5, "Kumulatif", " akhir tahun ", "orang lain",
+                "7.01.01.2.01.0001"]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_stacked_pandera_checks_find_exactly_what_a_plain_reading_finds(clean_tables, seed):
+    """Many mixed errors, many of them emptied cells: same findings (rule, severity, sheet, cell,
+    kode, message, order) as evaluating every rule column by column."""
+    import random
+
+    rng = random.Random(seed)
+    p = copy.deepcopy(clean_tables)
+    for _ in range(60):
+        t = getattr(p, rng.choice(["dpa", "rencana", "rencana", "kinerja"]))
+        i, c = rng.randrange(len(t.rows)), rng.randrange(len(t.header))
+        if rng.random() < 0.2:  # a figure off by some rupiah, or a copy of another row's cell
+            v = t.rows[i][c]
+            t.rows[i][c] = v * 2 + 1 if isinstance(v, (int, float)) and not isinstance(v, bool) else t.rows[0][c]
+        else:
+            t.rows[i][c] = rng.choice(MIXED_VALUES)
+    findings = p.validate()
+    assert findings == _reference_findings(p)
+    rules = {f.rule for f in findings}
+    assert len(rules) >= 8 and len(findings) >= 20
+    assert any(f.rule in ("NILAI_KOSONG", "KODE_FORMAT", "PENANGGUNG_JAWAB_KOSONG", "INDIKATOR_KOSONG",
+                          "TARGET_KOSONG", "KINERJA_TARGET_TW_KOSONG") for f in findings)  # empty cells reported

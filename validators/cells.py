@@ -138,9 +138,15 @@ def sifat_target(value: Any) -> str | None:
 
 
 def sifat_targets(series: pd.Series) -> pd.Series:
-    """sifat_target over a column."""
+    """sifat_target over a column (three words repeated: each text done once)."""
     get = _SIFAT.get
-    return pd.Series([get(" ".join(v.split()).casefold()) if type(v) is str
+    done: dict[str, str | None] = {}
+
+    def sifat(v: str) -> str | None:
+        out = done[v] = get(" ".join(v.split()).casefold())
+        return out
+
+    return pd.Series([(done[v] if v in done else sifat(v)) if type(v) is str
                       else None if v is None else sifat_target(v)
                       for v in series.tolist()], index=series.index, dtype=object)
 

@@ -89,6 +89,11 @@ class Prepared:
     kinds: dict[str, pd.Series] = field(default_factory=dict)  # numeric columns: cells.EMPTY, ...
 
     @functools.cached_property
+    def grid(self) -> np.ndarray:
+        """The cells as written, one 2-D array of objects (rows x headers)."""
+        return self.raw.to_numpy(dtype=object)
+
+    @functools.cached_property
     def first_row(self) -> dict[str, int]:
         """kode -> first Excel row; only a duplicate's message asks."""
         first: dict[str, int] = {}
@@ -203,9 +208,8 @@ class Stack:
     columns: tuple[str, ...]
 
     def frame(self, prepared: Prepared) -> pd.DataFrame:
-        raw = prepared.raw
-        stacked = (np.concatenate([raw[h].to_numpy() for h in self.columns]) if self.columns
-                   else np.empty(0, dtype=object))
+        positions = [prepared.raw.columns.get_loc(h) for h in self.columns]
+        stacked = prepared.grid[:, positions].ravel(order="F")  # column after column
         return pd.DataFrame({"sel": stacked}, copy=False)
 
     def locate(self, prepared: Prepared, position: int) -> tuple[str, int]:
@@ -281,7 +285,8 @@ def _value_schema(name: str, rules: tuple[ValueRule, ...]) -> pa.DataFrameSchema
         def fn(s: pd.Series) -> np.ndarray:
             frame = _active.prepared.values
             return _mask(r.columns, stack, len(frame),
-                         lambda h: (_as_mask(r.ok(frame, h), frame.index) | frame[h].isna()).to_numpy(dtype=bool))
+                         lambda h: _as_mask(r.ok(frame, h), frame.index).to_numpy(dtype=bool)
+                         | pd.isna(frame[h].to_numpy()))
         return _check(r.rule, fn)
 
     return pa.DataFrameSchema({"sel": pa.Column(nullable=True, checks=[check(r) for r in rules])},
