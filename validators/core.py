@@ -38,15 +38,17 @@ def _join_dpa(dpa: Prepared, rencana: Prepared) -> None:
         name, month = checks.CASH_UNTIL[column]
         d[name] = _rupiah(np.where(kas_kosong, np.nan, cumulative[:, MONTHS.index(month)]), d.index)
         extra.append(name)
-    d["_di_rencana"] = d[H_KODE_SUB].isin(set(r[H_KODE_SUB].dropna()))
+    codes = d[H_KODE_SUB]
+    d["_di_rencana"] = codes.isin(r[H_KODE_SUB].dropna())
 
-    first = d[d[H_KODE_SUB].notna() & ~d[H_KODE_SUB].duplicated()].set_index(H_KODE_SUB)
-    found = first.index.get_indexer(r[H_KODE_SUB])  # row of each plan code in `first`, -1 if none
+    first = np.flatnonzero((codes.notna() & ~codes.duplicated()).to_numpy())  # each code's first DPA row
+    found = pd.Index(codes.to_numpy()[first]).get_indexer(r[H_KODE_SUB])  # ... for each plan row, -1 if none
     missing = found < 0
-    r["_di_dpa"] = ~missing | first.empty
+    r["_di_dpa"] = ~missing | (len(first) == 0)
+    rows = first[np.where(missing, 0, found)] if len(first) else None
     for name in extra:  # as Series.map would: NaN where the code is not in the DPA
-        column = first[name].to_numpy()
-        taken = column.take(np.where(missing, 0, found)) if len(column) else np.full(len(r), np.nan, column.dtype)
+        column = d[name].to_numpy()
+        taken = column.take(rows) if len(first) else np.full(len(r), np.nan, column.dtype)
         if missing.any():
             taken = taken.astype(float if taken.dtype.kind == "f" else object)
             taken[missing] = np.nan
