@@ -10,9 +10,7 @@ export instead (VBA), so this module is what the CLI and the server use.
 from __future__ import annotations
 
 import math
-import os
 import shutil
-import subprocess
 import tempfile
 from pathlib import Path
 
@@ -24,30 +22,6 @@ SOFFICE_HINT = (
     "(Debian/Ubuntu), atau unduh dari libreoffice.org (Windows/macOS), lalu jalankan lagi. "
     "Di Excel desktop, gunakan tombol 'Cetak PDF' yang memakai ekspor PDF milik Excel."
 )
-
-
-def find_soffice() -> str | None:
-    for name in ("soffice", "libreoffice"):
-        path = shutil.which(name)
-        if path:
-            return path
-    return None
-
-
-def convert(src: Path, fmt: str, outdir: Path, *, timeout: int = 180) -> Path:
-    """Convert `src` with LibreOffice headless (own profile, so runs never collide)."""
-    soffice = find_soffice()
-    if soffice is None:
-        raise InputError(SOFFICE_HINT)
-    with tempfile.TemporaryDirectory(prefix="renaksi-lo-") as profile:
-        cmd = [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
-               "--convert-to", fmt, "--outdir", str(outdir), str(src)]
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
-                              env={**os.environ, "HOME": profile})
-    out = outdir / (src.stem + "." + fmt.split(":")[0])
-    if proc.returncode != 0 or not out.exists():
-        raise InputError(f"LibreOffice gagal mengubah '{src.name}' menjadi {fmt}: {proc.stderr.strip()[:300]}")
-    return out
 
 
 def _records_by_step(book) -> dict[int, list[dict]]:
@@ -214,12 +188,20 @@ def export_pdf(book_path: str | Path, out: str | Path | None = None) -> Path:
     if not book_path.exists():
         raise InputError(f"Berkas '{book_path}' tidak ditemukan.")
     out = Path(out) if out else book_path.with_name(book_path.stem + "-Dokumen-Rencana-Aksi.pdf")
-    if find_soffice() is None:
-        raise InputError(SOFFICE_HINT)
+    from .build.lo_host import LibreOfficeUnavailable, find_soffice
+    from .build.render import RenderError, to_pdf
+
+    try:
+        find_soffice()
+    except LibreOfficeUnavailable as exc:
+        raise InputError(SOFFICE_HINT) from exc
     book = open_book(book_path)
     with tempfile.TemporaryDirectory(prefix="renaksi-pdf-") as tmp:
         src = write_print_workbook(book, Path(tmp) / out.with_suffix(".xlsx").name)
-        pdf = convert(src, "pdf", Path(tmp))
+        try:
+            pdf = to_pdf(src, Path(tmp) / "pdf")
+        except RenderError as exc:
+            raise InputError(f"LibreOffice gagal mencetak '{book_path.name}' ke PDF: {exc}") from exc
         out.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(str(pdf), out)
     return out

@@ -42,7 +42,12 @@ def test_pdf_of_missing_book_exits_2(tmp_path, capsys):
 
 
 def test_pdf_without_libreoffice_says_how_to_get_it(built_workbook, monkeypatch, capsys):
-    # PATH without soffice: the message tells the user how to install it.
+    # A machine without soffice (nothing on PATH, none in the usual folders): the message
+    # tells the user how to install it.
+    from renaksi_xl.build import lo_host
+
     monkeypatch.setenv("PATH", "/nonexistent")
+    monkeypatch.delenv("RENAKSI_SOFFICE", raising=False)
+    monkeypatch.setattr(lo_host, "_SOFFICE_FALLBACKS", ())
     assert main(["pdf", str(built_workbook)]) == 2
     assert "apt-get install libreoffice-calc-nogui" in capsys.readouterr().err
