@@ -20,6 +20,7 @@ from typing import Any
 
 from . import layout, sop, tables
 from .errors import InputError
+from .integrity import canonical_value
 
 # The column that identifies a row in each table.
 ROW_KEYS = {
@@ -81,8 +82,8 @@ class BookDiff:
 
 
 def comparable(value: Any) -> Any:
-    """Equal values compare equal whatever engine wrote them: 1 == 1.0, '' == None,
-    float noise below a millionth ignored, text stripped."""
+    """A cell's value for display and row keys: 1.0 -> 1, '' -> None, text stripped,
+    float noise below a millionth dropped."""
     if value is None:
         return None
     if isinstance(value, str):
@@ -113,16 +114,20 @@ def diff_tables(old: tables.TableData, new: tables.TableData) -> TableDiff:
     result = TableDiff(new.spec.name)
     old_keys, new_keys = _keyed(old, key_col), _keyed(new, key_col)
     columns = [h for h in new.header if h in old.header and h]
+    kinds = {c.header: c.kind for c in new.spec.columns}
     for key, ni in new_keys.items():
         if key not in old_keys:
             result.added.append(key)
             continue
         oi = old_keys[key]
         for col in columns:
-            a = comparable(old.rows[oi][old.col(col)])
-            b = comparable(new.rows[ni][new.col(col)])
-            if a != b:
-                result.changed.append(CellChange(key, col, a, b, new.address(ni, col)))
+            a, b = old.rows[oi][old.col(col)], new.rows[ni][new.col(col)]
+            # "changed" means what the fingerprint means by it (integrity.canonical_value:
+            # money to the rupiah, float noise, engines' number/text spelling), so diff
+            # shows exactly the cells behind a table that `verify` reports as changed.
+            kind = kinds.get(col, layout.TEXT)
+            if canonical_value(a, kind) != canonical_value(b, kind):
+                result.changed.append(CellChange(key, col, comparable(a), comparable(b), new.address(ni, col)))
     result.removed = [k for k in old_keys if k not in new_keys]
     return result
 

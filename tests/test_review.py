@@ -103,3 +103,27 @@ def test_local_only_buttons_explain_what_to_do_when_the_book_is_not_on_this_mach
         with pytest.raises(InputError) as err:
             body(headless.book_from_payload(payload), ActionContext())
         assert "harus tersimpan di komputer ini" in err.value.message and command in err.value.message
+
+
+def test_diff_calls_changed_what_the_fingerprint_calls_changed(built_workbook, tmp_path):
+    """Below a rupiah, or a number typed as text, is no change (as for `verify`); a rupiah is."""
+    from renaksi_xl.integrity import content_digests
+
+    rows = _dpa_rows(2)
+    _fill(built_workbook, rows)
+    old = tmp_path / "lama.xlsm"
+    shutil.copyfile(built_workbook, old)
+    pagu = layout.DPA_COLUMNS.index(layout.table(layout.TBL_DPA).column("Pagu (Rp)"))
+    target = layout.DPA_COLUMNS.index(layout.table(layout.TBL_DPA).column("Target Keluaran"))
+    same = [list(r) for r in rows]
+    same[0][pagu] = rows[0][pagu] + 0.4
+    same[1][target] = str(rows[1][target])
+    _fill(built_workbook, same)
+    assert diff_books(old, built_workbook).empty
+    assert content_digests(headless.open_book(old)) == content_digests(headless.open_book(built_workbook))
+
+    changed = [list(r) for r in rows]
+    changed[0][pagu] = rows[0][pagu] + 1
+    _fill(built_workbook, changed)
+    dpa = next(t for t in diff_books(old, built_workbook).tables if t.table == layout.TBL_DPA)
+    assert [(c.column, c.old, c.new) for c in dpa.changed] == [("Pagu (Rp)", 1_200_000, 1_200_001)]
