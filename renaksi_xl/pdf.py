@@ -33,11 +33,14 @@ def _records_by_step(book) -> dict[int, list[dict]]:
 
 
 def _fmt_money(v) -> str:
+    """Whole rupiah (half up), Indonesian grouping; the column header says (Rp)."""
+    from .dpa.numbers import format_number, round_rupiah
+
     if v is None or v == "":
         return ""
     try:
-        return f"{round(float(v)):,}".replace(",", ".")
-    except (TypeError, ValueError):
+        return format_number(round_rupiah(v))
+    except (ArithmeticError, TypeError, ValueError):
         return str(v)
 
 
@@ -55,6 +58,8 @@ def _row_height(texts_and_widths, *, line_pt: float = 10.5) -> float:
 def write_print_workbook(book, path: Path) -> Path:
     """The print layout: sheet 1 the Dokumen Rencana Aksi, sheet 2 the SOP record."""
     import xlsxwriter
+
+    from .dpa.numbers import round_rupiah
 
     settings = tables.read_settings(book)
     unit = str(settings.get(layout.SET_UNIT) or "")
@@ -120,8 +125,8 @@ def write_print_workbook(book, path: Path) -> Path:
             else:
                 ws.write_string(row, i, "" if value is None else str(value), cell)
         try:
-            total += round(float(rec.get("Pagu (Rp)") or 0))
-        except (TypeError, ValueError):
+            total += round_rupiah(rec.get("Pagu (Rp)") or 0)
+        except (ArithmeticError, TypeError, ValueError):
             pass
         row += 1
     pagu_col = [c[2] for c in columns].index("Pagu (Rp)")

@@ -159,12 +159,13 @@ def diff_books(old_path: str | Path, new_path: str | Path) -> BookDiff:
 
 
 def rupiah_or_value(value: Any) -> str:
+    """A cell for the change list: numbers Indonesian style (1.250.000 / 2,5), text as is."""
+    from .dpa.numbers import format_number
+
     if value is None:
         return "(kosong)"
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if float(value).is_integer():
-            return f"{int(value):,}".replace(",", ".")
-        return f"{value:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
+        return format_number(value)
     return str(value)
 
 
