@@ -67,11 +67,30 @@ def server_process(folder: Path, workers: int, timeout: float = 120):
         proc.wait(timeout=30)
 
 
-def peak_rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+def _status(pid: int, key: str) -> str | None:
+    with contextlib.suppress(OSError):
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(key + ":"):
+                return line.split(":", 1)[1].strip()
+    return None
+
+
+def server_pids(pid: int) -> list[int]:
+    """The `serve` process and its uvicorn worker processes (children, grandchildren)."""
+    family, frontier = [pid], [pid]
+    while frontier:
+        parents, frontier = set(frontier), []
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit() and int(_status(int(entry.name), "PPid") or 0) in parents:
+                family.append(int(entry.name))
+                frontier.append(int(entry.name))
+    return family
+
+
+def peak_rss_mb(pid: int) -> tuple[float, float]:
+    """(sum, largest) of the peak RSS (VmHWM) of the server's processes, in MB."""
+    peaks = [int((_status(p, "VmHWM") or "0 kB").split()[0]) / 1024 for p in server_pids(pid)]
+    return sum(peaks), max(peaks, default=float("nan"))
 
 
 def pct(values: list[float], q: float) -> float:
@@ -171,18 +190,22 @@ def main(argv=None) -> int:
         body = json.dumps(demo_payload(folder)).encode()
         with server_process(folder, args.workers) as (url, token, pid):
             load_test(url, token, body, args.clients, args.seconds)
-            print(f"  server peak RSS {peak_rss_mb(pid):.0f} MB")
+            total, largest = peak_rss_mb(pid)
+            print(f"  server: {args.workers} worker process(es); peak RSS {total:.0f} MB in all, "
+                  f"{largest:.0f} MB the largest process")
     if not args.skip_memory:
         body = json.dumps(city_payload(folder, args.rows)).encode()
         with server_process(folder, args.workers, timeout=600) as (url, token, pid):
-            base = peak_rss_mb(pid)
+            base, _ = peak_rss_mb(pid)
             t = time.perf_counter()
             r = httpx.post(f"{url}/aksi/validasi", content=body, timeout=600,
                            headers={"Authorization": token, "Content-Type": "application/json"})
             took = time.perf_counter() - t
+            total, largest = peak_rss_mb(pid)
             print(f"memory: {args.rows} sub kegiatan, payload {len(body) / 1024 / 1024:.1f} MB -> "
                   f"HTTP {r.status_code} {r.headers.get('x-renaksi-status')} in {took:.1f} s; "
-                  f"server peak RSS {peak_rss_mb(pid):.0f} MB (idle {base:.0f} MB; target < 600 MB)")
+                  f"server peak RSS {total:.0f} MB in all ({args.workers} worker process(es); largest "
+                  f"{largest:.0f} MB; idle {base:.0f} MB; target < 600 MB)")
             if r.status_code == 200:
                 print(f"  {r.json()['message'].splitlines()[0][:100]}; {len(r.json()['actions'])} actions")
     return 0

@@ -107,6 +107,17 @@ class IndonesianArgumentParser(argparse.ArgumentParser):
                      f"Lihat '{self.prog} --help' untuk penjelasan.\n")
 
 
+def _positive_int(text: str) -> int:
+    """An option that counts something: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"harus bilangan bulat 1 atau lebih, bukan '{text}'")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = IndonesianArgumentParser(
         prog="renaksi-xl",
@@ -163,6 +174,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8000)
     s.add_argument("--config", metavar="BERKAS", help="berkas konfigurasi server (token pejabat)")
+    s.add_argument("--workers", type=_positive_int, metavar="N",
+                   help="jumlah proses server (bawaan: 'workers' di konfigurasi, atau 1); sekitar jumlah inti CPU")
 
     s = sub.add_parser("pdf", help="cetak Dokumen Rencana Aksi dan catatan SOP ke PDF")
     s.add_argument("book", metavar="BUKU")

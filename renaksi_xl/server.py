@@ -45,7 +45,14 @@ log = logging.getLogger("renaksi_xl.server")
 
 DEFAULT_MAX_PAYLOAD_BYTES = 64 * 1024 * 1024
 DEFAULT_TIMEOUT_SECONDS = 60.0
-DEFAULT_WORKERS = 2
+DEFAULT_WORKERS = 1
+# Threads per server process that run actions.  Actions are CPU-bound Python
+# under one GIL, so a second thread adds no speed; it lets a short action
+# (a paraf) go on while a long one (validating a city plan) is running.
+ACTION_THREADS = 2
+# `renaksi-xl serve` hands its config file to the server processes uvicorn
+# starts (app_from_environment) through this variable.
+CONFIG_ENV = "RENAKSI_SERVER_CONFIG"
 
 STATUS_HEADER = "X-Renaksi-Status"
 STATUS_DONE, STATUS_REFUSED, STATUS_INPUT = "selesai", "ditolak", "tidak-bisa-dipakai"
@@ -66,7 +73,11 @@ class Identity:
 
 @dataclass
 class ServerConfig:
-    """Who may act (token hash -> official) and the request limits."""
+    """Who may act (token hash -> official), the request limits, and how many server processes.
+
+    `workers` is the number of server processes (uvicorn workers), as in
+    uvicorn and gunicorn: one process uses one core, whatever its threads.
+    """
 
     tokens: dict[str, Identity] = field(default_factory=dict)
     max_payload_bytes: int = DEFAULT_MAX_PAYLOAD_BYTES
@@ -390,7 +401,7 @@ def create_app(config: ServerConfig | None = None):
     client_funcs = vba_client_functions()
     for action in macros.ACTIONS:  # import the buttons' modules now, not inside a guarded request
         macros.missing_parts(action)
-    pool = concurrent.futures.ThreadPoolExecutor(max_workers=config.workers, thread_name_prefix="renaksi-aksi")
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=ACTION_THREADS, thread_name_prefix="renaksi-aksi")
     import xlwings
 
     @contextlib.asynccontextmanager
@@ -606,19 +617,32 @@ def running_server(app, host: str = "127.0.0.1", port: int = 0):
 
 
 # --------------------------------------------------------------------------- CLI
+def app_from_environment():
+    """The app for one server process, configured from the file named in RENAKSI_SERVER_CONFIG.
+
+    uvicorn starts each worker process fresh and calls this (an import string
+    with factory=True), so the config travels as a path, not as an object.
+    """
+    os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
+    return create_app(load_config(os.environ.get(CONFIG_ENV) or None))
+
+
 def cmd_serve(args) -> int:
-    """`renaksi-xl serve`: run the app with uvicorn."""
+    """`renaksi-xl serve`: check the config, then run `workers` uvicorn processes."""
     import uvicorn
 
     os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
-    config = load_config(getattr(args, "config", None))
+    config_path = getattr(args, "config", None)
+    config = load_config(config_path)  # a bad config stops here, with exit 2, before any process starts
+    workers = getattr(args, "workers", None) or config.workers
     if not config.tokens:
         print("Peringatan: konfigurasi tidak berisi token; setiap permintaan aksi akan ditolak (401).", file=sys.stderr)
-    app = create_app(config)
+    os.environ[CONFIG_ENV] = str(Path(config_path).resolve()) if config_path else ""
     print(f"renaksi-xl server di http://{args.host}:{args.port} ({len(config.tokens)} token, "
-          f"batas {_size(config.max_payload_bytes)}, {config.timeout_seconds:g} detik). Ctrl+C untuk berhenti.",
-          file=sys.stderr)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info", timeout_keep_alive=30)
+          f"batas {_size(config.max_payload_bytes)}, {config.timeout_seconds:g} detik, {workers} proses). "
+          "Ctrl+C untuk berhenti.", file=sys.stderr)
+    uvicorn.run("renaksi_xl.server:app_from_environment", factory=True, host=args.host, port=args.port,
+                workers=workers, log_level="info", timeout_keep_alive=30)
     return 0
 
 

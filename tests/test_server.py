@@ -4,6 +4,7 @@ real built workbook, returned actions applied to the file like the VBA client wo
 import hashlib
 import json
 import os
+import concurrent.futures
 import re
 import socket
 import subprocess
@@ -15,7 +16,7 @@ import httpx
 import openpyxl
 import pytest
 
-from renaksi_xl import headless, layout, macros, server, tables
+from renaksi_xl import cli, headless, layout, macros, server, tables
 from renaksi_xl.errors import Refused
 
 TOKEN_CAMAT = "token-camat-uji-7f3a"
@@ -238,7 +239,35 @@ def test_every_action_over_http_emits_only_vba_client_functions(live, built_work
         openpyxl.load_workbook(copy, keep_vba=True)  # still a valid workbook
 
 
-def test_serve_command_with_toml_config(tmp_path, built_workbook):
+def _children(pid: int) -> list[int]:
+    """Processes whose parent is `pid` (from /proc)."""
+    out = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                status = (entry / "status").read_text()
+            except OSError:
+                continue
+            if f"\nPPid:\t{pid}\n" in status:
+                out.append(int(entry.name))
+    return out
+
+
+def _worker_processes(pid: int) -> list[int]:
+    """uvicorn's worker processes under the `serve` process (multiprocessing spawn children)."""
+    workers = []
+    for child in _children(pid):
+        try:
+            cmdline = Path(f"/proc/{child}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"spawn_main" in cmdline:
+            workers.append(child)
+    return workers
+
+
+def test_serve_command_runs_worker_processes_with_the_toml_config(tmp_path, built_workbook):
+    """--workers 2 over the config's 1: two uvicorn processes, each with the config's tokens and limits."""
     cfg = tmp_path / "server.toml"
     cfg.write_text(
         "max_payload_bytes = 2000000\ntimeout_seconds = 30\nworkers = 1\n"
@@ -250,41 +279,66 @@ def test_serve_command_with_toml_config(tmp_path, built_workbook):
         port = s.getsockname()[1]
     env = {**os.environ}
     env.pop("XLWINGS_LICENSE_KEY", None)  # the command sets it itself
-    proc = subprocess.Popen([sys.executable, "-m", "renaksi_xl.cli", "serve", "--port", str(port), "--config", str(cfg)],
+    proc = subprocess.Popen([sys.executable, "-m", "renaksi_xl.cli", "serve", "--port", str(port), "--config", str(cfg),
+                             "--workers", "2"],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    workers: list[int] = []
     try:
         url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         while True:
             try:
-                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                if httpx.get(f"{url}/health", timeout=1).status_code == 200 and len(_worker_processes(proc.pid)) == 2:
                     break
             except httpx.TransportError:
                 pass
             assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()[1]
             time.sleep(0.1)
+        workers = _worker_processes(proc.pid)
         payload = headless.payload_from_file(built_workbook)
+        # several connections, so that both processes serve; each one has the config's tokens
+        with concurrent.futures.ThreadPoolExecutor(4) as pool:
+            answers = list(pool.map(lambda _: post(url, "validasi", payload), range(8)))
+        assert [r.status_code for r in answers] == [200] * 8
+        assert all(r.json()["actions"][-1]["func"] == "alert" for r in answers)  # license key set by the command
         assert post(url, "validasi", payload, token="salah").status_code == 401
-        r = post(url, "validasi", payload)  # the remote engine works: license key set by the command
-        assert r.status_code == 200 and r.json()["actions"][-1]["func"] == "alert"
+        too_big = [httpx.post(f"{url}/aksi/validasi", content=b" " * 2_100_000, timeout=30,
+                              headers={"Authorization": TOKEN_CAMAT, "Content-Type": "application/json"})
+                   for _ in range(4)]
+        assert [r.status_code for r in too_big] == [413] * 4  # the config's limit, in whichever process
     finally:
         proc.terminate()
-        _, err = proc.communicate(timeout=20)
-    assert "1 token" in err
+        _, err = proc.communicate(timeout=30)
+    assert "1 token" in err and "2 proses" in err
+    assert len(workers) == 2
+    time.sleep(0.5)
+    assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()], "worker processes outlived the server"
+
+
+def test_serve_workers_option_is_checked():
+    """A count below 1 is refused before anything starts; without the option the config decides."""
+    bad = subprocess.run([sys.executable, "-m", "renaksi_xl.cli", "serve", "--workers", "nol"],
+                         capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2 and "--workers: harus bilangan bulat 1 atau lebih, bukan 'nol'" in bad.stderr
+    args = cli.build_parser().parse_args(["serve", "--workers", "3"])
+    assert args.workers == 3
+    assert cli.build_parser().parse_args(["serve"]).workers is None
 
 
 def test_config_files_are_checked(tmp_path):
     good = tmp_path / "ok.json"
-    good.write_text(json.dumps({"timeout_seconds": 5, "tokens": {
+    good.write_text(json.dumps({"timeout_seconds": 5, "workers": 3, "tokens": {
         server.hash_token("abc"): {"nip": NIP_CAMAT, "role": layout.ROLE_CAMAT}}}))
     cfg = server.load_config(good)
-    assert cfg.timeout_seconds == 5 and cfg.identify("abc").nip == NIP_CAMAT
+    assert cfg.timeout_seconds == 5 and cfg.workers == 3 and cfg.identify("abc").nip == NIP_CAMAT
+    assert server.load_config(None).workers == server.DEFAULT_WORKERS == 1
     assert cfg.identify("Bearer abc").role == layout.ROLE_CAMAT and cfg.identify("abd") is None
     cases = {
         '[tokens.abc]\nnip = "198303302001121003"\nrole = "Camat"\n': "hash SHA-256",
         f'[tokens."{server.hash_token("x")}"]\nnip = 198303302001121003\nrole = "Camat"\n': "harus 18 digit",
         f'[tokens."{server.hash_token("x")}"]\nnip = "198303302001121003"\nrole = "Lurah"\n': "'role' harus salah satu",
         "max_payload_bytes = 'besar'\n": "harus berupa angka",
+        "workers = 0\n": "'workers' minimal 1",
         "tokens = [": "tidak bisa dibaca",
     }
     for text, expected in cases.items():
