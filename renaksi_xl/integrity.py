@@ -52,6 +52,8 @@ APPROVAL_ACTIONS = (layout.ACTION_PARAF_PEMERIKSAAN, layout.ACTION_TETAPKAN)
 KIND_JSON = {layout.PARAF.lower(): "paraf", layout.TANDA_TANGAN.lower(): "tanda tangan"}
 
 _DECIMALS = Decimal("0.000001")
+# Whole numbers below this are exact in a float, and their canonical text is plain str(int).
+_EXACT_WHOLE = 10 ** 15
 _NUMERAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _ISO_SHAPE = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$")
 
@@ -87,6 +89,8 @@ def canonical_value(value: Any, kind: str = layout.TEXT) -> str | None:
     if isinstance(value, (int, float)):
         if isinstance(value, float) and value != value:  # NaN: an error cell
             return "#NAN"
+        if -_EXACT_WHOLE < value < _EXACT_WHOLE and value == int(value):
+            return str(int(value))  # a whole number: what the Decimal path gives, without its cost
         try:
             return _number_text(Decimal(repr(value)) if isinstance(value, float) else Decimal(value), kind)
         except InvalidOperation:

@@ -54,6 +54,18 @@ def test_canonical_values():
     assert cv(1e30, layout.NUMBER) == "1" + "0" * 30
 
 
+@settings(max_examples=400, deadline=None)
+@given(whole=st.integers(min_value=-(10 ** 16), max_value=10 ** 16), as_float=st.booleans(),
+       kind=st.sampled_from([layout.TEXT, layout.MONEY, layout.NUMBER, layout.PERCENT]))
+def test_whole_number_fast_path_matches_the_decimal_path(whole, as_float, kind):
+    """Stored fingerprints depend on this text: the shortcut for whole numbers must not change it."""
+    from decimal import Decimal
+
+    value = float(whole) if as_float else whole
+    slow = integrity._number_text(Decimal(repr(value)) if as_float else Decimal(value), kind)
+    assert canonical_value(value, kind) == slow
+
+
 def test_content_text_round_trip():
     digests = {n: integrity._sha256(n) for n in layout.PLAN_TABLES}
     assert integrity.parse_content_text(integrity.content_text(digests)) == digests
