@@ -498,6 +498,9 @@ def test_schemas_are_built_once_and_threads_see_their_own_tables(clean_tables):
 def _reference_findings(p: Plan) -> list[Finding]:
     """The rule tables evaluated the plain way: each (rule, column) on its own, no pandera, no stacking,
     every text column stripped.  What the stacked pandera checks must reproduce exactly."""
+    import numpy as np
+    import pandas as pd
+
     from renaksi_xl.validators import checks, engine
     from renaksi_xl.validators.cells import normalize_name
     from renaksi_xl.validators.core import _join_dpa
@@ -518,11 +521,11 @@ def _reference_findings(p: Plan) -> list[Finding]:
         for r in (*cell_rules, *value_rules):
             for h in r.columns:
                 if isinstance(r, engine.CellRule):
-                    ok = r.ok(prepared.cells[h], t.env)
+                    ok = np.asarray(r.ok(prepared.cells[h], t.env), dtype=bool)
                 else:
-                    ok = r.ok(prepared.values, h).reindex(prepared.values.index).fillna(True).astype(bool)
-                    ok |= prepared.values[h].isna()
-                for excel_row in ok.index[~ok.to_numpy(dtype=bool)]:
+                    ok = np.asarray(r.ok(prepared.values, h), dtype=bool) | pd.isna(prepared.values[h])
+                for position in np.flatnonzero(~ok):
+                    excel_row = prepared.data.excel_rows[position]
                     row = engine.Row(prepared, int(excel_row), h)
                     out.append(Finding(r.rule, RULES[r.rule][0], prepared.sheet,
                                        prepared.address(int(excel_row), h), row.kode, r.message(row)))

@@ -7,7 +7,7 @@ these tables into pandera schemas; nothing here runs a check by itself.
 
 from __future__ import annotations
 
-import pandas as pd
+import numpy as np
 
 from renaksi_xl import layout
 from renaksi_xl.layout import (
@@ -32,6 +32,8 @@ from .cells import angka, persen, rupiah, shown
 from .engine import CellRule, Env, Row, Tables, TableRule, ValueRule, not_less, numeric_equal
 from .rules import RULES, Finding
 
+Values = dict[str, np.ndarray]
+
 # --------------------------------------------------------------------------- column groups
 DPA_MONEY = (H_PAGU, *MONTHS)
 DPA_NUMBERS = (layout.H_TARGET_KELUARAN,)
@@ -51,99 +53,106 @@ CASH_UNTIL = {KEUANGAN_TW[i]: (f"_kas_tw{i + 1}", MONTHS[3 * i + 2]) for i in ra
 
 
 # --------------------------------------------------------------------------- cell tests
-def _filled(s: pd.Series, env: Env) -> pd.Series:
+# A cell test sees one column of cells (a 1-D numpy array) and says, per cell, whether it is fine.
+def _filled(s: np.ndarray, env: Env) -> np.ndarray:
     return ~cells.is_blank(s)
 
 
 def _not_kind(kind: str):
     """For numeric columns, whose cells the cell rules see as their kind."""
 
-    def ok(s: pd.Series, env: Env) -> pd.Series:
+    def ok(s: np.ndarray, env: Env) -> np.ndarray:
         return s != kind
 
     return ok
 
 
-def _kode_well_formed(s: pd.Series, env: Env) -> pd.Series:
+def _kode_well_formed(s: np.ndarray, env: Env) -> np.ndarray:
     match = cells.KODE_PATTERN.match
-    return pd.Series([isinstance(v, str) and match(v.strip()) is not None for v in s.tolist()],
-                     index=s.index, dtype=bool)
+    return np.array([isinstance(v, str) and match(v.strip()) is not None for v in s.tolist()], dtype=bool)
 
 
-def _first_occurrence(s: pd.Series, env: Env) -> pd.Series:
-    codes = cells.clean_texts(s)
-    return codes.isna() | ~codes.duplicated(keep="first")
+def _first_occurrence(s: np.ndarray, env: Env) -> np.ndarray:
+    seen: set[str] = set()
+    ok = []
+    for code in cells.clean_texts(s).tolist():
+        ok.append(code is None or code not in seen)
+        seen.add(code)
+    return np.array(ok, dtype=bool)
 
 
-def _sifat_known(s: pd.Series, env: Env) -> pd.Series:
-    return cells.sifat_targets(s).notna()
+def _sifat_known(s: np.ndarray, env: Env) -> np.ndarray:
+    return ~cells.missing(cells.sifat_targets(s))
 
 
-def _official(s: pd.Series, env: Env) -> pd.Series:
-    names = cells.normalize_names(s)
-    return names.isna() | names.isin(env.officials)
+def _official(s: np.ndarray, env: Env) -> np.ndarray:
+    officials = env.officials
+    return np.array([name is None or name in officials for name in cells.normalize_names(s).tolist()], dtype=bool)
 
 
 # --------------------------------------------------------------------------- value tests
-def _positive(df: pd.DataFrame, c: str) -> pd.Series:
-    return ~(df[c] <= 0)
+# A value test sees the table's values (header -> 1-D numpy array, one position per row) and
+# says, per cell of column `c`, whether it is fine.
+def _positive(v: Values, c: str) -> np.ndarray:
+    return ~(v[c] <= 0)
 
 
-def _not_negative(df: pd.DataFrame, c: str) -> pd.Series:
-    return ~(df[c] < 0)
+def _not_negative(v: Values, c: str) -> np.ndarray:
+    return ~(v[c] < 0)
 
 
-def _percent_range(df: pd.DataFrame, c: str) -> pd.Series:
-    return ~((df[c] < 0) | (df[c] > 100))
+def _percent_range(v: Values, c: str) -> np.ndarray:
+    return ~((v[c] < 0) | (v[c] > 100))
 
 
-def _cumulative(df: pd.DataFrame, c: str) -> pd.Series:
-    return not_less(df[c], df[PREVIOUS[c]])
+def _cumulative(v: Values, c: str) -> np.ndarray:
+    return not_less(v[c], v[PREVIOUS[c]])
 
 
-def _cumulative_if_kumulatif(df: pd.DataFrame, c: str) -> pd.Series:
-    return (df[H_SIFAT_TARGET] != "Kumulatif") | _cumulative(df, c)
+def _cumulative_if_kumulatif(v: Values, c: str) -> np.ndarray:
+    return (v[H_SIFAT_TARGET] != "Kumulatif") | _cumulative(v, c)
 
 
-def _tw4_is_annual(df: pd.DataFrame, c: str) -> pd.Series:
-    applies = df[H_SIFAT_TARGET].isin(("Kumulatif", "Akhir Tahun"))
-    return ~applies | numeric_equal(df[c], df[H_TARGET_TAHUNAN], 1e-6)
+def _tw4_is_annual(v: Values, c: str) -> np.ndarray:
+    sifat = v[H_SIFAT_TARGET]
+    applies = (sifat == "Kumulatif") | (sifat == "Akhir Tahun")
+    return ~applies | numeric_equal(v[c], v[H_TARGET_TAHUNAN], 1e-6)
 
 
-def _is_100(df: pd.DataFrame, c: str) -> pd.Series:
-    return numeric_equal(df[c], pd.Series(100.0, index=df.index), 1e-6)
+def _is_100(v: Values, c: str) -> np.ndarray:
+    return numeric_equal(v[c], 100.0, 1e-6)
 
 
-def _is_pagu(df: pd.DataFrame, c: str) -> pd.Series:
-    return numeric_equal(df[c], df[H_PAGU])
+def _is_pagu(v: Values, c: str) -> np.ndarray:
+    return numeric_equal(v[c], v[H_PAGU])
 
 
-def _in_dpa(df: pd.DataFrame, c: str) -> pd.Series:
-    return df["_di_dpa"]
+def _in_dpa(v: Values, c: str) -> np.ndarray:
+    return v["_di_dpa"]
 
 
-def _in_rencana(df: pd.DataFrame, c: str) -> pd.Series:
-    return df["_di_rencana"]
+def _in_rencana(v: Values, c: str) -> np.ndarray:
+    return v["_di_rencana"]
 
 
-def _pagu_as_dpa(df: pd.DataFrame, c: str) -> pd.Series:
-    return numeric_equal(df[c], df["_dpa_pagu"])
+def _pagu_as_dpa(v: Values, c: str) -> np.ndarray:
+    return numeric_equal(v[c], v["_dpa_pagu"])
 
 
-def _cash_as_pagu(df: pd.DataFrame, c: str) -> pd.Series:
-    return ~df["_kas_kosong"] & numeric_equal(df["_kas_total"], df[c])
+def _cash_as_pagu(v: Values, c: str) -> np.ndarray:
+    return ~v["_kas_kosong"] & numeric_equal(v["_kas_total"], v[c])
 
 
-def _finance_as_cash(df: pd.DataFrame, c: str) -> pd.Series:
-    return numeric_equal(df[c], df[CASH_UNTIL[c][0]])
+def _finance_as_cash(v: Values, c: str) -> np.ndarray:
+    return numeric_equal(v[c], v[CASH_UNTIL[c][0]])
 
 
-def _name_as_dpa(df: pd.DataFrame, c: str) -> pd.Series:
-    ours, theirs = df[c], df["_dpa_nama"]
-    ok = theirs.isna() | (ours == theirs)  # the same text: the same name, nothing to normalize
-    if not ok.all():
-        rest = ~ok
-        ok[rest] = cells.normalize_names(ours[rest]) == cells.normalize_names(theirs[rest])
+def _name_as_dpa(v: Values, c: str) -> np.ndarray:
+    ours, theirs = v[c], v["_dpa_nama"]
+    ok = cells.missing(theirs) | cells.same_text(ours, theirs)  # the same text: the same name
+    rest = np.flatnonzero(~ok)
+    if len(rest):
+        ok[rest] = cells.same_text(cells.normalize_names(ours[rest]), cells.normalize_names(theirs[rest]))
     return ok
 
 
@@ -434,7 +443,7 @@ KINERJA_VALUE_RULES = _TARGET_VALUES
 
 # --------------------------------------------------------------------------- whole-table rules
 def _dpa_kosong(t: Tables) -> list[Finding]:
-    if len(t.dpa.raw):
+    if len(t.dpa):
         return []
     return [_table_finding(
         "DPA_KOSONG", t.dpa.sheet, t.dpa.first_body_address(H_KODE_SUB),
@@ -444,7 +453,7 @@ def _dpa_kosong(t: Tables) -> list[Finding]:
 
 
 def _kinerja_kosong(t: Tables) -> list[Finding]:
-    if len(t.kinerja.raw):
+    if len(t.kinerja):
         return []
     return [_table_finding(
         "KINERJA_KOSONG", t.kinerja.sheet, t.kinerja.first_body_address(H_INDIKATOR_KINERJA),
@@ -454,10 +463,10 @@ def _kinerja_kosong(t: Tables) -> list[Finding]:
 
 
 def _total_pagu(t: Tables) -> list[Finding]:
-    if not len(t.dpa.raw):
+    if not len(t.dpa):
         return []
-    ours = float(cells.round_rupiah(pd.Series([t.rencana.exact[H_PAGU].sum()])).iloc[0])
-    theirs = float(cells.round_rupiah(pd.Series([t.dpa.exact[H_PAGU].sum()])).iloc[0])
+    ours = float(cells.round_rupiah(np.nansum(t.rencana.exact[H_PAGU])))  # empty cells add nothing
+    theirs = float(cells.round_rupiah(np.nansum(t.dpa.exact[H_PAGU])))
     if ours == theirs:
         return []
     return [_table_finding(

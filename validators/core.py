@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Sequence
 
 import numpy as np
-import pandas as pd
 
 from renaksi_xl import layout, tables
 from renaksi_xl.layout import H_KODE_SUB, H_PAGU, H_SUB_KEGIATAN, KEUANGAN_TW, MONTHS
@@ -22,41 +21,41 @@ def _join_dpa(dpa: Prepared, rencana: Prepared) -> None:
     Extra columns start with '_' so they never clash with a header.  With an
     empty DPA nothing is compared (DPA_KOSONG says why).  Empty months count
     as 0; a month that is no number spoils the cumulative sums from there on.
+    A plan row whose code is not in the DPA gets NaN figures (nothing to compare).
     """
     d, r = dpa.values, rencana.values
-    months = np.column_stack([dpa.exact[m].to_numpy() for m in MONTHS]) if len(d) else np.empty((0, 12))
-    month_kinds = np.column_stack([dpa.kinds[m].to_numpy() for m in MONTHS]) if len(d) else np.empty((0, 12))
+    months = np.column_stack([dpa.exact[m] for m in MONTHS]) if len(dpa) else np.empty((0, 12))
+    month_kinds = np.column_stack([dpa.kinds[m] for m in MONTHS]) if len(dpa) else np.empty((0, 12))
     spoiled = np.cumsum(month_kinds == cells.NOT_NUMBER, axis=1) > 0
     cumulative = np.cumsum(np.where(np.isnan(months), 0.0, months), axis=1)
     cumulative[spoiled] = np.nan
     kas_kosong = (month_kinds == cells.EMPTY).all(axis=1)
     d["_kas_kosong"] = kas_kosong
-    d["_kas_total"] = _rupiah(cumulative[:, -1], d.index)
+    d["_kas_total"] = cells.round_rupiah(cumulative[:, -1])
     extra = ["_dpa_pagu", "_dpa_nama"]
     d["_dpa_pagu"], d["_dpa_nama"] = d[H_PAGU], d[H_SUB_KEGIATAN]
     for column in KEUANGAN_TW[:3]:
         name, month = checks.CASH_UNTIL[column]
-        d[name] = _rupiah(np.where(kas_kosong, np.nan, cumulative[:, MONTHS.index(month)]), d.index)
+        d[name] = cells.round_rupiah(np.where(kas_kosong, np.nan, cumulative[:, MONTHS.index(month)]))
         extra.append(name)
-    codes = d[H_KODE_SUB]
-    d["_di_rencana"] = codes.isin(r[H_KODE_SUB].dropna())
 
-    first = np.flatnonzero((codes.notna() & ~codes.duplicated()).to_numpy())  # each code's first DPA row
-    found = pd.Index(codes.to_numpy()[first]).get_indexer(r[H_KODE_SUB])  # ... for each plan row, -1 if none
+    codes, plan_codes = d[H_KODE_SUB].tolist(), r[H_KODE_SUB].tolist()
+    planned = {code for code in plan_codes if code is not None}
+    d["_di_rencana"] = np.array([code in planned for code in codes], dtype=bool)
+    first: dict[str, int] = {}  # each code's first DPA row
+    for i, code in enumerate(codes):
+        if code is not None and code not in first:
+            first[code] = i
+    found = np.array([first.get(code, -1) for code in plan_codes], dtype=np.intp)  # -1: not in the DPA
     missing = found < 0
     r["_di_dpa"] = ~missing | (len(first) == 0)
-    rows = first[np.where(missing, 0, found)] if len(first) else None
-    for name in extra:  # as Series.map would: NaN where the code is not in the DPA
-        column = d[name].to_numpy()
-        taken = column.take(rows) if len(first) else np.full(len(r), np.nan, column.dtype)
+    for name in extra:
+        column = d[name]
+        taken = column.take(np.where(missing, 0, found)) if first else np.full(len(found), np.nan, column.dtype)
         if missing.any():
             taken = taken.astype(float if taken.dtype.kind == "f" else object)
             taken[missing] = np.nan
         r[name] = taken
-
-
-def _rupiah(values: np.ndarray, index: pd.Index) -> pd.Series:
-    return cells.round_rupiah(pd.Series(values, index=index))
 
 
 def validate_tables(dpa: TableData, rencana: TableData, kinerja: TableData,

@@ -15,6 +15,12 @@ the cell in the stack, which gives back its header and Excel row.  (A check
 per rule and column costs pandera about 0.1 ms each, a third of the time on a
 city-scale plan; a DataFrame-wide check would lose failing empty cells, which
 pandera drops from a table check's failure cases.)
+
+Everything around pandera works on 1-D numpy arrays, one per column, by
+position in the table (`Prepared`): a pandas operation costs 20-50 us whatever
+its size, numpy a few, and a small plan needs hundreds of them per click.
+pandas appears only where pandera wants it: the stacked frame and each
+check's boolean Series.
 """
 
 from __future__ import annotations
@@ -41,24 +47,29 @@ from .rules import RULE_ORDER, RULES, Finding
 # --------------------------------------------------------------------------- rule records
 @dataclass(frozen=True)
 class CellRule:
-    """A rule on cells as written, column by column.  `ok(series, env)` is True where fine."""
+    """A rule on cells as written, column by column.  `ok(column, env)` is True where fine.
+
+    `column` is a 1-D numpy array (`Prepared.cells`), the result a boolean array.
+    """
 
     rule: str
     columns: tuple[str, ...]
-    ok: Callable[[pd.Series, "Env"], pd.Series]
+    ok: Callable[[np.ndarray, "Env"], np.ndarray]
     message: Callable[["Row"], str]
 
 
 @dataclass(frozen=True)
 class ValueRule:
-    """A rule on values; `ok(frame, column)` is True where the cell in `column` is fine.
+    """A rule on values; `ok(values, column)` is True where the cell in `column` is fine.
 
-    Cells whose value is missing (NaN) are skipped: the cell rules report them.
+    `values` is `Prepared.values` (header -> 1-D numpy array, same positions),
+    so a rule may read the other values of the row.  Cells whose value is
+    missing (NaN, None) are skipped: the cell rules report them.
     """
 
     rule: str
     columns: tuple[str, ...]
-    ok: Callable[[pd.DataFrame, str], pd.Series]
+    ok: Callable[[dict[str, np.ndarray], str], np.ndarray]
     message: Callable[["Row"], str]
 
 
@@ -78,27 +89,42 @@ class Env:
 # --------------------------------------------------------------------------- prepared tables
 @dataclass
 class Prepared:
-    """One table read from the workbook, as written (`raw`) and as values (`values`)."""
+    """One table read from the workbook, column by column, as 1-D numpy arrays by position.
+
+    Position i is the i-th row kept by read_table, Excel row `rows[i]`.
+    """
 
     data: TableData
-    raw: pd.DataFrame      # as written (objects), index = Excel row
-    cells: dict[str, pd.Series]  # as written, numeric columns replaced by the kind of their content
-    values: pd.DataFrame   # numbers parsed (money rounded), text stripped, '_' columns joined
-                           # (only the text columns the rules read; Row.val strips the others)
-    exact: dict[str, pd.Series] = field(default_factory=dict)  # money before rounding
-    kinds: dict[str, pd.Series] = field(default_factory=dict)  # numeric columns: cells.EMPTY, ...
+    rows: np.ndarray             # Excel row of each position (int64)
+    grid: np.ndarray             # the cells as written, objects (positions x headers)
+    cells: dict[str, np.ndarray]  # as written, numeric columns replaced by the kind of their content
+    values: dict[str, np.ndarray]  # numbers parsed (money rounded), text stripped, '_' columns joined
+                                   # (only the text columns the rules read; Row.val strips the others)
+    exact: dict[str, np.ndarray] = field(default_factory=dict)  # money before rounding
+    kinds: dict[str, np.ndarray] = field(default_factory=dict)  # numeric columns: cells.EMPTY, ... (int8)
+
+    def __len__(self) -> int:
+        return len(self.rows)
 
     @functools.cached_property
-    def grid(self) -> np.ndarray:
-        """The cells as written, one 2-D array of objects (rows x headers)."""
-        return self.raw.to_numpy(dtype=object)
+    def col(self) -> dict[str, int]:
+        """header -> column of `grid` (the first, as TableData.col)."""
+        out: dict[str, int] = {}
+        for j, header in enumerate(self.data.header):
+            out.setdefault(header, j)
+        return out
+
+    @functools.cached_property
+    def position(self) -> dict[int, int]:
+        """Excel row -> position; only a Row built from an Excel row asks."""
+        return {row: i for i, row in enumerate(self.data.excel_rows)}
 
     @functools.cached_property
     def first_row(self) -> dict[str, int]:
         """kode -> first Excel row; only a duplicate's message asks."""
         first: dict[str, int] = {}
         if layout.H_KODE_SUB in self.values:
-            for row, kode in self.values[layout.H_KODE_SUB].items():
+            for row, kode in zip(self.data.excel_rows, self.values[layout.H_KODE_SUB].tolist()):
                 if kode is not None and kode not in first:
                     first[kode] = row
         return first
@@ -112,7 +138,7 @@ class Prepared:
         return self.data.spec.sheet
 
     def address(self, excel_row: int, header: str) -> str:
-        return cell_address(excel_row, self.data.first_col + self.data.col(header))
+        return cell_address(excel_row, self.data.first_col + self.col[header])
 
     def header_address(self, header: str) -> str:
         return cell_address(self.data.spec.header_row, self.data.first_col + self.data.col(header))
@@ -131,56 +157,63 @@ class Tables:
 
 def prepare(data: TableData, money: tuple[str, ...], numbers: tuple[str, ...],
             texts: tuple[str, ...] | None = None) -> Prepared:
-    """Raw frame + value frame: numbers parsed, money rounded, text stripped.
+    """Cells and values column by column: numbers parsed, money rounded, text stripped.
 
     `texts`: the text columns the rules read as values (None: all); stripping
     the others (names of programs, places, notes) would be wasted work.
     """
-    raw = data.to_frame()
-    columns: dict[str, pd.Series] = {}
-    exact: dict[str, pd.Series] = {}
-    kinds: dict[str, pd.Series] = {}
-    for header in raw.columns:
-        column = raw[header]
+    grid = np.empty((len(data.rows), len(data.header)), dtype=object)
+    if data.rows:
+        grid[:] = data.rows
+    cell_columns: dict[str, np.ndarray] = {}
+    values: dict[str, np.ndarray] = {}
+    exact: dict[str, np.ndarray] = {}
+    kinds: dict[str, np.ndarray] = {}
+    for j, header in enumerate(data.header):
+        column = grid[:, j]
         if header in money or header in numbers:
             kinds[header], parsed = cells.classify(column)
             if header in money:
                 exact[header] = parsed
                 parsed = cells.round_rupiah(parsed)
-            columns[header] = parsed
-        elif header == layout.H_SIFAT_TARGET:
-            columns[header] = cells.sifat_targets(column)
+            values[header] = parsed
+            cell_columns[header] = kinds[header]
+            continue
+        cell_columns[header] = column
+        if header == layout.H_SIFAT_TARGET:
+            values[header] = cells.sifat_targets(column)
         elif texts is None or header in texts:
-            columns[header] = cells.clean_texts(column)
-    values = pd.DataFrame(columns, index=raw.index)
-    cell_columns = {header: kinds[header] if header in kinds else raw[header] for header in raw.columns}
-    return Prepared(data, raw, cell_columns, values, exact, kinds)
+            values[header] = cells.clean_texts(column)
+    rows = np.array(data.excel_rows, dtype=np.int64)
+    return Prepared(data, rows, grid, cell_columns, values, exact, kinds)
 
 
 # --------------------------------------------------------------------------- messages
 class Row:
     """What a message needs about the offending row: values, the column, the sub kegiatan."""
 
-    def __init__(self, prepared: Prepared, excel_row: int, column: str | None) -> None:
+    def __init__(self, prepared: Prepared, excel_row: int, column: str | None, position: int | None = None) -> None:
         self.p = prepared
         self.excel_row = excel_row
         self.col = column
+        self.i = prepared.position[excel_row] if position is None else position
 
     def raw(self, header: str | None = None) -> Any:
-        return self.p.raw.at[self.excel_row, header or self.col]
+        return self.p.grid[self.i, self.p.col[header or self.col]]
 
     def val(self, header: str | None = None) -> Any:
         header = header or self.col
-        if header not in self.p.values:  # a text column the rules do not read as a value
+        column = self.p.values.get(header)
+        if column is None:  # a text column the rules do not read as a value
             return cells.clean_text(self.raw(header))
-        value = self.p.values.at[self.excel_row, header]
+        value = column[self.i]
         return None if isinstance(value, float) and math.isnan(value) else value
 
     @property
     def kode(self) -> str | None:
         if layout.H_KODE_SUB not in self.p.values:
             return None
-        return self.p.values.at[self.excel_row, layout.H_KODE_SUB]
+        return self.p.values[layout.H_KODE_SUB][self.i]
 
     @property
     def label(self) -> str:
@@ -196,25 +229,28 @@ class Row:
 
 
 # --------------------------------------------------------------------------- running
+STACK = "sel"  # the one column of the stacked frame
+
+
 @dataclass(frozen=True)
 class Stack:
     """The columns a rule table reads, stacked: cell i of column j sits at row j * n + i.
 
-    Built once per rule table with its schema.  `cells` is the frame pandera
-    validates (one column, the cells as written); `locate` turns the index of a
-    failure case back into (header, Excel row).
+    Built once per rule table with its schema.  `frame` is what pandera
+    validates (one column, the cells as written); `locate` turns the index of
+    a failure case back into (header, position).
     """
 
     columns: tuple[str, ...]
 
     def frame(self, prepared: Prepared) -> pd.DataFrame:
-        positions = [prepared.raw.columns.get_loc(h) for h in self.columns]
+        positions = [prepared.col[h] for h in self.columns]
         stacked = prepared.grid[:, positions].ravel(order="F")  # column after column
-        return pd.DataFrame({"sel": stacked}, copy=False)
+        return pd.DataFrame({STACK: stacked}, copy=False)
 
-    def locate(self, prepared: Prepared, position: int) -> tuple[str, int]:
-        column, row = divmod(position, len(prepared.raw))
-        return self.columns[column], int(prepared.raw.index[row])
+    def locate(self, prepared: Prepared, index: int) -> tuple[str, int]:
+        column, position = divmod(index, len(prepared))
+        return self.columns[column], position
 
 
 @functools.lru_cache(maxsize=None)
@@ -248,7 +284,10 @@ def cell_schema(prepared: Prepared, rules: tuple[CellRule, ...], env: Env) -> pa
 
 
 def _check(rule: str, fn: Callable[[pd.Series], np.ndarray]) -> pa.Check:
-    """A rule as a pandera check on the stack: element-wise verdicts, one per cell."""
+    """A rule as a pandera check on the stack: element-wise verdicts, one per cell.
+
+    pandera wants a boolean Series back: the one pandas object built per check.
+    """
     return pa.Check(lambda s: pd.Series(fn(s), index=s.index, copy=False),
                     name=rule, error=rule, ignore_na=False)
 
@@ -261,10 +300,10 @@ def _cell_schema(name: str, rules: tuple[CellRule, ...]) -> pa.DataFrameSchema:
     def check(r: CellRule) -> pa.Check:
         def fn(s: pd.Series) -> np.ndarray:
             p, env = _active.prepared, _active.env
-            return _mask(r.columns, stack, len(p.raw), lambda h: r.ok(p.cells[h], env).to_numpy(dtype=bool))
+            return _mask(r.columns, stack, len(p), lambda h: np.asarray(r.ok(p.cells[h], env), dtype=bool))
         return _check(r.rule, fn)
 
-    return pa.DataFrameSchema({"sel": pa.Column(nullable=True, checks=[check(r) for r in rules])},
+    return pa.DataFrameSchema({STACK: pa.Column(nullable=True, checks=[check(r) for r in rules])},
                               name=f"{name} (isi sel)")
 
 
@@ -272,7 +311,7 @@ def value_schema(prepared: Prepared, rules: tuple[ValueRule, ...]) -> pa.DataFra
     """pandera checks on values, one per rule; a check may read the other values of its row.
 
     A value rule's `ok` reads `Prepared.values` (bound by `_bound`).  Cells
-    whose value is missing (NaN) pass: the cell rules report them.
+    whose value is missing (NaN, None) pass: the cell rules report them.
     """
     return _value_schema(prepared.name, rules)
 
@@ -283,21 +322,12 @@ def _value_schema(name: str, rules: tuple[ValueRule, ...]) -> pa.DataFrameSchema
 
     def check(r: ValueRule) -> pa.Check:
         def fn(s: pd.Series) -> np.ndarray:
-            frame = _active.prepared.values
-            return _mask(r.columns, stack, len(frame),
-                         lambda h: _as_mask(r.ok(frame, h), frame.index).to_numpy(dtype=bool)
-                         | pd.isna(frame[h].to_numpy()))
+            p = _active.prepared
+            return _mask(r.columns, stack, len(p), lambda h: np.asarray(r.ok(p.values, h), dtype=bool) | cells.missing(p.values[h]))
         return _check(r.rule, fn)
 
-    return pa.DataFrameSchema({"sel": pa.Column(nullable=True, checks=[check(r) for r in rules])},
+    return pa.DataFrameSchema({STACK: pa.Column(nullable=True, checks=[check(r) for r in rules])},
                               name=f"{name} (nilai)")
-
-
-def _as_mask(result: pd.Series, index: pd.Index) -> pd.Series:
-    """A value check's result as a boolean mask on `index`; missing counts as fine."""
-    if result.dtype == bool and (result.index is index or result.index.equals(index)):
-        return result  # the usual case, without three pandas copies
-    return result.reindex(index).fillna(True).astype(bool)
 
 
 @contextlib.contextmanager
@@ -311,7 +341,7 @@ def _bound(prepared: Prepared, env: Env):
 
 
 def _failures(schema: pa.DataFrameSchema, stack: Stack, prepared: Prepared) -> list[tuple[str, str, int]]:
-    """(rule, header, Excel row) of every failing cell, from pandera's failure cases."""
+    """(rule, header, position) of every failing cell, from pandera's failure cases."""
     try:
         # inplace: the schemas coerce nothing, so pandera's defensive copy of the frame is waste
         schema.validate(stack.frame(prepared), lazy=True, inplace=True)
@@ -335,8 +365,10 @@ def run_table(prepared: Prepared, cell_rules, value_rules, env: Env) -> list[Fin
     with _bound(prepared, env):
         hits = _failures(cell_schema(prepared, cell_rules, env), _stack(cell_rules), prepared)
         hits += _failures(value_schema(prepared, value_rules), _stack(value_rules), prepared)
-    for rule, header, excel_row in hits:
-        row = Row(prepared, excel_row, header)
+    excel_rows = prepared.data.excel_rows
+    for rule, header, position in hits:
+        excel_row = excel_rows[position]
+        row = Row(prepared, excel_row, header, position)
         findings.append(Finding(
             rule=rule,
             severity=RULES[rule][0],
@@ -375,23 +407,21 @@ def finalize(findings: list[Finding]) -> list[Finding]:
     return out
 
 
-def numeric_equal(a: pd.Series, b: pd.Series, tolerance: float = 1e-9) -> pd.Series:
+def numeric_equal(a, b, tolerance: float = 1e-9) -> np.ndarray:
     """Equal within float noise; NaN on either side counts as equal (nothing to compare).
 
-    `a` and `b` are columns of one frame (same index); numpy does the arithmetic
-    without pandas' per-operation overhead, which dominates on a few thousand rows.
+    `a`, `b`: float arrays of one table (same positions) or a number.
     """
-    x, y = a.to_numpy(dtype=float), b.to_numpy(dtype=float)
+    x, y = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     with np.errstate(invalid="ignore"):
-        ok = (np.abs(x - y) <= tolerance) | np.isnan(x) | np.isnan(y)
-    return pd.Series(ok, index=a.index, copy=False)
+        return (np.abs(x - y) <= tolerance) | np.isnan(x) | np.isnan(y)
 
 
-def not_less(a: pd.Series, b: pd.Series) -> pd.Series:
-    """a >= b, or one of them missing (columns of one frame)."""
-    x, y = a.to_numpy(dtype=float), b.to_numpy(dtype=float)
+def not_less(a, b) -> np.ndarray:
+    """a >= b, or one of them missing (float arrays of one table)."""
+    x, y = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     with np.errstate(invalid="ignore"):
-        return pd.Series(~(x < y - 1e-9), index=a.index, copy=False)
+        return ~(x < y - 1e-9)
 
 
 __all__ = [
