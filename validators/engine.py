@@ -1,6 +1,6 @@
 """Run the rule tables (validators.checks) through pandera and turn failures into Findings.
 
-Each plan table is checked twice, both times with one pandera DataFrameSchema
+Each plan table is checked twice, both times with one pandera schema
 validated lazily (all failures collected, nothing raised half-way):
 
 1. the cells as written (`CellRule`: empty, text, malformed codes, duplicates);
@@ -8,18 +8,21 @@ validated lazily (all failures collected, nothing raised half-way):
    DPA joined to the plan by code), checks that may read the other values of
    the row.
 
-The frame pandera validates holds the table's cells stacked, one row per cell
-(`Stack`): a rule is ONE pandera check over every column it names, however
-many, and the index of each failure case pandera reports is the position of
-the cell in the stack, which gives back its header and Excel row.  (A check
-per rule and column costs pandera about 0.1 ms each, a third of the time on a
-city-scale plan; a DataFrame-wide check would lose failing empty cells, which
-pandera drops from a table check's failure cases.)
+What pandera validates is the table's cells stacked into one column, one
+row per cell (`Stack`): a rule is ONE pandera check over every column it
+names, however many, and the index of each failure case pandera reports is
+the position of the cell in the stack, which gives back its header and Excel
+row.  (A check per rule and column costs pandera about 0.1 ms each, a third of
+the time on a city-scale plan; a DataFrame-wide check would lose failing empty
+cells, which pandera drops from a table check's failure cases.)  The stack is
+a Series validated by a SeriesSchema: the same column checks as a one-column
+DataFrameSchema, without pandera's per-check column lookup and per-validate
+schema-component collection, about half of pandera's time on a small plan.
 
 Everything around pandera works on 1-D numpy arrays, one per column, by
 position in the table (`Prepared`): a pandas operation costs 20-50 us whatever
 its size, numpy a few, and a small plan needs hundreds of them per click.
-pandas appears only where pandera wants it: the stacked frame and each
+pandas appears only where pandera wants it: the stacked Series and each
 check's boolean Series.
 """
 
@@ -229,24 +232,24 @@ class Row:
 
 
 # --------------------------------------------------------------------------- running
-STACK = "sel"  # the one column of the stacked frame
+STACK = "sel"  # the name of the stacked Series (pandera checks it against the schema's)
 
 
 @dataclass(frozen=True)
 class Stack:
     """The columns a rule table reads, stacked: cell i of column j sits at row j * n + i.
 
-    Built once per rule table with its schema.  `frame` is what pandera
-    validates (one column, the cells as written); `locate` turns the index of
-    a failure case back into (header, position).
+    Built once per rule table with its schema.  `series` is what pandera
+    validates (the cells as written); `locate` turns the index of a failure
+    case back into (header, position).
     """
 
     columns: tuple[str, ...]
 
-    def frame(self, prepared: Prepared) -> pd.DataFrame:
+    def series(self, prepared: Prepared) -> pd.Series:
         positions = [prepared.col[h] for h in self.columns]
         stacked = prepared.grid[:, positions].ravel(order="F")  # column after column
-        return pd.DataFrame({STACK: stacked}, copy=False)
+        return pd.Series(stacked, name=STACK, copy=False)
 
     def locate(self, prepared: Prepared, index: int) -> tuple[str, int]:
         column, position = divmod(index, len(prepared))
@@ -273,7 +276,7 @@ def _mask(rule_columns: tuple[str, ...], stack: Stack, n: int, column_ok: Callab
 _active = threading.local()
 
 
-def cell_schema(prepared: Prepared, rules: tuple[CellRule, ...], env: Env) -> pa.DataFrameSchema:
+def cell_schema(prepared: Prepared, rules: tuple[CellRule, ...], env: Env) -> pa.SeriesSchema:
     """pandera checks on the cells as written (empty cells included), one per rule.
 
     A cell rule's `ok` sees one column of `Prepared.cells`: text columns as
@@ -293,7 +296,7 @@ def _check(rule: str, fn: Callable[[pd.Series], np.ndarray]) -> pa.Check:
 
 
 @functools.lru_cache(maxsize=None)
-def _cell_schema(name: str, rules: tuple[CellRule, ...]) -> pa.DataFrameSchema:
+def _cell_schema(name: str, rules: tuple[CellRule, ...]) -> pa.SeriesSchema:
     """Built once per rule table: constructing a pandera schema costs more than checking a small plan."""
     stack = _stack(rules)
 
@@ -303,11 +306,11 @@ def _cell_schema(name: str, rules: tuple[CellRule, ...]) -> pa.DataFrameSchema:
             return _mask(r.columns, stack, len(p), lambda h: np.asarray(r.ok(p.cells[h], env), dtype=bool))
         return _check(r.rule, fn)
 
-    return pa.DataFrameSchema({STACK: pa.Column(nullable=True, checks=[check(r) for r in rules])},
-                              name=f"{name} (isi sel)")
+    return pa.SeriesSchema(nullable=True, checks=[check(r) for r in rules], name=STACK,
+                           title=f"{name} (isi sel)")
 
 
-def value_schema(prepared: Prepared, rules: tuple[ValueRule, ...]) -> pa.DataFrameSchema:
+def value_schema(prepared: Prepared, rules: tuple[ValueRule, ...]) -> pa.SeriesSchema:
     """pandera checks on values, one per rule; a check may read the other values of its row.
 
     A value rule's `ok` reads `Prepared.values` (bound by `_bound`).  Cells
@@ -317,7 +320,7 @@ def value_schema(prepared: Prepared, rules: tuple[ValueRule, ...]) -> pa.DataFra
 
 
 @functools.lru_cache(maxsize=None)
-def _value_schema(name: str, rules: tuple[ValueRule, ...]) -> pa.DataFrameSchema:
+def _value_schema(name: str, rules: tuple[ValueRule, ...]) -> pa.SeriesSchema:
     stack = _stack(rules)
 
     def check(r: ValueRule) -> pa.Check:
@@ -326,8 +329,8 @@ def _value_schema(name: str, rules: tuple[ValueRule, ...]) -> pa.DataFrameSchema
             return _mask(r.columns, stack, len(p), lambda h: np.asarray(r.ok(p.values, h), dtype=bool) | cells.missing(p.values[h]))
         return _check(r.rule, fn)
 
-    return pa.DataFrameSchema({STACK: pa.Column(nullable=True, checks=[check(r) for r in rules])},
-                              name=f"{name} (nilai)")
+    return pa.SeriesSchema(nullable=True, checks=[check(r) for r in rules], name=STACK,
+                           title=f"{name} (nilai)")
 
 
 @contextlib.contextmanager
@@ -340,11 +343,11 @@ def _bound(prepared: Prepared, env: Env):
         _active.prepared = _active.env = None
 
 
-def _failures(schema: pa.DataFrameSchema, stack: Stack, prepared: Prepared) -> list[tuple[str, str, int]]:
+def _failures(schema: pa.SeriesSchema, stack: Stack, prepared: Prepared) -> list[tuple[str, str, int]]:
     """(rule, header, position) of every failing cell, from pandera's failure cases."""
     try:
-        # inplace: the schemas coerce nothing, so pandera's defensive copy of the frame is waste
-        schema.validate(stack.frame(prepared), lazy=True, inplace=True)
+        # inplace: the schemas coerce nothing, so pandera's defensive copy of the stack is waste
+        schema.validate(stack.series(prepared), lazy=True, inplace=True)
     except SchemaErrors as exc:
         cases = exc.failure_cases
     else:
