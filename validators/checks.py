@@ -58,11 +58,12 @@ def _filled(s: np.ndarray, env: Env) -> np.ndarray:
     return ~cells.is_blank(s)
 
 
-def _not_kind(kind: str):
+def _not_kind(kind: cells.Kind):
     """For numeric columns, whose cells the cell rules see as their kind."""
+    code = int(kind)  # a plain int: numpy compares an IntEnum through slow attribute lookups
 
     def ok(s: np.ndarray, env: Env) -> np.ndarray:
-        return s != kind
+        return s != code
 
     return ok
 
