@@ -1,6 +1,6 @@
 """Benchmark: validating a city-scale plan vs python-calamine reading the same file.
 
-    python bench/bench_validate.py [--rows 3000] [--repeat 5] [--keep DIR]
+    python bench/bench_validate.py [--rows 3000] [--repeat 5] [--keep DIR] [--small-rows 21]
 
 Builds a workbook (renaksi_xl.build.workbook.build_workbook), fills tblDPA and
 tblRencanaAksi with `--rows` sub kegiatan (plus tblKinerja and tblPejabat)
@@ -14,7 +14,9 @@ through the headless engine, then in one process, imports done beforehand
 
 and prints the best and median of each, the ratio, a breakdown of the
 validation (payload, tables, rules), a run on a plan with errors in one row
-out of ten, and the peak memory of a fresh `renaksi-xl validate` process.
+out of ten, the per-call cost on a kecamatan-size plan (`--small-rows`, what
+a click or a server request pays), and the peak memory of a fresh
+`renaksi-xl validate` process.
 Target (issue 4): validate <= 2x calamine, peak memory < 400 MB.
 """
 
@@ -137,6 +139,43 @@ def payload_profile(path: Path) -> dict[str, float]:
             "payload_from_file(sheets=...) total": t5 - t4}
 
 
+def small_plan(folder: Path, rows: int, repeat: int) -> dict[str, float]:
+    """Per-call cost, in ms, on a kecamatan-size plan (the demo has 21 sub kegiatan), in process.
+
+    What one click or one xlwings Server request pays for validation: the
+    remote Book from the payload, then validate_book on a fresh Book (tables
+    read, rules run through pandera, findings written as messages).
+    """
+    import json
+
+    from renaksi_xl import headless, layout, tables
+    from renaksi_xl.build.workbook import build_workbook
+    from renaksi_xl.validators import sample, validate_book, validate_tables
+    from renaksi_xl.validators.core import officials_of
+
+    path = folder / f"kecamatan-{rows}.xlsm"
+    if not path.exists():
+        build_workbook(path)
+        sample.write_plan(path, sample.clean_plan(rows, indicators=5))
+    body = json.dumps(headless.payload_from_file(path))
+    validate_book(headless.book_from_payload(json.loads(body)))  # warm-up
+    t0 = time.perf_counter()
+    books = [headless.book_from_payload(json.loads(body)) for _ in range(repeat)]
+    t1 = time.perf_counter()
+    for book in books:
+        validate_book(book)
+    t2 = time.perf_counter()
+    data = [tables.read_table(books[0], n) for n in (layout.TBL_DPA, layout.TBL_RENCANA, layout.TBL_KINERJA)]
+    officials = officials_of(books[0])
+    t3 = time.perf_counter()
+    for _ in range(repeat):
+        validate_tables(*data, officials)
+    t4 = time.perf_counter()
+    return {"json + remote Book (book_from_payload)": (t1 - t0) / repeat * 1e3,
+            "validate_book (tables read + rules)": (t2 - t1) / repeat * 1e3,
+            "rules alone (validate_tables)": (t4 - t3) / repeat * 1e3}
+
+
 PEAK_PROBE = (
     "import sys\n"
     "from renaksi_xl.cli import main\n"
@@ -163,6 +202,7 @@ def main(argv=None) -> None:
     ap.add_argument("--rows", type=int, default=3000)
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--keep", metavar="DIR", help="keep/reuse the generated workbooks in DIR")
+    ap.add_argument("--small-rows", type=int, default=21, help="rows of the kecamatan-size plan (per-call cost)")
     args = ap.parse_args(argv)
 
     folder = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="renaksi-bench-"))
@@ -212,6 +252,11 @@ def main(argv=None) -> None:
     print(f"\nplan with an error in every tenth row: {n_broken} findings")
     print(f"  calamine {statistics.median(cal_b):.3f} s, validate {statistics.median(val_b):.3f} s, "
           f"ratio {statistics.median(val_b) / statistics.median(cal_b):.2f}x (median)")
+
+    small = small_plan(folder, args.small_rows, repeat=200)
+    print(f"\nkecamatan-size plan, {args.small_rows} sub kegiatan, per call (mean of 200):")
+    for key, ms in small.items():
+        print(f"  {key:<40} {ms:.2f} ms")
 
     print(f"\npeak memory of a fresh `renaksi-xl validate` on the clean plan: {peak_rss_mb(clean):.0f} MB "
           "(target < 400 MB)")
