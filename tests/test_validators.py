@@ -561,3 +561,112 @@ def test_stacked_pandera_checks_find_exactly_what_a_plain_reading_finds(clean_ta
     assert len(rules) >= 8 and len(findings) >= 20
     assert any(f.rule in ("NILAI_KOSONG", "KODE_FORMAT", "PENANGGUNG_JAWAB_KOSONG", "INDIKATOR_KOSONG",
                           "TARGET_KOSONG", "KINERJA_TARGET_TW_KOSONG") for f in findings)  # empty cells reported
+
+
+# --------------------------------------------------------------------------- numpy inside, pandera running the rules
+def _prepared_tables(p: Plan):
+    from renaksi_xl.validators import checks, core, engine
+    from renaksi_xl.validators.cells import normalize_name
+
+    t = engine.Tables(
+        engine.prepare(p.dpa, checks.DPA_MONEY, checks.DPA_NUMBERS, checks.DPA_TEXTS),
+        engine.prepare(p.rencana, checks.RENCANA_MONEY, checks.RENCANA_NUMBERS, checks.RENCANA_TEXTS),
+        engine.prepare(p.kinerja, (), checks.KINERJA_NUMBERS, checks.KINERJA_TEXTS),
+        engine.Env(frozenset(n for n in map(normalize_name, p.officials) if n)),
+    )
+    core._join_dpa(t.dpa, t.rencana)
+    return t, (
+        (t.dpa, checks.DPA_CELL_RULES, checks.DPA_VALUE_RULES),
+        (t.rencana, checks.RENCANA_CELL_RULES, checks.RENCANA_VALUE_RULES),
+        (t.kinerja, checks.KINERJA_CELL_RULES, checks.KINERJA_VALUE_RULES),
+    )
+
+
+@pytest.mark.parametrize("empty", [False, True])
+def test_rules_take_and_return_numpy_arrays_one_verdict_per_row(clean_tables, empty):
+    """Rules run on 1-D numpy arrays by position (a pandas operation per rule would cost more
+    than the whole check on a small plan): every verdict is a boolean array as long as the table,
+    also for empty tables."""
+    import numpy as np
+
+    p = copy.deepcopy(clean_tables)
+    if empty:
+        for table in ("dpa", "rencana", "kinerja"):
+            p.clear(table)
+    t, runs = _prepared_tables(p)
+    for prepared, cell_rules, value_rules in runs:
+        n = len(p.dpa.rows if prepared is t.dpa else p.rencana.rows if prepared is t.rencana else p.kinerja.rows)
+        assert len(prepared) == n and prepared.rows.tolist() == prepared.data.excel_rows
+        for column in (*prepared.cells.values(), *prepared.values.values()):
+            assert isinstance(column, np.ndarray) and column.shape == (n,)
+        for r in cell_rules:
+            for h in r.columns:
+                ok = r.ok(prepared.cells[h], t.env)
+                assert isinstance(ok, np.ndarray) and ok.dtype == bool and ok.shape == (n,), (r.rule, h)
+                assert ok.all(), (r.rule, h)  # the clean plan passes every rule
+        for r in value_rules:
+            for h in r.columns:
+                ok = r.ok(prepared.values, h)
+                assert isinstance(ok, np.ndarray) and ok.dtype == bool and ok.shape == (n,), (r.rule, h)
+                assert ok.all(), (r.rule, h)
+
+
+def test_each_rule_is_one_pandera_check_and_pandera_reports_the_cell(clean_tables):
+    """pandera runs the rules: one named check per rule, and validating the stacked cells of a
+    broken plan raises pandera's SchemaErrors whose failure index is the broken cell."""
+    from pandera.errors import SchemaErrors
+
+    from renaksi_xl.validators import checks, engine
+
+    p = copy.deepcopy(clean_tables)
+    p.set("rencana", 1, FISIK_TW[1], 20)  # below s.d. TW I
+    p.set("rencana", 2, H_PENANGGUNG_JAWAB, None)
+    t, _ = _prepared_tables(p)
+    for rules, schema, rule, header, position in (
+        (checks.RENCANA_VALUE_RULES, engine.value_schema(t.rencana, checks.RENCANA_VALUE_RULES),
+         "FISIK_TIDAK_KUMULATIF", FISIK_TW[1], 1),
+        (checks.RENCANA_CELL_RULES, engine.cell_schema(t.rencana, checks.RENCANA_CELL_RULES, t.env),
+         "PENANGGUNG_JAWAB_KOSONG", H_PENANGGUNG_JAWAB, 2),
+    ):
+        assert [c.name for c in schema.checks] == [r.rule for r in rules]
+        stack = engine._stack(rules)
+        with engine._bound(t.rencana, t.env), pytest.raises(SchemaErrors) as caught:
+            schema.validate(stack.series(t.rencana), lazy=True)
+        cases = caught.value.failure_cases
+        assert list(cases["check"]) == [rule]
+        assert stack.locate(t.rencana, int(cases["index"].iloc[0])) == (header, position)
+
+
+def test_a_dpa_without_codes_is_reported_and_nothing_is_joined_to_it(plan):
+    """No DPA row has a code: each code cell is reported, and the plan rows are neither called
+    extra nor compared with DPA figures (there is nothing to join them to)."""
+    for i in range(len(plan.dpa.rows)):
+        plan.set("dpa", i, H_KODE_SUB, None)
+    assert hits(plan.validate()) == sorted(cell(plan, "KODE_FORMAT", "dpa", i, H_KODE_SUB)
+                                           for i in range(len(plan.dpa.rows)))
+
+
+def test_column_helpers_on_arrays():
+    """What the array helpers promise the rules: kinds and numbers per cell, rupiah rounded half
+    away from zero, texts compared as pandas compares objects (a missing value equals nothing)."""
+    import numpy as np
+
+    from renaksi_xl.validators import cells
+
+    column = cells.objects([None, "  ", "-", 12, 2.5, "Rp 1.250.000,00", "abc", True, float("inf")])
+    kinds, numbers = cells.classify(column)
+    assert kinds.dtype == np.int8 and kinds.tolist() == [
+        cells.EMPTY, cells.EMPTY, cells.EMPTY, cells.NUMBER, cells.NUMBER, cells.NUMERIC_TEXT,
+        cells.NOT_NUMBER, cells.NOT_NUMBER, cells.NOT_NUMBER]
+    assert numbers[3:6].tolist() == [12.0, 2.5, 1_250_000.0] and np.isnan(numbers[[0, 1, 2, 6, 7, 8]]).all()
+    fast_kinds, fast_numbers = cells.classify(cells.objects([1, None, 2.5, float("-inf")]))
+    assert fast_kinds.tolist() == [cells.NUMBER, cells.EMPTY, cells.NUMBER, cells.NOT_NUMBER]
+    assert fast_numbers[[0, 2]].tolist() == [1.0, 2.5] and np.isnan(fast_numbers[[1, 3]]).all()
+    assert cells.round_rupiah(np.array([0.5, -0.5, 1.49, 2.5, np.nan]))[:4].tolist() == [1.0, -1.0, 1.0, 3.0]
+    assert float(cells.round_rupiah(-1250000.5)) == -1250001.0
+    a, b = cells.objects(["x", None, "y", None]), cells.objects(["x", None, "z", float("nan")])
+    assert cells.same_text(a, b).tolist() == [True, False, False, False]
+    assert cells.missing(b).tolist() == [False, True, False, True]
+    assert cells.clean_texts(cells.objects([" a ", "  ", None, 7.0, 7.5])).tolist() == ["a", None, None, "7", "7.5"]
+    assert cells.sifat_targets(cells.objects([" kumulatif", "TETAP", "x", None])).tolist() == [
+        "Kumulatif", "Tetap", None, None]
