@@ -1,10 +1,12 @@
 """Benchmark: the xlwings Server under load, and its memory on a city-scale payload.
 
-    python bench/bench_server.py [--clients 20] [--seconds 60] [--workers 2] [--rows 3000] [--skip-load]
+    python bench/bench_server.py [--clients 20] [--seconds 60] [--workers 2] [--pause 0] [--rows 3000]
+                                 [--skip-load] [--skip-memory]
 
 1. Load: starts `renaksi-xl serve` (a separate process, 127.0.0.1 only) with a
    temporary token; `--clients` threads post the demo workbook's payload to
-   `/aksi/validasi` back to back for `--seconds`, while one more thread probes
+   `/aksi/validasi` back to back (or with `--pause` seconds between a client's
+   requests) for `--seconds`, while one more thread probes
    `/health` every 50 ms.  Prints requests/s, failures, p50/p95/p99 of both.
    Target (issue 6): zero failed requests, validasi p95 <= 5x health p95.
 2. Memory: a fresh server gets one payload of a `--rows` sub kegiatan plan
@@ -117,7 +119,7 @@ def city_payload(folder: Path, rows: int) -> dict:
     return payload_from_file(path)
 
 
-def load_test(url: str, token: str, body: bytes, clients: int, seconds: float) -> None:
+def load_test(url: str, token: str, body: bytes, clients: int, seconds: float, pause: float = 0.0) -> None:
     import httpx
 
     stop = time.monotonic() + seconds
@@ -140,6 +142,8 @@ def load_test(url: str, token: str, body: bytes, clients: int, seconds: float) -
                 dt = time.perf_counter() - t
                 with lock:
                     (lat.append(dt) if ok else failures.append(why))
+                if pause:
+                    time.sleep(pause)
 
     def prober():
         with httpx.Client(timeout=30) as c:
@@ -161,7 +165,8 @@ def load_test(url: str, token: str, body: bytes, clients: int, seconds: float) -
     for t in threads:
         t.join()
     elapsed = time.perf_counter() - t0
-    print(f"load: {clients} clients x {seconds:.0f} s on /aksi/validasi, payload {len(body) / 1024:.0f} kB")
+    how = f"each waiting {pause:g} s between requests" if pause else "back to back"
+    print(f"load: {clients} clients x {seconds:.0f} s on /aksi/validasi ({how}), payload {len(body) / 1024:.0f} kB")
     print(f"  requests ok {len(lat)}, failed {len(failures)}, {len(lat) / elapsed:.2f} req/s")
     if failures:
         print(f"  first failure: {failures[0]}")
@@ -178,7 +183,9 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--clients", type=int, default=20)
     p.add_argument("--seconds", type=float, default=60)
-    p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--workers", type=int, default=2, help="server processes")
+    p.add_argument("--pause", type=float, default=0.0,
+                   help="seconds each client waits between requests (0: back to back, as issue 6 states)")
     p.add_argument("--rows", type=int, default=3000)
     p.add_argument("--skip-load", action="store_true")
     p.add_argument("--skip-memory", action="store_true")
@@ -189,7 +196,7 @@ def main(argv=None) -> int:
     if not args.skip_load:
         body = json.dumps(demo_payload(folder)).encode()
         with server_process(folder, args.workers) as (url, token, pid):
-            load_test(url, token, body, args.clients, args.seconds)
+            load_test(url, token, body, args.clients, args.seconds, args.pause)
             total, largest = peak_rss_mb(pid)
             print(f"  server: {args.workers} worker process(es); peak RSS {total:.0f} MB in all, "
                   f"{largest:.0f} MB the largest process")
