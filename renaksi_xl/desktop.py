@@ -9,7 +9,7 @@ function on `xw.Book.caller()`.  Instead it
    client (`RunServerPython` in xlwings' `addin/Remote.bas`) would post
    (`payload_from_book`),
 2. runs the function on a remote-engine `xw.Book(json=payload)`
-   (`renaksi_xl.headless.book_from_payload`): literally the server's code path,
+   (`renaksi_xl.headless.remote_book`): literally the server's code path,
 3. and only if it returns, replays the returned actions on the caller book
    through the xlwings desktop API (`apply_actions`), with the VBA client's
    semantics for exactly the action set our functions may emit.
@@ -176,24 +176,15 @@ def payload_from_book(book) -> dict:
 def run_remote(payload: dict, fn: Callable) -> tuple[Any, list[dict]]:
     """Run `fn(book)` on a remote-engine Book of `payload`; returns (fn's value, actions).
 
-    The Book lives in its own remote-engine App, killed afterwards, so that it
-    never becomes the "active book" other Books' `app.alert`/`macro` talk to
-    (the remote engine sends those to its App's active book) and nothing piles
-    up across clicks.  This is `renaksi_xl.headless.book_from_payload` in a
-    private App: the server's code path.
+    The Book lives in a remote-engine App of its own (`headless.remote_book`),
+    so it never becomes the "active book" other Books' `app.alert`/`macro` talk
+    to, and nothing piles up across clicks: the server's code path.
     """
-    from .headless import _enable_remote_engine
+    from .headless import remote_book
 
-    _enable_remote_engine()
-    import xlwings as xw
-
-    app = xw.engines["remote"].apps.add(add_book=False)
-    try:
-        book = app.books.open(json=payload)
+    with remote_book(payload) as book:
         value = fn(book)
         return value, book.json()["actions"]
-    finally:
-        app.kill()
 
 
 # --------------------------------------------------------------------------- applying

@@ -11,6 +11,7 @@ file.  Writes are atomic (temp file + rename) under a lock file.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime as dt
 import os
@@ -299,10 +300,32 @@ def open_book(path: str | os.PathLike, **kwargs):
 
 
 def book_from_payload(payload: dict):
+    """A remote-engine Book in the engine's shared App: for one-off use (tests, one command).
+
+    Code that opens many Books, or several at once, uses `remote_book`."""
     _enable_remote_engine()
     import xlwings as xw
 
     return xw.Book(json=payload)
+
+
+@contextlib.contextmanager
+def remote_book(payload: dict):
+    """A remote-engine Book of `payload` in an App of its own, dropped on exit.
+
+    The remote engine keeps every Book its App opened (a long-running server
+    would pile them up) and sends `app.alert`/`book.macro` to the App's active
+    Book, which, in a shared App, is whichever Book was opened last: another
+    request's, when two run at once.  One App per Book avoids both.
+    """
+    _enable_remote_engine()
+    import xlwings as xw
+
+    app = xw.engines["remote"].apps.add(add_book=False)
+    try:
+        yield app.books.open(json=payload)
+    finally:
+        app.kill()
 
 
 # --------------------------------------------------------------------------- applying
@@ -598,9 +621,9 @@ def _run_locked(path, fn, out_path: Path, write: bool, active_sheet):
     # Like desktop Excel, `book.fullname` is the file's full path (what the
     # local-only buttons, PDF and email, need); the VBA client sends the bare name.
     payload["book"]["name"] = str(Path(path).resolve())
-    book = book_from_payload(payload)
-    value = fn(book)
-    actions = book.json()["actions"]
+    with remote_book(payload) as book:
+        value = fn(book)
+        actions = book.json()["actions"]
     if not write:
         return value, AppliedResult()
     return value, apply_to_file(path, actions, out_path)

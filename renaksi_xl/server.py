@@ -393,7 +393,7 @@ def create_app(config: ServerConfig | None = None):
 
     from . import __version__, macros
     from .context import ActionContext
-    from .headless import book_from_payload
+    from .headless import remote_book
 
     os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
     config = config or ServerConfig()
@@ -471,10 +471,15 @@ def create_app(config: ServerConfig | None = None):
                 "Minta admin buku kerja yang dibangun untuk server ini (renaksi-xl build), atau samakan versi xlwings "
                 "di server. Buku kerja tidak diubah."))
         strip_request_paths(raw)
-        try:
-            book = book_from_payload(raw)
-        except Exception as exc:  # the remote engine rejects what pydantic let through
-            raise _PlainError(422, f"Data buku kerja tidak bisa dibuka ({type(exc).__name__}). Buku kerja tidak diubah.") from exc
+        with contextlib.ExitStack() as request_scope:
+            try:
+                book = request_scope.enter_context(remote_book(raw))
+            except Exception as exc:  # the remote engine rejects what pydantic let through
+                raise _PlainError(422, f"Data buku kerja tidak bisa dibuka ({type(exc).__name__}). Buku kerja tidak diubah.") from exc
+            return run(action, book, who)
+
+    def run(action: str, book, who: Identity) -> tuple[str, dict]:
+        """Run the action on the request's own Book; refusals become one alert."""
         ctx = ActionContext(nip=who.nip, role=who.role, identity_from_server=True)
         try:
             if action in LOCAL_ONLY_ACTIONS:

@@ -262,11 +262,12 @@ def validate_file(path: Path) -> FileResult:
         result.unusable = encrypted
         return result
     try:
-        book = headless.open_book(path, sheets=SHEETS_READ)
-        result.findings = validate_book(book)
-        result.unit = _value(lambda: named_range(book, "nmUnit").value)
-        result.tahun = _value(lambda: named_range(book, "nmTahun").value)
-        result.tahap = _value(lambda: named_range(book, "nmTahap").value) or _stage_from_progress(book, read_table)
+        # a Book of its own, dropped afterwards: a folder of dozens of plans must not pile them up
+        with headless.remote_book(headless.payload_from_file(path, sheets=SHEETS_READ)) as book:
+            result.findings = validate_book(book)
+            result.unit = _value(lambda: named_range(book, "nmUnit").value)
+            result.tahun = _value(lambda: named_range(book, "nmTahun").value)
+            result.tahap = _value(lambda: named_range(book, "nmTahap").value) or _stage_from_progress(book, read_table)
     except InputError as exc:
         result.unusable = exc.message if str(path) in exc.message else f"Berkas '{path}': {exc.message}"
     except Exception as exc:  # a damaged file must not stop a batch of dozens

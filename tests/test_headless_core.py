@@ -170,3 +170,28 @@ def test_table_order_matches_the_sheets_table_parts(built_workbook):
             assert headless._table_part_ids(zf, part, types) == expected, part
             single += len(expected) == 1
     assert single >= 3  # the shortcut is exercised (DPA, Rencana Aksi, Kinerja, ...)
+
+
+def _remote_books() -> int:
+    import xlwings as xw
+
+    return sum(len(app.books) for app in xw.engines["remote"].apps)
+
+
+def test_remote_book_has_an_app_of_its_own_and_drops_it(built_workbook):
+    """Alerts and macros go to the Book's own App, and no Book outlives its run or file."""
+    from renaksi_xl.validate import validate_file
+
+    payload = headless.payload_from_file(built_workbook)
+    shared = headless.book_from_payload(payload)  # an older Book in the shared App
+    before = _remote_books()
+    with headless.remote_book(payload) as book:
+        assert _remote_books() == before + 1
+        book.app.alert("halo", "judul")
+        book.macro(layout.MACRO_HAPUS_SOROTAN)()
+        assert [a["func"] for a in book.json()["actions"]] == ["alert", "runMacro"]
+    assert shared.json()["actions"] == []  # nothing went astray to the shared App's Book
+    assert _remote_books() == before
+    headless.run_on_file(built_workbook, lambda b: b.app.alert("x", "y"))
+    assert validate_file(built_workbook).findings
+    assert _remote_books() == before

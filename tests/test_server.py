@@ -239,6 +239,29 @@ def test_every_action_over_http_emits_only_vba_client_functions(live, built_work
         openpyxl.load_workbook(copy, keep_vba=True)  # still a valid workbook
 
 
+def _remote_books() -> int:
+    import xlwings as xw
+
+    return sum(len(app.books) for app in xw.engines["remote"].apps)
+
+
+def test_concurrent_requests_keep_their_own_actions_and_leave_no_books(live, built_workbook):
+    """The remote engine sends book.macro()/app.alert() to its App's active book and keeps
+    every Book it opened: each request must get its own App, dropped afterwards."""
+    url, _config = live
+    payload = headless.payload_from_file(built_workbook)
+    post(url, "validasi", payload)  # warm up: imports, schemas
+    before = _remote_books()
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(lambda _: post(url, "validasi", payload), range(24)))
+    assert [r.status_code for r in answers] == [200] * 24
+    for r in answers:
+        funcs = [a["func"] for a in r.json()["actions"]]
+        # exactly this request's own clear-highlights macro and summary, nobody else's
+        assert funcs.count("runMacro") == 1 and funcs.count("alert") == 1, funcs
+    assert _remote_books() == before
+
+
 def _children(pid: int) -> list[int]:
     """Processes whose parent is `pid` (from /proc)."""
     out = []
