@@ -89,6 +89,14 @@ def server_pids(pid: int) -> list[int]:
     return family
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of one process so far (from /proc/PID/stat)."""
+    with contextlib.suppress(OSError):
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return float("nan")
+
+
 def peak_rss_mb(pid: int) -> tuple[float, float]:
     """(sum, largest) of the peak RSS (VmHWM) of the server's processes, in MB."""
     peaks = [int((_status(p, "VmHWM") or "0 kB").split()[0]) / 1024 for p in server_pids(pid)]
@@ -119,8 +127,14 @@ def city_payload(folder: Path, rows: int) -> dict:
     return payload_from_file(path)
 
 
-def load_test(url: str, token: str, body: bytes, clients: int, seconds: float, pause: float = 0.0) -> None:
+def load_test(url: str, token: str, body: bytes, clients: int, seconds: float, pause: float = 0.0,
+              keep_alive: bool = False) -> None:
+    """`keep_alive=False` opens a connection per request, as the VBA client does (a new
+    WinHttpRequest per RunRemotePython call); kept-alive connections stay with the
+    server process that accepted them first."""
     import httpx
+
+    limits = httpx.Limits(max_keepalive_connections=None if keep_alive else 0)
 
     stop = time.monotonic() + seconds
     lat: list[float] = []
@@ -129,7 +143,7 @@ def load_test(url: str, token: str, body: bytes, clients: int, seconds: float, p
     lock = threading.Lock()
 
     def client():
-        with httpx.Client(timeout=120) as c:
+        with httpx.Client(timeout=120, limits=limits) as c:
             while time.monotonic() < stop:
                 t = time.perf_counter()
                 try:
@@ -146,7 +160,7 @@ def load_test(url: str, token: str, body: bytes, clients: int, seconds: float, p
                     time.sleep(pause)
 
     def prober():
-        with httpx.Client(timeout=30) as c:
+        with httpx.Client(timeout=30, limits=limits) as c:
             while time.monotonic() < stop:
                 t = time.perf_counter()
                 try:
@@ -166,6 +180,7 @@ def load_test(url: str, token: str, body: bytes, clients: int, seconds: float, p
         t.join()
     elapsed = time.perf_counter() - t0
     how = f"each waiting {pause:g} s between requests" if pause else "back to back"
+    how += ", connections kept alive" if keep_alive else ", a new connection per request like the VBA client"
     print(f"load: {clients} clients x {seconds:.0f} s on /aksi/validasi ({how}), payload {len(body) / 1024:.0f} kB")
     print(f"  requests ok {len(lat)}, failed {len(failures)}, {len(lat) / elapsed:.2f} req/s")
     if failures:
@@ -184,6 +199,8 @@ def main(argv=None) -> int:
     p.add_argument("--clients", type=int, default=20)
     p.add_argument("--seconds", type=float, default=60)
     p.add_argument("--workers", type=int, default=2, help="server processes")
+    p.add_argument("--keep-alive", action="store_true",
+                   help="clients keep their connection (the VBA client opens one per request)")
     p.add_argument("--pause", type=float, default=0.0,
                    help="seconds each client waits between requests (0: back to back, as issue 6 states)")
     p.add_argument("--rows", type=int, default=3000)
@@ -196,7 +213,11 @@ def main(argv=None) -> int:
     if not args.skip_load:
         body = json.dumps(demo_payload(folder)).encode()
         with server_process(folder, args.workers) as (url, token, pid):
-            load_test(url, token, body, args.clients, args.seconds, args.pause)
+            pids = server_pids(pid)
+            cpu_before = [cpu_seconds(p) for p in pids]
+            load_test(url, token, body, args.clients, args.seconds, args.pause, args.keep_alive)
+            cpu = [cpu_seconds(p) - c for p, c in zip(pids, cpu_before)]
+            print("  server CPU seconds per process during the load: " + ", ".join(f"{c:.1f}" for c in cpu))
             total, largest = peak_rss_mb(pid)
             print(f"  server: {args.workers} worker process(es); peak RSS {total:.0f} MB in all, "
                   f"{largest:.0f} MB the largest process")
