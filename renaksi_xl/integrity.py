@@ -54,6 +54,9 @@ KIND_JSON = {layout.PARAF.lower(): "paraf", layout.TANDA_TANGAN.lower(): "tanda 
 _DECIMALS = Decimal("0.000001")
 # Whole numbers below this are exact in a float, and their canonical text is plain str(int).
 _EXACT_WHOLE = 10 ** 15
+# What a numeral (_NUMERAL) or an ISO date (_ISO_SHAPE) may start with, once stripped, and
+# the white space strip() removes first; the empty string covers an empty cell.
+_MAY_BE_NUMBER_OR_DATE = frozenset("0123456789+-. \t\n\x0b\x0c\x1c\x1d\x1e\x1f") | {""}
 _NUMERAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _ISO_SHAPE = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$")
 
@@ -99,6 +102,14 @@ def canonical_value(value: Any, kind: str = layout.TEXT) -> str | None:
         return _date_text(value)
     if isinstance(value, dt.time):
         return value.replace(microsecond=0).isoformat()
+    if type(value) is str and value.isascii() and value[:1] not in _MAY_BE_NUMBER_OR_DATE and "\r" not in value:
+        # Plain text (names, units, codes): NFC and the numeral and date shapes cannot apply.
+        return value.strip() or None
+    return _canonical_text(value, kind)
+
+
+def _canonical_text(value: Any, kind: str) -> str | None:
+    """canonical_value of anything else: text that may need NFC, or may read as a number or date."""
     text = unicodedata.normalize("NFC", str(value)).replace("\r\n", "\n").replace("\r", "\n").strip()
     if not text:
         return None

@@ -66,6 +66,15 @@ def test_whole_number_fast_path_matches_the_decimal_path(whole, as_float, kind):
     assert canonical_value(value, kind) == slow
 
 
+@settings(max_examples=600, deadline=None)
+@given(text=st.one_of(st.text(alphabet=st.characters(max_codepoint=127), max_size=12), st.text(max_size=8),
+                      st.from_regex(r"\s*[A-Za-z+\-.0-9][0-9.:T -]{0,18}\s*", fullmatch=True)),
+       kind=st.sampled_from([layout.TEXT, layout.CODE, layout.MONEY, layout.NUMBER, layout.PERCENT]))
+def test_plain_text_fast_path_matches_the_full_path(text, kind):
+    """Stored fingerprints depend on this text: the shortcut for plain ASCII text must not change it."""
+    assert canonical_value(text, kind) == integrity._canonical_text(text, kind)
+
+
 def test_content_text_round_trip():
     digests = {n: integrity._sha256(n) for n in layout.PLAN_TABLES}
     assert integrity.parse_content_text(integrity.content_text(digests)) == digests
