@@ -576,10 +576,17 @@ def save_atomic(wb, out_path: str | os.PathLike) -> None:
             os.unlink(tmp)
         raise
     finally:
-        # openpyxl keeps the source .xlsm open to copy its VBA parts; let it go now.
-        archive = getattr(wb, "vba_archive", None)
-        if archive is not None:
-            archive.close()
+        release(wb)
+
+
+def release(wb) -> None:
+    """Close the in-memory zip openpyxl keeps of an .xlsm's VBA parts.
+
+    Left to the garbage collector, it may be finalized after its buffer and
+    complain ("I/O operation on closed file")."""
+    archive = getattr(wb, "vba_archive", None)
+    if archive is not None:
+        archive.close()
 
 
 def _umask() -> int:
@@ -644,6 +651,10 @@ def apply_to_file(path, actions: list[dict], out_path=None) -> AppliedResult:
             APPLIERS[a["func"]](None, a, result)
         return result
     wb = load_for_update(path)
-    result = apply_actions(wb, actions)
+    try:
+        result = apply_actions(wb, actions)
+    except BaseException:
+        release(wb)
+        raise
     save_atomic(wb, out_path)
     return result
