@@ -1,6 +1,6 @@
 """Benchmark: the xlwings Server under load, and its memory on a city-scale payload.
 
-    python bench/bench_server.py [--clients 20] [--seconds 60] [--workers 2] [--pause 0] [--rows 3000]
+    python bench/bench_server.py [--clients 20|1,2,4,8,20] [--seconds 60] [--workers 2] [--pause 0] [--rows 3000]
                                  [--skip-load] [--skip-memory]
 
 1. Load: starts `renaksi-xl serve` (a separate process, 127.0.0.1 only) with a
@@ -128,7 +128,7 @@ def city_payload(folder: Path, rows: int) -> dict:
 
 
 def load_test(url: str, token: str, body: bytes, clients: int, seconds: float, pause: float = 0.0,
-              keep_alive: bool = False) -> None:
+              keep_alive: bool = False) -> dict:
     """`keep_alive=False` opens a connection per request, as the VBA client does (a new
     WinHttpRequest per RunRemotePython call); kept-alive connections stay with the
     server process that accepted them first."""
@@ -192,11 +192,16 @@ def load_test(url: str, token: str, body: bytes, clients: int, seconds: float, p
               f"p99 {pct(health, 99) * 1000:.1f} ms  (n={len(health)})")
     if lat and health:
         print(f"  p95 ratio validasi/health: {pct(lat, 95) / pct(health, 95):.1f}x (target <= 5x)")
+    return {"clients": clients, "rate": len(lat) / elapsed, "failed": len(failures),
+            "p50": pct(lat, 50) if lat else float("nan"), "p95": pct(lat, 95) if lat else float("nan"),
+            "health_p95": pct(health, 95) if health else float("nan")}
 
 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--clients", type=int, default=20)
+    p.add_argument("--clients", default="20",
+                   help="concurrent clients; a list such as 1,2,4,8,20 runs one load after another and "
+                        "ends with a table (--seconds each, one server)")
     p.add_argument("--seconds", type=float, default=60)
     p.add_argument("--workers", type=int, default=2, help="server processes")
     p.add_argument("--keep-alive", action="store_true",
@@ -212,15 +217,22 @@ def main(argv=None) -> int:
     folder = Path(tempfile.mkdtemp(prefix="bench-server-"))
     if not args.skip_load:
         body = json.dumps(demo_payload(folder)).encode()
+        rows = []
         with server_process(folder, args.workers) as (url, token, pid):
-            pids = server_pids(pid)
-            cpu_before = [cpu_seconds(p) for p in pids]
-            load_test(url, token, body, args.clients, args.seconds, args.pause, args.keep_alive)
-            cpu = [cpu_seconds(p) - c for p, c in zip(pids, cpu_before)]
-            print("  server CPU seconds per process during the load: " + ", ".join(f"{c:.1f}" for c in cpu))
-            total, largest = peak_rss_mb(pid)
-            print(f"  server: {args.workers} worker process(es); peak RSS {total:.0f} MB in all, "
-                  f"{largest:.0f} MB the largest process")
+            for clients in (int(c) for c in str(args.clients).split(",")):
+                pids = server_pids(pid)
+                cpu_before = [cpu_seconds(p) for p in pids]
+                rows.append(load_test(url, token, body, clients, args.seconds, args.pause, args.keep_alive))
+                cpu = [cpu_seconds(p) - c for p, c in zip(pids, cpu_before)]
+                print("  server CPU seconds per process during the load: " + ", ".join(f"{c:.1f}" for c in cpu))
+                total, largest = peak_rss_mb(pid)
+                print(f"  server: {args.workers} worker process(es); peak RSS {total:.0f} MB in all, "
+                      f"{largest:.0f} MB the largest process")
+        if len(rows) > 1:
+            print("clients  req/s  failed  validasi p50  p95      health p95  ratio")
+            for r in rows:
+                print(f"{r['clients']:>7}  {r['rate']:5.0f}  {r['failed']:>6}  {r['p50'] * 1000:9.0f} ms  "
+                      f"{r['p95'] * 1000:4.0f} ms  {r['health_p95'] * 1000:7.1f} ms  {r['p95'] / r['health_p95']:5.1f}x")
     if not args.skip_memory:
         body = json.dumps(city_payload(folder, args.rows)).encode()
         with server_process(folder, args.workers, timeout=600) as (url, token, pid):
