@@ -1,6 +1,6 @@
 """Benchmark: the xlwings Server under load, and its memory on a city-scale payload.
 
-    python bench/bench_server.py [--clients 20|1,2,4,8,20] [--seconds 60] [--workers 2] [--pause 0] [--rows 3000]
+    python bench/bench_server.py [--clients 20|1,2,4,8,20] [--seconds 60] [--workers 1] [--pause 0] [--rows 3000]
                                  [--skip-load] [--skip-memory]
 
 1. Load: starts `renaksi-xl serve` (a separate process, 127.0.0.1 only) with a
@@ -203,7 +203,7 @@ def main(argv=None) -> int:
                    help="concurrent clients; a list such as 1,2,4,8,20 runs one load after another and "
                         "ends with a table (--seconds each, one server)")
     p.add_argument("--seconds", type=float, default=60)
-    p.add_argument("--workers", type=int, default=2, help="server processes")
+    p.add_argument("--workers", type=int, default=1, help="server processes (default 1, as `renaksi-xl serve`)")
     p.add_argument("--keep-alive", action="store_true",
                    help="clients keep their connection (the VBA client opens one per request)")
     p.add_argument("--pause", type=float, default=0.0,
