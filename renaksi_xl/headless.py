@@ -18,6 +18,7 @@ import os
 import posixpath
 import re
 import tempfile
+import threading
 import zipfile
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -321,11 +322,15 @@ def remote_book(payload: dict):
     _enable_remote_engine()
     import xlwings as xw
 
-    app = xw.engines["remote"].apps.add(add_book=False)
+    with _NEW_APP:  # apps.add inserts at the front, then returns the front: not atomic
+        app = xw.engines["remote"].apps.add(add_book=False)
     try:
         yield app.books.open(json=payload)
     finally:
         app.kill()
+
+
+_NEW_APP = threading.Lock()
 
 
 # --------------------------------------------------------------------------- applying

@@ -195,3 +195,47 @@ def test_remote_book_has_an_app_of_its_own_and_drops_it(built_workbook):
     headless.run_on_file(built_workbook, lambda b: b.app.alert("x", "y"))
     assert validate_file(built_workbook).findings
     assert _remote_books() == before
+
+
+def test_remote_books_opened_at_once_each_get_their_own_app(built_workbook, monkeypatch):
+    """Threads opening Books at the same moment (the server's action threads) never share an App.
+
+    The remote engine's `apps.add` inserts the new App at the front of its list and then
+    returns the front; the list here pauses after each insert, so that without our lock
+    another thread's App would reliably be returned in between."""
+    import threading
+    import time
+
+    import xlwings as xw
+
+    payload = headless.payload_from_file(built_workbook, sheets=(layout.SHEET_BERANDA,))
+    headless.book_from_payload(payload)  # the remote engine is set up
+    engine_apps = xw.engines["remote"].apps.impl
+
+    class PausingList(list):
+        def insert(self, index, item):
+            super().insert(index, item)
+            time.sleep(0.002)
+
+    monkeypatch.setattr(engine_apps, "_apps", PausingList(engine_apps._apps))
+    before = _remote_books()
+    problems: list[str] = []
+    start = threading.Barrier(6)
+
+    def open_some() -> None:
+        start.wait(timeout=30)
+        try:
+            for _ in range(20):
+                with headless.remote_book(payload) as book:
+                    if len(book.app.books) != 1:
+                        problems.append(f"{len(book.app.books)} books in one App")
+        except Exception as exc:  # e.g. killing an App another thread already killed
+            problems.append(repr(exc))
+
+    threads = [threading.Thread(target=open_some) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert problems == []
+    assert _remote_books() == before
