@@ -26,3 +26,29 @@ def built_workbook(built_workbook_master, tmp_path) -> Path:
     dst = tmp_path / "RencanaAksi.xlsm"
     shutil.copyfile(built_workbook_master, dst)
     return dst
+
+
+@pytest.fixture(autouse=True)
+def release_openpyxl_vba_archives(monkeypatch):
+    """Close the in-memory VBA zip of every .xlsm a test opens with openpyxl.
+
+    Tests open workbooks with `keep_vba=True` just to look at them; left to the
+    garbage collector, openpyxl's zip may be finalized after its buffer and
+    print "I/O operation on closed file" under some later test.
+    """
+    import openpyxl
+
+    from renaksi_xl import headless
+
+    opened = []
+    load = openpyxl.load_workbook
+
+    def load_and_remember(*args, **kwargs):
+        wb = load(*args, **kwargs)
+        opened.append(wb)
+        return wb
+
+    monkeypatch.setattr(openpyxl, "load_workbook", load_and_remember)
+    yield
+    for wb in opened:
+        headless.release(wb)
