@@ -293,11 +293,8 @@ def _parse_ref(text: str) -> tuple[str, str] | None:
 
 
 def open_book(path: str | os.PathLike, **kwargs):
-    """An `xlwings.Book` on the remote engine, fed by the file's payload."""
-    _enable_remote_engine()
-    import xlwings as xw
-
-    return xw.Book(json=payload_from_file(path, **kwargs))
+    """An `xlwings.Book` on the remote engine, fed by the file's payload (one-off use, as book_from_payload)."""
+    return book_from_payload(payload_from_file(path, **kwargs))
 
 
 def book_from_payload(payload: dict):
@@ -308,6 +305,9 @@ def book_from_payload(payload: dict):
     import xlwings as xw
 
     return xw.Book(json=payload)
+
+
+_NEW_APP = threading.Lock()
 
 
 @contextlib.contextmanager
@@ -328,9 +328,6 @@ def remote_book(payload: dict):
         yield app.books.open(json=payload)
     finally:
         app.kill()
-
-
-_NEW_APP = threading.Lock()
 
 
 # --------------------------------------------------------------------------- applying

@@ -628,7 +628,6 @@ def app_from_environment():
     uvicorn starts each worker process fresh and calls this (an import string
     with factory=True), so the config travels as a path, not as an object.
     """
-    os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
     return create_app(load_config(os.environ.get(CONFIG_ENV) or None))
 
 
