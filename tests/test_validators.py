@@ -596,7 +596,8 @@ def test_rules_take_and_return_numpy_arrays_one_verdict_per_row(clean_tables, em
     t, runs = _prepared_tables(p)
     for prepared, cell_rules, value_rules in runs:
         n = len(p.dpa.rows if prepared is t.dpa else p.rencana.rows if prepared is t.rencana else p.kinerja.rows)
-        assert len(prepared) == n and prepared.rows.tolist() == prepared.data.excel_rows
+        assert len(prepared) == n == len(prepared.data.excel_rows)
+        assert prepared.grid.shape == (n, len(prepared.data.header))
         for column in (*prepared.cells.values(), *prepared.values.values()):
             assert isinstance(column, np.ndarray) and column.shape == (n,)
         for r in cell_rules:

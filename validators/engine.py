@@ -94,11 +94,10 @@ class Env:
 class Prepared:
     """One table read from the workbook, column by column, as 1-D numpy arrays by position.
 
-    Position i is the i-th row kept by read_table, Excel row `rows[i]`.
+    Position i is the i-th row kept by read_table, Excel row `data.excel_rows[i]`.
     """
 
     data: TableData
-    rows: np.ndarray             # Excel row of each position (int64)
     grid: np.ndarray             # the cells as written, objects (positions x headers)
     cells: dict[str, np.ndarray]  # as written, numeric columns replaced by the kind of their content
     values: dict[str, np.ndarray]  # numbers parsed (money rounded), text stripped, '_' columns joined
@@ -107,7 +106,7 @@ class Prepared:
     kinds: dict[str, np.ndarray] = field(default_factory=dict)  # numeric columns: cells.EMPTY, ... (int8)
 
     def __len__(self) -> int:
-        return len(self.rows)
+        return len(self.grid)
 
     @functools.cached_property
     def col(self) -> dict[str, int]:
@@ -144,10 +143,10 @@ class Prepared:
         return cell_address(excel_row, self.data.first_col + self.col[header])
 
     def header_address(self, header: str) -> str:
-        return cell_address(self.data.spec.header_row, self.data.first_col + self.data.col(header))
+        return cell_address(self.data.spec.header_row, self.data.first_col + self.col[header])
 
     def first_body_address(self, header: str) -> str:
-        return cell_address(self.data.spec.header_row + 1, self.data.first_col + self.data.col(header))
+        return cell_address(self.data.spec.header_row + 1, self.data.first_col + self.col[header])
 
 
 @dataclass
@@ -187,8 +186,7 @@ def prepare(data: TableData, money: tuple[str, ...], numbers: tuple[str, ...],
             values[header] = cells.sifat_targets(column)
         elif texts is None or header in texts:
             values[header] = cells.clean_texts(column)
-    rows = np.array(data.excel_rows, dtype=np.int64)
-    return Prepared(data, rows, grid, cell_columns, values, exact, kinds)
+    return Prepared(data, grid, cell_columns, values, exact, kinds)
 
 
 # --------------------------------------------------------------------------- messages
