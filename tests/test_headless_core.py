@@ -172,7 +172,8 @@ def test_table_order_matches_the_sheets_table_parts(built_workbook):
     assert single >= 3  # the shortcut is exercised (DPA, Rencana Aksi, Kinerja, ...)
 
 
-def _remote_books() -> int:
+def remote_books() -> int:
+    """Books the remote engine holds, in all its Apps (tests/test_server.py uses it too)."""
     import xlwings as xw
 
     return sum(len(app.books) for app in xw.engines["remote"].apps)
@@ -184,17 +185,17 @@ def test_remote_book_has_an_app_of_its_own_and_drops_it(built_workbook):
 
     payload = headless.payload_from_file(built_workbook)
     shared = headless.book_from_payload(payload)  # an older Book in the shared App
-    before = _remote_books()
+    before = remote_books()
     with headless.remote_book(payload) as book:
-        assert _remote_books() == before + 1
+        assert remote_books() == before + 1
         book.app.alert("halo", "judul")
         book.macro(layout.MACRO_HAPUS_SOROTAN)()
         assert [a["func"] for a in book.json()["actions"]] == ["alert", "runMacro"]
     assert shared.json()["actions"] == []  # nothing went astray to the shared App's Book
-    assert _remote_books() == before
+    assert remote_books() == before
     headless.run_on_file(built_workbook, lambda b: b.app.alert("x", "y"))
     assert validate_file(built_workbook).findings
-    assert _remote_books() == before
+    assert remote_books() == before
 
 
 def test_remote_books_opened_at_once_each_get_their_own_app(built_workbook, monkeypatch):
@@ -218,7 +219,7 @@ def test_remote_books_opened_at_once_each_get_their_own_app(built_workbook, monk
             time.sleep(0.002)
 
     monkeypatch.setattr(engine_apps, "_apps", PausingList(engine_apps._apps))
-    before = _remote_books()
+    before = remote_books()
     problems: list[str] = []
     start = threading.Barrier(6)
 
@@ -238,4 +239,4 @@ def test_remote_books_opened_at_once_each_get_their_own_app(built_workbook, monk
     for t in threads:
         t.join(timeout=120)
     assert problems == []
-    assert _remote_books() == before
+    assert remote_books() == before

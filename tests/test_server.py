@@ -1,10 +1,10 @@
 """xlwings Server mode over real HTTP: a uvicorn server on loopback, payloads from the
 real built workbook, returned actions applied to the file like the VBA client would."""
 
+import concurrent.futures
 import hashlib
 import json
 import os
-import concurrent.futures
 import re
 import socket
 import subprocess
@@ -18,6 +18,7 @@ import pytest
 
 from renaksi_xl import cli, headless, layout, macros, server, tables
 from renaksi_xl.errors import Refused
+from test_headless_core import remote_books
 
 TOKEN_CAMAT = "token-camat-uji-7f3a"
 TOKEN_KASUBAG = "token-kasubag-uji-91cd"
@@ -239,19 +240,13 @@ def test_every_action_over_http_emits_only_vba_client_functions(live, built_work
         openpyxl.load_workbook(copy, keep_vba=True)  # still a valid workbook
 
 
-def _remote_books() -> int:
-    import xlwings as xw
-
-    return sum(len(app.books) for app in xw.engines["remote"].apps)
-
-
 def test_concurrent_requests_keep_their_own_actions_and_leave_no_books(live, built_workbook):
     """The remote engine sends book.macro()/app.alert() to its App's active book and keeps
     every Book it opened: each request must get its own App, dropped afterwards."""
     url, _config = live
     payload = headless.payload_from_file(built_workbook)
     post(url, "validasi", payload)  # warm up: imports, schemas
-    before = _remote_books()
+    before = remote_books()
     with concurrent.futures.ThreadPoolExecutor(8) as pool:
         answers = list(pool.map(lambda _: post(url, "validasi", payload), range(24)))
     assert [r.status_code for r in answers] == [200] * 24
@@ -259,7 +254,7 @@ def test_concurrent_requests_keep_their_own_actions_and_leave_no_books(live, bui
         funcs = [a["func"] for a in r.json()["actions"]]
         # exactly this request's own clear-highlights macro and summary, nobody else's
         assert funcs.count("runMacro") == 1 and funcs.count("alert") == 1, funcs
-    assert _remote_books() == before
+    assert remote_books() == before
 
 
 def _children(pid: int) -> list[int]:
