@@ -15,7 +15,7 @@ from pathlib import Path
 
 
 def main(n: int = 5) -> None:
-    from renaksi_xl.build.workbook import build_workbook
+    from renaksi_xl.xlsm.workbook import build_workbook
 
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "RencanaAksi.xlsm"
@@ -26,8 +26,11 @@ def main(n: int = 5) -> None:
             times.append(time.perf_counter() - start)
         size = out.stat().st_size
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "renaksi_xl.cli", "build", "--out", str(out)], check=True,
-                       capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "renaksi_xl.cli", "build", "--out", str(out)],
+            check=True,
+            capture_output=True,
+        )
         process = time.perf_counter() - start
     print(f"build_workbook: median {statistics.median(times):.2f} s, max {max(times):.2f} s over {n} runs")
     print(f"renaksi-xl build (whole process): {process:.2f} s")

@@ -26,13 +26,17 @@ def wall(argv: list[str]) -> float:
 
 
 def slowest_imports(n: int = 8) -> list[tuple[int, str]]:
-    out = subprocess.run([sys.executable, "-X", "importtime", "-c", "import renaksi_xl.cli"],
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", "import renaksi_xl.cli"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     rows = []
     for line in out.stderr.splitlines():
         if not line.startswith("import time:") or "cumulative" in line:
             continue
-        _, cumulative, name = (part.strip() for part in line[len("import time:"):].split("|"))
+        _, cumulative, name = (part.strip() for part in line[len("import time:") :].split("|"))
         rows.append((int(cumulative), name))
     return sorted(rows, reverse=True)[:n]
 
@@ -48,8 +52,10 @@ def main(argv=None) -> None:
     bare = [wall([sys.executable, "-c", "pass"]) for _ in range(args.repeat)]
     helps = [wall(help_cmd) for _ in range(args.repeat)]
     print(f"python -c pass          : best {min(bare):.3f} s  median {statistics.median(bare):.3f} s")
-    print(f"{' '.join(help_cmd[-2:]) if not exe else 'renaksi-xl --help':<24}: best {min(helps):.3f} s  "
-          f"median {statistics.median(helps):.3f} s   (target < 0.5 s)")
+    print(
+        f"{' '.join(help_cmd[-2:]) if not exe else 'renaksi-xl --help':<24}: best {min(helps):.3f} s  "
+        f"median {statistics.median(helps):.3f} s   (target < 0.5 s)"
+    )
     print("slowest imports of `import renaksi_xl.cli` (cumulative, microseconds):")
     for us, name in slowest_imports():
         print(f"  {us:>8}  {name}")

@@ -76,8 +76,10 @@ def main(argv=None) -> int:
     print(f"python-calamine read all cells: {min(base):.2f} s (runs: {', '.join(f'{x:.2f}' for x in base)})")
     print(f"renaksi-xl read + normalize:    {min(mine):.2f} s (runs: {', '.join(f'{x:.2f}' for x in mine)})")
     print(f"ratio: {ratio:.2f}x (target <= 3x) {'OK' if ratio <= 3 else 'OVER TARGET'}")
-    print(f"peak memory (fresh process, ru_maxrss): {peak_mb:.0f} MB (target < 500 MB) "
-          f"{'OK' if peak_mb < 500 else 'OVER TARGET'}")
+    print(
+        f"peak memory (fresh process, ru_maxrss): {peak_mb:.0f} MB (target < 500 MB) "
+        f"{'OK' if peak_mb < 500 else 'OVER TARGET'}"
+    )
     return 0
 
 

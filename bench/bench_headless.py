@@ -36,8 +36,18 @@ def wall(cmd: list[str]) -> tuple[float, int, str]:
 def cli_args(step, book: Path, files: list[str]) -> list[str]:
     from renaksi_xl.demo import NIP
 
-    args = [sys.executable, "-m", "renaksi_xl.cli", "run", step.action, str(book),
-            "--pejabat", NIP[step.role], "--waktu", step.when.isoformat()]
+    args = [
+        sys.executable,
+        "-m",
+        "renaksi_xl.cli",
+        "run",
+        step.action,
+        str(book),
+        "--pejabat",
+        NIP[step.role],
+        "--waktu",
+        step.when.isoformat(),
+    ]
     if step.catatan:
         args += ["--catatan", step.catatan]
     for key in ("kepada", "batas", "peserta", "keputusan"):
@@ -56,10 +66,10 @@ def main(argv=None) -> int:
     args = p.parse_args(argv)
 
     from renaksi_xl import layout
-    from renaksi_xl.build.workbook import build_workbook
     from renaksi_xl.demo import NIP, script, setup_officials
     from renaksi_xl.dpa import SAMPLE_DPA, SAMPLE_PK
     from renaksi_xl.headless import run_on_file
+    from renaksi_xl.xlsm.workbook import build_workbook
 
     folder = Path(args.keep or tempfile.mkdtemp(prefix="bench-headless-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -69,8 +79,10 @@ def main(argv=None) -> int:
 
     floor = [wall([sys.executable, "-c", "import xlwings, openpyxl"])[0] for _ in range(max(args.repeat, 5))]
     floor_s = statistics.median(floor)
-    print(f"floor: python -c 'import xlwings, openpyxl'  median {floor_s * 1000:.0f} ms "
-          f"(min {min(floor) * 1000:.0f}, n={len(floor)})")
+    print(
+        f"floor: python -c 'import xlwings, openpyxl'  median {floor_s * 1000:.0f} ms "
+        f"(min {min(floor) * 1000:.0f}, n={len(floor)})"
+    )
     print(f"{'action':<20} {'median':>8} {'min':>8} {'x floor':>8}  exit  note")
 
     rows = []
@@ -88,29 +100,50 @@ def main(argv=None) -> int:
         med = statistics.median(times)
         rows.append((label, med, med / floor_s, code))
         first = out.splitlines()[0][:70] if out else ""
-        print(f"{label:<20} {med * 1000:7.0f}ms {min(times) * 1000:7.0f}ms {med / floor_s:7.2f}x  {code:>4}  {first}")
+        print(
+            f"{label:<20} {med * 1000:7.0f}ms {min(times) * 1000:7.0f}ms {med / floor_s:7.2f}x  {code:>4}  {first}"
+        )
 
     for item in script(Path(SAMPLE_DPA), Path(SAMPLE_PK)):
         if isinstance(item, tuple):
             run_on_file(book, item[1])  # the demo's manual edits, in-process
             continue
-        files = [str(SAMPLE_DPA)] if item.action == layout.ACTION_TARIK_DPA else (
-            [str(SAMPLE_PK)] if item.action == layout.ACTION_IMPOR_KINERJA else [])
+        files = (
+            [str(SAMPLE_DPA)]
+            if item.action == layout.ACTION_TARIK_DPA
+            else ([str(SAMPLE_PK)] if item.action == layout.ACTION_IMPOR_KINERJA else [])
+        )
         measure(item.action, lambda b, s=item, f=files: cli_args(s, b, f))
 
     camat = NIP[layout.ROLE_CAMAT]
     late = ["--waktu", "2025-01-13T10:00+07:00"]
     base = [sys.executable, "-m", "renaksi_xl.cli", "run"]
-    measure(layout.ACTION_PERIKSA_KEASLIAN, lambda b: [*base, layout.ACTION_PERIKSA_KEASLIAN, str(b), "--pejabat", camat, *late])
-    measure(layout.ACTION_EMAIL, lambda b: [*base, layout.ACTION_EMAIL, str(b), "--pejabat", camat, *late,
-                                            "--kepada", layout.ROLE_SEKRETARIS])
+    measure(
+        layout.ACTION_PERIKSA_KEASLIAN,
+        lambda b: [*base, layout.ACTION_PERIKSA_KEASLIAN, str(b), "--pejabat", camat, *late],
+    )
+    measure(
+        layout.ACTION_EMAIL,
+        lambda b: [
+            *base,
+            layout.ACTION_EMAIL,
+            str(b),
+            "--pejabat",
+            camat,
+            *late,
+            "--kepada",
+            layout.ROLE_SEKRETARIS,
+        ],
+    )
     if args.pdf:
         measure(layout.ACTION_PDF, lambda b: [*base, layout.ACTION_PDF, str(b), "--pejabat", camat, *late])
 
     worst = max(rows, key=lambda r: r[2])
     failed = [r for r in rows if r[3] != 0]
-    print(f"\nworst: {worst[0]} {worst[2]:.2f}x floor (target <= 3x); "
-          f"{len(rows) - len(failed)}/{len(rows)} runs exit 0")
+    print(
+        f"\nworst: {worst[0]} {worst[2]:.2f}x floor (target <= 3x); "
+        f"{len(rows) - len(failed)}/{len(rows)} runs exit 0"
+    )
     if not args.keep:
         shutil.rmtree(folder, ignore_errors=True)
     return 0

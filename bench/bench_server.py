@@ -52,10 +52,14 @@ def server_process(folder: Path, workers: int, timeout: float = 120):
     cfg.write_text(
         f"timeout_seconds = {timeout}\nworkers = {workers}\nmax_payload_bytes = {256 * 1024 * 1024}\n"
         f'[tokens."{hash_token(token)}"]\nnip = "198507122010012005"\nrole = "{layout.ROLE_SEKRETARIS}"\n',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "renaksi_xl.cli", "serve", "--port", str(port), "--config", str(cfg)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "renaksi_xl.cli", "serve", "--port", str(port), "--config", str(cfg)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(300):
@@ -117,9 +121,9 @@ def demo_payload(folder: Path) -> dict:
 
 
 def city_payload(folder: Path, rows: int) -> dict:
-    from renaksi_xl.build.workbook import build_workbook
     from renaksi_xl.headless import payload_from_file
     from renaksi_xl.validators import sample
+    from renaksi_xl.xlsm.workbook import build_workbook
 
     path = folder / f"kota-{rows}.xlsm"
     build_workbook(path)
@@ -127,8 +131,15 @@ def city_payload(folder: Path, rows: int) -> dict:
     return payload_from_file(path)
 
 
-def load_test(url: str, token: str, body: bytes, clients: int, seconds: float, pause: float = 0.0,
-              keep_alive: bool = False) -> dict:
+def load_test(
+    url: str,
+    token: str,
+    body: bytes,
+    clients: int,
+    seconds: float,
+    pause: float = 0.0,
+    keep_alive: bool = False,
+) -> dict:
     """`keep_alive=False` opens a connection per request, as the VBA client does (a new
     WinHttpRequest per RunRemotePython call); kept-alive connections stay with the
     server process that accepted them first."""
@@ -147,8 +158,11 @@ def load_test(url: str, token: str, body: bytes, clients: int, seconds: float, p
             while time.monotonic() < stop:
                 t = time.perf_counter()
                 try:
-                    r = c.post(f"{url}/aksi/validasi", content=body,
-                               headers={"Authorization": token, "Content-Type": "application/json"})
+                    r = c.post(
+                        f"{url}/aksi/validasi",
+                        content=body,
+                        headers={"Authorization": token, "Content-Type": "application/json"},
+                    )
                     ok = r.status_code == 200 and r.json()["status"] == "selesai"
                     why = f"{r.status_code} {r.text[:100]}"
                 except httpx.HTTPError as exc:
@@ -181,33 +195,56 @@ def load_test(url: str, token: str, body: bytes, clients: int, seconds: float, p
     elapsed = time.perf_counter() - t0
     how = f"each waiting {pause:g} s between requests" if pause else "back to back"
     how += ", connections kept alive" if keep_alive else ", a new connection per request like the VBA client"
-    print(f"load: {clients} clients x {seconds:.0f} s on /aksi/validasi ({how}), payload {len(body) / 1024:.0f} kB")
+    print(
+        f"load: {clients} clients x {seconds:.0f} s on /aksi/validasi ({how}), payload {len(body) / 1024:.0f} kB"
+    )
     print(f"  requests ok {len(lat)}, failed {len(failures)}, {len(lat) / elapsed:.2f} req/s")
     if failures:
         print(f"  first failure: {failures[0]}")
     if lat:
-        print(f"  validasi p50 {pct(lat, 50) * 1000:.0f} ms  p95 {pct(lat, 95) * 1000:.0f} ms  p99 {pct(lat, 99) * 1000:.0f} ms")
+        print(
+            f"  validasi p50 {pct(lat, 50) * 1000:.0f} ms  p95 {pct(lat, 95) * 1000:.0f} ms  p99 {pct(lat, 99) * 1000:.0f} ms"
+        )
     if health:
-        print(f"  health   p50 {pct(health, 50) * 1000:.1f} ms  p95 {pct(health, 95) * 1000:.1f} ms  "
-              f"p99 {pct(health, 99) * 1000:.1f} ms  (n={len(health)})")
+        print(
+            f"  health   p50 {pct(health, 50) * 1000:.1f} ms  p95 {pct(health, 95) * 1000:.1f} ms  "
+            f"p99 {pct(health, 99) * 1000:.1f} ms  (n={len(health)})"
+        )
     if lat and health:
         print(f"  p95 ratio validasi/health: {pct(lat, 95) / pct(health, 95):.1f}x (target <= 5x)")
-    return {"clients": clients, "rate": len(lat) / elapsed, "failed": len(failures),
-            "p50": pct(lat, 50) if lat else float("nan"), "p95": pct(lat, 95) if lat else float("nan"),
-            "health_p95": pct(health, 95) if health else float("nan")}
+    return {
+        "clients": clients,
+        "rate": len(lat) / elapsed,
+        "failed": len(failures),
+        "p50": pct(lat, 50) if lat else float("nan"),
+        "p95": pct(lat, 95) if lat else float("nan"),
+        "health_p95": pct(health, 95) if health else float("nan"),
+    }
 
 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--clients", default="20",
-                   help="concurrent clients; a list such as 1,2,4,8,20 runs one load after another and "
-                        "ends with a table (--seconds each, one server)")
+    p.add_argument(
+        "--clients",
+        default="20",
+        help="concurrent clients; a list such as 1,2,4,8,20 runs one load after another and "
+        "ends with a table (--seconds each, one server)",
+    )
     p.add_argument("--seconds", type=float, default=60)
-    p.add_argument("--workers", type=int, default=1, help="server processes (default 1, as `renaksi-xl serve`)")
-    p.add_argument("--keep-alive", action="store_true",
-                   help="clients keep their connection (the VBA client opens one per request)")
-    p.add_argument("--pause", type=float, default=0.0,
-                   help="seconds each client waits between requests (0: back to back, as issue 6 states)")
+    p.add_argument(
+        "--workers", type=int, default=1, help="server processes (default 1, as `renaksi-xl serve`)"
+    )
+    p.add_argument(
+        "--keep-alive",
+        action="store_true",
+        help="clients keep their connection (the VBA client opens one per request)",
+    )
+    p.add_argument(
+        "--pause",
+        type=float,
+        default=0.0,
+        help="seconds each client waits between requests (0: back to back, as issue 6 states)",
+    )
     p.add_argument("--rows", type=int, default=3000)
     p.add_argument("--skip-load", action="store_true")
     p.add_argument("--skip-memory", action="store_true")
@@ -224,28 +261,40 @@ def main(argv=None) -> int:
                 cpu_before = [cpu_seconds(p) for p in pids]
                 rows.append(load_test(url, token, body, clients, args.seconds, args.pause, args.keep_alive))
                 cpu = [cpu_seconds(p) - c for p, c in zip(pids, cpu_before)]
-                print("  server CPU seconds per process during the load: " + ", ".join(f"{c:.1f}" for c in cpu))
+                print(
+                    "  server CPU seconds per process during the load: " + ", ".join(f"{c:.1f}" for c in cpu)
+                )
                 total, largest = peak_rss_mb(pid)
-                print(f"  server: {args.workers} worker process(es); peak RSS {total:.0f} MB in all, "
-                      f"{largest:.0f} MB the largest process")
+                print(
+                    f"  server: {args.workers} worker process(es); peak RSS {total:.0f} MB in all, "
+                    f"{largest:.0f} MB the largest process"
+                )
         if len(rows) > 1:
             print("clients  req/s  failed  validasi p50  p95      health p95  ratio")
             for r in rows:
-                print(f"{r['clients']:>7}  {r['rate']:5.0f}  {r['failed']:>6}  {r['p50'] * 1000:9.0f} ms  "
-                      f"{r['p95'] * 1000:4.0f} ms  {r['health_p95'] * 1000:7.1f} ms  {r['p95'] / r['health_p95']:5.1f}x")
+                print(
+                    f"{r['clients']:>7}  {r['rate']:5.0f}  {r['failed']:>6}  {r['p50'] * 1000:9.0f} ms  "
+                    f"{r['p95'] * 1000:4.0f} ms  {r['health_p95'] * 1000:7.1f} ms  {r['p95'] / r['health_p95']:5.1f}x"
+                )
     if not args.skip_memory:
         body = json.dumps(city_payload(folder, args.rows)).encode()
         with server_process(folder, args.workers, timeout=600) as (url, token, pid):
             base, _ = peak_rss_mb(pid)
             t = time.perf_counter()
-            r = httpx.post(f"{url}/aksi/validasi", content=body, timeout=600,
-                           headers={"Authorization": token, "Content-Type": "application/json"})
+            r = httpx.post(
+                f"{url}/aksi/validasi",
+                content=body,
+                timeout=600,
+                headers={"Authorization": token, "Content-Type": "application/json"},
+            )
             took = time.perf_counter() - t
             total, largest = peak_rss_mb(pid)
-            print(f"memory: {args.rows} sub kegiatan, payload {len(body) / 1024 / 1024:.1f} MB -> "
-                  f"HTTP {r.status_code} {r.headers.get('x-renaksi-status')} in {took:.1f} s; "
-                  f"server peak RSS {total:.0f} MB in all ({args.workers} worker process(es); largest "
-                  f"{largest:.0f} MB; idle {base:.0f} MB; target < 600 MB)")
+            print(
+                f"memory: {args.rows} sub kegiatan, payload {len(body) / 1024 / 1024:.1f} MB -> "
+                f"HTTP {r.status_code} {r.headers.get('x-renaksi-status')} in {took:.1f} s; "
+                f"server peak RSS {total:.0f} MB in all ({args.workers} worker process(es); largest "
+                f"{largest:.0f} MB; idle {base:.0f} MB; target < 600 MB)"
+            )
             if r.status_code == 200:
                 print(f"  {r.json()['message'].splitlines()[0][:100]}; {len(r.json()['actions'])} actions")
     return 0

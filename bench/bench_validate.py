@@ -2,7 +2,7 @@
 
     python bench/bench_validate.py [--rows 3000] [--repeat 5] [--keep DIR] [--small-rows 21]
 
-Builds a workbook (renaksi_xl.build.workbook.build_workbook), fills tblDPA and
+Builds a workbook (renaksi_xl.xlsm.workbook.build_workbook), fills tblDPA and
 tblRencanaAksi with `--rows` sub kegiatan (plus tblKinerja and tblPejabat)
 through the headless engine, then in one process, imports done beforehand
 (interpreter start excluded), alternates:
@@ -36,8 +36,8 @@ os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
 
 def make_workbooks(folder: Path, rows: int) -> tuple[Path, Path]:
     from renaksi_xl import layout
-    from renaksi_xl.build.workbook import build_workbook
     from renaksi_xl.validators import sample
+    from renaksi_xl.xlsm.workbook import build_workbook
 
     clean = folder / f"kota-{rows}.xlsm"
     broken = folder / f"kota-{rows}-galat.xlsm"
@@ -78,10 +78,9 @@ def timed(fn, *args) -> float:
 
 def breakdown(path: Path) -> dict[str, float]:
     from renaksi_xl import headless, layout, tables
+    from renaksi_xl.validate import _sheets_read
     from renaksi_xl.validators import validate_tables
     from renaksi_xl.validators.core import officials_of
-
-    from renaksi_xl.validate import _sheets_read
 
     t0 = time.perf_counter()
     payload = headless.payload_from_file(path, sheets=_sheets_read())
@@ -92,8 +91,11 @@ def breakdown(path: Path) -> dict[str, float]:
     t2 = time.perf_counter()
     validate_tables(*data, officials)
     t3 = time.perf_counter()
-    return {"payload (headless.payload_from_file)": t1 - t0, "tables (remote Book + read_table)": t2 - t1,
-            "rules (validate_tables: pandera)": t3 - t2}
+    return {
+        "payload (headless.payload_from_file)": t1 - t0,
+        "tables (remote Book + read_table)": t2 - t1,
+        "rules (validate_tables: pandera)": t3 - t2,
+    }
 
 
 def payload_profile(path: Path) -> dict[str, float]:
@@ -127,16 +129,22 @@ def payload_profile(path: Path) -> dict[str, float]:
             headless._table_part_ids(zf, part, types)
     t2 = time.perf_counter()
     cal = load_workbook(str(path))
-    grids = [cal.get_sheet_by_name(n).to_python(skip_empty_area=False) for n in cal.sheet_names if n in wanted]
+    grids = [
+        cal.get_sheet_by_name(n).to_python(skip_empty_area=False) for n in cal.sheet_names if n in wanted
+    ]
     t3 = time.perf_counter()
     for grid in grids:
         [headless._clean_row(row) for row in grid]
     t4 = time.perf_counter()
     headless.payload_from_file(path, sheets=wanted)
     t5 = time.perf_counter()
-    return {"old: ElementTree parse of all sheet XML": t1 - t0, "now: table order (rels / <tableParts>)": t2 - t1,
-            f"calamine values ({len(grids)} sheets read)": t3 - t2, "_clean_row on those cells": t4 - t3,
-            "payload_from_file(sheets=...) total": t5 - t4}
+    return {
+        "old: ElementTree parse of all sheet XML": t1 - t0,
+        "now: table order (rels / <tableParts>)": t2 - t1,
+        f"calamine values ({len(grids)} sheets read)": t3 - t2,
+        "_clean_row on those cells": t4 - t3,
+        "payload_from_file(sheets=...) total": t5 - t4,
+    }
 
 
 def small_plan(folder: Path, rows: int, repeat: int) -> dict[str, float]:
@@ -149,9 +157,9 @@ def small_plan(folder: Path, rows: int, repeat: int) -> dict[str, float]:
     import json
 
     from renaksi_xl import headless, layout, tables
-    from renaksi_xl.build.workbook import build_workbook
     from renaksi_xl.validators import sample, validate_book, validate_tables
     from renaksi_xl.validators.core import officials_of
+    from renaksi_xl.xlsm.workbook import build_workbook
 
     path = folder / f"kecamatan-{rows}.xlsm"
     if not path.exists():
@@ -171,9 +179,11 @@ def small_plan(folder: Path, rows: int, repeat: int) -> dict[str, float]:
     for _ in range(repeat):
         validate_tables(*data, officials)
     t4 = time.perf_counter()
-    return {"json + remote Book (book_from_payload)": (t1 - t0) / repeat * 1e3,
-            "validate_book (tables read + rules)": (t2 - t1) / repeat * 1e3,
-            "rules alone (validate_tables)": (t4 - t3) / repeat * 1e3}
+    return {
+        "json + remote Book (book_from_payload)": (t1 - t0) / repeat * 1e3,
+        "validate_book (tables read + rules)": (t2 - t1) / repeat * 1e3,
+        "rules alone (validate_tables)": (t4 - t3) / repeat * 1e3,
+    }
 
 
 PEAK_PROBE = (
@@ -191,8 +201,13 @@ def peak_rss_mb(path: Path) -> float:
     Read by the process itself: getrusage(RUSAGE_CHILDREN) would report this
     benchmark's own size, which a child inherits at fork.
     """
-    out = subprocess.run([sys.executable, "-c", PEAK_PROBE, str(path)], stdout=subprocess.DEVNULL,
-                         stderr=subprocess.PIPE, text=True, check=False)
+    out = subprocess.run(
+        [sys.executable, "-c", PEAK_PROBE, str(path)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        check=False,
+    )
     line = [x for x in out.stderr.splitlines() if x.startswith("VmHWM")][-1]
     return int(line.split()[1]) / 1024  # kB -> MB
 
@@ -202,15 +217,19 @@ def main(argv=None) -> None:
     ap.add_argument("--rows", type=int, default=3000)
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--keep", metavar="DIR", help="keep/reuse the generated workbooks in DIR")
-    ap.add_argument("--small-rows", type=int, default=21, help="rows of the kecamatan-size plan (per-call cost)")
+    ap.add_argument(
+        "--small-rows", type=int, default=21, help="rows of the kecamatan-size plan (per-call cost)"
+    )
     args = ap.parse_args(argv)
 
     folder = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="renaksi-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
     t = time.perf_counter()
     clean, broken = make_workbooks(folder, args.rows)
-    print(f"workbooks: {clean.name} ({clean.stat().st_size / 1e6:.2f} MB), {broken.name}; "
-          f"generated in {time.perf_counter() - t:.1f} s")
+    print(
+        f"workbooks: {clean.name} ({clean.stat().st_size / 1e6:.2f} MB), {broken.name}; "
+        f"generated in {time.perf_counter() - t:.1f} s"
+    )
 
     t = time.perf_counter()
     import pandera.pandas  # noqa: F401
@@ -218,6 +237,7 @@ def main(argv=None) -> None:
     import xlwings  # noqa: F401
 
     import renaksi_xl.validators.core  # noqa: F401
+
     print(f"imports (once per process, not timed below): {time.perf_counter() - t:.2f} s")
 
     n_clean = validate(clean)  # warm-up (first-call caches)
@@ -230,8 +250,10 @@ def main(argv=None) -> None:
     print(f"  calamine read all cells : best {min(cal):.3f} s  median {statistics.median(cal):.3f} s")
     print(f"  open_book + validate    : best {min(val):.3f} s  median {statistics.median(val):.3f} s")
     print("  (the rules alone, validate_tables on tables already read: see breakdown)")
-    print(f"  ratio validate/calamine : best {min(val) / min(cal):.2f}x  "
-          f"median {statistics.median(val) / statistics.median(cal):.2f}x   (target <= 2x)")
+    print(
+        f"  ratio validate/calamine : best {min(val) / min(cal):.2f}x  "
+        f"median {statistics.median(val) / statistics.median(cal):.2f}x   (target <= 2x)"
+    )
 
     parts = [breakdown(clean) for _ in range(args.repeat)]
     print("  breakdown (median):")
@@ -243,23 +265,26 @@ def main(argv=None) -> None:
     for key in prof[0]:
         print(f"    {key:<38} {statistics.median(p[key] for p in prof):.3f} s")
 
-
     n_broken = validate(broken)
     cal_b, val_b = [], []
     for _ in range(args.repeat):
         cal_b.append(timed(read_with_calamine, broken))
         val_b.append(timed(validate, broken))
     print(f"\nplan with an error in every tenth row: {n_broken} findings")
-    print(f"  calamine {statistics.median(cal_b):.3f} s, validate {statistics.median(val_b):.3f} s, "
-          f"ratio {statistics.median(val_b) / statistics.median(cal_b):.2f}x (median)")
+    print(
+        f"  calamine {statistics.median(cal_b):.3f} s, validate {statistics.median(val_b):.3f} s, "
+        f"ratio {statistics.median(val_b) / statistics.median(cal_b):.2f}x (median)"
+    )
 
     small = small_plan(folder, args.small_rows, repeat=200)
     print(f"\nkecamatan-size plan, {args.small_rows} sub kegiatan, per call (mean of 200):")
     for key, ms in small.items():
         print(f"  {key:<40} {ms:.2f} ms")
 
-    print(f"\npeak memory of a fresh `renaksi-xl validate` on the clean plan: {peak_rss_mb(clean):.0f} MB "
-          "(target < 400 MB)")
+    print(
+        f"\npeak memory of a fresh `renaksi-xl validate` on the clean plan: {peak_rss_mb(clean):.0f} MB "
+        "(target < 400 MB)"
+    )
 
 
 if __name__ == "__main__":

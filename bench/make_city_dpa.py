@@ -35,12 +35,27 @@ def city_subs(n_sub: int, n_lines: int) -> list[Sub]:
         for n in range(n_lines):
             acc = ACCOUNTS[n % len(ACCOUNTS)]
             price = 25_000 * (1 + (i * 7 + n * 13) % 40)
-            lines.append(Line(f"{acc}.{n + 1:04d}", f"Belanja uraian {n + 1}",
-                              [(f"Rincian belanja {n + 1}", 1 + (i + n) % 12, "Paket", price)]))
-        subs.append(Sub((p_code, f"PROGRAM CONTOH {p_code}"), (k_code, f"Kegiatan contoh {k_code}"),
-                        f"{k_code}.{sub + 1:04d}", f"Sub kegiatan contoh {i + 1}",
-                        "Jumlah dokumen yang dihasilkan", f"{1 + i % 12} Dokumen", "PAD",
-                        "Kota Tangerang", lines, cash=PATTERNS[i % len(PATTERNS)]))
+            lines.append(
+                Line(
+                    f"{acc}.{n + 1:04d}",
+                    f"Belanja uraian {n + 1}",
+                    [(f"Rincian belanja {n + 1}", 1 + (i + n) % 12, "Paket", price)],
+                )
+            )
+        subs.append(
+            Sub(
+                (p_code, f"PROGRAM CONTOH {p_code}"),
+                (k_code, f"Kegiatan contoh {k_code}"),
+                f"{k_code}.{sub + 1:04d}",
+                f"Sub kegiatan contoh {i + 1}",
+                "Jumlah dokumen yang dihasilkan",
+                f"{1 + i % 12} Dokumen",
+                "PAD",
+                "Kota Tangerang",
+                lines,
+                cash=PATTERNS[i % len(PATTERNS)],
+            )
+        )
     return subs
 
 
@@ -49,7 +64,7 @@ def build(out: Path = DEFAULT_OUT, n_sub: int = 3000, n_lines: int = 20) -> Path
     sheets = []
     for start in range(0, len(subs), PER_SHEET):
         sheet = SheetData(f"PD {start // PER_SHEET + 1:02d}")
-        for s in subs[start:start + PER_SHEET]:
+        for s in subs[start : start + PER_SHEET]:
             sipd_block(sheet, s)
         sheets.append(sheet)
     return write_sheets(out, sheets, constant_memory=True)
@@ -63,8 +78,10 @@ def main(argv=None) -> int:
     a = p.parse_args(argv)
     t = time.perf_counter()
     path = build(Path(a.out), a.sub, a.lines)
-    print(f"{path}: {a.sub} sub kegiatan x {a.lines} lines, {path.stat().st_size / 1e6:.1f} MB, "
-          f"{time.perf_counter() - t:.1f} s")
+    print(
+        f"{path}: {a.sub} sub kegiatan x {a.lines} lines, {path.stat().st_size / 1e6:.1f} MB, "
+        f"{time.perf_counter() - t:.1f} s"
+    )
     return 0
 
 

@@ -17,7 +17,7 @@ import sys
 # command -> "module:function"; each function takes the parsed args and returns an exit code.
 COMMANDS = {
     "demo": "renaksi_xl.demo:cmd_demo",
-    "build": "renaksi_xl.build.workbook:cmd_build",
+    "build": "renaksi_xl.xlsm.workbook:cmd_build",
     "dpa": "renaksi_xl.dpa.cli:cmd_dpa",
     "run": "renaksi_xl.runner:cmd_run",
     "validate": "renaksi_xl.validate:cmd_validate",
@@ -41,8 +41,10 @@ ACTIONS_HELP = (
 USAGE_PREFIX = "Pemakaian: "
 
 _ARG_MESSAGES = (  # the part after "argument X: "
-    (re.compile(r"^invalid choice: (?P<v>.+?) \(choose from (?P<c>.+)\)$"),
-     "{v} tidak dikenal; pilih salah satu: {c}"),
+    (
+        re.compile(r"^invalid choice: (?P<v>.+?) \(choose from (?P<c>.+)\)$"),
+        "{v} tidak dikenal; pilih salah satu: {c}",
+    ),
     (re.compile(r"^invalid (?P<t>\w+) value: (?P<v>.+)$"), "{v} bukan {t}"),
     (re.compile(r"^expected one argument$"), "perlu satu nilai sesudahnya"),
     (re.compile(r"^expected at least one argument$"), "perlu paling sedikit satu nilai"),
@@ -53,8 +55,10 @@ _ARG_MESSAGES = (  # the part after "argument X: "
 _MESSAGES = (
     (re.compile(r"^the following arguments are required: (?P<v>.+)$"), "argumen wajib belum diisi: {v}"),
     (re.compile(r"^unrecognized arguments: (?P<v>.+)$"), "argumen atau opsi tidak dikenal: {v}"),
-    (re.compile(r"^ambiguous option: (?P<o>\S+) could match (?P<m>.+)$"),
-     "opsi {o} tidak jelas: bisa berarti {m}; tulis lengkap"),
+    (
+        re.compile(r"^ambiguous option: (?P<o>\S+) could match (?P<m>.+)$"),
+        "opsi {o} tidak jelas: bisa berarti {m}; tulis lengkap",
+    ),
     (re.compile(r"^one of the arguments (?P<v>.+) is required$"), "salah satu dari {v} wajib diberikan"),
 )
 _TYPE_NAMES = {"int": "bilangan bulat", "float": "bilangan"}
@@ -98,13 +102,21 @@ class IndonesianArgumentParser(argparse.ArgumentParser):
         self._positionals.title = "argumen"
         self._optionals.title = "opsi"
         if add_help:
-            self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS,
-                              help="tampilkan bantuan ini lalu keluar")
+            self.add_argument(
+                "-h",
+                "--help",
+                action="help",
+                default=argparse.SUPPRESS,
+                help="tampilkan bantuan ini lalu keluar",
+            )
 
     def error(self, message):
         self.print_usage(sys.stderr)
-        self.exit(2, f"Galat: {self.prog}: {translate_argparse(message)}.\n"
-                     f"Lihat '{self.prog} --help' untuk penjelasan.\n")
+        self.exit(
+            2,
+            f"Galat: {self.prog}: {translate_argparse(message)}.\n"
+            f"Lihat '{self.prog} --help' untuk penjelasan.\n",
+        )
 
 
 def _positive_int(text: str) -> int:
@@ -124,8 +136,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="Rencana Aksi sesuai SOP Penyusunan Rencana Aksi: buku kerja Excel, "
         "validasi, dan catatan paraf, bisa dijalankan tanpa Excel.",
     )
-    p.add_argument("--version", action="version", version=f"%(prog)s {_version()}",
-                   help="tampilkan versi program lalu keluar")
+    p.add_argument(
+        "--version",
+        action="version",
+        version=f"%(prog)s {_version()}",
+        help="tampilkan versi program lalu keluar",
+    )
     sub = p.add_subparsers(dest="command", metavar="PERINTAH")
 
     s = sub.add_parser("demo", help="jalankan seluruh SOP pada data contoh (buku kerja, PDF, email)")
@@ -143,16 +159,21 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("action", metavar="AKSI", help=ACTIONS_HELP)
     s.add_argument("book", metavar="BUKU", help="berkas buku kerja Rencana Aksi (.xlsm)")
     s.add_argument("--pejabat", metavar="NIP", help="NIP pejabat yang bertindak")
-    s.add_argument("--dpa", metavar="BERKAS", action="append", help="berkas DPA untuk tarik-dpa / PK untuk impor-kinerja")
+    s.add_argument(
+        "--dpa", metavar="BERKAS", action="append", help="berkas DPA untuk tarik-dpa / PK untuk impor-kinerja"
+    )
     s.add_argument("--waktu", metavar="ISO8601", help="waktu tindakan, mis. 2025-01-06T09:00+07:00")
     s.add_argument("--catatan", metavar="TEKS", help="catatan / isi disposisi / alasan pengembalian")
     s.add_argument("--kepada", metavar="PERAN", help="tujuan disposisi (catat-disposisi)")
     s.add_argument("--batas", metavar="TANGGAL", help="batas waktu disposisi, YYYY-MM-DD")
     s.add_argument("--peserta", metavar="TEKS", help="peserta pembahasan (catat-pembahasan)")
     s.add_argument("--keputusan", metavar="TEKS", help="keputusan pembahasan (catat-pembahasan)")
-    s.add_argument("--tanggal", metavar="TANGGAL",
-                   help="tanggal pembahasan (catat-pembahasan), mis. 2025-01-09 atau '9 Januari 2025'; "
-                   "bawaan: sel Tanggal di lembar L4 Pembahasan, lalu hari ini")
+    s.add_argument(
+        "--tanggal",
+        metavar="TANGGAL",
+        help="tanggal pembahasan (catat-pembahasan), mis. 2025-01-09 atau '9 Januari 2025'; "
+        "bawaan: sel Tanggal di lembar L4 Pembahasan, lalu hari ini",
+    )
     s.add_argument("--out", metavar="BERKAS", help="simpan hasil ke berkas lain (bawaan: berkas yang sama)")
 
     s = sub.add_parser("validate", help="periksa Rencana Aksi (buku kerja atau folder)")
@@ -165,7 +186,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true", help="keluaran JSON")
 
     s = sub.add_parser(
-        "serve", help="jalankan xlwings Server untuk kantor",
+        "serve",
+        help="jalankan xlwings Server untuk kantor",
         epilog="Konfigurasi (TOML/JSON): max_payload_bytes, timeout_seconds, workers, dan "
         '[tokens."<sha256 token>"] berisi nip dan role. Buat token: '
         "python -m renaksi_xl.server new-token NIP PERAN; hash token lama: "
@@ -174,8 +196,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8000)
     s.add_argument("--config", metavar="BERKAS", help="berkas konfigurasi server (token pejabat)")
-    s.add_argument("--workers", type=_positive_int, metavar="N",
-                   help="jumlah proses server (bawaan: 'workers' di konfigurasi, atau 1); sekitar jumlah inti CPU")
+    s.add_argument(
+        "--workers",
+        type=_positive_int,
+        metavar="N",
+        help="jumlah proses server (bawaan: 'workers' di konfigurasi, atau 1); sekitar jumlah inti CPU",
+    )
 
     s = sub.add_parser("pdf", help="cetak Dokumen Rencana Aksi dan catatan SOP ke PDF")
     s.add_argument("book", metavar="BUKU")
@@ -185,7 +211,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("book", metavar="BUKU")
     s.add_argument("--ke", required=True, metavar="PERAN", help="peran penerima, mis. 'Sekretaris Camat'")
     s.add_argument("--out", metavar="BERKAS.eml")
-    s.add_argument("--sebelumnya", metavar="BUKU", help="versi yang terakhir dilihat penerima (untuk 'apa yang berubah')")
+    s.add_argument(
+        "--sebelumnya", metavar="BUKU", help="versi yang terakhir dilihat penerima (untuk 'apa yang berubah')"
+    )
 
     s = sub.add_parser("diff", help="apa yang berubah antara dua versi buku kerja")
     s.add_argument("old", metavar="LAMA")
@@ -208,8 +236,11 @@ def main(argv: list[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else 2
     if not args.command:
         parser.print_help(sys.stderr)
-        print("\nGalat: belum ada PERINTAH. Contoh: renaksi-xl validate RencanaAksi.xlsm "
-              "(lihat 'renaksi-xl PERINTAH --help').", file=sys.stderr)
+        print(
+            "\nGalat: belum ada PERINTAH. Contoh: renaksi-xl validate RencanaAksi.xlsm "
+            "(lihat 'renaksi-xl PERINTAH --help').",
+            file=sys.stderr,
+        )
         return 2
     module_name, func_name = COMMANDS[args.command].split(":")
     from .errors import RenaksiError
@@ -233,9 +264,12 @@ def main(argv: list[str] | None = None) -> int:
         if cause is not None:  # a library wrapped a file-system error (e.g. XlsxWriter's FileCreateError)
             print(f"Galat: {os_error_message(cause, getattr(args, 'out', None))}", file=sys.stderr)
             return 2
-        print(f"Galat: perintah '{args.command}' berhenti karena kesalahan program "
-              f"({type(exc).__name__}: {exc}). Laporkan pesan ini ke admin; jalankan ulang dengan "
-              "RENAKSI_XL_DEBUG=1 untuk melihat rinciannya.", file=sys.stderr)
+        print(
+            f"Galat: perintah '{args.command}' berhenti karena kesalahan program "
+            f"({type(exc).__name__}: {exc}). Laporkan pesan ini ke admin; jalankan ulang dengan "
+            "RENAKSI_XL_DEBUG=1 untuk melihat rinciannya.",
+            file=sys.stderr,
+        )
         return 2
 
 

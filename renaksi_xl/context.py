@@ -15,14 +15,14 @@ WIB = ZoneInfo("Asia/Jakarta")
 
 @dataclass
 class ActionContext:
-    nip: str | None = None               # acting official; None: "NIP Pengguna" in Pengaturan
-    now: dt.datetime | None = None       # aware time of the action; None: the clock
-    catatan: str | None = None           # free note / instruction / reason
+    nip: str | None = None  # acting official; None: "NIP Pengguna" in Pengaturan
+    now: dt.datetime | None = None  # aware time of the action; None: the clock
+    catatan: str | None = None  # free note / instruction / reason
     fields: dict[str, str] = field(default_factory=dict)  # step inputs (kepada, batas, peserta, keputusan)
-    files: list[str] = field(default_factory=list)        # DPA/PK files on disk (local and headless only)
-    identity_from_server: bool = False   # the NIP was authenticated by the server's token
-    role: str | None = None              # role asserted by the server config (checked against Pengaturan)
-    action: str | None = None            # the action being run (set by renaksi_xl.macros.run_action)
+    files: list[str] = field(default_factory=list)  # DPA/PK files on disk (local and headless only)
+    identity_from_server: bool = False  # the NIP was authenticated by the server's token
+    role: str | None = None  # role asserted by the server config (checked against Pengaturan)
+    action: str | None = None  # the action being run (set by renaksi_xl.macros.run_action)
 
     def time(self) -> dt.datetime:
         """The action's time in WIB."""

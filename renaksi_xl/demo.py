@@ -37,7 +37,7 @@ def _when(moment: dt.datetime) -> str:
     return f"{HARI[moment.weekday()]} {moment:%d-%m-%Y %H:%M}"
 
 
-def _outcome(step: "DemoStep", summary: str) -> str:
+def _outcome(step: DemoStep, summary: str) -> str:
     """One short clause per action for the printed run (the workbook keeps the full record)."""
     if step.action in (layout.ACTION_VALIDASI, layout.ACTION_PERIKSA_KEASLIAN):
         return ": " + summary.splitlines()[0]
@@ -68,37 +68,96 @@ class DemoStep:
 def script(dpa_file: Path, pk_file: Path) -> list:
     """The demo's scenario: (DemoStep | callable edit) in order."""
     return [
-        DemoStep("Camat memerintahkan penyusunan (disposisi)", layout.ACTION_DISPOSISI, layout.ROLE_CAMAT,
-                 _t(6, 8, 30), "Mohon disusun Rencana Aksi TA 2025 berdasarkan DPA yang telah disahkan.",
-                 {"kepada": layout.ROLE_KASUBAG, "batas": "2025-01-10"}),
+        DemoStep(
+            "Camat memerintahkan penyusunan (disposisi)",
+            layout.ACTION_DISPOSISI,
+            layout.ROLE_CAMAT,
+            _t(6, 8, 30),
+            "Mohon disusun Rencana Aksi TA 2025 berdasarkan DPA yang telah disahkan.",
+            {"kepada": layout.ROLE_KASUBAG, "batas": "2025-01-10"},
+        ),
         DemoStep("Kasubag menarik data DPA", layout.ACTION_TARIK_DPA, layout.ROLE_KASUBAG, _t(7, 14, 10)),
-        DemoStep("Kasubag mengimpor indikator Perjanjian Kinerja", layout.ACTION_IMPOR_KINERJA,
-                 layout.ROLE_KASUBAG, _t(7, 15, 0)),
-        DemoStep("Kasubag menyusun draft", layout.ACTION_SUSUN, layout.ROLE_KASUBAG, _t(8, 10, 45),
-                 handoff_to=layout.ROLE_SEKRETARIS),
+        DemoStep(
+            "Kasubag mengimpor indikator Perjanjian Kinerja",
+            layout.ACTION_IMPOR_KINERJA,
+            layout.ROLE_KASUBAG,
+            _t(7, 15, 0),
+        ),
+        DemoStep(
+            "Kasubag menyusun draft",
+            layout.ACTION_SUSUN,
+            layout.ROLE_KASUBAG,
+            _t(8, 10, 45),
+            handoff_to=layout.ROLE_SEKRETARIS,
+        ),
         ("Kasubag mengetik ulang satu target keuangan (keliru)", _typo_edit),
-        DemoStep("Sekretaris dan Kasubag membahas draft", layout.ACTION_PEMBAHASAN, layout.ROLE_SEKRETARIS,
-                 _t(9, 10, 0), "Draft dibahas bersama; target fisik mengikuti rencana penarikan dana.",
-                 {"peserta": "Sekretaris Camat, Kasubag Perencanaan dan Keuangan",
-                  "keputusan": "Draft diteruskan ke pemeriksaan.", "tanggal": "9 Januari 2025"}),
-        DemoStep("Sekretaris menjalankan validasi", layout.ACTION_VALIDASI, layout.ROLE_SEKRETARIS, _t(9, 13, 0)),
-        DemoStep("Sekretaris mengembalikan draft ke Langkah 3", layout.ACTION_KEMBALIKAN, layout.ROLE_SEKRETARIS,
-                 _t(9, 13, 20), "Keuangan s.d. TW III lebih kecil dari TW II pada salah satu sub kegiatan; mohon diperbaiki.",
-                 handoff_to=layout.ROLE_KASUBAG),
+        DemoStep(
+            "Sekretaris dan Kasubag membahas draft",
+            layout.ACTION_PEMBAHASAN,
+            layout.ROLE_SEKRETARIS,
+            _t(9, 10, 0),
+            "Draft dibahas bersama; target fisik mengikuti rencana penarikan dana.",
+            {
+                "peserta": "Sekretaris Camat, Kasubag Perencanaan dan Keuangan",
+                "keputusan": "Draft diteruskan ke pemeriksaan.",
+                "tanggal": "9 Januari 2025",
+            },
+        ),
+        DemoStep(
+            "Sekretaris menjalankan validasi", layout.ACTION_VALIDASI, layout.ROLE_SEKRETARIS, _t(9, 13, 0)
+        ),
+        DemoStep(
+            "Sekretaris mengembalikan draft ke Langkah 3",
+            layout.ACTION_KEMBALIKAN,
+            layout.ROLE_SEKRETARIS,
+            _t(9, 13, 20),
+            "Keuangan s.d. TW III lebih kecil dari TW II pada salah satu sub kegiatan; mohon diperbaiki.",
+            handoff_to=layout.ROLE_KASUBAG,
+        ),
         ("Kasubag memperbaiki target keuangan", _fix_edit),
-        DemoStep("Kasubag menyusun ulang draft", layout.ACTION_SUSUN, layout.ROLE_KASUBAG, _t(10, 9, 15),
-                 handoff_to=layout.ROLE_SEKRETARIS),
-        DemoStep("Pembahasan ulang", layout.ACTION_PEMBAHASAN, layout.ROLE_SEKRETARIS, _t(10, 13, 30),
-                 "Perbaikan keuangan diterima.",
-                 {"peserta": "Sekretaris Camat, Kasubag Perencanaan dan Keuangan",
-                  "keputusan": "Lanjut ke pemeriksaan.", "tanggal": "10 Januari 2025"}),
-        DemoStep("Sekretaris menjalankan validasi", layout.ACTION_VALIDASI, layout.ROLE_SEKRETARIS, _t(13, 8, 40)),
-        DemoStep("Sekretaris memaraf pemeriksaan", layout.ACTION_PARAF_PEMERIKSAAN, layout.ROLE_SEKRETARIS,
-                 _t(13, 9, 0), "Draft telah diperiksa dan sesuai DPA.", handoff_to=layout.ROLE_CAMAT),
-        DemoStep("Camat menetapkan Rencana Aksi", layout.ACTION_TETAPKAN, layout.ROLE_CAMAT, _t(13, 9, 8),
-                 "Ditetapkan."),
-        DemoStep("Sekretaris memeriksa keaslian catatan", layout.ACTION_PERIKSA_KEASLIAN, layout.ROLE_SEKRETARIS,
-                 _t(13, 9, 30)),
+        DemoStep(
+            "Kasubag menyusun ulang draft",
+            layout.ACTION_SUSUN,
+            layout.ROLE_KASUBAG,
+            _t(10, 9, 15),
+            handoff_to=layout.ROLE_SEKRETARIS,
+        ),
+        DemoStep(
+            "Pembahasan ulang",
+            layout.ACTION_PEMBAHASAN,
+            layout.ROLE_SEKRETARIS,
+            _t(10, 13, 30),
+            "Perbaikan keuangan diterima.",
+            {
+                "peserta": "Sekretaris Camat, Kasubag Perencanaan dan Keuangan",
+                "keputusan": "Lanjut ke pemeriksaan.",
+                "tanggal": "10 Januari 2025",
+            },
+        ),
+        DemoStep(
+            "Sekretaris menjalankan validasi", layout.ACTION_VALIDASI, layout.ROLE_SEKRETARIS, _t(13, 8, 40)
+        ),
+        DemoStep(
+            "Sekretaris memaraf pemeriksaan",
+            layout.ACTION_PARAF_PEMERIKSAAN,
+            layout.ROLE_SEKRETARIS,
+            _t(13, 9, 0),
+            "Draft telah diperiksa dan sesuai DPA.",
+            handoff_to=layout.ROLE_CAMAT,
+        ),
+        DemoStep(
+            "Camat menetapkan Rencana Aksi",
+            layout.ACTION_TETAPKAN,
+            layout.ROLE_CAMAT,
+            _t(13, 9, 8),
+            "Ditetapkan.",
+        ),
+        DemoStep(
+            "Sekretaris memeriksa keaslian catatan",
+            layout.ACTION_PERIKSA_KEASLIAN,
+            layout.ROLE_SEKRETARIS,
+            _t(13, 9, 30),
+        ),
     ]
 
 
@@ -138,11 +197,11 @@ def _progress(msg: str) -> None:
 
 def run_demo(out_dir: Path, *, with_pdf: bool = True, quiet: bool = False) -> dict:
     """Run the scenario; returns what it produced (paths, summaries, verdicts)."""
-    from .build.workbook import build_workbook
     from .dpa import SAMPLE_DPA, SAMPLE_PK
     from .headless import run_on_file
     from .review import write_email
     from .runner import run_action
+    from .xlsm.workbook import build_workbook
 
     say = (lambda m: None) if quiet else _progress
     out_dir = Path(out_dir)
@@ -172,8 +231,13 @@ def run_demo(out_dir: Path, *, with_pdf: bool = True, quiet: bool = False) -> di
             files = [str(SAMPLE_DPA)]
         elif item.action == layout.ACTION_IMPOR_KINERJA:
             files = [str(SAMPLE_PK)]
-        ctx = ActionContext(nip=NIP[item.role], now=item.when, catatan=item.catatan,
-                            fields=dict(item.fields or {}), files=files)
+        ctx = ActionContext(
+            nip=NIP[item.role],
+            now=item.when,
+            catatan=item.catatan,
+            fields=dict(item.fields or {}),
+            files=files,
+        )
         summary, result = run_action(book, item.action, ctx)
         lines.append(f"  {_when(item.when):<22}{item.action:<20} {item.role}{_outcome(item, summary)}")
         if item.handoff_to:
@@ -185,8 +249,8 @@ def run_demo(out_dir: Path, *, with_pdf: bool = True, quiet: bool = False) -> di
             emails.append(eml)
             last_handoff = copy
     result: dict = {"book": book, "copies": copies, "emails": emails, "log": lines}
-    from .integrity import verify_book
     from .headless import open_book
+    from .integrity import verify_book
     from .validators import validate_book
 
     final = open_book(book)
@@ -221,7 +285,9 @@ def summary_text(result: dict) -> str:
     out.extend(result["log"])
     out.append("")
     n_err, n_warn = len(result["errors"]), len(result["warnings"])
-    out.append(f"Validasi akhir: {'BERSIH' if not n_err else 'ADA GALAT'} ({n_err} galat, {n_warn} peringatan)")
+    out.append(
+        f"Validasi akhir: {'BERSIH' if not n_err else 'ADA GALAT'} ({n_err} galat, {n_warn} peringatan)"
+    )
     out.append(f"Keaslian catatan: {'UTUH' if result['verify_ok'] else 'TIDAK UTUH'}")
     out.append("")
     out.append("Berkas hasil:")

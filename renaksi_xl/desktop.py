@@ -47,7 +47,8 @@ rolled back: the user is told that part of the change may have been applied.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from .headless import _vba_parse_iso
 from .tables import WorkbookError
@@ -126,14 +127,16 @@ def _names_payload(book, sheet_index: dict[str, int]) -> list[dict]:
             scope_index = sheet_index.get(scope)
         else:
             scope, scope_index = None, None
-        out.append({
-            "name": full,
-            "sheet_index": target.sheet.index - 1,
-            "address": target.get_address(False, False),
-            "book_scope": scope is None,
-            "scope_sheet_name": scope,
-            "scope_sheet_index": scope_index,
-        })
+        out.append(
+            {
+                "name": full,
+                "sheet_index": target.sheet.index - 1,
+                "address": target.get_address(False, False),
+                "book_scope": scope is None,
+                "scope_sheet_name": scope,
+                "scope_sheet_index": scope_index,
+            }
+        )
     return out
 
 
@@ -154,12 +157,14 @@ def payload_from_book(book) -> dict:
     sheet_index = {s.name: i for i, s in enumerate(sheets)}
     sheets_payload = []
     for sheet in sheets:
-        sheets_payload.append({
-            "name": sheet.name,
-            "pictures": [{"name": p.name, "height": p.height, "width": p.width} for p in sheet.pictures],
-            "tables": [_table_payload(t) for t in sheet.tables],
-            "values": _sheet_values(sheet),
-        })
+        sheets_payload.append(
+            {
+                "name": sheet.name,
+                "pictures": [{"name": p.name, "height": p.height, "width": p.width} for p in sheet.pictures],
+                "tables": [_table_payload(t) for t in sheet.tables],
+                "values": _sheet_values(sheet),
+            }
+        )
     return {
         "client": "VBA",
         "version": xlwings.__version__,
@@ -227,8 +232,13 @@ def _resize_table(book, action):
 
 def _alert(book, action):
     prompt, title, buttons, mode, callback = (list(action["args"]) + [None] * 5)[:5]
-    book.app.alert(prompt or "", title=title or None, buttons=buttons or "ok", mode=mode or None,
-                   callback=callback or None)
+    book.app.alert(
+        prompt or "",
+        title=title or None,
+        buttons=buttons or "ok",
+        mode=mode or None,
+        callback=callback or None,
+    )
 
 
 def _activate_sheet(book, action):
@@ -265,8 +275,10 @@ def check_actions(actions: list[dict]) -> None:
             )
         if action["func"] == "setRangeColor" and action["args"][0] is None:
             # The VBA client's HexToRgb fails on Null: Excel would stop midway.
-            raise WorkbookError("Aksi setRangeColor tanpa warna tidak didukung klien VBA xlwings. "
-                                "Buku kerja tidak diubah. Laporkan ke admin.")
+            raise WorkbookError(
+                "Aksi setRangeColor tanpa warna tidak didukung klien VBA xlwings. "
+                "Buku kerja tidak diubah. Laporkan ke admin."
+            )
 
 
 def apply_actions(book, actions: list[dict]) -> None:

@@ -20,8 +20,9 @@ import re
 import tempfile
 import threading
 import zipfile
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 from xml.etree import ElementTree as ET
 
 from .tables import WorkbookError
@@ -31,7 +32,7 @@ NS = {
     "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
     "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
 }
-R_ID = "{%s}id" % NS["r"]
+R_ID = "{{{}}}id".format(NS["r"])
 
 # The xlwings VBA client's action functions that `apply_actions` implements.
 # (The full list the client has is read from the built workbook by the tests.)
@@ -73,8 +74,10 @@ def _rels(zf: zipfile.ZipFile, part: str, types: dict[str, str] | None = None) -
 def _clean_row(row: list, _float=float, _str=str, _big=2.0**53) -> list:
     """`_clean` over a row: whole floats (most cells) and text inline, the rare rest through `_clean`."""
     return [
-        (int(v) if v.is_integer() and -_big < v < _big else v) if type(v) is _float
-        else (v or None) if type(v) is _str
+        (int(v) if v.is_integer() and -_big < v < _big else v)
+        if type(v) is _float
+        else (v or None)
+        if type(v) is _str
         else _clean(v)
         for v in row
     ]
@@ -151,8 +154,9 @@ def _strip_dollars(ref: str) -> str:
     return ref.replace("$", "")
 
 
-def payload_from_file(path: str | os.PathLike, *, active_sheet: str | None = None,
-                      sheets: Iterable[str] | None = None) -> dict:
+def payload_from_file(
+    path: str | os.PathLike, *, active_sheet: str | None = None, sheets: Iterable[str] | None = None
+) -> dict:
     """Build the VBA client's request payload from a workbook file on disk.
 
     `sheets`: only these sheets' values and tables, like the VBA client's
@@ -202,14 +206,18 @@ def payload_from_file(path: str | os.PathLike, *, active_sheet: str | None = Non
             if sheet_name not in sheet_index:
                 continue
             local = el.get("localSheetId")
-            names.append({
-                "name": el.get("name") if local is None else f"{sheets_meta[int(local)][0]}!{el.get('name')}",
-                "sheet_index": sheet_index[sheet_name],
-                "address": address,
-                "book_scope": local is None,
-                "scope_sheet_name": None if local is None else sheets_meta[int(local)][0],
-                "scope_sheet_index": None if local is None else int(local),
-            })
+            names.append(
+                {
+                    "name": el.get("name")
+                    if local is None
+                    else f"{sheets_meta[int(local)][0]}!{el.get('name')}",
+                    "sheet_index": sheet_index[sheet_name],
+                    "address": address,
+                    "book_scope": local is None,
+                    "scope_sheet_name": None if local is None else sheets_meta[int(local)][0],
+                    "scope_sheet_index": None if local is None else int(local),
+                }
+            )
     try:
         cal = load_workbook(str(path))
     except CalamineError as exc:  # pragma: no cover - zip/xml problems are caught above
@@ -486,7 +494,9 @@ def _apply_resize_table(wb, action, result):
     # Rows the table grew into (written before the resize) get their column's style.
     (c1, _), (c2, new_last) = _split_ref(ref)
     bodies = _table_bodies(ws)
-    for row in ws.iter_rows(min_row=old_last + 1, max_row=new_last, min_col=_col_index(c1), max_col=_col_index(c2)):
+    for row in ws.iter_rows(
+        min_row=old_last + 1, max_row=new_last, min_col=_col_index(c1), max_col=_col_index(c2)
+    ):
         for cell in row:
             _adopt_column_style(ws, cell, bodies)
 
@@ -510,19 +520,21 @@ def _apply_run_macro(wb, action, result):
     result.macros.append(name)
 
 
-APPLIERS.update({
-    "setValues": _apply_set_values,
-    "rangeClearContents": _apply_clear_contents,
-    "rangeClearFormats": _apply_clear_formats,
-    "rangeClear": _apply_clear,
-    "setRangeColor": _apply_color,
-    "setNumberFormat": _apply_number_format,
-    "addHyperlink": _apply_hyperlink,
-    "resizeTable": _apply_resize_table,
-    "alert": _apply_alert,
-    "activateSheet": _apply_activate,
-    "runMacro": _apply_run_macro,
-})
+APPLIERS.update(
+    {
+        "setValues": _apply_set_values,
+        "rangeClearContents": _apply_clear_contents,
+        "rangeClearFormats": _apply_clear_formats,
+        "rangeClear": _apply_clear,
+        "setRangeColor": _apply_color,
+        "setNumberFormat": _apply_number_format,
+        "addHyperlink": _apply_hyperlink,
+        "resizeTable": _apply_resize_table,
+        "alert": _apply_alert,
+        "activateSheet": _apply_activate,
+        "runMacro": _apply_run_macro,
+    }
+)
 
 # Python equivalents of our own VBA macros that actions may call through
 # `runMacro` (the VBA client calls `Application.Run name, wb, args...`).
@@ -562,7 +574,9 @@ def load_for_update(path: str | os.PathLike):
 def save_atomic(wb, out_path: str | os.PathLike) -> None:
     """Save to a temp file in the same folder, then rename over the target."""
     out_path = Path(out_path)
-    fd, tmp = tempfile.mkstemp(prefix=".~" + out_path.stem, suffix=out_path.suffix, dir=out_path.parent or ".")
+    fd, tmp = tempfile.mkstemp(
+        prefix=".~" + out_path.stem, suffix=out_path.suffix, dir=out_path.parent or "."
+    )
     os.close(fd)
     try:
         wb.save(tmp)

@@ -31,9 +31,10 @@ import json
 import re
 import sys
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
-from typing import Any, Sequence
+from typing import Any
 
 from . import layout
 
@@ -53,7 +54,7 @@ KIND_JSON = {layout.PARAF.lower(): "paraf", layout.TANDA_TANGAN.lower(): "tanda 
 
 _DECIMALS = Decimal("0.000001")
 # Whole numbers below this are exact in a float, and their canonical text is plain str(int).
-_EXACT_WHOLE = 10 ** 15
+_EXACT_WHOLE = 10**15
 # What a numeral (_NUMERAL) or an ISO date (_ISO_SHAPE) may start with, once stripped, and
 # the white space strip() removes first; the empty string covers an empty cell.
 _MAY_BE_NUMBER_OR_DATE = frozenset("0123456789+-. \t\n\x0b\x0c\x1c\x1d\x1e\x1f") | {""}
@@ -102,7 +103,12 @@ def canonical_value(value: Any, kind: str = layout.TEXT) -> str | None:
         return _date_text(value)
     if isinstance(value, dt.time):
         return value.replace(microsecond=0).isoformat()
-    if type(value) is str and value.isascii() and value[:1] not in _MAY_BE_NUMBER_OR_DATE and "\r" not in value:
+    if (
+        type(value) is str
+        and value.isascii()
+        and value[:1] not in _MAY_BE_NUMBER_OR_DATE
+        and "\r" not in value
+    ):
         # Plain text (names, units, codes): NFC and the numeral and date shapes cannot apply.
         return value.strip() or None
     return _canonical_text(value, kind)
@@ -134,7 +140,8 @@ def canonical_table(data) -> dict:
     columns: list[tuple[str, int, str]] = [(h, header.index(h), spec.column(h).kind) for h in spec.headers]
     known = set(spec.headers)
     extra = sorted(
-        (h, i) for i, h in enumerate(header)
+        (h, i)
+        for i, h in enumerate(header)
         if h and h not in known and any(canonical_value(r[i]) is not None for r in data.rows)
     )
     columns += [(h, i, layout.TEXT) for h, i in extra]
@@ -259,9 +266,9 @@ def sync_pending_writes(book) -> None:
 class LogRow:
     """One row of tblLog, as stored."""
 
-    index: int                 # position in the table's rows
+    index: int  # position in the table's rows
     cells: dict[str, Any]
-    address: str               # Excel address of the row's first cell
+    address: str  # Excel address of the row's first cell
 
     def get(self, header: str) -> Any:
         return self.cells.get(header)
@@ -339,8 +346,11 @@ class Verdict:
         broken = [r for r in self.records if not r.valid]
         if broken:
             r = broken[0]
-            return (f"RUSAK: catatan Langkah {r.step} ({r.action}) tidak utuh"
-                    + (f" dan {len(broken) - 1} catatan lain" if len(broken) > 1 else "") + f". {r.reason}")
+            return (
+                f"RUSAK: catatan Langkah {r.step} ({r.action}) tidak utuh"
+                + (f" dan {len(broken) - 1} catatan lain" if len(broken) > 1 else "")
+                + f". {r.reason}"
+            )
         if self.changed_tables:
             names = ", ".join(c.table for c in self.changed_tables)
             since = self.changed_tables[0].since_step
@@ -398,25 +408,36 @@ def verify_book(book) -> Verdict:
         else:
             content = content_hash(digests)
             if chain_hash(prev, row.fields(), content) != stored:
-                other = next((p for p in known_chains if p != prev
-                              and chain_hash(p, row.fields(), content) == stored), None)
+                other = next(
+                    (p for p in known_chains if p != prev and chain_hash(p, row.fields(), content) == stored),
+                    None,
+                )
                 if other is not None:
-                    reasons.append("Urutan catatan berubah atau ada catatan sebelumnya yang dihapus dari Log.")
+                    reasons.append(
+                        "Urutan catatan berubah atau ada catatan sebelumnya yang dihapus dari Log."
+                    )
                 else:
-                    reasons.append("Isi catatan (waktu, peran, nama, NIP, keterangan atau sidik) tidak cocok "
-                                   "dengan Sidik Rantai-nya: catatan diubah, dihapus sebagian, atau ditulis ulang.")
+                    reasons.append(
+                        "Isi catatan (waktu, peran, nama, NIP, keterangan atau sidik) tidak cocok "
+                        "dengan Sidik Rantai-nya: catatan diubah, dihapus sebagian, atau ditulis ulang."
+                    )
         no = row.get("No")
         if field_text(no) != str(row.index + 1):
-            reasons.append(f"Nomor Log {field_text(no) or '(kosong)'} di {layout.SHEET_LOG}!{row.address} "
-                           f"tidak berurutan (seharusnya {row.index + 1}): ada baris Log yang dihapus atau dipindah.")
+            reasons.append(
+                f"Nomor Log {field_text(no) or '(kosong)'} di {layout.SHEET_LOG}!{row.address} "
+                f"tidak berurutan (seharusnya {row.index + 1}): ada baris Log yang dihapus atau dipindah."
+            )
         on_sheet = by_chain_on_sheets.get(stored)
         if on_sheet is None:
             sheet = layout.STEP_SHEETS.get(row.step or 0, "?")
             reasons.append(f"Catatan ini tidak ada di lembar '{sheet}'.")
         else:
             n, addr, cells = on_sheet
-            mismatch = [h for h in ("Peran", "Nama", "NIP", "Pengesahan")
-                        if field_text(cells.get(h)) != field_text(row.get(h))]
+            mismatch = [
+                h
+                for h in ("Peran", "Nama", "NIP", "Pengesahan")
+                if field_text(cells.get(h)) != field_text(row.get(h))
+            ]
             if field_text(cells.get("Selesai")) != field_text(row.get("Waktu")):
                 mismatch.append("Selesai/Waktu")
             if n != row.step:
@@ -426,11 +447,19 @@ def verify_book(book) -> Verdict:
         time_text, time_ok = _iso_time(row.get("Waktu"))
         if not time_ok:
             reasons.append(f"Waktu '{time_text}' tidak terbaca.")
-        verdicts.append(RecordVerdict(
-            step=row.step or 0, action=row.action, role=field_text(row.get("Peran")),
-            name=field_text(row.get("Nama")), nip=field_text(row.get("NIP")), kind=row.kind,
-            time=time_text, valid=not reasons, reason=" ".join(reasons) or None,
-        ))
+        verdicts.append(
+            RecordVerdict(
+                step=row.step or 0,
+                action=row.action,
+                role=field_text(row.get("Peran")),
+                name=field_text(row.get("Nama")),
+                nip=field_text(row.get("NIP")),
+                kind=row.kind,
+                time=time_text,
+                valid=not reasons,
+                reason=" ".join(reasons) or None,
+            )
+        )
         prev = stored
 
     # Records on the step sheets whose Log row is gone.
@@ -440,13 +469,22 @@ def verify_book(book) -> Verdict:
             continue
         time_text, _ = _iso_time(cells.get("Selesai"))
         note = field_text(cells.get("Catatan"))
-        action = layout.ACTION_KEMBALIKAN if note.lower().startswith("dikembalikan") else STEP_ACTIONS.get(n, "")
-        verdicts.append(RecordVerdict(
-            step=n, action=action, role=field_text(cells.get("Peran")), name=field_text(cells.get("Nama")),
-            nip=field_text(cells.get("NIP")), kind=KIND_JSON.get(field_text(cells.get("Pengesahan")).lower(), "paraf"),
-            time=time_text, valid=False,
-            reason=f"Catatan di {addr} tidak ada di Log: baris Log-nya dihapus.",
-        ))
+        action = (
+            layout.ACTION_KEMBALIKAN if note.lower().startswith("dikembalikan") else STEP_ACTIONS.get(n, "")
+        )
+        verdicts.append(
+            RecordVerdict(
+                step=n,
+                action=action,
+                role=field_text(cells.get("Peran")),
+                name=field_text(cells.get("Nama")),
+                nip=field_text(cells.get("NIP")),
+                kind=KIND_JSON.get(field_text(cells.get("Pengesahan")).lower(), "paraf"),
+                time=time_text,
+                valid=False,
+                reason=f"Catatan di {addr} tidak ada di Log: baris Log-nya dihapus.",
+            )
+        )
 
     changed: list[ChangedTable] = []
     approved_by = None
@@ -483,14 +521,18 @@ def render_text(verdict: Verdict, name: str = "") -> str:
         lines.append("Belum ada catatan paraf atau tanda tangan.")
     for r in verdict.records:
         status = "utuh" if r.valid else f"TIDAK UTUH: {r.reason}"
-        lines.append(f"- Langkah {r.step} ({r.action}): {r.kind} {r.role} {r.name} (NIP {r.nip or '-'}), "
-                     f"{_wib_text(r.time)}: {status}")
+        lines.append(
+            f"- Langkah {r.step} ({r.action}): {r.kind} {r.role} {r.name} (NIP {r.nip or '-'}), "
+            f"{_wib_text(r.time)}: {status}"
+        )
     for c in verdict.changed_tables:
         lines.append(f"Tabel {c.table} berubah setelah catatan Langkah {c.since_step}.")
     if verdict.changed_tables:
         if verdict.approved_by:
-            lines.append("Isi berubah setelah disetujui: paraf/tanda tangan terakhir tidak lagi berlaku "
-                         "untuk isi ini. Ulangi pemeriksaan (Langkah 5) atau kembalikan ke Langkah 3.")
+            lines.append(
+                "Isi berubah setelah disetujui: paraf/tanda tangan terakhir tidak lagi berlaku "
+                "untuk isi ini. Ulangi pemeriksaan (Langkah 5) atau kembalikan ke Langkah 3."
+            )
         else:
             lines.append("Perubahan ini bagian dari penyusunan; akan tercatat pada paraf berikutnya.")
     return "\n".join(lines)

@@ -8,21 +8,31 @@ Python identifiers are English.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 # --- column kinds -----------------------------------------------------------
 # They decide number formats in the builder and parsing in the readers.
-TEXT = "text"        # free text
-CODE = "code"        # a code such as 7.01.01.2.01.0001: always text, never a number
-MONEY = "money"      # rupiah, whole numbers, format #.##0
+TEXT = "text"  # free text
+CODE = "code"  # a code such as 7.01.01.2.01.0001: always text, never a number
+MONEY = "money"  # rupiah, whole numbers, format #.##0
 PERCENT = "percent"  # 0..100 (not 0..1), format 0,00
-NUMBER = "number"    # a count or measure
-DATE = "date"        # text "YYYY-MM-DD" (kept as text so every engine agrees)
+NUMBER = "number"  # a count or measure
+DATE = "date"  # text "YYYY-MM-DD" (kept as text so every engine agrees)
 TIMESTAMP = "timestamp"  # text ISO 8601 with +07:00 offset
 
 MONTHS = (
-    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
-    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
 )
 QUARTERS = ("I", "II", "III", "IV")
 
@@ -51,8 +61,8 @@ class TableSpec:
     name: str
     sheet: str
     columns: tuple[Column, ...]
-    header_row: int = 4   # 1-based Excel row of the header
-    first_col: int = 1    # 1-based Excel column of the first column
+    header_row: int = 4  # 1-based Excel row of the header
+    first_col: int = 1  # 1-based Excel column of the first column
     style: str = "TableStyleMedium2"
 
     @property
@@ -80,7 +90,7 @@ SHEET_VALIDASI = "Validasi"
 SHEET_LOG = "Log"
 SHEET_PENGATURAN = "Pengaturan"
 SHEET_DRAFT_SHADOW = "_Draf"  # hidden: last values `susun` generated, to tell manual edits
-SHEET_IMPOR = "Impor"         # where a macro pastes a DPA file's cells in server mode
+SHEET_IMPOR = "Impor"  # where a macro pastes a DPA file's cells in server mode
 # Contract of that paste (VBA Renaksi_PasteIntoImpor <-> renaksi_xl.dpa.readers):
 # row 1 is the sheet's title; from IMPOR_FIRST_ROW, per source sheet, one marker
 # row (IMPOR_MARKER, file name, sheet name, address of its first used cell) and
@@ -229,7 +239,11 @@ SETELAN_DEFAULTS = (
     (SET_UNIT, "Kecamatan Neglasari", "Nama unit kerja yang menyusun Rencana Aksi."),
     (SET_PEMDA, "Kota Tangerang", "Pemerintah daerah induk."),
     (SET_TAHUN, "2025", "Tahun anggaran Rencana Aksi."),
-    (SET_MODE, MODE_LOKAL, "Lokal: Python di komputer ini. Server: Python di server kantor (xlwings Server)."),
+    (
+        SET_MODE,
+        MODE_LOKAL,
+        "Lokal: Python di komputer ini. Server: Python di server kantor (xlwings Server).",
+    ),
     (SET_SERVER_URL, "http://127.0.0.1:8000", "Alamat server kantor, dipakai bila Mode = Server."),
     (SET_TOKEN, "", "Token pribadi dari admin server; menentukan siapa Anda di mode Server."),
     (SET_PEJABAT_AKTIF, "", "NIP pejabat yang memakai komputer ini (mode Lokal)."),
@@ -253,6 +267,7 @@ LOG_COLUMNS = (
     Column("Sidik Isi", CODE, 20),
     Column("Sidik Rantai", CODE, 20),
 )
+
 
 # Each step sheet holds a table of that step's records.
 def step_table(step: int) -> str:
@@ -279,13 +294,17 @@ STEP_TABLE_HEADER_ROW = 12  # rows above hold the step's description and input c
 # button click; the CLI fills them from its options.  Cells sit in column C,
 # starting at row 6 (labels in column B).
 STEP_INPUTS = {
-    1: (("Isi disposisi", "inDisposisiIsi"),
+    1: (
+        ("Isi disposisi", "inDisposisiIsi"),
         ("Kepada", "inDisposisiKepada"),
-        ("Batas waktu (tanggal)", "inDisposisiBatas")),
-    4: (("Tanggal pembahasan", "inPembahasanTanggal"),
+        ("Batas waktu (tanggal)", "inDisposisiBatas"),
+    ),
+    4: (
+        ("Tanggal pembahasan", "inPembahasanTanggal"),
         ("Peserta", "inPembahasanPeserta"),
         ("Catatan pembahasan", "inPembahasanCatatan"),
-        ("Keputusan", "inPembahasanKeputusan")),
+        ("Keputusan", "inPembahasanKeputusan"),
+    ),
 }
 # Every step sheet also has a free "Catatan" input and, for kembalikan, a reason.
 INPUT_FIRST_ROW = 6
@@ -323,12 +342,12 @@ PROGRES_HEADER_ROW = 12
 NAMED_CELLS = {
     "nmUnit": (SHEET_BERANDA, "C4"),
     "nmTahun": (SHEET_BERANDA, "C5"),
-    "nmTahap": (SHEET_BERANDA, "C6"),          # stage reached, e.g. "Langkah 3 selesai"
+    "nmTahap": (SHEET_BERANDA, "C6"),  # stage reached, e.g. "Langkah 3 selesai"
     "nmStatusDokumen": (SHEET_BERANDA, "C7"),  # DRAF / DITETAPKAN
     "nmValidasiStatus": (SHEET_BERANDA, "C8"),
     "nmValidasiWaktu": (SHEET_BERANDA, "C9"),
     "nmKeaslian": (SHEET_BERANDA, "C10"),
-    "nmSelfTest": (SHEET_BERANDA, "K2"),        # verdict of the VBA self-test (hidden text)
+    "nmSelfTest": (SHEET_BERANDA, "K2"),  # verdict of the VBA self-test (hidden text)
     "nmValidasiRingkas": (SHEET_VALIDASI, "B2"),
 }
 STATUS_DRAF = "DRAF"
@@ -366,10 +385,10 @@ class Button:
     """A form button: its caption, the VBA macro it calls, the Python action."""
 
     caption: str
-    macro: str        # Sub in workbook/vba/RenaksiTombol.bas
-    action: str       # action name (CLI / server contract), see renaksi_xl.actions
+    macro: str  # Sub in workbook/vba/RenaksiTombol.bas
+    action: str  # action name (CLI / server contract), see renaksi_xl.actions
     sheet: str
-    cell: str         # top-left anchor
+    cell: str  # top-left anchor
     width: int = 190
     height: int = 30
 
@@ -405,7 +424,7 @@ STEP_OF_ACTION = {action: step for step, action in STEP_ACTIONS.items()}
 
 # Our VBA macros that Python calls through the VBA client's runMacro, and what they touch.
 MACRO_HAPUS_SOROTAN = "Renaksi_HapusSorotan"  # clears fills on the plan tables' data bodies
-MACRO_KUNCI_LEMBAR = "Renaksi_KunciLembar"    # protects the plan after tetapkan
+MACRO_KUNCI_LEMBAR = "Renaksi_KunciLembar"  # protects the plan after tetapkan
 # Sheets protected after tetapkan: the plan and its record.
 LOCKED_AFTER_TETAPKAN = (SHEET_DPA, SHEET_RENCANA, SHEET_KINERJA, *STEP_SHEETS.values())
 

@@ -17,7 +17,8 @@ instead of a traceback.
 from __future__ import annotations
 
 import importlib
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from . import layout
 from .context import ActionContext
@@ -106,11 +107,17 @@ ACTIONS: dict[str, ActionFn] = {
     layout.ACTION_SUSUN: _perform(layout.ACTION_SUSUN, "renaksi_xl.plan:susun_body"),
     layout.ACTION_PEMBAHASAN: _step(layout.ACTION_PEMBAHASAN, "renaksi_xl.workflow:catat_pembahasan"),
     layout.ACTION_VALIDASI: _recorded(layout.ACTION_VALIDASI, "renaksi_xl.validate:validasi_body"),
-    layout.ACTION_PARAF_PEMERIKSAAN: _step(layout.ACTION_PARAF_PEMERIKSAAN, "renaksi_xl.workflow:paraf_pemeriksaan"),
+    layout.ACTION_PARAF_PEMERIKSAAN: _step(
+        layout.ACTION_PARAF_PEMERIKSAAN, "renaksi_xl.workflow:paraf_pemeriksaan"
+    ),
     layout.ACTION_KEMBALIKAN: _step(layout.ACTION_KEMBALIKAN, "renaksi_xl.workflow:kembalikan"),
     layout.ACTION_TETAPKAN: _step(layout.ACTION_TETAPKAN, "renaksi_xl.workflow:tetapkan"),
-    layout.ACTION_PERIKSA_KEASLIAN: _step(layout.ACTION_PERIKSA_KEASLIAN, "renaksi_xl.workflow:periksa_keaslian"),
-    layout.ACTION_IMPOR_KINERJA: _recorded(layout.ACTION_IMPOR_KINERJA, "renaksi_xl.dpa.load:impor_kinerja_body"),
+    layout.ACTION_PERIKSA_KEASLIAN: _step(
+        layout.ACTION_PERIKSA_KEASLIAN, "renaksi_xl.workflow:periksa_keaslian"
+    ),
+    layout.ACTION_IMPOR_KINERJA: _recorded(
+        layout.ACTION_IMPOR_KINERJA, "renaksi_xl.dpa.load:impor_kinerja_body"
+    ),
     layout.ACTION_EMAIL: _step(layout.ACTION_EMAIL, "renaksi_xl.review:siapkan_email_body"),
     layout.ACTION_PDF: _step(layout.ACTION_PDF, "renaksi_xl.pdf:cetak_pdf_body"),
 }
@@ -130,9 +137,7 @@ def missing_parts(action: str) -> list[str]:
 def check_action(action: str) -> str:
     """The action name if it is one of ours, else InputError listing the valid ones."""
     if action not in ACTIONS:
-        raise InputError(
-            f"Aksi '{action}' tidak dikenal. Aksi yang tersedia: " + ", ".join(ACTIONS) + "."
-        )
+        raise InputError(f"Aksi '{action}' tidak dikenal. Aksi yang tersedia: " + ", ".join(ACTIONS) + ".")
     return action
 
 

@@ -66,7 +66,11 @@ def write_print_workbook(book, path: Path) -> Path:
     pemda = str(settings.get(layout.SET_PEMDA) or "")
     year = str(settings.get(layout.SET_TAHUN) or "")
     plan = tables.read_table(book, layout.TBL_RENCANA)
-    officials = {str(r["Peran"]).strip(): r for r in tables.read_table(book, layout.TBL_PEJABAT).records() if r.get("Peran")}
+    officials = {
+        str(r["Peran"]).strip(): r
+        for r in tables.read_table(book, layout.TBL_PEJABAT).records()
+        if r.get("Peran")
+    }
     records = _records_by_step(book)
     status = tables.named_range(book, "nmStatusDokumen").value or layout.STATUS_DRAF
 
@@ -74,8 +78,17 @@ def write_print_workbook(book, path: Path) -> Path:
     h1 = wb.add_format({"bold": True, "font_size": 16, "align": "center"})
     h2 = wb.add_format({"bold": True, "font_size": 12, "align": "center"})
     bold = wb.add_format({"bold": True})
-    head = wb.add_format({"bold": True, "border": 1, "bg_color": "#D9E1F2", "text_wrap": True,
-                          "valign": "vcenter", "align": "center", "font_size": 8})
+    head = wb.add_format(
+        {
+            "bold": True,
+            "border": 1,
+            "bg_color": "#D9E1F2",
+            "text_wrap": True,
+            "valign": "vcenter",
+            "align": "center",
+            "font_size": 8,
+        }
+    )
     cell = wb.add_format({"border": 1, "text_wrap": True, "valign": "top", "font_size": 8})
     num = wb.add_format({"border": 1, "valign": "top", "font_size": 8, "align": "right"})
     wrap = wb.add_format({"text_wrap": True, "valign": "top"})
@@ -87,8 +100,11 @@ def write_print_workbook(book, path: Path) -> Path:
     ws.set_margins(0.4, 0.4, 0.5, 0.5)
     ws.set_footer(f"&L{unit} - Rencana Aksi TA {year}&RHalaman &P dari &N")
     columns = [
-        ("No", 3.5, None), ("Kode Sub Kegiatan", 14, "Kode Sub Kegiatan"), ("Sub Kegiatan", 24, "Sub Kegiatan"),
-        ("Indikator Keluaran", 20, "Indikator Keluaran"), ("Target", 6, "Target Tahunan"),
+        ("No", 3.5, None),
+        ("Kode Sub Kegiatan", 14, "Kode Sub Kegiatan"),
+        ("Sub Kegiatan", 24, "Sub Kegiatan"),
+        ("Indikator Keluaran", 20, "Indikator Keluaran"),
+        ("Target", 6, "Target Tahunan"),
         ("Satuan", 8, "Satuan"),
         *[(f"Target s.d. TW {q}", 5.5, f"Target s.d. TW {q}") for q in layout.QUARTERS],
         *[(f"Fisik s.d. TW {q} (%)", 5.5, f"Fisik s.d. TW {q} (%)") for q in layout.QUARTERS],
@@ -102,8 +118,14 @@ def write_print_workbook(book, path: Path) -> Path:
     ws.merge_range(0, 0, 0, last_col, "RENCANA AKSI", h1)
     ws.merge_range(1, 0, 1, last_col, f"{unit.upper()} {pemda.upper()}", h2)
     ws.merge_range(2, 0, 2, last_col, f"TAHUN ANGGARAN {year}", h2)
-    ws.merge_range(3, 0, 3, last_col, f"Disusun menurut SOP {sop.SOP_NAME} Nomor {sop.SOP_NUMBER} - Status: {status}",
-                   wb.add_format({"align": "center", "italic": True}))
+    ws.merge_range(
+        3,
+        0,
+        3,
+        last_col,
+        f"Disusun menurut SOP {sop.SOP_NAME} Nomor {sop.SOP_NUMBER} - Status: {status}",
+        wb.add_format({"align": "center", "italic": True}),
+    )
     header_row = 5
     ws.set_row(header_row, 36)
     for i, (label, _, _) in enumerate(columns):
@@ -142,7 +164,9 @@ def write_print_workbook(book, path: Path) -> Path:
     date_text = (sign or {}).get("Selesai") or "...................."
     ws.write(row, block_col, f"{place}, {date_text}")
     ws.write(row + 1, block_col, "Ditetapkan oleh,", bold)
-    ws.write(row + 2, block_col, f"{layout.ROLE_CAMAT.upper()} {unit.replace('Kecamatan ', '').upper()}", bold)
+    ws.write(
+        row + 2, block_col, f"{layout.ROLE_CAMAT.upper()} {unit.replace('Kecamatan ', '').upper()}", bold
+    )
     if sign:
         ws.write(row + 4, block_col, f"[{sign.get('Pengesahan')} elektronik tercatat]")
     ws.write(row + 6, block_col, str(camat.get("Nama") or "...................."), bold)
@@ -158,8 +182,19 @@ def write_print_workbook(book, path: Path) -> Path:
     ws2.set_footer(f"&L{unit} - Catatan pelaksanaan SOP {sop.SOP_NUMBER}&RHalaman &P dari &N")
     ws2.merge_range(0, 0, 0, 10, f"CATATAN PELAKSANAAN SOP {sop.SOP_NAME.upper()}", h1)
     ws2.merge_range(1, 0, 1, 10, f"{unit} - Tahun Anggaran {year} - SOP Nomor {sop.SOP_NUMBER}", h2)
-    heads = ["Langkah", "Uraian Prosedur", "Peran", "Nama / NIP", "Pengesahan", "Selesai",
-             "Waktu Kerja", "Waktu Baku", "Ketepatan", "Catatan", "Sidik Rantai"]
+    heads = [
+        "Langkah",
+        "Uraian Prosedur",
+        "Peran",
+        "Nama / NIP",
+        "Pengesahan",
+        "Selesai",
+        "Waktu Kerja",
+        "Waktu Baku",
+        "Ketepatan",
+        "Catatan",
+        "Sidik Rantai",
+    ]
     widths = [7, 26, 18, 24, 10, 16, 12, 9, 14, 30, 17]
     ws2.set_row(3, 24)
     for i, (h, w) in enumerate(zip(heads, widths)):
@@ -170,17 +205,36 @@ def write_print_workbook(book, path: Path) -> Path:
         recs = records.get(st.number) or [None]
         for rec in recs:
             rec = rec or {}
-            who = f"{rec.get('Nama') or ''}\nNIP. {rec.get('NIP')}" if rec.get("NIP") else (rec.get("Nama") or "")
-            values = [st.number, st.uraian, rec.get("Peran") or st.role, who,
-                      rec.get("Pengesahan") or "belum", rec.get("Selesai") or "", rec.get("Waktu Kerja") or "",
-                      st.waktu.label(), rec.get("Ketepatan") or "", rec.get("Catatan") or "",
-                      rec.get("Sidik Rantai") or ""]
+            who = (
+                f"{rec.get('Nama') or ''}\nNIP. {rec.get('NIP')}"
+                if rec.get("NIP")
+                else (rec.get("Nama") or "")
+            )
+            values = [
+                st.number,
+                st.uraian,
+                rec.get("Peran") or st.role,
+                who,
+                rec.get("Pengesahan") or "belum",
+                rec.get("Selesai") or "",
+                rec.get("Waktu Kerja") or "",
+                st.waktu.label(),
+                rec.get("Ketepatan") or "",
+                rec.get("Catatan") or "",
+                rec.get("Sidik Rantai") or "",
+            ]
             ws2.set_row(r, _row_height(zip(values, widths)))
             for i, v in enumerate(values):
                 ws2.write(r, i, "" if v is None else v, cell)
             r += 1
-    ws2.merge_range(r + 1, 0, r + 1, len(heads) - 1,
-                    f"Jumlah waktu baku: {sop.TOTAL_TIME_LABEL}. {sop.PENCATATAN_CATATAN}.", wrap)
+    ws2.merge_range(
+        r + 1,
+        0,
+        r + 1,
+        len(heads) - 1,
+        f"Jumlah waktu baku: {sop.TOTAL_TIME_LABEL}. {sop.PENCATATAN_CATATAN}.",
+        wrap,
+    )
     ws2.print_area(0, 0, r + 1, len(heads) - 1)
     wb.close()
     return path
@@ -193,8 +247,8 @@ def export_pdf(book_path: str | Path, out: str | Path | None = None) -> Path:
     if not book_path.exists():
         raise InputError(f"Berkas '{book_path}' tidak ditemukan.")
     out = Path(out) if out else book_path.with_name(book_path.stem + "-Dokumen-Rencana-Aksi.pdf")
-    from .build.lo_host import LibreOfficeUnavailable, find_soffice
-    from .build.render import RenderError, to_pdf
+    from .xlsm.lo_host import LibreOfficeUnavailable, find_soffice
+    from .xlsm.render import RenderError, to_pdf
 
     try:
         find_soffice()

@@ -35,8 +35,28 @@ from .tables import cell_address
 
 QUARTER_MONTHS = 3
 NON_COUNTABLE = {
-    "%", "persen", "persentase", "indeks", "nilai", "skor", "poin", "rasio", "km", "m", "m2", "m²", "m3",
-    "m³", "ha", "hektar", "ton", "kg", "liter", "rp", "rupiah", "jam",
+    "%",
+    "persen",
+    "persentase",
+    "indeks",
+    "nilai",
+    "skor",
+    "poin",
+    "rasio",
+    "km",
+    "m",
+    "m2",
+    "m²",
+    "m3",
+    "m³",
+    "ha",
+    "hektar",
+    "ton",
+    "kg",
+    "liter",
+    "rp",
+    "rupiah",
+    "jam",
 }
 MARK_LEFT = "Tidak ada lagi di DPA terakhir"
 NOTE_NO_CASH = "Anggaran kas tidak ada di DPA: keuangan dibagi rata per triwulan."
@@ -55,7 +75,7 @@ def keuangan_schedule(pagu, kas) -> list[int]:
         return [round_rupiah(pagu_r * q / 4) for q in (1, 2, 3)] + [pagu_r]
     out, running = [], 0
     for q in range(3):
-        running += sum(kas[q * QUARTER_MONTHS:(q + 1) * QUARTER_MONTHS])
+        running += sum(kas[q * QUARTER_MONTHS : (q + 1) * QUARTER_MONTHS])
         out.append(round_rupiah(running))
     out.append(pagu_r)
     for i in range(1, 4):  # never decreasing, never above the pagu
@@ -103,9 +123,11 @@ def _number(data, i, header, what):
     try:
         return parse_number(value)
     except ValueError:
-        raise InputError(f"{what} di lembar '{data.spec.sheet}' sel {data.address(i, header)} bukan angka: "
-                         f"'{value}'. Perbaiki, atau jalankan ulang Tarik Data DPA.",
-                         where=data.address(i, header)) from None
+        raise InputError(
+            f"{what} di lembar '{data.spec.sheet}' sel {data.address(i, header)} bukan angka: "
+            f"'{value}'. Perbaiki, atau jalankan ulang Tarik Data DPA.",
+            where=data.address(i, header),
+        ) from None
 
 
 def read_dpa_table(book) -> list[dict]:
@@ -119,15 +141,19 @@ def read_dpa_table(book) -> list[dict]:
         code = rec[H_KODE]
         addr = data.address(i, H_KODE)
         if is_blank(code):
-            raise InputError(f"Kode Sub Kegiatan kosong di lembar '{layout.SHEET_DPA}' sel {addr}.", where=addr)
+            raise InputError(
+                f"Kode Sub Kegiatan kosong di lembar '{layout.SHEET_DPA}' sel {addr}.", where=addr
+            )
         why = mangled_code(code, "sub_kegiatan") or check_code(str(code).strip(), "sub_kegiatan")
         if why:
             raise InputError(f"Lembar '{layout.SHEET_DPA}' sel {addr}: {why}.", where=addr)
         code = str(code).strip()
         if code in seen:
-            raise InputError(f"{CODE_LABEL['sub_kegiatan']} {code} tercantum dua kali di lembar "
-                             f"'{layout.SHEET_DPA}' (sel {seen[code]} dan {addr}). Jalankan ulang Tarik Data DPA.",
-                             where=addr)
+            raise InputError(
+                f"{CODE_LABEL['sub_kegiatan']} {code} tercantum dua kali di lembar "
+                f"'{layout.SHEET_DPA}' (sel {seen[code]} dan {addr}). Jalankan ulang Tarik Data DPA.",
+                where=addr,
+            )
         seen[code] = addr
         rec[H_KODE] = code
         rec[H_PAGU] = _number(data, i, H_PAGU, "Pagu") or 0
@@ -135,8 +161,11 @@ def read_dpa_table(book) -> list[dict]:
         rec["Target Keluaran"] = _number(data, i, "Target Keluaran", "Target keluaran")
         out.append(rec)
     if not out:
-        raise InputError(f"Tabel DPA (lembar '{layout.SHEET_DPA}') masih kosong. Jalankan 'Tarik Data DPA' "
-                         "terlebih dahulu.", where=layout.SHEET_DPA)
+        raise InputError(
+            f"Tabel DPA (lembar '{layout.SHEET_DPA}') masih kosong. Jalankan 'Tarik Data DPA' "
+            "terlebih dahulu.",
+            where=layout.SHEET_DPA,
+        )
     return out
 
 
@@ -280,7 +309,9 @@ def susun_body(book, ctx) -> str:
 
         base = generate(rec, kinerja, pj)
         gen = generate(
-            rec, kinerja, pj,
+            rec,
+            kinerja,
+            pj,
             sifat=pick("Sifat Target", base["Sifat Target"]),
             annual=pick("Target Tahunan", base["Target Tahunan"]),
             satuan=pick("Satuan", base["Satuan"]),
@@ -294,16 +325,19 @@ def susun_body(book, ctx) -> str:
             elif h == H_PAGU:
                 row[h] = g
                 if cur is not None and not same(cur.get(h), g):
-                    pagu_reset.append(f"{addr(i, h)} ({h}, {code}): {_show(h, cur.get(h))} diganti "
-                                      f"{_show(h, g)} sesuai DPA")
+                    pagu_reset.append(
+                        f"{addr(i, h)} ({h}, {code}): {_show(h, cur.get(h))} diganti {_show(h, g)} sesuai DPA"
+                    )
             elif manual(h):
                 c = _strip_mark(cur.get(h)) if h == H_KET else cur.get(h)
                 row[h] = c
                 if not same(c, g):
                     kept += 1
                     if prev is not None and not same(g, prev.get(h)):
-                        conflicts.append(f"{addr(i, h)} ({h}, {code}): isian manual {_show(h, c)} "
-                                         f"dipertahankan; DPA kini menghasilkan {_show(h, g)}")
+                        conflicts.append(
+                            f"{addr(i, h)} ({h}, {code}): isian manual {_show(h, c)} "
+                            f"dipertahankan; DPA kini menghasilkan {_show(h, g)}"
+                        )
             else:
                 row[h] = g
         return row
@@ -340,19 +374,25 @@ def susun_body(book, ctx) -> str:
     write_table(book, layout.TBL_DRAFT_SHADOW, [[r.get(h) for h in headers] for r in shadow_rows])
 
     total = sum(round_rupiah(r[H_PAGU]) for r in dpa)
-    parts = [f"Draft Rencana Aksi disusun: {len(dpa)} sub kegiatan dari DPA ({added} baru, {updated} "
-             f"diperbarui), total pagu {format_rupiah(total)}."]
+    parts = [
+        f"Draft Rencana Aksi disusun: {len(dpa)} sub kegiatan dari DPA ({added} baru, {updated} "
+        f"diperbarui), total pagu {format_rupiah(total)}."
+    ]
     if kept:
         parts.append(f"{kept} isian manual dipertahankan.")
     if left:
-        parts.append(f"{left} sub kegiatan tidak ada lagi di DPA dan ditandai di kolom {H_KET} (tidak dihapus).")
+        parts.append(
+            f"{left} sub kegiatan tidak ada lagi di DPA dan ditandai di kolom {H_KET} (tidak dihapus)."
+        )
     if duplicates:
         parts.append("Baris dengan kode ganda dibiarkan apa adanya: " + ", ".join(duplicates) + ".")
     text = " ".join(parts)
     notices = []
     if conflicts:
-        notices.append(f"{len(conflicts)} sel berbeda dengan hitungan dari DPA terbaru; isian manual "
-                       f"dipertahankan (lembar '{layout.SHEET_RENCANA}'):" + "".join(f"\n- {c}" for c in conflicts))
+        notices.append(
+            f"{len(conflicts)} sel berbeda dengan hitungan dari DPA terbaru; isian manual "
+            f"dipertahankan (lembar '{layout.SHEET_RENCANA}'):" + "".join(f"\n- {c}" for c in conflicts)
+        )
     if pagu_reset:
         notices.append("Pagu selalu mengikuti DPA:" + "".join(f"\n- {p}" for p in pagu_reset))
     if notices:

@@ -72,8 +72,12 @@ class BookDiff:
             "old": self.old,
             "new": self.new,
             "tables": [
-                {"table": t.table, "changed": [asdict(c) for c in t.changed],
-                 "added": t.added, "removed": t.removed}
+                {
+                    "table": t.table,
+                    "changed": [asdict(c) for c in t.changed],
+                    "added": t.added,
+                    "removed": t.removed,
+                }
                 for t in self.tables
             ],
             "new_records": self.new_records,
@@ -127,7 +131,9 @@ def diff_tables(old: tables.TableData, new: tables.TableData) -> TableDiff:
             # shows exactly the cells behind a table that `verify` reports as changed.
             kind = kinds.get(col, layout.TEXT)
             if canonical_value(a, kind) != canonical_value(b, kind):
-                result.changed.append(CellChange(key, col, comparable(a), comparable(b), new.address(ni, col)))
+                result.changed.append(
+                    CellChange(key, col, comparable(a), comparable(b), new.address(ni, col))
+                )
     result.removed = [k for k in old_keys if k not in new_keys]
     return result
 
@@ -150,9 +156,16 @@ def diff_books(old_path: str | Path, new_path: str | Path) -> BookDiff:
     seen = {json.dumps(r, sort_keys=True, default=str) for r in old_log}
     fresh = [r for r in new_log if json.dumps(r, sort_keys=True, default=str) not in seen]
     records = [
-        {"no": r.get("No"), "time": r.get("Waktu"), "action": r.get("Aksi"), "step": r.get("Langkah"),
-         "role": r.get("Peran"), "name": r.get("Nama"), "kind": r.get("Pengesahan"),
-         "note": r.get("Keterangan")}
+        {
+            "no": r.get("No"),
+            "time": r.get("Waktu"),
+            "action": r.get("Aksi"),
+            "step": r.get("Langkah"),
+            "role": r.get("Peran"),
+            "name": r.get("Nama"),
+            "kind": r.get("Pengesahan"),
+            "note": r.get("Keterangan"),
+        }
         for r in fresh
     ]
     return BookDiff(str(old_path), str(new_path), diffs, records)
@@ -184,8 +197,10 @@ def describe_diff(d: BookDiff, *, limit: int = 40) -> str:
             if shown >= limit:
                 lines.append(f"  ... dan {len(t.changed) - shown} perubahan sel lainnya")
                 break
-            lines.append(f"  - {c.key}, kolom '{c.column}' (sel {c.cell}): "
-                         f"{rupiah_or_value(c.old)} -> {rupiah_or_value(c.new)}")
+            lines.append(
+                f"  - {c.key}, kolom '{c.column}' (sel {c.cell}): "
+                f"{rupiah_or_value(c.old)} -> {rupiah_or_value(c.new)}"
+            )
             shown += 1
         for key in t.added:
             lines.append(f"  + baris baru: {key}")
@@ -272,24 +287,26 @@ def email_draft(book_path: str | Path, to_role: str, *, previous: str | Path | N
     else:
         changes = _changes_from_log(book)
     greeting = f"Yth. {to_role}" + (f" ({name})" if name else "")
-    body = "\n".join([
-        f"{greeting},",
-        "",
-        f"Terlampir buku kerja Rencana Aksi {unit} Tahun Anggaran {year} "
-        f"(SOP {sop.SOP_NAME} nomor {sop.SOP_NUMBER}). Tahap saat ini: {stage_label}.",
-        "",
-        f"Mohon Bapak/Ibu {task}.",
-        "",
-        _validation_verdict(book),
-        "",
-        "Yang berubah sejak serah terima terakhir:",
-        changes,
-        "",
-        "Sebelum membuka lampiran: bila makro diblokir (tanda 'Mark of the Web'), klik kanan berkas > "
-        "Properties > centang 'Unblock', atau simpan di Trusted Location. Panduan: docs/panduan.md.",
-        "",
-        "Email ini disiapkan oleh renaksi-xl.",
-    ])
+    body = "\n".join(
+        [
+            f"{greeting},",
+            "",
+            f"Terlampir buku kerja Rencana Aksi {unit} Tahun Anggaran {year} "
+            f"(SOP {sop.SOP_NAME} nomor {sop.SOP_NUMBER}). Tahap saat ini: {stage_label}.",
+            "",
+            f"Mohon Bapak/Ibu {task}.",
+            "",
+            _validation_verdict(book),
+            "",
+            "Yang berubah sejak serah terima terakhir:",
+            changes,
+            "",
+            "Sebelum membuka lampiran: bila makro diblokir (tanda 'Mark of the Web'), klik kanan berkas > "
+            "Properties > centang 'Unblock', atau simpan di Trusted Location. Panduan: docs/panduan.md.",
+            "",
+            "Email ini disiapkan oleh renaksi-xl.",
+        ]
+    )
     msg = EmailMessage()
     msg["Subject"] = subject
     msg["To"] = ""
@@ -311,7 +328,9 @@ def _changes_from_log(book) -> str:
     if not records:
         return "Belum ada catatan di Log."
     tail = records[-5:]
-    lines = [f"  - {r.get('Waktu')}: {r.get('Aksi')} oleh {r.get('Nama') or r.get('Peran') or '-'}" for r in tail]
+    lines = [
+        f"  - {r.get('Waktu')}: {r.get('Aksi')} oleh {r.get('Nama') or r.get('Peran') or '-'}" for r in tail
+    ]
     return "(versi sebelumnya tidak dilampirkan; lima catatan terakhir di Log)\n" + "\n".join(lines)
 
 

@@ -100,7 +100,9 @@ def context_from_args(args) -> ActionContext:
     )
 
 
-def run_action(path: str | os.PathLike, action: str, ctx: ActionContext, out: str | os.PathLike | None = None):
+def run_action(
+    path: str | os.PathLike, action: str, ctx: ActionContext, out: str | os.PathLike | None = None
+):
     """Run `action` on the workbook file at `path` and save the result to `out`
     (default: in place).  Returns (summary, AppliedResult).
 

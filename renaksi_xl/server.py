@@ -36,10 +36,10 @@ import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path, PureWindowsPath
-from typing import Any, Optional, Union
+from typing import Any
 
 from . import layout
-from .errors import InputError, Refused, RenaksiError
+from .errors import InputError, Refused
 
 log = logging.getLogger("renaksi_xl.server")
 
@@ -140,10 +140,16 @@ def load_config(path: str | os.PathLike | None) -> ServerConfig:
         if not isinstance(nip_raw, str) or not _NIP.match(nip):
             raise InputError(f"{label}: 'nip' harus 18 digit (ditulis sebagai teks), bukan '{nip}'.")
         if role not in layout.ROLES:
-            raise InputError(f"{label}: 'role' harus salah satu dari: " + ", ".join(layout.ROLES) + f"; bukan '{role}'.")
+            raise InputError(
+                f"{label}: 'role' harus salah satu dari: " + ", ".join(layout.ROLES) + f"; bukan '{role}'."
+            )
         tokens[h] = Identity(nip=nip, role=role, name=str(entry.get("name", "")).strip())
     cfg = ServerConfig(tokens=tokens)
-    for key, conv, minimum in (("max_payload_bytes", int, 1024), ("timeout_seconds", float, 0.1), ("workers", int, 1)):
+    for key, conv, minimum in (
+        ("max_payload_bytes", int, 1024),
+        ("timeout_seconds", float, 0.1),
+        ("workers", int, 1),
+    ):
         if key in raw:
             try:
                 value = conv(raw[key])
@@ -162,13 +168,40 @@ class FileAccessBlocked(PermissionError):
 
 _guard = threading.local()
 _READ_ROOTS: tuple[str, ...] = ()
-_BLOCKED_EVENTS = frozenset({
-    "os.remove", "os.rename", "os.mkdir", "os.rmdir", "os.chmod", "os.chown",
-    "os.truncate", "os.link", "os.symlink", "os.utime", "os.system", "os.exec", "os.posix_spawn", "os.spawn",
-    "os.startfile", "os.fork", "subprocess.Popen", "shutil.copyfile", "shutil.copytree", "shutil.move",
-    "shutil.rmtree", "shutil.make_archive", "shutil.unpack_archive", "tempfile.mkstemp", "tempfile.mkdtemp",
-    "glob.glob", "pathlib.Path.glob", "pathlib.Path.rglob", "socket.connect", "webbrowser.open",
-})
+_BLOCKED_EVENTS = frozenset(
+    {
+        "os.remove",
+        "os.rename",
+        "os.mkdir",
+        "os.rmdir",
+        "os.chmod",
+        "os.chown",
+        "os.truncate",
+        "os.link",
+        "os.symlink",
+        "os.utime",
+        "os.system",
+        "os.exec",
+        "os.posix_spawn",
+        "os.spawn",
+        "os.startfile",
+        "os.fork",
+        "subprocess.Popen",
+        "shutil.copyfile",
+        "shutil.copytree",
+        "shutil.move",
+        "shutil.rmtree",
+        "shutil.make_archive",
+        "shutil.unpack_archive",
+        "tempfile.mkstemp",
+        "tempfile.mkdtemp",
+        "glob.glob",
+        "pathlib.Path.glob",
+        "pathlib.Path.rglob",
+        "socket.connect",
+        "webbrowser.open",
+    }
+)
 
 
 def _allowed_read_roots() -> tuple[str, ...]:
@@ -178,8 +211,15 @@ def _allowed_read_roots() -> tuple[str, ...]:
     import site
     import sysconfig
 
-    roots = {sys.prefix, sys.base_prefix, sys.exec_prefix, *site.getsitepackages(),
-             sysconfig.get_paths()["stdlib"], sysconfig.get_paths()["purelib"], "/usr/share/zoneinfo"}
+    roots = {
+        sys.prefix,
+        sys.base_prefix,
+        sys.exec_prefix,
+        *site.getsitepackages(),
+        sysconfig.get_paths()["stdlib"],
+        sysconfig.get_paths()["purelib"],
+        "/usr/share/zoneinfo",
+    }
     for name in ("renaksi_xl", "renaksi_xl.validators"):
         spec = importlib.util.find_spec(name)
         if spec and spec.submodule_search_locations:
@@ -198,12 +238,15 @@ def _audit(event: str, args: tuple) -> None:
             return
         real = os.path.realpath(os.fsdecode(path))
         writing = (isinstance(mode, str) and any(c in mode for c in "wax+")) or bool(
-            (flags or 0) & (os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND))
+            (flags or 0) & (os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND)
+        )
         if writing or not real.startswith(_READ_ROOTS):
             raise FileAccessBlocked(f"akses berkas '{real}' diblokir")
     elif event in ("os.listdir", "os.scandir"):  # the import system lists package folders
         target = args[0] if args and args[0] is not None else "."
-        if isinstance(target, int) or not os.path.join(os.path.realpath(os.fsdecode(target)), "").startswith(_READ_ROOTS):
+        if isinstance(target, int) or not os.path.join(os.path.realpath(os.fsdecode(target)), "").startswith(
+            _READ_ROOTS
+        ):
             raise FileAccessBlocked(f"daftar isi '{target}' diblokir")
     elif event in _BLOCKED_EVENTS:
         raise FileAccessBlocked(f"'{event}' diblokir")
@@ -277,7 +320,10 @@ def vba_client_functions() -> frozenset[str]:
     import xlwings
 
     remote = Path(xlwings.__file__).parent / "addin" / "Remote.bas"
-    subs = re.findall(r"(?im)^(?:public\s+)?sub\s+(\w+)\s*\(\s*wb\s+as\s+workbook\s*,\s*action\s+as\s+dictionary", remote.read_text("utf-8", "replace"))
+    subs = re.findall(
+        r"(?im)^(?:public\s+)?sub\s+(\w+)\s*\(\s*wb\s+as\s+workbook\s*,\s*action\s+as\s+dictionary",
+        remote.read_text("utf-8", "replace"),
+    )
     return frozenset(subs)
 
 
@@ -288,27 +334,27 @@ def _models():
     from xlwings import __version__ as xlwings_version
 
     addr = r"^\$?[A-Z]{1,3}\$?[0-9]{1,7}(:\$?[A-Z]{1,3}\$?[0-9]{1,7})?$"
-    Cell = Optional[Union[bool, int, float, str]]
+    Cell = bool | int | float | str | None
 
     class BookInfo(BaseModel):
         name: str = Field(max_length=255)
         active_sheet_index: int = Field(ge=0)
-        selection: Optional[str] = Field(default=None, max_length=8192)
+        selection: str | None = Field(default=None, max_length=8192)
 
     class NameInfo(BaseModel):
         name: str = Field(min_length=1, max_length=300)
         sheet_index: int = Field(ge=0)
         address: str = Field(pattern=addr)
         book_scope: bool
-        scope_sheet_name: Optional[str] = None
-        scope_sheet_index: Optional[int] = Field(default=None, ge=0)
+        scope_sheet_name: str | None = None
+        scope_sheet_index: int | None = Field(default=None, ge=0)
 
     class TableInfo(BaseModel):
         name: str = Field(min_length=1, max_length=255)
         range_address: str = Field(pattern=addr)
-        header_row_range_address: Optional[str] = Field(default=None, pattern=addr)
-        data_body_range_address: Optional[str] = Field(default=None, pattern=addr)
-        total_row_range_address: Optional[str] = Field(default=None, pattern=addr)
+        header_row_range_address: str | None = Field(default=None, pattern=addr)
+        data_body_range_address: str | None = Field(default=None, pattern=addr)
+        total_row_range_address: str | None = Field(default=None, pattern=addr)
         show_headers: bool
         show_totals: bool
         table_style: str = Field(default="", max_length=255)
@@ -318,15 +364,20 @@ def _models():
         name: str = Field(min_length=1, max_length=31)
         pictures: list[dict[str, Any]] = Field(default_factory=list)
         tables: list[TableInfo] = Field(default_factory=list)
-        values: list[list[Cell]] = Field(min_length=1, description="used range from A1; an empty sheet is [[]]")
+        values: list[list[Cell]] = Field(
+            min_length=1, description="used range from A1; an empty sheet is [[]]"
+        )
 
     class Payload(BaseModel):
         """The workbook as the xlwings VBA client posts it."""
 
         model_config = ConfigDict(extra="allow")
         client: str = Field(max_length=50)
-        version: str = Field(max_length=50, description="xlwings version of the workbook's VBA client; must equal the server's",
-                             json_schema_extra={"enum": [xlwings_version]})
+        version: str = Field(
+            max_length=50,
+            description="xlwings version of the workbook's VBA client; must equal the server's",
+            json_schema_extra={"enum": [xlwings_version]},
+        )
         book: BookInfo
         names: list[NameInfo] = Field(default_factory=list)
         sheets: list[SheetInfo] = Field(min_length=1)
@@ -386,7 +437,8 @@ TEXT_UNAUTHORIZED = (
 
 def create_app(config: ServerConfig | None = None):
     """The FastAPI app; `config` decides tokens and limits."""
-    from fastapi import FastAPI, Header, Path as PathParam, Request
+    from fastapi import FastAPI, Header, Request
+    from fastapi import Path as PathParam
     from fastapi.exceptions import RequestValidationError
     from fastapi.responses import JSONResponse, PlainTextResponse
     from pydantic import ValidationError
@@ -401,7 +453,9 @@ def create_app(config: ServerConfig | None = None):
     client_funcs = vba_client_functions()
     for action in macros.ACTIONS:  # import the buttons' modules now, not inside a guarded request
         macros.missing_parts(action)
-    pool = concurrent.futures.ThreadPoolExecutor(max_workers=ACTION_THREADS, thread_name_prefix="renaksi-aksi")
+    pool = concurrent.futures.ThreadPoolExecutor(
+        max_workers=ACTION_THREADS, thread_name_prefix="renaksi-aksi"
+    )
     import xlwings
 
     @contextlib.asynccontextmanager
@@ -426,8 +480,10 @@ def create_app(config: ServerConfig | None = None):
         500: "Galat tak terduga di server (teks biasa).",
         504: "Aksi tidak selesai dalam batas waktu (teks biasa).",
     }
-    plain_responses = {code: {"description": d, "content": {"text/plain": {"schema": {"type": "string"}}}}
-                       for code, d in plain_errors.items()}
+    plain_responses = {
+        code: {"description": d, "content": {"text/plain": {"schema": {"type": "string"}}}}
+        for code, d in plain_errors.items()
+    }
 
     @app.exception_handler(_PlainError)
     async def _plain(request, exc: _PlainError):
@@ -439,8 +495,12 @@ def create_app(config: ServerConfig | None = None):
 
     @app.get("/health", response_model=Health, summary="Server hidup?")
     async def health():
-        return {"status": "ok", "renaksi_xl": __version__, "xlwings": xlwings.__version__,
-                "actions": list(macros.ACTIONS)}
+        return {
+            "status": "ok",
+            "renaksi_xl": __version__,
+            "xlwings": xlwings.__version__,
+            "actions": list(macros.ACTIONS),
+        }
 
     async def read_body(request: Request) -> bytes:
         limit = config.max_payload_bytes
@@ -460,22 +520,30 @@ def create_app(config: ServerConfig | None = None):
         try:
             raw = json.loads(body)
         except (ValueError, UnicodeDecodeError) as exc:
-            raise _PlainError(422, "Data yang dikirim bukan JSON yang sah dari klien VBA xlwings. Buku kerja tidak diubah.") from exc
+            raise _PlainError(
+                422, "Data yang dikirim bukan JSON yang sah dari klien VBA xlwings. Buku kerja tidak diubah."
+            ) from exc
         try:
             Payload.model_validate(raw)
         except ValidationError as exc:
             raise _PlainError(422, _validation_text(exc.errors(), prefix=("body",))) from exc
         if raw["version"] != xlwings.__version__:
-            raise _PlainError(422, (
-                f"Versi xlwings di buku kerja ({raw['version']}) berbeda dengan versi di server ({xlwings.__version__}). "
-                "Minta admin buku kerja yang dibangun untuk server ini (renaksi-xl build), atau samakan versi xlwings "
-                "di server. Buku kerja tidak diubah."))
+            raise _PlainError(
+                422,
+                (
+                    f"Versi xlwings di buku kerja ({raw['version']}) berbeda dengan versi di server ({xlwings.__version__}). "
+                    "Minta admin buku kerja yang dibangun untuk server ini (renaksi-xl build), atau samakan versi xlwings "
+                    "di server. Buku kerja tidak diubah."
+                ),
+            )
         strip_request_paths(raw)
         with contextlib.ExitStack() as request_scope:
             try:
                 book = request_scope.enter_context(remote_book(raw))
             except Exception as exc:  # the remote engine rejects what pydantic let through
-                raise _PlainError(422, f"Data buku kerja tidak bisa dibuka ({type(exc).__name__}). Buku kerja tidak diubah.") from exc
+                raise _PlainError(
+                    422, f"Data buku kerja tidak bisa dibuka ({type(exc).__name__}). Buku kerja tidak diubah."
+                ) from exc
             return run(action, book, who)
 
     def run(action: str, book, who: Identity) -> tuple[str, dict]:
@@ -488,12 +556,16 @@ def create_app(config: ServerConfig | None = None):
                 summary = macros.run_action(book, action, ctx)
         except FileAccessBlocked as exc:
             log.warning("action %s by %s tried file access: %s", action, who.nip, exc)
-            message = (f"Di mode Server, aksi '{action}' tidak boleh membuka berkas di server ({exc}). "
-                       "Isi data lewat lembar buku kerja (mis. lembar Impor), bukan lewat nama berkas. "
-                       "Buku kerja tidak diubah.")
+            message = (
+                f"Di mode Server, aksi '{action}' tidak boleh membuka berkas di server ({exc}). "
+                "Isi data lewat lembar buku kerja (mis. lembar Impor), bukan lewat nama berkas. "
+                "Buku kerja tidak diubah."
+            )
             return STATUS_INPUT, _answer([_alert(message, macros.TITLE_INPUT)], STATUS_INPUT, message)
         except Refused as exc:
-            return STATUS_REFUSED, _answer([_alert(exc.message, macros.TITLE_REFUSED)], STATUS_REFUSED, exc.message)
+            return STATUS_REFUSED, _answer(
+                [_alert(exc.message, macros.TITLE_REFUSED)], STATUS_REFUSED, exc.message
+            )
         except InputError as exc:
             return STATUS_INPUT, _answer([_alert(exc.message, macros.TITLE_INPUT)], STATUS_INPUT, exc.message)
         actions = book.json()["actions"]
@@ -511,19 +583,27 @@ def create_app(config: ServerConfig | None = None):
         response_model=ActionResponse,
         summary="Jalankan satu tombol pada buku kerja yang dikirim klien VBA xlwings",
         responses=plain_responses,
-        openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
-            "schema": {"$ref": "#/components/schemas/Payload"}}}}},
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Payload"}}},
+            }
+        },
     )
     async def aksi(
         request: Request,
         action: str = PathParam(..., description="nama aksi", json_schema_extra={"enum": action_names}),
-        authorization: Optional[str] = Header(None, description="token pribadi pejabat (tanpa atau dengan 'Bearer ')"),
+        authorization: str | None = Header(
+            None, description="token pribadi pejabat (tanpa atau dengan 'Bearer ')"
+        ),
     ):
         who = config.identify(authorization)
         if who is None:
             raise _PlainError(401, TEXT_UNAUTHORIZED)
         if action not in macros.ACTIONS:
-            raise _PlainError(404, f"Aksi '{action}' tidak dikenal server. Aksi yang ada: " + ", ".join(action_names) + ".")
+            raise _PlainError(
+                404, f"Aksi '{action}' tidak dikenal server. Aksi yang ada: " + ", ".join(action_names) + "."
+            )
         started = asyncio.get_running_loop().time()
         try:
             body = await asyncio.wait_for(read_body(request), config.timeout_seconds)
@@ -535,9 +615,13 @@ def create_app(config: ServerConfig | None = None):
                 future.cancel()
                 raise
         except asyncio.TimeoutError:
-            raise _PlainError(504, (
-                f"Server belum selesai menjalankan '{action}' dalam {config.timeout_seconds:g} detik. "
-                "Buku kerja tidak diubah. Coba lagi beberapa saat lagi atau hubungi admin server."))
+            raise _PlainError(
+                504,
+                (
+                    f"Server belum selesai menjalankan '{action}' dalam {config.timeout_seconds:g} detik. "
+                    "Buku kerja tidak diubah. Coba lagi beberapa saat lagi atau hubungi admin server."
+                ),
+            ) from None
         except _PlainError:
             raise
         except Exception:
@@ -545,7 +629,9 @@ def create_app(config: ServerConfig | None = None):
             stamp = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M:%S")
             return PlainTextResponse(
                 f"Terjadi galat di server saat menjalankan '{action}' ({stamp}). Buku kerja tidak diubah. "
-                "Laporkan ke admin server beserta waktu kejadian ini.", status_code=500)
+                "Laporkan ke admin server beserta waktu kejadian ini.",
+                status_code=500,
+            )
         log.info("%s by %s (%s): %s", action, who.nip, who.role, status)
         return JSONResponse(answer, headers={STATUS_HEADER: status})
 
@@ -554,7 +640,9 @@ def create_app(config: ServerConfig | None = None):
             return app.openapi_schema
         from fastapi.openapi.utils import get_openapi
 
-        schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+        schema = get_openapi(
+            title=app.title, version=app.version, description=app.description, routes=app.routes
+        )
         defs = Payload.model_json_schema(ref_template="#/components/schemas/{model}")
         components = schema.setdefault("components", {}).setdefault("schemas", {})
         components.update(defs.pop("$defs", {}))
@@ -569,8 +657,16 @@ def create_app(config: ServerConfig | None = None):
 
 def _alert(prompt: str, title: str, mode: str = "critical") -> dict:
     """An `alert` action exactly as the remote engine's app.alert emits it."""
-    return {"func": "alert", "args": [prompt, title, "ok", mode, ""], "values": None, "sheet_position": None,
-            "start_row": None, "start_column": None, "row_count": None, "column_count": None}
+    return {
+        "func": "alert",
+        "args": [prompt, title, "ok", mode, ""],
+        "values": None,
+        "sheet_position": None,
+        "start_row": None,
+        "start_column": None,
+        "row_count": None,
+        "column_count": None,
+    }
 
 
 def _answer(actions: list[dict], status: str, message: str) -> dict:
@@ -588,7 +684,7 @@ def _too_large_text(size: int, limit: int) -> str:
 def _validation_text(errors, prefix: tuple = ()) -> str:
     first = errors[0] if errors else {}
     loc = [str(x) for x in first.get("loc", ())]
-    where = ".".join(loc[len(prefix):] if tuple(loc[: len(prefix)]) == prefix else loc) or "(akar)"
+    where = ".".join(loc[len(prefix) :] if tuple(loc[: len(prefix)]) == prefix else loc) or "(akar)"
     return (
         f"Data buku kerja dari klien VBA xlwings tidak sah di '{where}': {first.get('msg', 'tidak dikenal')}. "
         "Pastikan modul xlwings di buku kerja sama versinya dengan server. Buku kerja tidak diubah."
@@ -640,13 +736,26 @@ def cmd_serve(args) -> int:
     config = load_config(config_path)  # a bad config stops here, with exit 2, before any process starts
     workers = getattr(args, "workers", None) or config.workers
     if not config.tokens:
-        print("Peringatan: konfigurasi tidak berisi token; setiap permintaan aksi akan ditolak (401).", file=sys.stderr)
+        print(
+            "Peringatan: konfigurasi tidak berisi token; setiap permintaan aksi akan ditolak (401).",
+            file=sys.stderr,
+        )
     os.environ[CONFIG_ENV] = str(Path(config_path).resolve()) if config_path else ""
-    print(f"renaksi-xl server di http://{args.host}:{args.port} ({len(config.tokens)} token, "
-          f"batas {_size(config.max_payload_bytes)}, {config.timeout_seconds:g} detik, {workers} proses). "
-          "Ctrl+C untuk berhenti.", file=sys.stderr)
-    uvicorn.run("renaksi_xl.server:app_from_environment", factory=True, host=args.host, port=args.port,
-                workers=workers, log_level="info", timeout_keep_alive=30)
+    print(
+        f"renaksi-xl server di http://{args.host}:{args.port} ({len(config.tokens)} token, "
+        f"batas {_size(config.max_payload_bytes)}, {config.timeout_seconds:g} detik, {workers} proses). "
+        "Ctrl+C untuk berhenti.",
+        file=sys.stderr,
+    )
+    uvicorn.run(
+        "renaksi_xl.server:app_from_environment",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=workers,
+        log_level="info",
+        timeout_keep_alive=30,
+    )
     return 0
 
 
@@ -656,9 +765,13 @@ def _main(argv: list[str] | None = None) -> int:
     import getpass
     import secrets
 
-    p = argparse.ArgumentParser(prog="python -m renaksi_xl.server", description="Alat bantu admin server renaksi-xl.")
+    p = argparse.ArgumentParser(
+        prog="python -m renaksi_xl.server", description="Alat bantu admin server renaksi-xl."
+    )
     sub = p.add_subparsers(dest="cmd", required=True)
-    h = sub.add_parser("hash-token", help="cetak hash SHA-256 sebuah token (token dibaca dari stdin atau ditanyakan)")
+    h = sub.add_parser(
+        "hash-token", help="cetak hash SHA-256 sebuah token (token dibaca dari stdin atau ditanyakan)"
+    )
     h.add_argument("token", nargs="?", help="token (lebih aman: jangan ditulis di sini, ketik saat ditanya)")
     n = sub.add_parser("new-token", help="buat token acak baru dan entri konfigurasinya")
     n.add_argument("nip")

@@ -38,29 +38,69 @@ class StandardTime:
 @dataclass(frozen=True)
 class Step:
     number: int
-    uraian: str          # Uraian Prosedur
-    role: str            # default Pelaksana
-    kelengkapan: str     # Kelengkapan dan Peralatan (inputs)
+    uraian: str  # Uraian Prosedur
+    role: str  # default Pelaksana
+    kelengkapan: str  # Kelengkapan dan Peralatan (inputs)
     waktu: StandardTime  # Mutu Baku: Waktu
     output: str
-    pengesahan: str      # Paraf or Tanda Tangan, from "Pencatatan dan Pendataan"
+    pengesahan: str  # Paraf or Tanda Tangan, from "Pencatatan dan Pendataan"
 
 
 STEPS: tuple[Step, ...] = (
-    Step(1, "Memerintahkan membuat Rencana Aksi", ROLE_CAMAT,
-         "Disposisi", StandardTime(minutes=15), "Disposisi", TANDA_TANGAN),
-    Step(2, "Mempersiapkan data-data yang diperlukan untuk menyusun draft Rencana Aksi", ROLE_KASUBAG,
-         "RKA, DPA dan Anggaran Kas", StandardTime(days=2),
-         "Data rencana program dan rencana aksi kinerja", PARAF),
-    Step(3, "Menyusun Rencana Aksi Kegiatan", ROLE_KASUBAG,
-         "Konsep rencana Program dan KAK", StandardTime(days=1),
-         "Dokumen Rencana Program dan Rencana Aksi Kinerja", PARAF),
-    Step(4, "Pembahasan draft rencana aksi kegiatan", ROLE_SEKRETARIS,
-         "Konsep rencana Program dan KAK", StandardTime(days=1), "Konsep Rencana Aksi", PARAF),
-    Step(5, "Memeriksa draft Rencana Aksi", ROLE_SEKRETARIS,
-         "Rencana Program dan kegiatan", StandardTime(minutes=30), "Draft Rencana Aksi", PARAF),
-    Step(6, "Penetapan Rencana Aksi", ROLE_CAMAT,
-         "Dokumen Rencana Aksi", StandardTime(minutes=10), "Dokumen Rencana Aksi", TANDA_TANGAN),
+    Step(
+        1,
+        "Memerintahkan membuat Rencana Aksi",
+        ROLE_CAMAT,
+        "Disposisi",
+        StandardTime(minutes=15),
+        "Disposisi",
+        TANDA_TANGAN,
+    ),
+    Step(
+        2,
+        "Mempersiapkan data-data yang diperlukan untuk menyusun draft Rencana Aksi",
+        ROLE_KASUBAG,
+        "RKA, DPA dan Anggaran Kas",
+        StandardTime(days=2),
+        "Data rencana program dan rencana aksi kinerja",
+        PARAF,
+    ),
+    Step(
+        3,
+        "Menyusun Rencana Aksi Kegiatan",
+        ROLE_KASUBAG,
+        "Konsep rencana Program dan KAK",
+        StandardTime(days=1),
+        "Dokumen Rencana Program dan Rencana Aksi Kinerja",
+        PARAF,
+    ),
+    Step(
+        4,
+        "Pembahasan draft rencana aksi kegiatan",
+        ROLE_SEKRETARIS,
+        "Konsep rencana Program dan KAK",
+        StandardTime(days=1),
+        "Konsep Rencana Aksi",
+        PARAF,
+    ),
+    Step(
+        5,
+        "Memeriksa draft Rencana Aksi",
+        ROLE_SEKRETARIS,
+        "Rencana Program dan kegiatan",
+        StandardTime(minutes=30),
+        "Draft Rencana Aksi",
+        PARAF,
+    ),
+    Step(
+        6,
+        "Penetapan Rencana Aksi",
+        ROLE_CAMAT,
+        "Dokumen Rencana Aksi",
+        StandardTime(minutes=10),
+        "Dokumen Rencana Aksi",
+        TANDA_TANGAN,
+    ),
 )
 TOTAL_TIME_LABEL = "4 hari 55 menit"
 

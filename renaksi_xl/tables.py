@@ -12,8 +12,9 @@ Only operations the xlwings VBA client can replay are used: `setValues`,
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from . import layout
 from .errors import InputError
@@ -47,10 +48,10 @@ class TableData:
     """The data rows of one table, with enough position to name any cell."""
 
     spec: TableSpec
-    header: list[str]        # headers as found in the sheet
-    rows: list[list[Any]]    # data rows, fully blank rows dropped
-    excel_rows: list[int]    # 1-based Excel row of each kept row
-    first_col: int           # 1-based Excel column of the table's first column
+    header: list[str]  # headers as found in the sheet
+    rows: list[list[Any]]  # data rows, fully blank rows dropped
+    excel_rows: list[int]  # 1-based Excel row of each kept row
+    first_col: int  # 1-based Excel column of the table's first column
 
     def col(self, header: str) -> int:
         """0-based index of a column, by its header."""
@@ -159,16 +160,13 @@ def _remote_values(sheet, header_range, body) -> tuple[list, list[list] | None]:
     if body is None:
         return header, None
     offset = body.row - header_range.row
-    return header, [_remote_clean_row(row) for row in grid[offset:offset + body.shape[0]]]
+    return header, [_remote_clean_row(row) for row in grid[offset : offset + body.shape[0]]]
 
 
 def _remote_clean_row(row) -> list:
     """The remote engine's `Range.value` conversion of one raw row (default options)."""
     start = _CONVERTIBLE_START
-    return [
-        (v if v and v[0] not in start else _remote_clean_text(v)) if type(v) is str else v
-        for v in row
-    ]
+    return [(v if v and v[0] not in start else _remote_clean_text(v)) if type(v) is str else v for v in row]
 
 
 # Only empty strings, ISO datetimes ('2025-01-06T00:00:00.000Z', a year may be
@@ -201,7 +199,9 @@ def _as_grid(value, ncols: int) -> list[list]:
     return value
 
 
-def write_table(book, name: str, rows: Sequence[Sequence[Any]], *, columns: Sequence[str] | None = None) -> None:
+def write_table(
+    book, name: str, rows: Sequence[Sequence[Any]], *, columns: Sequence[str] | None = None
+) -> None:
     """Replace the data rows of table `name` with `rows` and resize the table.
 
     `rows` follow the layout's column order, or `columns` when given (a subset;

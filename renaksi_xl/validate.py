@@ -25,7 +25,7 @@ from .errors import InputError
 from .headless import macro_equivalent
 
 CLEAR_MACRO = layout.MACRO_HAPUS_SOROTAN
-ERROR_FILL = "#FFC7CE"    # light red
+ERROR_FILL = "#FFC7CE"  # light red
 WARNING_FILL = "#FFEB9C"  # light yellow
 HIGHLIGHTED_TABLES = layout.PLAN_TABLES
 
@@ -60,7 +60,15 @@ def validasi_body(book, ctx: ActionContext) -> str:
 
     book.macro(CLEAR_MACRO)()
     rows = [
-        [i, layout.SEVERITY_LABEL[f.severity], f.rule, f.kode_sub_kegiatan or "", f.sheet, f.cell or "", f.message]
+        [
+            i,
+            layout.SEVERITY_LABEL[f.severity],
+            f.rule,
+            f.kode_sub_kegiatan or "",
+            f.sheet,
+            f.cell or "",
+            f.message,
+        ]
         for i, f in enumerate(findings, start=1)
     ]
     write_table(book, layout.TBL_TEMUAN, rows)
@@ -77,9 +85,8 @@ def validasi_body(book, ctx: ActionContext) -> str:
     moment = format_timestamp(ctx.time())
     named_range(book, "nmValidasiStatus").value = verdict_text(errors, warnings)
     named_range(book, "nmValidasiWaktu").value = moment
-    named_range(book, "nmValidasiRingkas").value = (
-        f"Validasi {moment}: {summary_text(errors, warnings)}."
-        + (" Klik alamat di kolom Sel untuk menuju sel yang bermasalah." if findings else "")
+    named_range(book, "nmValidasiRingkas").value = f"Validasi {moment}: {summary_text(errors, warnings)}." + (
+        " Klik alamat di kolom Sel untuk menuju sel yang bermasalah." if findings else ""
     )
     return f"Validasi: {summary_text(errors, warnings)}"
 
@@ -125,7 +132,7 @@ def _split_cell(address: str) -> tuple[int, int]:
     col = 0
     for ch in letters.upper():
         col = col * 26 + ord(ch) - 64
-    return int(address[len(letters):]), col
+    return int(address[len(letters) :]), col
 
 
 @macro_equivalent(CLEAR_MACRO)
@@ -162,8 +169,8 @@ WORKBOOK_SUFFIXES = (".xlsm", ".xlsx")
 @dataclass
 class FileResult:
     path: Path
-    findings: list = field(default_factory=list)   # validators.Finding
-    unusable: str | None = None                     # why the file could not be validated
+    findings: list = field(default_factory=list)  # validators.Finding
+    unusable: str | None = None  # why the file could not be validated
     unit: Any = None
     tahun: Any = None
     tahap: Any = None
@@ -202,8 +209,11 @@ def collect_files(inputs: list[str], exclude: Path | None = None) -> tuple[list[
         if path.is_dir():
             folder_given = True
             found = sorted(
-                p for p in path.iterdir()
-                if p.is_file() and p.suffix.lower() in WORKBOOK_SUFFIXES and not p.name.startswith(("~$", ".~"))
+                p
+                for p in path.iterdir()
+                if p.is_file()
+                and p.suffix.lower() in WORKBOOK_SUFFIXES
+                and not p.name.startswith(("~$", ".~"))
                 and (exclude is None or p.resolve() != exclude)
             )
             if not found:
@@ -267,7 +277,9 @@ def validate_file(path: Path) -> FileResult:
             result.findings = validate_book(book)
             result.unit = _value(lambda: named_range(book, "nmUnit").value)
             result.tahun = _value(lambda: named_range(book, "nmTahun").value)
-            result.tahap = _value(lambda: named_range(book, "nmTahap").value) or _stage_from_progress(book, read_table)
+            result.tahap = _value(lambda: named_range(book, "nmTahap").value) or _stage_from_progress(
+                book, read_table
+            )
     except InputError as exc:
         result.unusable = exc.message if str(path) in exc.message else f"Berkas '{path}': {exc.message}"
     except Exception as exc:  # a damaged file must not stop a batch of dozens
@@ -293,7 +305,8 @@ def _stage_from_progress(book, read_table) -> str | None:
     except Exception:
         return None
     done = [
-        row[data.col(layout.H_LANGKAH)] for row in data.rows
+        row[data.col(layout.H_LANGKAH)]
+        for row in data.rows
         if "selesai" in str(row[data.col(layout.H_STATUS)] or "").casefold()
     ]
     return f"Langkah {max(done)} selesai" if done else None
@@ -341,12 +354,22 @@ def write_rekap(results: list[FileResult], out: Path) -> None:
     import xlsxwriter
 
     out.parent.mkdir(parents=True, exist_ok=True)
-    wb = xlsxwriter.Workbook(str(out), {"strings_to_numbers": False, "strings_to_formulas": False,
-                                        "strings_to_urls": False})
+    wb = xlsxwriter.Workbook(
+        str(out), {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
+    )
     ws = wb.add_worksheet("Rekap Validasi")
     ws.write(0, 0, "Rekap Validasi Rencana Aksi", wb.add_format({"bold": True, "font_size": 14}))
-    headers = ["No", "Berkas", "Unit Kerja", "Tahun Anggaran", "Tahap SOP Tercapai", "Hasil Validasi",
-               "Jumlah Galat", "Jumlah Peringatan", "Keterangan"]
+    headers = [
+        "No",
+        "Berkas",
+        "Unit Kerja",
+        "Tahun Anggaran",
+        "Tahap SOP Tercapai",
+        "Hasil Validasi",
+        "Jumlah Galat",
+        "Jumlah Peringatan",
+        "Keterangan",
+    ]
     widths = [6, 40, 30, 14, 26, 24, 12, 16, 70]
     rows = []
     for i, r in enumerate(results, start=1):
@@ -355,15 +378,32 @@ def write_rekap(results: list[FileResult], out: Path) -> None:
         else:
             status = "Lulus" if r.ok else "Tidak lulus"
             note = "; ".join(sorted({f.rule for f in r.errors})) if r.errors else ""
-        rows.append([i, r.path.name, _text(r.unit), _text(r.tahun), _text(r.tahap), status,
-                     None if r.unusable else len(r.errors), None if r.unusable else len(r.warnings), note])
+        rows.append(
+            [
+                i,
+                r.path.name,
+                _text(r.unit),
+                _text(r.tahun),
+                _text(r.tahap),
+                status,
+                None if r.unusable else len(r.errors),
+                None if r.unusable else len(r.warnings),
+                note,
+            ]
+        )
     last = 2 + max(len(rows), 1)
-    ws.add_table(2, 0, last, len(headers) - 1, {
-        "name": "tblRekapValidasi",
-        "style": "TableStyleMedium2",
-        "columns": [{"header": h} for h in headers],
-        "data": rows or None,
-    })
+    ws.add_table(
+        2,
+        0,
+        last,
+        len(headers) - 1,
+        {
+            "name": "tblRekapValidasi",
+            "style": "TableStyleMedium2",
+            "columns": [{"header": h} for h in headers],
+            "data": rows or None,
+        },
+    )
     for i, w in enumerate(widths):
         ws.set_column(i, i, w)
     wb.close()
@@ -391,10 +431,16 @@ def cmd_validate(args) -> int:
         payload = [r.to_json() for r in results]
         for r, item in zip(results, payload):
             if r.unusable:
-                item["errors"] = [{
-                    "rule": "BERKAS_TIDAK_TERBACA", "severity": "error", "sheet": "", "cell": None,
-                    "kode_sub_kegiatan": None, "message": r.unusable,
-                }]
+                item["errors"] = [
+                    {
+                        "rule": "BERKAS_TIDAK_TERBACA",
+                        "severity": "error",
+                        "sheet": "",
+                        "cell": None,
+                        "kode_sub_kegiatan": None,
+                        "message": r.unusable,
+                    }
+                ]
         single = len(results) == 1 and not folder_given
         print(json.dumps(payload[0] if single else payload, ensure_ascii=False, indent=2))
     else:
@@ -402,8 +448,10 @@ def cmd_validate(args) -> int:
         if len(results) > 1:
             unusable = sum(r.unusable is not None for r in results)
             passed = sum(r.ok for r in results)
-            print(f"\nRingkasan: {len(results)} berkas; {passed} lulus, "
-                  f"{len(results) - passed - unusable} tidak lulus, {unusable} tidak dapat diperiksa.")
+            print(
+                f"\nRingkasan: {len(results)} berkas; {passed} lulus, "
+                f"{len(results) - passed - unusable} tidak lulus, {unusable} tidak dapat diperiksa."
+            )
     for r in results:
         if r.unusable:
             print(f"Galat: {r.unusable}", file=sys.stderr)

@@ -15,8 +15,9 @@ previous record (renaksi_xl.integrity).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from . import layout, sop, tables
 from .context import ActionContext, format_timestamp, parse_timestamp
@@ -50,7 +51,7 @@ MACRO_KUNCI = layout.MACRO_KUNCI_LEMBAR
 PROTECTED_SHEETS = layout.LOCKED_AFTER_TETAPKAN
 
 ACTION_STEP = layout.STEP_OF_ACTION
-RETURN_STEPS = (4, 5, 6)   # steps at which kembalikan is allowed
+RETURN_STEPS = (4, 5, 6)  # steps at which kembalikan is allowed
 RETURN_TO = 3
 
 STATUS_SELESAI = "Selesai"
@@ -117,8 +118,11 @@ def officials(book) -> list[Official]:
                 f"{data.address(i, 'NIP')}) tersimpan sebagai angka ({nip_raw}), sehingga digitnya bisa "
                 "berubah. Format sel sebagai Teks lalu ketik ulang NIP 18 angka."
             )
-        out.append(Official(field_text(row[data.col("Peran")]), field_text(row[data.col("Nama")]),
-                            field_text(nip_raw)))
+        out.append(
+            Official(
+                field_text(row[data.col("Peran")]), field_text(row[data.col("Nama")]), field_text(nip_raw)
+            )
+        )
     return out
 
 
@@ -157,15 +161,21 @@ def _official_for(book, ctx: ActionContext, step: int, need: StepRole, what: str
             "opsi --pejabat NIP."
         )
     st = sop.step(step)
-    need_text = (f"Langkah {step} ({st.uraian}) harus {_verb(need.pengesahan)} oleh {need.role} "
-                 f"({expected.name or 'tanpa nama'}, NIP {expected.nip})")
+    need_text = (
+        f"Langkah {step} ({st.uraian}) harus {_verb(need.pengesahan)} oleh {need.role} "
+        f"({expected.name or 'tanpa nama'}, NIP {expected.nip})"
+    )
     if ctx.role and ctx.role != need.role:
         raise Refused(f"{need_text}; identitas Anda dari server berperan {ctx.role}.")
     mine = [p for p in people if p.nip == nip]
     match = next((p for p in mine if p.role == need.role), None)
     if match is None:
         held = ", ".join(sorted({p.role for p in mine}))
-        who = f"NIP {nip} terdaftar sebagai {held}" if held else f"NIP {nip} tidak terdaftar di tabel {layout.TBL_PEJABAT}"
+        who = (
+            f"NIP {nip} terdaftar sebagai {held}"
+            if held
+            else f"NIP {nip} tidak terdaftar di tabel {layout.TBL_PEJABAT}"
+        )
         raise Refused(f"{need_text}; {who}.")
     return match
 
@@ -174,7 +184,7 @@ def _official_for(book, ctx: ActionContext, step: int, need: StepRole, what: str
 @dataclass
 class State:
     records: list[LogRow]
-    done: dict[int, LogRow]          # step -> record that completed it in the current round
+    done: dict[int, LogRow]  # step -> record that completed it in the current round
     log_size: int
 
     @property
@@ -423,8 +433,19 @@ def _timing(events: list[_Event], k: int, calendar: WorkCalendar) -> tuple[dt.ti
     return worked, standard_duration(w.days, w.minutes, calendar)
 
 
-def _write_record(book, action, step, need: StepRole, official: Official, now, note, state: State,
-                  calendar: WorkCalendar, people, roles) -> str:
+def _write_record(
+    book,
+    action,
+    step,
+    need: StepRole,
+    official: Official,
+    now,
+    note,
+    state: State,
+    calendar: WorkCalendar,
+    people,
+    roles,
+) -> str:
     digests = content_digests(book)
     start = state.last_time or now
     worked = working_duration(start, now, calendar)
@@ -435,8 +456,15 @@ def _write_record(book, action, step, need: StepRole, official: Official, now, n
     waktu = format_timestamp(now)
     no = state.log_size + 1
     cells = {
-        "No": no, "Waktu": waktu, "Aksi": action, "Langkah": step, "Peran": official.role,
-        "Nama": official.name, "NIP": official.nip, "Pengesahan": need.pengesahan, "Keterangan": note,
+        "No": no,
+        "Waktu": waktu,
+        "Aksi": action,
+        "Langkah": step,
+        "Peran": official.role,
+        "Nama": official.name,
+        "NIP": official.nip,
+        "Pengesahan": need.pengesahan,
+        "Keterangan": note,
         "Sidik Isi": content_text(digests),
     }
     from .integrity import CHAIN_FIELDS
@@ -444,17 +472,38 @@ def _write_record(book, action, step, need: StepRole, official: Official, now, n
     chain = chain_hash(state.last_chain, [cells[h] for h in CHAIN_FIELDS], content_hash(digests))
     cells["Sidik Rantai"] = chain
     step_rows = tables.read_table(book, layout.step_table(step)).rows
-    _append(book, layout.step_table(step), {
-        "No": len(step_rows) + 1, "Peran": official.role, "Nama": official.name, "NIP": official.nip,
-        "Pengesahan": need.pengesahan, "Mulai": format_timestamp(start), "Selesai": waktu,
-        "Waktu Kerja": format_duration(worked, day), "Waktu Baku": w.label(), "Ketepatan": ketepatan,
-        "Catatan": note, "Sidik Rantai": chain,
-    }, ("NIP", "Sidik Rantai"))
+    _append(
+        book,
+        layout.step_table(step),
+        {
+            "No": len(step_rows) + 1,
+            "Peran": official.role,
+            "Nama": official.name,
+            "NIP": official.nip,
+            "Pengesahan": need.pengesahan,
+            "Mulai": format_timestamp(start),
+            "Selesai": waktu,
+            "Waktu Kerja": format_duration(worked, day),
+            "Waktu Baku": w.label(),
+            "Ketepatan": ketepatan,
+            "Catatan": note,
+            "Sidik Rantai": chain,
+        },
+        ("NIP", "Sidik Rantai"),
+    )
     _append(book, layout.TBL_LOG, cells, ("NIP", "Sidik Isi", "Sidik Rantai"))
 
     # Beranda: progress of all six steps after this record.
-    events = [_Event(r.step or 0, r.action, _record_time(r) or now, field_text(r.get("Nama")),
-                     field_text(r.get("Peran"))) for r in state.records]
+    events = [
+        _Event(
+            r.step or 0,
+            r.action,
+            _record_time(r) or now,
+            field_text(r.get("Nama")),
+            field_text(r.get("Peran")),
+        )
+        for r in state.records
+    ]
     events.append(_Event(step, action, now, official.name, official.role))
     _write_progress(book, events, now, calendar, people, roles)
     if action == layout.ACTION_KEMBALIKAN:
@@ -463,16 +512,23 @@ def _write_record(book, action, step, need: StepRole, official: Official, now, n
         tahap = "Langkah 6 selesai: Rencana Aksi ditetapkan"
     else:
         nxt = roles[step + 1]
-        tahap = (f"Langkah {step} selesai; berikutnya Langkah {step + 1} "
-                 f"({_who(holder(people, nxt.role), nxt.role)})")
+        tahap = (
+            f"Langkah {step} selesai; berikutnya Langkah {step + 1} "
+            f"({_who(holder(people, nxt.role), nxt.role)})"
+        )
     tables.named_range(book, "nmTahap").value = tahap
     tables.named_range(book, "nmStatusDokumen").value = (
-        layout.STATUS_DITETAPKAN if action == layout.ACTION_TETAPKAN else layout.STATUS_DRAF)
+        layout.STATUS_DITETAPKAN if action == layout.ACTION_TETAPKAN else layout.STATUS_DRAF
+    )
 
     kind = "tanda tangan" if need.pengesahan == layout.TANDA_TANGAN else "paraf"
-    what = "Pengembalian" if action == layout.ACTION_KEMBALIKAN else f"Langkah {step} ({sop.step(step).uraian})"
-    return (f"{what} dicatat dengan {kind} {official.role} {official.name} (NIP {official.nip}) pada {waktu}. "
-            f"Waktu kerja {format_duration(worked, day)} dari baku {w.label()}: {ketepatan}. {tahap}.")
+    what = (
+        "Pengembalian" if action == layout.ACTION_KEMBALIKAN else f"Langkah {step} ({sop.step(step).uraian})"
+    )
+    return (
+        f"{what} dicatat dengan {kind} {official.role} {official.name} (NIP {official.nip}) pada {waktu}. "
+        f"Waktu kerja {format_duration(worked, day)} dari baku {w.label()}: {ketepatan}. {tahap}."
+    )
 
 
 def _write_progress(book, events: list[_Event], now, calendar, people, roles) -> None:
@@ -496,8 +552,14 @@ def _write_progress(book, events: list[_Event], now, calendar, people, roles) ->
             k = done[s.number]
             worked, _ = _timing(events, k, calendar)
             ev = events[k]
-            row[3:] = [STATUS_SELESAI, f"{ev.name} ({ev.role})", format_timestamp(ev.time),
-                       format_duration(worked, day), s.waktu.label(), punctuality(worked, standard, day)]
+            row[3:] = [
+                STATUS_SELESAI,
+                f"{ev.name} ({ev.role})",
+                format_timestamp(ev.time),
+                format_duration(worked, day),
+                s.waktu.label(),
+                punctuality(worked, standard, day),
+            ]
         elif s.number == pending:
             waited = working_duration(events[-1].time, now, calendar)
             status = f"Menunggu {waiting_for}"
@@ -521,7 +583,9 @@ def catat_disposisi(book, ctx: ActionContext) -> str:
         isi_raw, isi_where = _input(book, 1, "inDisposisiIsi")
         isi = (ctx.catatan or "").strip() or _text(isi_raw)
         if not isi:
-            raise InputError(f"Isi disposisi belum diisi: tulis di sel {isi_where} atau pakai opsi --catatan.")
+            raise InputError(
+                f"Isi disposisi belum diisi: tulis di sel {isi_where} atau pakai opsi --catatan."
+            )
         kepada_raw, _ = _input(book, 1, "inDisposisiKepada")
         kepada = (ctx.fields.get("kepada") or "").strip() or _text(kepada_raw) or step_roles(book)[2].role
         batas_raw, batas_where = _input(book, 1, "inDisposisiBatas")
@@ -550,8 +614,9 @@ def catat_pembahasan(book, ctx: ActionContext) -> str:
         if t_given not in (None, ""):
             day = parse_day(t_given)
             if day is None:
-                raise InputError(f"Tanggal pembahasan '{t_given}' (sel {t_where}) bukan tanggal; "
-                                 "tulis seperti 2025-01-10.")
+                raise InputError(
+                    f"Tanggal pembahasan '{t_given}' (sel {t_where}) bukan tanggal; tulis seperti 2025-01-10."
+                )
         peserta_raw, peserta_where = _input(book, 4, "inPembahasanPeserta")
         peserta = (ctx.fields.get("peserta") or "").strip() or _text(peserta_raw)
         keputusan_raw, keputusan_where = _input(book, 4, "inPembahasanKeputusan")
@@ -559,10 +624,13 @@ def catat_pembahasan(book, ctx: ActionContext) -> str:
         catatan_raw, _ = _input(book, 4, "inPembahasanCatatan")
         catatan = (ctx.catatan or "").strip() or _text(catatan_raw)
         if not peserta:
-            raise InputError(f"Peserta pembahasan belum diisi: tulis di sel {peserta_where} atau pakai --peserta.")
+            raise InputError(
+                f"Peserta pembahasan belum diisi: tulis di sel {peserta_where} atau pakai --peserta."
+            )
         if not keputusan:
-            raise InputError(f"Keputusan pembahasan belum diisi: tulis di sel {keputusan_where} atau pakai "
-                             "--keputusan.")
+            raise InputError(
+                f"Keputusan pembahasan belum diisi: tulis di sel {keputusan_where} atau pakai --keputusan."
+            )
         parts = [f"Pembahasan {tanggal(day)}", f"Peserta: {peserta}"]
         if catatan:
             parts.append(f"Catatan: {catatan}")
@@ -610,11 +678,23 @@ def record_run(book, action: str, ctx: ActionContext | None = None, summary: str
     note = (summary or "").strip()
     if ctx.identity_from_server:
         note = (note + ". " if note else "") + "identitas diautentikasi server"
-    _append(book, layout.TBL_LOG, {
-        "No": state.log_size + 1, "Waktu": format_timestamp(now), "Aksi": action, "Langkah": state.pending,
-        "Peran": me.role if me else (ctx.role or ""), "Nama": me.name if me else "", "NIP": nip,
-        "Pengesahan": "", "Keterangan": note, "Sidik Isi": content_text(content_digests(book)),
-    }, ("NIP", "Sidik Isi"))
+    _append(
+        book,
+        layout.TBL_LOG,
+        {
+            "No": state.log_size + 1,
+            "Waktu": format_timestamp(now),
+            "Aksi": action,
+            "Langkah": state.pending,
+            "Peran": me.role if me else (ctx.role or ""),
+            "Nama": me.name if me else "",
+            "NIP": nip,
+            "Pengesahan": "",
+            "Keterangan": note,
+            "Sidik Isi": content_text(content_digests(book)),
+        },
+        ("NIP", "Sidik Isi"),
+    )
     return f"Aksi '{action}' dicatat di Log pada {format_timestamp(now)}."
 
 

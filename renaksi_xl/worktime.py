@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 from .context import WIB
 
@@ -135,8 +136,9 @@ def lateness(worked: dt.timedelta, standard: dt.timedelta) -> dt.timedelta:
     return max(worked - standard, dt.timedelta(0))
 
 
-def punctuality(worked: dt.timedelta, standard: dt.timedelta,
-                day_length: dt.timedelta = dt.timedelta(hours=8)) -> str:
+def punctuality(
+    worked: dt.timedelta, standard: dt.timedelta, day_length: dt.timedelta = dt.timedelta(hours=8)
+) -> str:
     """'Tepat waktu' or 'Terlambat 2 jam 10 menit' (late by whole minutes only)."""
     late = lateness(worked, standard)
     if int(round(late.total_seconds() / 60)) <= 0:
@@ -147,9 +149,26 @@ def punctuality(worked: dt.timedelta, standard: dt.timedelta,
 # --------------------------------------------------------------------------- parsing
 _TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})(?:[:.]\d{2})?\s*$")
 _DMY = re.compile(r"^\s*(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\s*$")
-_BULAN = {m.lower(): i for i, m in enumerate(
-    ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
-     "September", "Oktober", "November", "Desember"), start=1)}
+_BULAN = {
+    m.lower(): i
+    for i, m in enumerate(
+        (
+            "Januari",
+            "Februari",
+            "Maret",
+            "April",
+            "Mei",
+            "Juni",
+            "Juli",
+            "Agustus",
+            "September",
+            "Oktober",
+            "November",
+            "Desember",
+        ),
+        start=1,
+    )
+}
 _DAY_NAME_MONTH = re.compile(r"^\s*(\d{1,2})\s+([A-Za-z]+)\s+(\d{4})\s*$")
 
 
@@ -251,7 +270,8 @@ def calendar_from_book(book) -> WorkCalendar:
             raise InputError(
                 f"Jenis '{jenis}' di tabel {layout.TBL_LIBUR} (lembar {layout.SHEET_PENGATURAN}, "
                 f"sel {libur.address(i, 'Jenis')}) tidak dikenal. Pilih salah satu: "
-                + ", ".join(layout.LIBUR_JENIS) + "."
+                + ", ".join(layout.LIBUR_JENIS)
+                + "."
             )
         note = str(row[libur.col("Keterangan")] or "").strip()
         if matched == JENIS_HARI_KERJA:

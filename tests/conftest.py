@@ -15,7 +15,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="session")
 def built_workbook_master(tmp_path_factory) -> Path:
-    from renaksi_xl.build.workbook import build_workbook
+    from renaksi_xl.xlsm.workbook import build_workbook
 
     return build_workbook(tmp_path_factory.mktemp("build") / "RencanaAksi.xlsm")
 

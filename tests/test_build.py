@@ -17,10 +17,10 @@ import openpyxl
 import pytest
 
 from renaksi_xl import layout, sop
-from renaksi_xl.build import vba_sources
-from renaksi_xl.build.vba_project import read_module_sources, strip_attributes
-from renaksi_xl.build.workbook import DEFAULT_OUT, build_workbook
 from renaksi_xl.tables import cell_address
+from renaksi_xl.xlsm import vba_sources
+from renaksi_xl.xlsm.vba_project import read_module_sources, strip_attributes
+from renaksi_xl.xlsm.workbook import DEFAULT_OUT, build_workbook
 
 REPO = Path(__file__).resolve().parents[1]
 COMMITTED = REPO / DEFAULT_OUT
@@ -45,8 +45,10 @@ def _content(path: Path) -> dict[str, bytes | dict]:
 
 def _vml_buttons(path: Path) -> dict[str, list[tuple[str, str]]]:
     """Sheet name -> [(caption, macro)] of the form buttons in the file's VML drawings."""
-    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-          "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"}
+    ns = {
+        "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+        "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    }
     import xml.etree.ElementTree as ET
 
     out: dict[str, list[tuple[str, str]]] = {}
@@ -86,8 +88,12 @@ def test_committed_workbook_matches_its_sources(built_workbook_master):
 
 def test_cli_build_writes_the_workbook(tmp_path):
     out = tmp_path / "sub" / "Buku.xlsm"
-    run = subprocess.run([sys.executable, "-m", "renaksi_xl.cli", "build", "--out", str(out)],
-                         capture_output=True, text=True, cwd=tmp_path)
+    run = subprocess.run(
+        [sys.executable, "-m", "renaksi_xl.cli", "build", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
     assert run.returncode == 0, run.stderr
     assert out.is_file() and "Buku kerja dibangun" in run.stdout
     assert not list(out.parent.glob(".~*")), "temporary file left behind"
@@ -138,17 +144,21 @@ def test_no_ambiguous_public_names_and_no_repo_copy_of_xlwings():
 
 
 def test_a_clash_is_refused():
-    from renaksi_xl.build.vba_project import VbaModule
+    from renaksi_xl.xlsm.vba_project import VbaModule
 
     with pytest.raises(vba_sources.VbaSourceError, match="getconfig"):
-        vba_sources.check_public_names([
-            VbaModule("A", "standard", "Function GetConfig()\nEnd Function\n"),
-            VbaModule("B", "standard", "Public Function GetConfig(x)\nEnd Function\n"),
-        ])
-    vba_sources.check_public_names([  # private duplicates are fine
-        VbaModule("A", "standard", "Private Sub Helper()\nEnd Sub\n"),
-        VbaModule("B", "standard", "Private Sub Helper()\nEnd Sub\n"),
-    ])
+        vba_sources.check_public_names(
+            [
+                VbaModule("A", "standard", "Function GetConfig()\nEnd Function\n"),
+                VbaModule("B", "standard", "Public Function GetConfig(x)\nEnd Function\n"),
+            ]
+        )
+    vba_sources.check_public_names(
+        [  # private duplicates are fine
+            VbaModule("A", "standard", "Private Sub Helper()\nEnd Sub\n"),
+            VbaModule("B", "standard", "Private Sub Helper()\nEnd Sub\n"),
+        ]
+    )
 
 
 def test_project_document_modules_match_codenames(built_workbook_master):
@@ -247,14 +257,16 @@ def test_number_formats_codes_text_money_percent(built_workbook_master):
                 assert _column_format(ws, cell.column) == expected[c.kind], (name, c.header, "column")
     setelan = layout.table(layout.TBL_SETELAN)
     ws = wb[setelan.sheet]
-    values = {ws.cell(r, 1).value: ws.cell(r, 2).value
-              for r in range(setelan.header_row + 1, setelan.header_row + 1 + len(layout.SETELAN_DEFAULTS))}
+    values = {
+        ws.cell(r, 1).value: ws.cell(r, 2).value
+        for r in range(setelan.header_row + 1, setelan.header_row + 1 + len(layout.SETELAN_DEFAULTS))
+    }
     assert values[layout.SET_TAHUN] == "2025" and values[layout.SET_MODE] == layout.MODE_LOKAL
     assert _column_format(wb[layout.SHEET_IMPOR], 1) == _column_format(wb[layout.SHEET_IMPOR], 200) == "@"
 
 
 def test_default_rows_of_settings_roles_and_progress(built_workbook_master):
-    from renaksi_xl.build.workbook import default_rows
+    from renaksi_xl.xlsm.workbook import default_rows
 
     wb = openpyxl.load_workbook(built_workbook_master)
     for name in (layout.TBL_PEJABAT, layout.TBL_PERAN_LANGKAH, layout.TBL_SETELAN, layout.TBL_PROGRES):
@@ -274,14 +286,34 @@ def test_sop_sheet_is_the_whole_document(built_workbook_master):
     ws = openpyxl.load_workbook(built_workbook_master)[layout.SHEET_SOP]
     texts = [str(c.value) for row in ws.iter_rows() for c in row if c.value is not None]
     blob = "\n".join(texts)
-    for item in (*sop.DASAR_HUKUM, *sop.KUALIFIKASI_PELAKSANA, *sop.KETERKAITAN, *sop.PERALATAN,
-                 sop.PERINGATAN, *sop.PENCATATAN, sop.PENCATATAN_CATATAN, sop.SOP_NUMBER,
-                 sop.SOP_TANGGAL_PENGESAHAN, sop.SOP_DISAHKAN_OLEH[1], sop.SOP_DISAHKAN_OLEH[2]):
+    for item in (
+        *sop.DASAR_HUKUM,
+        *sop.KUALIFIKASI_PELAKSANA,
+        *sop.KETERKAITAN,
+        *sop.PERALATAN,
+        sop.PERINGATAN,
+        *sop.PENCATATAN,
+        sop.PENCATATAN_CATATAN,
+        sop.SOP_NUMBER,
+        sop.SOP_TANGGAL_PENGESAHAN,
+        sop.SOP_DISAHKAN_OLEH[1],
+        sop.SOP_DISAHKAN_OLEH[2],
+    ):
         assert item in blob, item[:60]
     assert texts.count(sop.DASAR_HUKUM[0]) == 2 and len(sop.DASAR_HUKUM) == 11
-    for heading in ("Dasar Hukum", "Kualifikasi Pelaksana", "Keterkaitan", "Peralatan/Perlengkapan",
-                    "Peringatan", "Pencatatan dan Pendataan", "Pelaksana", "Mutu Baku", "Kelengkapan",
-                    "Waktu", "Output"):
+    for heading in (
+        "Dasar Hukum",
+        "Kualifikasi Pelaksana",
+        "Keterkaitan",
+        "Peralatan/Perlengkapan",
+        "Peringatan",
+        "Pencatatan dan Pendataan",
+        "Pelaksana",
+        "Mutu Baku",
+        "Kelengkapan",
+        "Waktu",
+        "Output",
+    ):
         assert heading in texts, heading
     # the procedure table: one mark per step, in the column of its role
     header_row = next(c.row for row in ws.iter_rows() for c in row if c.value == layout.ROLE_CAMAT)
@@ -330,7 +362,12 @@ def test_data_validation(built_workbook_master):
     (sifat,) = _dv_for(ws, col("Sifat Target"))
     assert sifat.type == "list" and sifat.formula1 == '"' + ",".join(layout.SIFAT_TARGET) + '"'
     (fisik,) = _dv_for(ws, col(layout.FISIK_TW[2]))
-    assert (fisik.type, fisik.operator or "between", fisik.formula1, fisik.formula2) == ("decimal", "between", "0", "100")
+    assert (fisik.type, fisik.operator or "between", fisik.formula1, fisik.formula2) == (
+        "decimal",
+        "between",
+        "0",
+        "100",
+    )
     (money,) = _dv_for(ws, col(layout.KEUANGAN_TW[3]))
     assert (money.type, money.operator, money.formula1) == ("decimal", "greaterThanOrEqual", "0")
     (pj,) = _dv_for(ws, col("Penanggung Jawab"))
@@ -339,7 +376,7 @@ def test_data_validation(built_workbook_master):
     # guards reach far below the blank table, where rows will be added
     assert f"{row + 999}" in str(sifat.sqref)
     peng = wb[layout.SHEET_PENGATURAN]
-    from renaksi_xl.build.guards import setting_row
+    from renaksi_xl.xlsm.guards import setting_row
 
     (mode,) = _dv_for(peng, f"B{setting_row(layout.SET_MODE)}")
     assert mode.formula1 == '"Lokal,Server"'
@@ -354,9 +391,13 @@ def test_conditional_formats_for_plain_mistakes(built_workbook_master):
     wb = openpyxl.load_workbook(built_workbook_master)
     spec = layout.table(layout.TBL_RENCANA)
     ws = wb[spec.sheet]
-    rules = {str(rng.sqref): [r.formula[0] for r in rs] for rng, rs in ws.conditional_formatting._cf_rules.items()}
+    rules = {
+        str(rng.sqref): [r.formula[0] for r in rs] for rng, rs in ws.conditional_formatting._cf_rules.items()
+    }
+
     def col(h):
         return cell_address(spec.header_row + 1, spec.first_col + spec.col_index(h))[:-1].rstrip("0123456789")
+
     pagu, k4, f4 = col("Pagu (Rp)"), col(layout.KEUANGAN_TW[3]), col(layout.FISIK_TW[3])
     flat = [f for fs in rules.values() for f in fs]
     assert any(f"ROUND({k4}5,0)<>ROUND(${pagu}5,0)" in f for f in flat)
@@ -422,7 +463,7 @@ def test_layout_module_carries_the_layout():
 
 # --- looks: print layout, fingerprints, buttons ---------------------------------------------
 def test_wide_sheets_break_between_column_groups_at_a_fixed_scale(built_workbook_master):
-    from renaksi_xl.build.sheets import PLAN_SECOND_PAGE
+    from renaksi_xl.xlsm.sheets import PLAN_SECOND_PAGE
 
     wb = openpyxl.load_workbook(built_workbook_master)
     for sheet, header in PLAN_SECOND_PAGE.items():
@@ -440,7 +481,10 @@ def test_wide_sheets_break_between_column_groups_at_a_fixed_scale(built_workbook
 
 def test_fingerprints_are_clipped_not_spilled(built_workbook_master):
     wb = openpyxl.load_workbook(built_workbook_master)
-    for spec in [layout.table(layout.TBL_LOG), *(layout.table(layout.step_table(n)) for n in layout.STEP_SHEETS)]:
+    for spec in [
+        layout.table(layout.TBL_LOG),
+        *(layout.table(layout.step_table(n)) for n in layout.STEP_SHEETS),
+    ]:
         for header in spec.headers:
             cell = wb[spec.sheet].cell(spec.header_row + 1, spec.first_col + spec.col_index(header))
             if header.startswith("Sidik"):

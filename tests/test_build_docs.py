@@ -1,6 +1,6 @@
 """The staff guide: every picture and link resolves, and the pictures are the ones render.py makes.
 
-Pictures come from `python -m renaksi_xl.build.render` (rendering is tested in
+Pictures come from `python -m renaksi_xl.xlsm.render` (rendering is tested in
 test_workbook_lo.py); here the committed guide is checked against them.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from renaksi_xl.build.render import DOCS_IMG, MAX_PNG_BYTES, guide_shots
+from renaksi_xl.xlsm.render import DOCS_IMG, MAX_PNG_BYTES, guide_shots
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 PANDUAN = DOCS / "panduan.md"
@@ -38,8 +38,9 @@ def test_every_image_of_the_guide_exists_and_is_small():
         assert png.is_file(), link
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", link
         assert png.stat().st_size < MAX_PNG_BYTES, (link, png.stat().st_size)
-    assert {Path(i).name for i in images} == {s.png for s in guide_shots()}, \
+    assert {Path(i).name for i in images} == {s.png for s in guide_shots()}, (
         "the guide uses exactly the pictures render.py regenerates"
+    )
     assert DOCS_IMG == DOCS / "img"
 
 
@@ -58,7 +59,7 @@ def test_every_link_of_the_guide_resolves():
 def test_the_regeneration_command_is_in_the_guide_source():
     text = PANDUAN.read_text(encoding="utf-8")
     comment = re.search(r"<!--(.*?)-->", text, re.S)
-    assert comment and "python -m renaksi_xl.build.render" in comment.group(1)
+    assert comment and "python -m renaksi_xl.xlsm.render" in comment.group(1)
 
 
 def test_section_5_quotes_only_rules_that_exist():

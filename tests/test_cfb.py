@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from renaksi_xl.build.cfb import (
+from renaksi_xl.xlsm.cfb import (
     BLACK,
     NOSTREAM,
     RED,
@@ -121,7 +121,13 @@ def test_empty_file_is_valid():
 def test_sibling_order_is_length_first_then_case_insensitive():
     names = ["_VBA_PROJECT", "dir", "ThisWorkbook", "Sheet10", "sheet2", "B", "a"]
     assert sorted(names, key=cfb_name_key) == [
-        "a", "B", "dir", "sheet2", "Sheet10", "ThisWorkbook", "_VBA_PROJECT"
+        "a",
+        "B",
+        "dir",
+        "sheet2",
+        "Sheet10",
+        "ThisWorkbook",
+        "_VBA_PROJECT",
     ]
 
 

@@ -15,9 +15,21 @@ from renaksi_xl import cli, demo, headless, layout, macros
 from renaksi_xl.context import ActionContext
 from renaksi_xl.dpa import SAMPLE_DPA, SAMPLE_PK
 
-ENGLISH = ("usage:", "error:", "positional arguments", "optional arguments", "options:", "show this help",
-           "required:", "invalid choice", "invalid int", "unrecognized", "expected one argument",
-           "Traceback", "ambiguous")
+ENGLISH = (
+    "usage:",
+    "error:",
+    "positional arguments",
+    "optional arguments",
+    "options:",
+    "show this help",
+    "required:",
+    "invalid choice",
+    "invalid int",
+    "unrecognized",
+    "expected one argument",
+    "Traceback",
+    "ambiguous",
+)
 
 
 def run_cli(capsys, *argv):
@@ -41,8 +53,14 @@ def files(tmp_path, built_workbook):
     wb.save(lain)
     folder = tmp_path / "folder.xlsm"
     folder.mkdir()
-    return {"book": built_workbook, "teks": teks, "csv": csv, "lain": lain, "folder": folder,
-            "nope": tmp_path / "tidak-ada.xlsm"}
+    return {
+        "book": built_workbook,
+        "teks": teks,
+        "csv": csv,
+        "lain": lain,
+        "folder": folder,
+        "nope": tmp_path / "tidak-ada.xlsm",
+    }
 
 
 def readonly_dir(tmp_path) -> Path:
@@ -95,18 +113,21 @@ def test_version(capsys):
 
 
 # --------------------------------------------------------------------------- argparse errors
-@pytest.mark.parametrize("argv, words", [
-    ([], ["belum ada PERINTAH", "renaksi-xl validate"]),
-    (["hapus"], ["argumen PERINTAH", "'hapus' tidak dikenal", "pilih salah satu", "validate"]),
-    (["run"], ["renaksi-xl run", "argumen wajib belum diisi: AKSI, BUKU", "renaksi-xl run --help"]),
-    (["run", "validasi"], ["argumen wajib belum diisi: BUKU"]),
-    (["email", "x.xlsm"], ["renaksi-xl email", "argumen wajib belum diisi: --ke"]),
-    (["serve", "--port", "abc"], ["opsi --port", "'abc' bukan bilangan bulat"]),
-    (["run", "validasi", "x.xlsm", "--pe", "1"], ["opsi --pe tidak jelas", "--pejabat", "--peserta"]),
-    (["run", "validasi", "x.xlsm", "--out"], ["opsi --out", "perlu satu nilai"]),
-    (["validate", "x.xlsm", "--bogus"], ["tidak dikenal: --bogus"]),
-    (["dpa"], ["argumen wajib belum diisi: BERKAS"]),
-])
+@pytest.mark.parametrize(
+    "argv, words",
+    [
+        ([], ["belum ada PERINTAH", "renaksi-xl validate"]),
+        (["hapus"], ["argumen PERINTAH", "'hapus' tidak dikenal", "pilih salah satu", "validate"]),
+        (["run"], ["renaksi-xl run", "argumen wajib belum diisi: AKSI, BUKU", "renaksi-xl run --help"]),
+        (["run", "validasi"], ["argumen wajib belum diisi: BUKU"]),
+        (["email", "x.xlsm"], ["renaksi-xl email", "argumen wajib belum diisi: --ke"]),
+        (["serve", "--port", "abc"], ["opsi --port", "'abc' bukan bilangan bulat"]),
+        (["run", "validasi", "x.xlsm", "--pe", "1"], ["opsi --pe tidak jelas", "--pejabat", "--peserta"]),
+        (["run", "validasi", "x.xlsm", "--out"], ["opsi --out", "perlu satu nilai"]),
+        (["validate", "x.xlsm", "--bogus"], ["tidak dikenal: --bogus"]),
+        (["dpa"], ["argumen wajib belum diisi: BERKAS"]),
+    ],
+)
 def test_argument_errors_are_indonesian_and_exit_2(capsys, argv, words):
     code, out, err = run_cli(capsys, *argv)
     assert code == 2
@@ -125,24 +146,39 @@ def test_translation_of_every_argparse_message_we_know():
 
 
 def test_the_installed_entry_point_speaks_indonesian_without_traceback(files):
-    proc = subprocess.run([sys.executable, "-m", "renaksi_xl.cli", "run", "susun"],
-                          capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "renaksi_xl.cli", "run", "susun"], capture_output=True, text=True, timeout=60
+    )
     assert proc.returncode == 2
     assert "argumen wajib belum diisi: BUKU" in proc.stderr and "usage" not in proc.stderr
-    proc = subprocess.run([sys.executable, "-m", "renaksi_xl.cli", "verify", str(files["lain"])],
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "renaksi_xl.cli", "verify", str(files["lain"])],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert "lain.xlsx" in proc.stderr and "'Log'" in proc.stderr
 
 
 # --------------------------------------------------------------------------- run
-@pytest.mark.parametrize("key, words", [
-    ("nope", ["Buku kerja", "tidak-ada.xlsm", "tidak ditemukan"]),
-    ("folder", ["folder.xlsm", "adalah folder, bukan berkas"]),
-    ("teks", ["catatan.xlsm", "bukan buku kerja Excel"]),
-    ("csv", ["data.csv", "bukan buku kerja Excel"]),
-    ("lain", ["Buku kerja 'lain.xlsx' bukan buku kerja Rencana Aksi", "'Beranda'", "RencanaAksi.xlsm dari admin"]),
-])
+@pytest.mark.parametrize(
+    "key, words",
+    [
+        ("nope", ["Buku kerja", "tidak-ada.xlsm", "tidak ditemukan"]),
+        ("folder", ["folder.xlsm", "adalah folder, bukan berkas"]),
+        ("teks", ["catatan.xlsm", "bukan buku kerja Excel"]),
+        ("csv", ["data.csv", "bukan buku kerja Excel"]),
+        (
+            "lain",
+            [
+                "Buku kerja 'lain.xlsx' bukan buku kerja Rencana Aksi",
+                "'Beranda'",
+                "RencanaAksi.xlsm dari admin",
+            ],
+        ),
+    ],
+)
 def test_run_on_the_wrong_file(capsys, files, key, words):
     target = files[key]
     before = target.read_bytes() if target.is_file() else None
@@ -161,16 +197,21 @@ def test_run_unknown_action(capsys, files):
     assert "Aksi 'hapus-semua' tidak dikenal" in err and "tarik-dpa" in err
 
 
-@pytest.mark.parametrize("extra, words", [
-    (["--pejabat", "abc"], ["Opsi --pejabat 'abc' bukan NIP", "18 angka"]),
-    (["--waktu", "kemarin"], ["Opsi --waktu 'kemarin' bukan waktu ISO 8601"]),
-    (["--batas", "besok"], ["Opsi --batas 'besok' bukan tanggal"]),
-    (["--tanggal", "besok"], ["Opsi --tanggal 'besok' bukan tanggal", "9 Januari 2025"]),
-    (["--dpa", "FOLDER"], ["Berkas --dpa", "adalah folder"]),
-    (["--dpa", "NOPE"], ["Berkas --dpa", "tidak ditemukan"]),
-])
+@pytest.mark.parametrize(
+    "extra, words",
+    [
+        (["--pejabat", "abc"], ["Opsi --pejabat 'abc' bukan NIP", "18 angka"]),
+        (["--waktu", "kemarin"], ["Opsi --waktu 'kemarin' bukan waktu ISO 8601"]),
+        (["--batas", "besok"], ["Opsi --batas 'besok' bukan tanggal"]),
+        (["--tanggal", "besok"], ["Opsi --tanggal 'besok' bukan tanggal", "9 Januari 2025"]),
+        (["--dpa", "FOLDER"], ["Berkas --dpa", "adalah folder"]),
+        (["--dpa", "NOPE"], ["Berkas --dpa", "tidak ditemukan"]),
+    ],
+)
 def test_run_with_a_wrong_option_value_names_the_option(capsys, files, extra, words):
-    extra = [str(files["folder"]) if e == "FOLDER" else str(files["nope"]) if e == "NOPE" else e for e in extra]
+    extra = [
+        str(files["folder"]) if e == "FOLDER" else str(files["nope"]) if e == "NOPE" else e for e in extra
+    ]
     before = files["book"].read_bytes()
     code, _, err = run_cli(capsys, "run", "catat-disposisi", files["book"], *extra)
     assert code == 2
@@ -196,18 +237,21 @@ def test_run_out_to_a_folder_a_missing_folder_and_a_read_only_folder(capsys, fil
 
 
 # --------------------------------------------------------------------------- other commands
-@pytest.mark.parametrize("argv, words", [
-    (["verify", "LAIN"], ["lain.xlsx", "'Log'"]),
-    (["verify", "FOLDER"], ["folder.xlsm"]),
-    (["verify", "NOPE"], ["tidak-ada.xlsm", "tidak ditemukan"]),
-    (["dpa", "FOLDER"], ["folder.xlsm", "folder"]),
-    (["dpa", "TEKS"], ["catatan.xlsm"]),
-    (["dpa", "LAIN"], ["lain.xlsx", "DPA Rincian Belanja"]),
-    (["pdf", "NOPE"], ["tidak-ada.xlsm", "tidak ditemukan"]),
-    (["diff", "BOOK", "TEKS"], ["catatan.xlsm", "bukan buku kerja Excel"]),
-    (["email", "BOOK", "--ke", "Bupati"], ["'Bupati' tidak dikenal", layout.ROLE_CAMAT]),
-    (["build", "--out", "FOLDER"], ["folder.xlsm", "itu folder, bukan berkas"]),
-])
+@pytest.mark.parametrize(
+    "argv, words",
+    [
+        (["verify", "LAIN"], ["lain.xlsx", "'Log'"]),
+        (["verify", "FOLDER"], ["folder.xlsm"]),
+        (["verify", "NOPE"], ["tidak-ada.xlsm", "tidak ditemukan"]),
+        (["dpa", "FOLDER"], ["folder.xlsm", "folder"]),
+        (["dpa", "TEKS"], ["catatan.xlsm"]),
+        (["dpa", "LAIN"], ["lain.xlsx", "DPA Rincian Belanja"]),
+        (["pdf", "NOPE"], ["tidak-ada.xlsm", "tidak ditemukan"]),
+        (["diff", "BOOK", "TEKS"], ["catatan.xlsm", "bukan buku kerja Excel"]),
+        (["email", "BOOK", "--ke", "Bupati"], ["'Bupati' tidak dikenal", layout.ROLE_CAMAT]),
+        (["build", "--out", "FOLDER"], ["folder.xlsm", "itu folder, bukan berkas"]),
+    ],
+)
 def test_other_commands_on_wrong_input(capsys, files, argv, words):
     names = {"LAIN": "lain", "FOLDER": "folder", "NOPE": "nope", "TEKS": "teks", "BOOK": "book"}
     argv = [str(files[names[a]]) if a in names else a for a in argv]
@@ -250,13 +294,32 @@ def test_catat_pembahasan_takes_the_date_from_tanggal(capsys, built_workbook):
             continue
         if item.action == layout.ACTION_PEMBAHASAN:
             break
-        ctx = ActionContext(nip=demo.NIP[item.role], now=item.when, catatan=item.catatan,
-                            fields=dict(item.fields or {}), files=files.get(item.action, []))
-        headless.run_on_file(built_workbook, lambda b: macros.run_action(b, item.action, ctx))
+        ctx = ActionContext(
+            nip=demo.NIP[item.role],
+            now=item.when,
+            catatan=item.catatan,
+            fields=dict(item.fields or {}),
+            files=files.get(item.action, []),
+        )
+        headless.run_on_file(
+            built_workbook, lambda b, item=item, ctx=ctx: macros.run_action(b, item.action, ctx)
+        )
     code, out, err = run_cli(
-        capsys, "run", "catat-pembahasan", built_workbook, "--pejabat", demo.NIP[layout.ROLE_SEKRETARIS],
-        "--waktu", "2025-01-10T10:00", "--tanggal", "9 Januari 2025",
-        "--peserta", "Sekretaris Camat, Kasubag", "--keputusan", "Lanjut ke pemeriksaan.")
+        capsys,
+        "run",
+        "catat-pembahasan",
+        built_workbook,
+        "--pejabat",
+        demo.NIP[layout.ROLE_SEKRETARIS],
+        "--waktu",
+        "2025-01-10T10:00",
+        "--tanggal",
+        "9 Januari 2025",
+        "--peserta",
+        "Sekretaris Camat, Kasubag",
+        "--keputusan",
+        "Lanjut ke pemeriksaan.",
+    )
     assert code == 0, err
     assert "Langkah 4" in out and "2025-01-10 10:00 WIB" in out  # the paraf is at --waktu
     from renaksi_xl import tables

@@ -103,9 +103,13 @@ def test_datetimes_are_sent_as_the_vba_client_sends_them():
     assert desktop._json_value(moment) == "2025-01-08T09:30:00.000Z"
     assert desktop._json_value(3.0) == 3 and desktop._json_value(2.5) == 2.5
     assert desktop._json_value("") is None and desktop._json_value(True) is True
-    payload = {"client": "VBA", "version": headless._xlwings_version(),
-               "book": {"name": "x.xlsx", "active_sheet_index": 0, "selection": "A1"}, "names": [],
-               "sheets": [{"name": "S", "pictures": [], "tables": [], "values": [[desktop._json_value(moment)]]}]}
+    payload = {
+        "client": "VBA",
+        "version": headless._xlwings_version(),
+        "book": {"name": "x.xlsx", "active_sheet_index": 0, "selection": "A1"},
+        "names": [],
+        "sheets": [{"name": "S", "pictures": [], "tables": [], "values": [[desktop._json_value(moment)]]}],
+    }
     book = headless.book_from_payload(payload)
     assert book.sheets[0]["A1"].value == moment
     assert desktop.payload_from_book(book)["sheets"][0]["values"] == [["2025-01-08T09:30:00.000Z"]]
@@ -150,8 +154,13 @@ def sop_book(tmp_path_factory, built_workbook_master):
         if item.action == layout.ACTION_TETAPKAN:
             break
         files = {layout.ACTION_TARIK_DPA: [str(SAMPLE_DPA)], layout.ACTION_IMPOR_KINERJA: [str(SAMPLE_PK)]}
-        ctx = ActionContext(nip=demo.NIP[item.role], now=item.when, catatan=item.catatan,
-                            fields=dict(item.fields or {}), files=files.get(item.action, []))
+        ctx = ActionContext(
+            nip=demo.NIP[item.role],
+            now=item.when,
+            catatan=item.catatan,
+            fields=dict(item.fields or {}),
+            files=files.get(item.action, []),
+        )
         before = folder / f"{len(steps):02d}-{item.action}.xlsm"
         shutil.copyfile(path, before)
         book = headless.book_from_payload(headless.payload_from_file(path))
@@ -165,7 +174,7 @@ def sop_book(tmp_path_factory, built_workbook_master):
 def test_real_sop_action_lists_are_reproduced_by_the_applier(sop_book):
     _, steps = sop_book
     seen = set()
-    for action, before, actions in steps:
+    for _action, before, actions in steps:
         target, emitted = replay(before, actions)
         assert_reproduced(actions, target, emitted)
         seen |= {a["func"] for a in actions}
@@ -195,19 +204,42 @@ def test_every_action_kind_is_reproduced(built_workbook):
 def test_iso_strings_become_dates_as_the_vba_client_does(built_workbook):
     """WebHelpers.ParseIso: '2025-01-06T09:00' reaches Excel as a date-time, so the
     remote engine re-emits it as its own date-time text; plain text stays text."""
-    action = {"func": "setValues", "args": [None], "sheet_position": 0, "start_row": 39, "start_column": 0,
-              "row_count": 1, "column_count": 4,
-              "values": [["2025-01-06T09:00", "2025-01-06", "2025-01-06 09:00 WIB", "7.01.01"]]}
+    action = {
+        "func": "setValues",
+        "args": [None],
+        "sheet_position": 0,
+        "start_row": 39,
+        "start_column": 0,
+        "row_count": 1,
+        "column_count": 4,
+        "values": [["2025-01-06T09:00", "2025-01-06", "2025-01-06 09:00 WIB", "7.01.01"]],
+    }
     _, emitted = replay(built_workbook, [action])
     assert emitted[0]["values"] == [["2025-01-06 09:00:00", "2025-01-06", "2025-01-06 09:00 WIB", "7.01.01"]]
 
 
 def test_an_action_the_vba_client_lacks_is_refused_before_anything_is_applied(built_workbook):
     actions = [
-        {"func": "setValues", "args": [None], "values": [["x"]], "sheet_position": 0, "start_row": 0,
-         "start_column": 0, "row_count": 1, "column_count": 1},
-        {"func": "addNote", "args": ["A1", "catatan"], "values": None, "sheet_position": 0, "start_row": 0,
-         "start_column": 0, "row_count": 1, "column_count": 1},
+        {
+            "func": "setValues",
+            "args": [None],
+            "values": [["x"]],
+            "sheet_position": 0,
+            "start_row": 0,
+            "start_column": 0,
+            "row_count": 1,
+            "column_count": 1,
+        },
+        {
+            "func": "addNote",
+            "args": ["A1", "catatan"],
+            "values": None,
+            "sheet_position": 0,
+            "start_row": 0,
+            "start_column": 0,
+            "row_count": 1,
+            "column_count": 1,
+        },
     ]
     target = headless.open_book(built_workbook)
     with pytest.raises(InputError, match="Aksi 'addNote' tidak didukung.*tidak diubah"):

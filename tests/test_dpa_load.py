@@ -108,8 +108,10 @@ def test_warnings_are_returned_in_the_summary(built_workbook, tmp_path):
     summary, _ = run(built_workbook, lambda b: tarik_dpa_body(b, ActionContext(files=[str(source)])))
     first, *lines = summary.splitlines()
     assert first.endswith("1 peringatan:")
-    assert lines == [f"- w.xlsx, lembar 'DPA Rincian Belanja', sel F{_row_of(source, 'Keluaran')}: Sub kegiatan "
-                     "7.01.01.2.01.0001: target keluaran 'Tersedia' tidak diawali angka; target dikosongkan."]
+    assert lines == [
+        f"- w.xlsx, lembar 'DPA Rincian Belanja', sel F{_row_of(source, 'Keluaran')}: Sub kegiatan "
+        "7.01.01.2.01.0001: target keluaran 'Tersedia' tidak diawali angka; target dikosongkan."
+    ]
 
 
 def _row_of(path, label):

@@ -16,32 +16,35 @@ from renaksi_xl.dpa.numbers import (
 from renaksi_xl.dpa.samples import styled
 
 
-@pytest.mark.parametrize("text, value", [
-    ("Rp 1.250.000,00", 1250000),
-    ("Rp1.250.000", 1250000),
-    ("Rp. 500.000,-", 500000),
-    ("IDR 2.000", 2000),
-    ("1,250,000.00", 1250000),
-    ("1.250.000", 1250000),
-    ("1,250,000", 1250000),
-    ("1250000", 1250000),
-    (" 1 250 000 ", 1250000),
-    ("1.250", 1250),          # a thousands group, in both conventions
-    ("2,5", 2.5),
-    ("2.5", 2.5),
-    ("0,75", 0.75),
-    ("12.345.678,90", 12345678.9),
-    ("12,345,678.90", 12345678.9),
-    ("(1.000)", -1000),
-    ("-1.000", -1000),
-    ("Rp (1.500.000,00)", -1500000),
-    (1250000, 1250000),
-    (1250000.0, 1250000),
-    (2.5, 2.5),
-    (None, None),
-    ("", None),
-    ("-", None),
-])
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("Rp 1.250.000,00", 1250000),
+        ("Rp1.250.000", 1250000),
+        ("Rp. 500.000,-", 500000),
+        ("IDR 2.000", 2000),
+        ("1,250,000.00", 1250000),
+        ("1.250.000", 1250000),
+        ("1,250,000", 1250000),
+        ("1250000", 1250000),
+        (" 1 250 000 ", 1250000),
+        ("1.250", 1250),  # a thousands group, in both conventions
+        ("2,5", 2.5),
+        ("2.5", 2.5),
+        ("0,75", 0.75),
+        ("12.345.678,90", 12345678.9),
+        ("12,345,678.90", 12345678.9),
+        ("(1.000)", -1000),
+        ("-1.000", -1000),
+        ("Rp (1.500.000,00)", -1500000),
+        (1250000, 1250000),
+        (1250000.0, 1250000),
+        (2.5, 2.5),
+        (None, None),
+        ("", None),
+        ("-", None),
+    ],
+)
 def test_parse_number_styles(text, value):
     if value is None and text not in (None, "", "-"):
         with pytest.raises(ValueError):
@@ -53,29 +56,47 @@ def test_parse_number_styles(text, value):
         assert isinstance(result, int)
 
 
-@pytest.mark.parametrize("text", ["lima juta", "1.25.000", "12,34,567", "Rp", "100%", "1.250.000,00,00",
-                                  "1..250", True, "3 Dokumen", "#VALUE!"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "lima juta",
+        "1.25.000",
+        "12,34,567",
+        "Rp",
+        "100%",
+        "1.250.000,00,00",
+        "1..250",
+        True,
+        "3 Dokumen",
+        "#VALUE!",
+    ],
+)
 def test_parse_number_refuses_text(text):
     with pytest.raises(ValueError):
         parse_number(text)
 
 
-@given(st.integers(min_value=-10**13, max_value=10**13),
-       st.sampled_from(["number", "id_text", "en_text", "id_plain", "rp_dash"]))
+@given(
+    st.integers(min_value=-(10**13), max_value=10**13),
+    st.sampled_from(["number", "id_text", "en_text", "id_plain", "rp_dash"]),
+)
 def test_every_written_style_reads_back(value, style):
     assert parse_number(styled(value, style)) == value
 
 
-@pytest.mark.parametrize("text, target, unit", [
-    ("3 Dokumen", 3, "Dokumen"),
-    ("100 %", 100, "%"),
-    ("100%", 100, "%"),
-    ("52 Orang/bulan", 52, "Orang/bulan"),
-    ("1.250 Orang", 1250, "Orang"),
-    ("2,5 Km", 2.5, "Km"),
-    (12, 12, None),
-    ("", None, None),
-])
+@pytest.mark.parametrize(
+    "text, target, unit",
+    [
+        ("3 Dokumen", 3, "Dokumen"),
+        ("100 %", 100, "%"),
+        ("100%", 100, "%"),
+        ("52 Orang/bulan", 52, "Orang/bulan"),
+        ("1.250 Orang", 1250, "Orang"),
+        ("2,5 Km", 2.5, "Km"),
+        (12, 12, None),
+        ("", None, None),
+    ],
+)
 def test_parse_target(text, target, unit):
     assert parse_target(text) == (target, unit)
 

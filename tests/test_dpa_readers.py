@@ -51,6 +51,7 @@ def test_sipd_layouts_and_number_styles(tmp_path, variant, style):
 
 def test_hidden_rows_are_read_as_data(tmp_path):
     """python-calamine cannot see row visibility; SIPD totals include hidden lines, so do we."""
+
     def hide_a_leaf(sheets):
         sheet = sheets[0]
         r = sheet.find("5.1.02.01.01.0024")
@@ -62,6 +63,7 @@ def test_hidden_rows_are_read_as_data(tmp_path):
 
 def test_label_with_inline_value_and_code_in_its_own_cell(tmp_path):
     """'Sub Kegiatan : 7.01... - Nama' in one cell, and code and name in two cells."""
+
     def rewrite(sheets):
         rows = sheets[0].rows
         sheets[0].merges = []
@@ -92,7 +94,7 @@ def test_flat_template_xlsx_and_derived_codes(tmp_path):
 
     def blank_parent_codes(rows):
         for row in rows:
-            row[2] = row[4] = None   # Kode Kegiatan, Kode Program left blank
+            row[2] = row[4] = None  # Kode Kegiatan, Kode Program left blank
 
     path = write_flat_xlsx(tmp_path / "flat2.xlsx", EXPECTED, mutate=blank_parent_codes)
     assert read_dpa(path).records == EXPECTED
@@ -109,7 +111,7 @@ def test_shipped_template_and_csv_example():
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
 def test_csv_delimiters_and_encodings(tmp_path, delimiter, encoding):
     records = [dict(r) for r in EXPECTED]
-    records[0]["lokasi"] = "Kelurahan Kedaung Wetan – RW 05"   # an en dash: differs in cp1252
+    records[0]["lokasi"] = "Kelurahan Kedaung Wetan – RW 05"  # an en dash: differs in cp1252
     style = "en_text" if delimiter == ";" else "id_text"
     path = write_flat_csv(tmp_path / "dpa.csv", records, delimiter=delimiter, style=style, encoding=encoding)
     result = read_dpa(path)
@@ -135,7 +137,7 @@ def test_missing_cash_plan_is_a_warning_with_zero_months(tmp_path):
     def drop_cash(sheets):
         sheet = sheets[0]
         r = sheet.find("Rencana Penarikan Dana per Bulan")
-        del sheet.rows[r:r + 8]
+        del sheet.rows[r : r + 8]
         sheet.merges = [m for m in sheet.merges if m[0] < r]
 
     path = write_sipd(tmp_path / "rka.xlsx", SUBS[:1], mutate=drop_cash)
@@ -169,7 +171,9 @@ def _impor_values(path) -> list[list]:
     for grid in read_path(path):
         values.append([IMPOR_MARKER, path.name, grid.source.sheet, "A1"])
         for row in grid.rows:
-            values.append([None if v == "" else (v.isoformat() if isinstance(v, dt.date) else v) for v in row])
+            values.append(
+                [None if v == "" else (v.isoformat() if isinstance(v, dt.date) else v) for v in row]
+            )
     return values
 
 
@@ -186,6 +190,7 @@ def test_impor_grid_gives_the_same_records_and_cells(tmp_path, variant):
 
 def test_impor_anchor_offsets_cells(tmp_path):
     """A UsedRange starting at B3 keeps the original cell names in messages."""
+
     def mangle(sheets):
         sheet = sheets[0]
         sheet.rows[sheet.find("Program")][2] = 7.01
@@ -239,7 +244,20 @@ def test_xls_and_ods_saved_by_a_spreadsheet_are_read(tmp_path):
     src = write_sipd(tmp_path / "dpa.xlsx", SUBS[:4])
     profile = (tmp_path / "lo-profile").as_uri()
     for fmt in ("xls", "ods"):
-        subprocess.run([soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", fmt,
-                        "--outdir", str(tmp_path / fmt), str(src)], check=True, capture_output=True, timeout=180)
+        subprocess.run(
+            [
+                soffice,
+                f"-env:UserInstallation={profile}",
+                "--headless",
+                "--convert-to",
+                fmt,
+                "--outdir",
+                str(tmp_path / fmt),
+                str(src),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=180,
+        )
         result = read_dpa(tmp_path / fmt / f"dpa.{fmt}")
         assert result.records == EXPECTED[:4], fmt

@@ -132,8 +132,22 @@ def test_grown_rows_take_the_column_style_but_keep_a_format_set_just_before(buil
 
     spec = layout.table(layout.TBL_LOG)
     nip_col = spec.first_col + spec.col_index("NIP")
-    rows = [[i, f"2025-01-0{i} 08:00 WIB", "validasi", None, "Camat", "Nama", f"19830330200112100{i}",
-             "-", "catatan", None, None] for i in range(1, 4)]
+    rows = [
+        [
+            i,
+            f"2025-01-0{i} 08:00 WIB",
+            "validasi",
+            None,
+            "Camat",
+            "Nama",
+            f"19830330200112100{i}",
+            "-",
+            "catatan",
+            None,
+            None,
+        ]
+        for i in range(1, 4)
+    ]
 
     def append(book):
         sheet = book.sheets[spec.sheet]
@@ -148,7 +162,10 @@ def test_grown_rows_take_the_column_style_but_keep_a_format_set_just_before(buil
     assert third.number_format == "@"
     # same border, font and alignment records as the column's first data row
     assert (third._style.borderId, third._style.fontId, third._style.alignmentId) == (
-        first._style.borderId, first._style.fontId, first._style.alignmentId)
+        first._style.borderId,
+        first._style.fontId,
+        first._style.alignmentId,
+    )
     assert first._style.borderId != 0
     assert third.value == "198303302001121003"
 
@@ -165,8 +182,10 @@ def test_table_order_matches_the_sheets_table_parts(built_workbook):
         for part in parts:
             types: dict[str, str] = {}
             headless._rels(zf, part, types)
-            expected = [tp.get(headless.R_ID)
-                        for tp in ET.fromstring(zf.read(part)).findall("m:tableParts/m:tablePart", headless.NS)]
+            expected = [
+                tp.get(headless.R_ID)
+                for tp in ET.fromstring(zf.read(part)).findall("m:tableParts/m:tablePart", headless.NS)
+            ]
             assert headless._table_part_ids(zf, part, types) == expected, part
             single += len(expected) == 1
     assert single >= 3  # the shortcut is exercised (DPA, Rencana Aksi, Kinerja, ...)

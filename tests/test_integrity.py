@@ -8,14 +8,10 @@ import json
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-
-from renaksi_xl import cli, headless, integrity, layout, tables
-from renaksi_xl.integrity import canonical_value, content_digests, verify_book
 from test_workflow import (
     act,
     at,
@@ -30,7 +26,8 @@ from test_workflow import (
     upto,
 )
 
-from renaksi_xl import workflow
+from renaksi_xl import cli, headless, integrity, layout, tables, workflow
+from renaksi_xl.integrity import canonical_value, content_digests, verify_book
 
 
 # --------------------------------------------------------------------------- canonical values
@@ -55,8 +52,11 @@ def test_canonical_values():
 
 
 @settings(max_examples=400, deadline=None)
-@given(whole=st.integers(min_value=-(10 ** 16), max_value=10 ** 16), as_float=st.booleans(),
-       kind=st.sampled_from([layout.TEXT, layout.MONEY, layout.NUMBER, layout.PERCENT]))
+@given(
+    whole=st.integers(min_value=-(10**16), max_value=10**16),
+    as_float=st.booleans(),
+    kind=st.sampled_from([layout.TEXT, layout.MONEY, layout.NUMBER, layout.PERCENT]),
+)
 def test_whole_number_fast_path_matches_the_decimal_path(whole, as_float, kind):
     """Stored fingerprints depend on this text: the shortcut for whole numbers must not change it."""
     from decimal import Decimal
@@ -67,9 +67,14 @@ def test_whole_number_fast_path_matches_the_decimal_path(whole, as_float, kind):
 
 
 @settings(max_examples=600, deadline=None)
-@given(text=st.one_of(st.text(alphabet=st.characters(max_codepoint=127), max_size=12), st.text(max_size=8),
-                      st.from_regex(r"\s*[A-Za-z+\-.0-9][0-9.:T -]{0,18}\s*", fullmatch=True)),
-       kind=st.sampled_from([layout.TEXT, layout.CODE, layout.MONEY, layout.NUMBER, layout.PERCENT]))
+@given(
+    text=st.one_of(
+        st.text(alphabet=st.characters(max_codepoint=127), max_size=12),
+        st.text(max_size=8),
+        st.from_regex(r"\s*[A-Za-z+\-.0-9][0-9.:T -]{0,18}\s*", fullmatch=True),
+    ),
+    kind=st.sampled_from([layout.TEXT, layout.CODE, layout.MONEY, layout.NUMBER, layout.PERCENT]),
+)
 def test_plain_text_fast_path_matches_the_full_path(text, kind):
     """Stored fingerprints depend on this text: the shortcut for plain ASCII text must not change it."""
     assert canonical_value(text, kind) == integrity._canonical_text(text, kind)
@@ -88,7 +93,9 @@ def noisy_susun(book, ctx):
     rows = rencana_rows()
     rows[0][layout.table(layout.TBL_RENCANA).col_index("Fisik s.d. TW I (%)")] = 100 / 3
     rows[1][layout.table(layout.TBL_RENCANA).col_index("Fisik s.d. TW II (%)")] = 0.1 + 0.2 + 49.7
-    rows[1][layout.table(layout.TBL_RENCANA).col_index("Keterangan")] = "Catatan dengan aksen: Café\nbaris dua"
+    rows[1][layout.table(layout.TBL_RENCANA).col_index("Keterangan")] = (
+        "Catatan dengan aksen: Café\nbaris dua"
+    )
     tables.write_table(book, layout.TBL_RENCANA, rows)
     tables.write_table(book, layout.TBL_KINERJA, kinerja_rows())
     return "draft"
@@ -98,8 +105,11 @@ def noisy_susun(book, ctx):
 def filled(built_workbook):
     setup_officials(built_workbook)
     do_disposisi(built_workbook)
-    act(built_workbook, lambda b, c: workflow.perform(b, layout.ACTION_TARIK_DPA, c, _tarik_noisy),
-        ctx_for(layout.ROLE_KASUBAG, at(hours=1)))
+    act(
+        built_workbook,
+        lambda b, c: workflow.perform(b, layout.ACTION_TARIK_DPA, c, _tarik_noisy),
+        ctx_for(layout.ROLE_KASUBAG, at(hours=1)),
+    )
     do_susun(built_workbook, body=noisy_susun)
     return built_workbook
 
@@ -134,9 +144,19 @@ def test_fingerprint_survives_libreoffice_round_trip(filled, tmp_path):
     shutil.copyfile(filled, src)
     profile = tmp_path / "lo-profile"
     subprocess.run(
-        ["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", "xlsx",
-         "--outdir", str(src.parent), str(src)],
-        check=True, timeout=240, capture_output=True,
+        [
+            "soffice",
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(src.parent),
+            str(src),
+        ],
+        check=True,
+        timeout=240,
+        capture_output=True,
     )
     converted = src.with_suffix(".xlsx")
     assert converted.exists()
@@ -161,7 +181,7 @@ def _cells(payload):
     for name in layout.PLAN_TABLES:
         data = tables.read_table(book, name)
         sheet_index = [s["name"] for s in payload["sheets"]].index(data.spec.sheet)
-        for i, r in enumerate(data.excel_rows):
+        for _i, r in enumerate(data.excel_rows):
             for j, h in enumerate(data.header):
                 out.append((name, sheet_index, r, data.first_col + j, h))
     return out
@@ -169,7 +189,7 @@ def _cells(payload):
 
 new_values = st.one_of(
     st.none(),
-    st.integers(min_value=-10**12, max_value=10**12),
+    st.integers(min_value=-(10**12), max_value=10**12),
     st.floats(min_value=-1e9, max_value=1e9, allow_nan=False).map(lambda f: round(f, 3)),
     st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=20),
     st.sampled_from(["7.01.01.2.01.0001", "Kumulatif", "Tetap", "Akhir Tahun", "0", "100", "25,5"]),
@@ -199,9 +219,9 @@ def test_cosmetic_changes_do_not_change_it(filled_payload):
         for row in s["values"]:
             for j, v in enumerate(row):
                 if isinstance(v, int) and not isinstance(v, bool):
-                    row[j] = float(v) + 1e-9       # float noise
+                    row[j] = float(v) + 1e-9  # float noise
                 elif isinstance(v, str) and v.strip():
-                    row[j] = f" {v} "               # stray spaces
+                    row[j] = f" {v} "  # stray spaces
     assert content_digests(headless.book_from_payload(edited)) == before
 
 
@@ -209,7 +229,9 @@ def test_cosmetic_changes_do_not_change_it(filled_payload):
 def _rewrite_log(path, change):
     def edit(book):
         data = tables.read_table(book, layout.TBL_LOG)
-        tables.write_table(book, layout.TBL_LOG, change([list(r) for r in data.rows], data), columns=data.header)
+        tables.write_table(
+            book, layout.TBL_LOG, change([list(r) for r in data.rows], data), columns=data.header
+        )
 
     headless.run_on_file(path, edit)
 
@@ -221,9 +243,17 @@ def test_verify_json_contract_and_exit_0(filled, capsys):
     assert out["ok"] is True and out["changed_tables"] == []
     first = out["records"][0]
     assert set(first) == {"step", "action", "role", "name", "nip", "kind", "time", "valid", "reason"}
-    assert first == {"step": 1, "action": "catat-disposisi", "role": layout.ROLE_CAMAT, "name": "Andhika Nugraha",
-                     "nip": "198303302001121003", "kind": "tanda tangan", "time": "2025-01-06T09:00:00+07:00",
-                     "valid": True, "reason": None}
+    assert first == {
+        "step": 1,
+        "action": "catat-disposisi",
+        "role": layout.ROLE_CAMAT,
+        "name": "Andhika Nugraha",
+        "nip": "198303302001121003",
+        "kind": "tanda tangan",
+        "time": "2025-01-06T09:00:00+07:00",
+        "valid": True,
+        "reason": None,
+    }
     assert [r["kind"] for r in out["records"]] == ["tanda tangan", "paraf", "paraf"]
     assert dt.datetime.fromisoformat(out["records"][2]["time"]).utcoffset() == dt.timedelta(hours=7)
 
@@ -235,7 +265,9 @@ def test_verify_text_is_indonesian(filled, capsys):
 
 
 def test_verify_reports_work_in_progress_changes_without_failing(filled, capsys):
-    headless.run_on_file(filled, lambda b: b.sheets[layout.SHEET_RENCANA]["T5"].__setattr__("value", "diubah"))
+    headless.run_on_file(
+        filled, lambda b: b.sheets[layout.SHEET_RENCANA]["T5"].__setattr__("value", "diubah")
+    )
     verdict = verify_book(book_of(filled))
     assert [(c.table, c.since_step) for c in verdict.changed_tables] == [(layout.TBL_RENCANA, 3)]
     assert verdict.ok  # step 3 does not approve the content: this is ongoing work
@@ -273,7 +305,10 @@ def test_verify_detects_a_deleted_last_record(filled):
     verdict = verify_book(book_of(filled))
     assert not verdict.ok
     assert [(r.action, r.valid) for r in verdict.records] == [
-        ("catat-disposisi", True), ("tarik-dpa", True), ("susun", False)]
+        ("catat-disposisi", True),
+        ("tarik-dpa", True),
+        ("susun", False),
+    ]
 
 
 def test_verify_detects_reordered_records(filled):
@@ -297,8 +332,12 @@ def test_verify_unusable_file_exits_2(tmp_path, capsys):
 
 
 def test_verify_command_line_entry_point(filled):
-    proc = subprocess.run([sys.executable, "-m", "renaksi_xl.cli", "verify", str(filled), "--json"],
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "renaksi_xl.cli", "verify", str(filled), "--json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["ok"] is True
 

@@ -7,21 +7,20 @@ missing: run_macros raises LibreOfficeUnavailable.
 from __future__ import annotations
 
 import io
-import os
 from pathlib import Path
 
 import openpyxl
 import pytest
 import xlsxwriter
 
-from renaksi_xl.build import lo_host
-from renaksi_xl.build.lo_host import (
+from renaksi_xl.xlsm import lo_host
+from renaksi_xl.xlsm.lo_host import (
     LibreOfficeError,
     LibreOfficeTimeout,
     LibreOfficeUnavailable,
     run_macros,
 )
-from renaksi_xl.build.vba_project import VbaModule, build_vba_project, read_module_sources
+from renaksi_xl.xlsm.vba_project import VbaModule, build_vba_project, read_module_sources
 
 HELLO = """Sub Hello()
     Worksheets(1).Range("A1").Value = "ok"
@@ -189,4 +188,3 @@ def test_bad_macro_names_are_rejected_before_starting_soffice(bad, tmp_path):
 def test_missing_document_is_rejected(tmp_path):
     with pytest.raises(FileNotFoundError):
         run_macros(tmp_path / "missing.xlsm", ["Module1.Hello"])
-

@@ -40,7 +40,10 @@ def test_a_dead_button_answers_in_indonesian(built_workbook, monkeypatch):
     assert "renaksi_xl.workflow" in msg and "tidak diubah" in msg
     assert isinstance(info.value, InputError) and info.value.exit_code == 2
     assert book.json()["actions"] == []
-    assert macros.missing_parts(layout.ACTION_SUSUN) == ["renaksi_xl.workflow.perform", "renaksi_xl.plan.susun_body"]
+    assert macros.missing_parts(layout.ACTION_SUSUN) == [
+        "renaksi_xl.workflow.perform",
+        "renaksi_xl.plan.susun_body",
+    ]
 
 
 def test_missing_function_is_unavailable_but_a_broken_dependency_is_not_hidden(tmp_path, monkeypatch):
@@ -67,7 +70,9 @@ def caller(built_workbook, monkeypatch):
     real built workbook (there is no Excel on this machine)."""
 
     def make(nip_setting=NIP):
-        headless.run_on_file(built_workbook, lambda b: tables.write_setting(b, layout.SET_PEJABAT_AKTIF, nip_setting))
+        headless.run_on_file(
+            built_workbook, lambda b: tables.write_setting(b, layout.SET_PEJABAT_AKTIF, nip_setting)
+        )
         book = headless.open_book(built_workbook)
         monkeypatch.setattr(xw.Book, "caller", classmethod(lambda cls: book))
         return book
@@ -86,7 +91,12 @@ def test_entry_point_acts_as_nip_pengguna_and_shows_the_summary(caller, monkeypa
     monkeypatch.setitem(macros.ACTIONS, layout.ACTION_VALIDASI, fake_validasi)
     assert macros.validasi() == "Validasi selesai: 0 galat."
     assert got[0].nip == NIP and got[0].action == layout.ACTION_VALIDASI and not got[0].identity_from_server
-    assert book.json()["actions"][-1]["args"][:4] == ["Validasi selesai: 0 galat.", macros.TITLE_DONE, "ok", "info"]
+    assert book.json()["actions"][-1]["args"][:4] == [
+        "Validasi selesai: 0 galat.",
+        macros.TITLE_DONE,
+        "ok",
+        "info",
+    ]
 
 
 def test_entry_point_turns_refusal_into_a_message_box(caller, monkeypatch):
@@ -99,7 +109,11 @@ def test_entry_point_turns_refusal_into_a_message_box(caller, monkeypatch):
     assert macros.tetapkan() is None
     assert [a["func"] for a in book.json()["actions"]] == ["alert"]
     assert book.json()["actions"][0]["args"][:4] == [
-        "Anda bukan Camat: penetapan hanya oleh Camat.", macros.TITLE_REFUSED, "ok", "critical"]
+        "Anda bukan Camat: penetapan hanya oleh Camat.",
+        macros.TITLE_REFUSED,
+        "ok",
+        "critical",
+    ]
 
 
 def test_entry_point_reports_a_mangled_nip(caller):
@@ -137,11 +151,17 @@ def test_the_built_workbooks_vba_dispatches_to_these_entry_points(built_workbook
     assert '"import " & RX_PYTHON_MODULE & " as m; m." & Replace(action, "-", "_") & "("' in code
     routes = {r.path for r in server.create_app().routes}
     assert f"/{consts['RX_SERVER_ACTION_PATH']}/{{action}}" in routes
-    assert consts["RX_ACTION_TARIK_DPA"] in macros.ACTIONS and consts["RX_ACTION_IMPOR_KINERJA"] in macros.ACTIONS
+    assert (
+        consts["RX_ACTION_TARIK_DPA"] in macros.ACTIONS
+        and consts["RX_ACTION_IMPOR_KINERJA"] in macros.ACTIONS
+    )
     # Only these two get file paths from the VBA: their entry points take them.
     import inspect
 
-    for action, entry in ((consts["RX_ACTION_TARIK_DPA"], macros.tarik_dpa), (consts["RX_ACTION_IMPOR_KINERJA"], macros.impor_kinerja)):
+    for action, entry in (
+        (consts["RX_ACTION_TARIK_DPA"], macros.tarik_dpa),
+        (consts["RX_ACTION_IMPOR_KINERJA"], macros.impor_kinerja),
+    ):
         assert entry.__name__ == action.replace("-", "_")
         assert any(p.kind is p.VAR_POSITIONAL for p in inspect.signature(entry).parameters.values())
 
@@ -149,8 +169,11 @@ def test_the_built_workbooks_vba_dispatches_to_these_entry_points(built_workbook
 # --------------------------------------------------------------------------- transactional desktop
 def probe_writes(book, ctx):
     """A test-only button touching cells the ways our actions do."""
-    tables.append_rows(book, layout.TBL_LOG, [[1, "2025-01-06 09:00 WIB", ctx.action, None, None, "", ctx.nip,
-                                               "", "uji", "", ""]])
+    tables.append_rows(
+        book,
+        layout.TBL_LOG,
+        [[1, "2025-01-06 09:00 WIB", ctx.action, None, None, "", ctx.nip, "", "uji", "", ""]],
+    )
     log = book.sheets[layout.SHEET_LOG]
     log["A5"].color = "#FFC7CE"
     book.macro(layout.MACRO_HAPUS_SOROTAN)()
@@ -175,12 +198,17 @@ def test_desktop_click_runs_the_server_code_path_and_applies_its_actions(caller,
     assert applied[-1]["args"][:2] == ["Log ditambah.", macros.TITLE_DONE]
 
 
-@pytest.mark.parametrize("failure, words", [
-    (InputError("Kolom 'Pagu (Rp)' di lembar DPA sel L5 kosong."), ["Kolom 'Pagu (Rp)'", "L5"]),
-    (Refused("Langkah 2 belum selesai."), ["Langkah 2 belum selesai."]),
-    (ZeroDivisionError("division by zero"), ["kesalahan program", "ZeroDivisionError", "tidak diubah"]),
-])
-def test_a_click_that_fails_after_writing_leaves_the_open_workbook_untouched(caller, monkeypatch, failure, words):
+@pytest.mark.parametrize(
+    "failure, words",
+    [
+        (InputError("Kolom 'Pagu (Rp)' di lembar DPA sel L5 kosong."), ["Kolom 'Pagu (Rp)'", "L5"]),
+        (Refused("Langkah 2 belum selesai."), ["Langkah 2 belum selesai."]),
+        (ZeroDivisionError("division by zero"), ["kesalahan program", "ZeroDivisionError", "tidak diubah"]),
+    ],
+)
+def test_a_click_that_fails_after_writing_leaves_the_open_workbook_untouched(
+    caller, monkeypatch, failure, words
+):
     """Before, the desktop ran the body on the open workbook: the Log row and the
     colour written before the raise stayed in Excel.  Now nothing is applied."""
     book = caller()

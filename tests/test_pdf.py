@@ -11,9 +11,31 @@ def _plan_rows(n):
     rows = []
     for i in range(1, n + 1):
         pagu = 1_000_000 * i
-        rows.append([f"7.01.01.2.01.{i:04d}", f"Sub kegiatan nomor {i}", f"Indikator {i}", "Dokumen", 4,
-                     "Kumulatif", 1, 2, 3, 4, 25, 50, 75, 100, pagu,
-                     pagu // 4, pagu // 2, 3 * pagu // 4, pagu, "Agus Prasetyo", None])
+        rows.append(
+            [
+                f"7.01.01.2.01.{i:04d}",
+                f"Sub kegiatan nomor {i}",
+                f"Indikator {i}",
+                "Dokumen",
+                4,
+                "Kumulatif",
+                1,
+                2,
+                3,
+                4,
+                25,
+                50,
+                75,
+                100,
+                pagu,
+                pagu // 4,
+                pagu // 2,
+                3 * pagu // 4,
+                pagu,
+                "Agus Prasetyo",
+                None,
+            ]
+        )
     return rows
 
 
@@ -44,7 +66,7 @@ def test_pdf_of_missing_book_exits_2(tmp_path, capsys):
 def test_pdf_without_libreoffice_says_how_to_get_it(built_workbook, monkeypatch, capsys):
     # A machine without soffice (nothing on PATH, none in the usual folders): the message
     # tells the user how to install it.
-    from renaksi_xl.build import lo_host
+    from renaksi_xl.xlsm import lo_host
 
     monkeypatch.setenv("PATH", "/nonexistent")
     monkeypatch.delenv("RENAKSI_SOFFICE", raising=False)

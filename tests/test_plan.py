@@ -44,21 +44,32 @@ def test_keuangan_whole_rupiah_half_up_and_even_spread_without_cash_plan():
     assert fisik_schedule([0, 0, 0, 0], 0) == [25, 50, 75, 100]
 
 
-@pytest.mark.parametrize("annual, sifat, satuan, fractions, expected", [
-    (3, "Kumulatif", "Dokumen", (0.25, 0.5, 0.75, 1), [1, 2, 2, 3]),   # 0,75 -> 1; 2,25 -> 2: whole numbers
-    (12, "Kumulatif", "Laporan", (0.21, 0.57, 0.79, 1), [3, 7, 9, 12]),
-    (100, "Kumulatif", "%", (0.21, 0.57, 0.79, 1), [21, 57, 79, 100]),
-    (82.5, "Kumulatif", "Indeks", (0.25, 0.5, 0.75, 1), [20.63, 41.25, 61.88, 82.5]),
-    (52, "Tetap", "Orang/bulan", (0.25, 0.5, 0.75, 1), [52, 52, 52, 52]),
-    (1, "Akhir Tahun", "Laporan", (0.25, 0.5, 0.75, 1), [0, 0, 0, 1]),
-    (None, "Kumulatif", "Dokumen", (0.25, 0.5, 0.75, 1), [None] * 4),
-])
+@pytest.mark.parametrize(
+    "annual, sifat, satuan, fractions, expected",
+    [
+        (
+            3,
+            "Kumulatif",
+            "Dokumen",
+            (0.25, 0.5, 0.75, 1),
+            [1, 2, 2, 3],
+        ),  # 0,75 -> 1; 2,25 -> 2: whole numbers
+        (12, "Kumulatif", "Laporan", (0.21, 0.57, 0.79, 1), [3, 7, 9, 12]),
+        (100, "Kumulatif", "%", (0.21, 0.57, 0.79, 1), [21, 57, 79, 100]),
+        (82.5, "Kumulatif", "Indeks", (0.25, 0.5, 0.75, 1), [20.63, 41.25, 61.88, 82.5]),
+        (52, "Tetap", "Orang/bulan", (0.25, 0.5, 0.75, 1), [52, 52, 52, 52]),
+        (1, "Akhir Tahun", "Laporan", (0.25, 0.5, 0.75, 1), [0, 0, 0, 1]),
+        (None, "Kumulatif", "Dokumen", (0.25, 0.5, 0.75, 1), [None] * 4),
+    ],
+)
 def test_target_schedule_by_sifat(annual, sifat, satuan, fractions, expected):
     assert target_schedule(annual, sifat, satuan, fractions) == expected
 
 
-@given(st.integers(min_value=1, max_value=10_000),
-       st.lists(st.floats(min_value=0, max_value=1), min_size=3, max_size=3))
+@given(
+    st.integers(min_value=1, max_value=10_000),
+    st.lists(st.floats(min_value=0, max_value=1), min_size=3, max_size=3),
+)
 def test_cumulative_targets_grow_to_the_annual_target(annual, fr):
     fractions = sorted(fr) + [1.0]
     out = target_schedule(annual, "Kumulatif", "Orang", fractions)
@@ -80,6 +91,7 @@ def set_cells(path, edits: dict[str, object]):
         sheet = book.sheets[layout.SHEET_RENCANA]
         for address, value in edits.items():
             sheet[address].value = value
+
     run(path, edit)
 
 
@@ -90,17 +102,24 @@ def addr(row_index: int, header: str) -> str:
 @pytest.fixture
 def drafted(built_workbook):
     def officials(book):
-        tables.write_table(book, layout.TBL_PEJABAT, [
-            [layout.ROLE_CAMAT, "Camat Contoh", "197001011990031001"],
-            [layout.ROLE_SEKRETARIS, "Sekcam Contoh", "197502022000031002"],
-            [layout.ROLE_KASUBAG, KASUBAG, "198303302001121003"],
-        ])
+        tables.write_table(
+            book,
+            layout.TBL_PEJABAT,
+            [
+                [layout.ROLE_CAMAT, "Camat Contoh", "197001011990031001"],
+                [layout.ROLE_SEKRETARIS, "Sekcam Contoh", "197502022000031002"],
+                [layout.ROLE_KASUBAG, KASUBAG, "198303302001121003"],
+            ],
+        )
+
     run(built_workbook, officials)
     run(built_workbook, lambda b: tarik_dpa_body(b, ActionContext(files=[str(SAMPLE_DPA)])))
     summary, result = run(built_workbook, lambda b: susun_body(b, ActionContext()))
     assert result.alerts == []
-    assert summary.startswith(f"Draft Rencana Aksi disusun: {len(EXPECTED)} sub kegiatan dari DPA "
-                              f"({len(EXPECTED)} baru, 0 diperbarui)")
+    assert summary.startswith(
+        f"Draft Rencana Aksi disusun: {len(EXPECTED)} sub kegiatan dari DPA "
+        f"({len(EXPECTED)} baru, 0 diperbarui)"
+    )
     return built_workbook
 
 
@@ -182,8 +201,10 @@ def test_changed_dpa_reports_conflicts_marks_removed_and_adds_new(drafted, tmp_p
     assert rows[0]["Keuangan s.d. TW I (Rp)"] == 1_000_000
     expected_now = changed.pagu // 2
     money = f"Rp {expected_now:,}".replace(",", ".")
-    line = (f"{keu1} (Keuangan s.d. TW I (Rp), {changed.code}): isian manual Rp 1.000.000 dipertahankan; "
-            f"DPA kini menghasilkan {money}")
+    line = (
+        f"{keu1} (Keuangan s.d. TW I (Rp), {changed.code}): isian manual Rp 1.000.000 dipertahankan; "
+        f"DPA kini menghasilkan {money}"
+    )
     assert line in summary
     [(title, prompt)] = result.alerts
     assert line in prompt
@@ -209,8 +230,16 @@ def test_changed_dpa_reports_conflicts_marks_removed_and_adds_new(drafted, tmp_p
 def test_pk_indicator_sets_sifat_and_penanggung_jawab(drafted, tmp_path):
     from renaksi_xl.dpa.samples import write_pk_xlsx
 
-    rows = [["Meningkatnya partisipasi masyarakat", EXPECTED[17]["indikator_keluaran"], "Laporan", 8,
-             "Akhir Tahun", "Kasi Pemberdayaan Contoh"]]
+    rows = [
+        [
+            "Meningkatnya partisipasi masyarakat",
+            EXPECTED[17]["indikator_keluaran"],
+            "Laporan",
+            8,
+            "Akhir Tahun",
+            "Kasi Pemberdayaan Contoh",
+        ]
+    ]
     pk = write_pk_xlsx(tmp_path / "pk.xlsx", rows)
     run(drafted, lambda b: impor_kinerja_body(b, ActionContext(files=[str(pk)])))
     run(drafted, lambda b: susun_body(b, ActionContext()))

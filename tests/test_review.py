@@ -7,15 +7,30 @@ import shutil
 
 from renaksi_xl import headless, layout, tables
 from renaksi_xl.cli import main
-from renaksi_xl.review import diff_books, describe_diff, write_email
+from renaksi_xl.review import describe_diff, diff_books, write_email
 
 
 def _dpa_rows(n=3):
     rows = []
     for i in range(1, n + 1):
         kas = [100_000 * i] * 12
-        rows.append([f"7.01.01.2.01.000{i}", f"Sub kegiatan {i}", "7.01.01.2.01", "Kegiatan", "7.01.01",
-                     "Program", f"Indikator {i}", 12, "Dokumen", "PAD", "Neglasari", sum(kas), *kas])
+        rows.append(
+            [
+                f"7.01.01.2.01.000{i}",
+                f"Sub kegiatan {i}",
+                "7.01.01.2.01",
+                "Kegiatan",
+                "7.01.01",
+                "Program",
+                f"Indikator {i}",
+                12,
+                "Dokumen",
+                "PAD",
+                "Neglasari",
+                sum(kas),
+                *kas,
+            ]
+        )
     return rows
 
 
@@ -86,8 +101,9 @@ def test_email_unknown_role_exits_2(built_workbook, capsys):
     assert "Peran penerima 'Lurah' tidak dikenal" in capsys.readouterr().err
 
 
-def test_local_only_buttons_explain_what_to_do_when_the_book_is_not_on_this_machine(built_workbook, tmp_path,
-                                                                                    monkeypatch):
+def test_local_only_buttons_explain_what_to_do_when_the_book_is_not_on_this_machine(
+    built_workbook, tmp_path, monkeypatch
+):
     import pytest
 
     from renaksi_xl.context import ActionContext
@@ -97,9 +113,11 @@ def test_local_only_buttons_explain_what_to_do_when_the_book_is_not_on_this_mach
 
     payload = headless.payload_from_file(built_workbook)
     payload["book"]["name"] = "RencanaAksi.xlsm"  # as the VBA client sends it: a name, no folder
-    monkeypatch.chdir(tmp_path / "..")            # no such file here
-    for body, command in ((cetak_pdf_body, "renaksi-xl pdf BUKU"),
-                          (siapkan_email_body, "renaksi-xl email BUKU --ke PERAN")):
+    monkeypatch.chdir(tmp_path / "..")  # no such file here
+    for body, command in (
+        (cetak_pdf_body, "renaksi-xl pdf BUKU"),
+        (siapkan_email_body, "renaksi-xl email BUKU --ke PERAN"),
+    ):
         with pytest.raises(InputError) as err:
             body(headless.book_from_payload(payload), ActionContext())
         assert "harus tersimpan di komputer ini" in err.value.message and command in err.value.message

@@ -1,7 +1,6 @@
 """`renaksi-xl run`: the headless engine on real files (exit codes, byte-identity on
 refusal, atomic locked writes, the workbook's VBA/buttons/tables/validation kept)."""
 
-import datetime as dt
 import io
 import multiprocessing
 import os
@@ -15,7 +14,7 @@ import openpyxl
 import pytest
 
 from renaksi_xl import cli, headless, layout, macros, runner, tables
-from renaksi_xl.context import WIB, format_timestamp
+from renaksi_xl.context import format_timestamp
 from renaksi_xl.errors import Refused
 
 NIP = "198303302001121003"
@@ -23,11 +22,26 @@ NIP = "198303302001121003"
 
 def log_probe(book, ctx):
     """A test-only button: one Log row from everything the CLI put in the context."""
-    tables.append_rows(book, layout.TBL_LOG, [[
-        1, format_timestamp(ctx.time()), ctx.action, None, None, "", ctx.nip, "",
-        "|".join(f"{k}={v}" for k, v in sorted(ctx.fields.items())) + f"|catatan={ctx.catatan}|files={len(ctx.files)}",
-        "", "",
-    ]])
+    tables.append_rows(
+        book,
+        layout.TBL_LOG,
+        [
+            [
+                1,
+                format_timestamp(ctx.time()),
+                ctx.action,
+                None,
+                None,
+                "",
+                ctx.nip,
+                "",
+                "|".join(f"{k}={v}" for k, v in sorted(ctx.fields.items()))
+                + f"|catatan={ctx.catatan}|files={len(ctx.files)}",
+                "",
+                "",
+            ]
+        ],
+    )
     return f"Log ditambah oleh {ctx.nip}"
 
 
@@ -43,9 +57,25 @@ def log_rows(path):
 def test_run_applies_the_action_and_prints_the_summary(built_workbook, probe, tmp_path, capsys):
     dpa = tmp_path / "DPA.xlsx"
     dpa.write_bytes(b"bukan dipakai oleh probe")
-    code = cli.main(["run", "uji-log", str(built_workbook), "--pejabat", NIP, "--waktu", "2025-01-06T09:00",
-                     "--catatan", "Segera susun", "--kepada", layout.ROLE_KASUBAG, "--batas", "2025-01-08",
-                     "--dpa", str(dpa)])
+    code = cli.main(
+        [
+            "run",
+            "uji-log",
+            str(built_workbook),
+            "--pejabat",
+            NIP,
+            "--waktu",
+            "2025-01-06T09:00",
+            "--catatan",
+            "Segera susun",
+            "--kepada",
+            layout.ROLE_KASUBAG,
+            "--batas",
+            "2025-01-08",
+            "--dpa",
+            str(dpa),
+        ]
+    )
     assert code == 0
     out = capsys.readouterr().out
     assert f"Log ditambah oleh {NIP}" in out and "Selesai: aksi 'uji-log'" in out
@@ -85,7 +115,9 @@ def test_every_action_headless(built_workbook, action, capsys):
     """Each button through the headless engine on the real built workbook: done (0), or
     refused (1) / unusable (2) with the file byte-identical and an Indonesian reason."""
     before = built_workbook.read_bytes()
-    code = cli.main(["run", action, str(built_workbook), "--pejabat", NIP, "--waktu", "2025-01-06T09:00+07:00"])
+    code = cli.main(
+        ["run", action, str(built_workbook), "--pejabat", NIP, "--waktu", "2025-01-06T09:00+07:00"]
+    )
     captured = capsys.readouterr()
     missing = macros.missing_parts(action)
     if missing:
@@ -135,8 +167,10 @@ def test_whole_process_exit_codes(built_workbook):
 def test_two_concurrent_runs_on_one_file_both_apply(built_workbook):
     ctx = multiprocessing.get_context("fork")
     barrier = ctx.Barrier(2)
-    procs = [ctx.Process(target=_append_concurrently, args=(str(built_workbook), label, barrier))
-             for label in ("proses-a", "proses-b")]
+    procs = [
+        ctx.Process(target=_append_concurrently, args=(str(built_workbook), label, barrier))
+        for label in ("proses-a", "proses-b")
+    ]
     for p in procs:
         p.start()
     for p in procs:
@@ -150,8 +184,12 @@ def test_two_concurrent_runs_on_one_file_both_apply(built_workbook):
 
 def _append_concurrently(path: str, label: str, barrier) -> None:
     barrier.wait(timeout=30)  # start together
-    headless.run_on_file(path, lambda book: tables.append_rows(
-        book, layout.TBL_LOG, [[1, "2025-01-06 09:00 WIB", label, None, None, "", NIP, "", "", "", ""]]))
+    headless.run_on_file(
+        path,
+        lambda book: tables.append_rows(
+            book, layout.TBL_LOG, [[1, "2025-01-06 09:00 WIB", label, None, None, "", NIP, "", "", "", ""]]
+        ),
+    )
 
 
 def test_permissions_are_kept(built_workbook, probe):
@@ -169,10 +207,17 @@ def _features(path: Path) -> dict:
     wb = openpyxl.load_workbook(path, keep_vba=True)
     out = {
         "tables": sorted((ws.title, name) for ws in wb.worksheets for name in ws.tables),
-        "validations": sorted((ws.title, str(dv.sqref), dv.type, dv.formula1) for ws in wb.worksheets
-                              for dv in ws.data_validations.dataValidation),
-        "conditional": sorted((ws.title, str(rng.sqref), rule.type, tuple(rule.formula or ()))
-                              for ws in wb.worksheets for rng in ws.conditional_formatting for rule in rng.rules),
+        "validations": sorted(
+            (ws.title, str(dv.sqref), dv.type, dv.formula1)
+            for ws in wb.worksheets
+            for dv in ws.data_validations.dataValidation
+        ),
+        "conditional": sorted(
+            (ws.title, str(rng.sqref), rule.type, tuple(rule.formula or ()))
+            for ws in wb.worksheets
+            for rng in ws.conditional_formatting
+            for rule in rng.rules
+        ),
         "codenames": [ws.sheet_properties.codeName for ws in wb.worksheets],
     }
     with zipfile.ZipFile(path) as zf:
@@ -180,7 +225,9 @@ def _features(path: Path) -> dict:
     out["buttons"] = sorted(m for text in vml for m in _vml_macros(text))
     parser = VBA_Parser(str(path))
     try:
-        out["vba"] = sorted(name for _, _, name, _ in parser.extract_macros()) if parser.detect_vba_macros() else []
+        out["vba"] = (
+            sorted(name for _, _, name, _ in parser.extract_macros()) if parser.detect_vba_macros() else []
+        )
     finally:
         parser.close()
     return out
@@ -199,7 +246,7 @@ def _rich_workbook(path: Path) -> Path:
     import xlsxwriter
     import xlwings
 
-    from renaksi_xl.build.vba_project import VbaModule, build_vba_project, module_from_file
+    from renaksi_xl.xlsm.vba_project import VbaModule, build_vba_project, module_from_file
 
     remote = (Path(xlwings.__file__).parent / "addin" / "Remote.bas").read_text("utf-8")
     modules = [
@@ -215,8 +262,10 @@ def _rich_workbook(path: Path) -> Path:
     ws.set_vba_name("shData")
     ws.add_table("A1:C3", {"name": "tblUji", "columns": [{"header": h} for h in ("Kode", "Nilai", "Status")]})
     ws.data_validation("C2:C50", {"validate": "list", "source": ["Ya", "Tidak"]})
-    ws.conditional_format("B2:B50", {"type": "cell", "criteria": ">", "value": 100,
-                                     "format": wb.add_format({"bg_color": "#FFC7CE"})})
+    ws.conditional_format(
+        "B2:B50",
+        {"type": "cell", "criteria": ">", "value": 100, "format": wb.add_format({"bg_color": "#FFC7CE"})},
+    )
     ws.insert_button("E2", {"macro": "Tombol_Uji", "caption": "Uji"})
     wb.close()
     return path
@@ -225,13 +274,21 @@ def _rich_workbook(path: Path) -> Path:
 def test_features_survive_a_run_on_a_rich_workbook(tmp_path):
     path = _rich_workbook(tmp_path / "Kaya.xlsm")
     before = _features(path)
-    assert before["vba"] and before["buttons"] == ["Tombol_Uji"] and before["validations"] and before["conditional"]
+    assert (
+        before["vba"]
+        and before["buttons"] == ["Tombol_Uji"]
+        and before["validations"]
+        and before["conditional"]
+    )
     assert "Remote" in {n.split(".")[0] for n in before["vba"]}
 
     def fill(book):
         sheet = book.sheets["Data"]
-        sheet["A2"].value = [["7.01.01.2.01.0001", 150, "Ya"], ["7.01.01.2.01.0002", 50, "Tidak"],
-                             ["7.01.01.2.01.0003", 75, "Ya"]]
+        sheet["A2"].value = [
+            ["7.01.01.2.01.0001", 150, "Ya"],
+            ["7.01.01.2.01.0002", 50, "Tidak"],
+            ["7.01.01.2.01.0003", 75, "Ya"],
+        ]
         sheet.tables["tblUji"].resize(sheet["A1:C4"])
         sheet["B3"].color = "#FFFF00"
 
@@ -255,9 +312,18 @@ def test_the_whole_sop_headless_from_the_command_line(built_workbook, capsys):
     from renaksi_xl.integrity import verify_book
 
     camat, sekretaris, kasubag = "198303302001121003", "198507122010012005", "199002152015031001"
-    headless.run_on_file(built_workbook, lambda b: tables.write_table(b, layout.TBL_PEJABAT, [
-        [layout.ROLE_CAMAT, "Camat", camat], [layout.ROLE_SEKRETARIS, "Sekretaris", sekretaris],
-        [layout.ROLE_KASUBAG, "Kasubag", kasubag]]))
+    headless.run_on_file(
+        built_workbook,
+        lambda b: tables.write_table(
+            b,
+            layout.TBL_PEJABAT,
+            [
+                [layout.ROLE_CAMAT, "Camat", camat],
+                [layout.ROLE_SEKRETARIS, "Sekretaris", sekretaris],
+                [layout.ROLE_KASUBAG, "Kasubag", kasubag],
+            ],
+        ),
+    )
     book = str(built_workbook)
 
     def run(*argv, expect=0):
@@ -266,31 +332,82 @@ def test_the_whole_sop_headless_from_the_command_line(built_workbook, capsys):
         assert code == expect, (argv, out.err)
         return out
 
-    run("catat-disposisi", book, "--pejabat", camat, "--waktu", "2025-01-06T08:30", "--catatan", "Susun RA 2025.",
-        "--kepada", layout.ROLE_KASUBAG, "--batas", "2025-01-10")
+    run(
+        "catat-disposisi",
+        book,
+        "--pejabat",
+        camat,
+        "--waktu",
+        "2025-01-06T08:30",
+        "--catatan",
+        "Susun RA 2025.",
+        "--kepada",
+        layout.ROLE_KASUBAG,
+        "--batas",
+        "2025-01-10",
+    )
     run("tarik-dpa", book, "--pejabat", kasubag, "--waktu", "2025-01-07T14:10", "--dpa", str(SAMPLE_DPA))
     run("impor-kinerja", book, "--pejabat", kasubag, "--waktu", "2025-01-07T15:00", "--dpa", str(SAMPLE_PK))
     run("susun", book, "--pejabat", kasubag, "--waktu", "2025-01-08T10:45")
     before = built_workbook.read_bytes()
     refused = run("tetapkan", book, "--pejabat", camat, "--waktu", "2025-01-08T11:00", expect=1)
     assert "Ditolak:" in refused.err and built_workbook.read_bytes() == before
-    run("catat-pembahasan", book, "--pejabat", sekretaris, "--waktu", "2025-01-09T10:00",
-        "--peserta", "Sekretaris, Kasubag", "--keputusan", "Lanjut.")
+    run(
+        "catat-pembahasan",
+        book,
+        "--pejabat",
+        sekretaris,
+        "--waktu",
+        "2025-01-09T10:00",
+        "--peserta",
+        "Sekretaris, Kasubag",
+        "--keputusan",
+        "Lanjut.",
+    )
     run("validasi", book, "--pejabat", sekretaris, "--waktu", "2025-01-09T13:00")
-    run("paraf-pemeriksaan", book, "--pejabat", sekretaris, "--waktu", "2025-01-13T09:00", "--catatan", "Sesuai.")
+    run(
+        "paraf-pemeriksaan",
+        book,
+        "--pejabat",
+        sekretaris,
+        "--waktu",
+        "2025-01-13T09:00",
+        "--catatan",
+        "Sesuai.",
+    )
     run("tetapkan", book, "--pejabat", camat, "--waktu", "2025-01-13T09:08")
     out = run("periksa-keaslian", book, "--pejabat", camat, "--waktu", "2025-01-13T09:30")
     assert "Utuh" in out.out
-    email = run("siapkan-email", book, "--pejabat", camat, "--waktu", "2025-01-13T09:40", "--kepada", layout.ROLE_SEKRETARIS)
+    email = run(
+        "siapkan-email",
+        book,
+        "--pejabat",
+        camat,
+        "--waktu",
+        "2025-01-13T09:40",
+        "--kepada",
+        layout.ROLE_SEKRETARIS,
+    )
     assert ".eml" in email.out
 
     result = headless.open_book(built_workbook)
     log = tables.read_table(result, layout.TBL_LOG).records()
     assert [r["Aksi"] for r in log][:8] == [
-        "catat-disposisi", "tarik-dpa", "impor-kinerja", "susun", "catat-pembahasan", "validasi",
-        "paraf-pemeriksaan", "tetapkan"]
+        "catat-disposisi",
+        "tarik-dpa",
+        "impor-kinerja",
+        "susun",
+        "catat-pembahasan",
+        "validasi",
+        "paraf-pemeriksaan",
+        "tetapkan",
+    ]
     assert log[0]["Waktu"] == "2025-01-06 08:30 WIB" and log[7]["NIP"] == camat
-    assert len(tables.read_table(result, layout.TBL_RENCANA).rows) == len(tables.read_table(result, layout.TBL_DPA).rows) > 0
+    assert (
+        len(tables.read_table(result, layout.TBL_RENCANA).rows)
+        == len(tables.read_table(result, layout.TBL_DPA).rows)
+        > 0
+    )
     assert tables.named_range(result, "nmStatusDokumen").value == layout.STATUS_DITETAPKAN
     assert verify_book(result).ok
     assert _features(built_workbook)["vba"]  # the VBA project survived the whole SOP
@@ -303,15 +420,37 @@ def test_rows_a_table_grows_into_take_their_columns_style(built_workbook, capsys
     from renaksi_xl.validators.sample import clean_plan
 
     camat, kasubag = "198303302001121003", "199002152015031001"
-    headless.run_on_file(built_workbook, lambda b: tables.write_table(b, layout.TBL_PEJABAT, [
-        [layout.ROLE_CAMAT, "Camat", camat], [layout.ROLE_KASUBAG, "Kasubag", kasubag]]))
+    headless.run_on_file(
+        built_workbook,
+        lambda b: tables.write_table(
+            b,
+            layout.TBL_PEJABAT,
+            [[layout.ROLE_CAMAT, "Camat", camat], [layout.ROLE_KASUBAG, "Kasubag", kasubag]],
+        ),
+    )
     book = str(built_workbook)
-    for argv in (["catat-disposisi", book, "--pejabat", camat, "--waktu", "2025-01-06T08:30", "--catatan", "Susun.",
-                  "--kepada", layout.ROLE_KASUBAG, "--batas", "2025-01-10"],
-                 ["tarik-dpa", book, "--pejabat", kasubag, "--waktu", "2025-01-07T14:10", "--dpa", str(SAMPLE_DPA)],
-                 ["susun", book, "--pejabat", kasubag, "--waktu", "2025-01-08T10:45"]):
+    for argv in (
+        [
+            "catat-disposisi",
+            book,
+            "--pejabat",
+            camat,
+            "--waktu",
+            "2025-01-06T08:30",
+            "--catatan",
+            "Susun.",
+            "--kepada",
+            layout.ROLE_KASUBAG,
+            "--batas",
+            "2025-01-10",
+        ],
+        ["tarik-dpa", book, "--pejabat", kasubag, "--waktu", "2025-01-07T14:10", "--dpa", str(SAMPLE_DPA)],
+        ["susun", book, "--pejabat", kasubag, "--waktu", "2025-01-08T10:45"],
+    ):
         if argv[0] == "susun":  # a bigger DPA than the sample's 21 sub kegiatan, edited by hand
-            headless.run_on_file(built_workbook, lambda b: tables.write_table(b, layout.TBL_DPA, clean_plan(40).dpa))
+            headless.run_on_file(
+                built_workbook, lambda b: tables.write_table(b, layout.TBL_DPA, clean_plan(40).dpa)
+            )
         assert cli.main(["run", *argv]) == 0, capsys.readouterr().err
     spec = layout.table(layout.TBL_RENCANA)
     first = spec.header_row + 1

@@ -15,10 +15,10 @@ from pathlib import Path
 import httpx
 import openpyxl
 import pytest
+from test_headless_core import remote_books
 
 from renaksi_xl import cli, headless, layout, macros, server, tables
 from renaksi_xl.errors import Refused
-from test_headless_core import remote_books
 
 TOKEN_CAMAT = "token-camat-uji-7f3a"
 TOKEN_KASUBAG = "token-kasubag-uji-91cd"
@@ -30,7 +30,9 @@ def make_config(**limits) -> server.ServerConfig:
     return server.ServerConfig(
         tokens={
             server.hash_token(TOKEN_CAMAT): server.Identity(NIP_CAMAT, layout.ROLE_CAMAT, "Camat Uji"),
-            server.hash_token(TOKEN_KASUBAG): server.Identity(NIP_KASUBAG, layout.ROLE_KASUBAG, "Kasubag Uji"),
+            server.hash_token(TOKEN_KASUBAG): server.Identity(
+                NIP_KASUBAG, layout.ROLE_KASUBAG, "Kasubag Uji"
+            ),
         },
         **limits,
     )
@@ -42,7 +44,9 @@ def vba_client_functions_of(xlsm: Path) -> tuple[set[str], str]:
     while the built workbook has no Remote module yet."""
     from oletools.olevba import VBA_Parser
 
-    pattern = re.compile(r"(?im)^(?:public\s+)?sub\s+(\w+)\s*\(\s*wb\s+as\s+workbook\s*,\s*action\s+as\s+dictionary")
+    pattern = re.compile(
+        r"(?im)^(?:public\s+)?sub\s+(\w+)\s*\(\s*wb\s+as\s+workbook\s*,\s*action\s+as\s+dictionary"
+    )
     parser = VBA_Parser(str(xlsm))
     try:
         if parser.detect_vba_macros():
@@ -63,6 +67,7 @@ def serve():
     import contextlib
 
     with contextlib.ExitStack() as stack:
+
         def start(**limits):
             config = make_config(**limits)
             return stack.enter_context(server.running_server(server.create_app(config))), config
@@ -92,8 +97,11 @@ def probe_action(monkeypatch):
     def probe(book, ctx):
         calls.append(ctx)
         tables.write_setting(book, layout.SET_PEJABAT_AKTIF, ctx.nip)
-        tables.append_rows(book, layout.TBL_LOG, [[1, "2025-01-06 09:00 WIB", ctx.action, None, ctx.role,
-                                                 "", ctx.nip, "", "uji server", "", ""]])
+        tables.append_rows(
+            book,
+            layout.TBL_LOG,
+            [[1, "2025-01-06 09:00 WIB", ctx.action, None, ctx.role, "", ctx.nip, "", "uji server", "", ""]],
+        )
         return f"Tercatat untuk {ctx.nip}"
 
     monkeypatch.setitem(macros.ACTIONS, "uji-probe", probe)
@@ -108,7 +116,9 @@ def test_health_and_openapi(live):
     assert body["status"] == "ok" and body["actions"] == list(macros.ACTIONS)
     schema = httpx.get(f"{url}/openapi.json").json()
     op = schema["paths"]["/aksi/{action}"]["post"]
-    assert op["requestBody"]["content"]["application/json"]["schema"]["$ref"] == "#/components/schemas/Payload"
+    assert (
+        op["requestBody"]["content"]["application/json"]["schema"]["$ref"] == "#/components/schemas/Payload"
+    )
     assert {"Payload", "SheetInfo", "TableInfo"} <= set(schema["components"]["schemas"])
     assert op["responses"]["401"]["content"] == {"text/plain": {"schema": {"type": "string"}}}
 
@@ -116,23 +126,35 @@ def test_health_and_openapi(live):
 def test_identity_comes_from_the_token_not_the_workbook(live, built_workbook, probe_action):
     url, _ = live
     # The workbook claims someone else; the server must ignore it.
-    headless.run_on_file(built_workbook, lambda b: tables.write_setting(b, layout.SET_PEJABAT_AKTIF, "199001012015011001"))
+    headless.run_on_file(
+        built_workbook, lambda b: tables.write_setting(b, layout.SET_PEJABAT_AKTIF, "199001012015011001")
+    )
     r = post(url, "uji-probe", headless.payload_from_file(built_workbook), token=f"Bearer {TOKEN_KASUBAG}")
     assert r.status_code == 200, r.text
     assert r.headers[server.STATUS_HEADER] == "selesai"
     ctx = probe_action[0]
-    assert (ctx.nip, ctx.role, ctx.identity_from_server, ctx.files) == (NIP_KASUBAG, layout.ROLE_KASUBAG, True, [])
+    assert (ctx.nip, ctx.role, ctx.identity_from_server, ctx.files) == (
+        NIP_KASUBAG,
+        layout.ROLE_KASUBAG,
+        True,
+        [],
+    )
     actions = r.json()["actions"]
-    assert actions[-1]["func"] == "alert" and actions[-1]["args"][:2] == [f"Tercatat untuk {NIP_KASUBAG}", macros.TITLE_DONE]
+    assert actions[-1]["func"] == "alert" and actions[-1]["args"][:2] == [
+        f"Tercatat untuk {NIP_KASUBAG}",
+        macros.TITLE_DONE,
+    ]
     result = apply_to_file(built_workbook, actions)
     assert result.alerts == [(macros.TITLE_DONE, f"Tercatat untuk {NIP_KASUBAG}")]
     book = headless.open_book(built_workbook)
     assert tables.read_settings(book)[layout.SET_PEJABAT_AKTIF] == NIP_KASUBAG
     log = tables.read_table(book, layout.TBL_LOG).records()
-    assert [(r["Aksi"], r["Peran"], r["NIP"]) for r in log] == [("uji-probe", layout.ROLE_KASUBAG, NIP_KASUBAG)]
+    assert [(r["Aksi"], r["Peran"], r["NIP"]) for r in log] == [
+        ("uji-probe", layout.ROLE_KASUBAG, NIP_KASUBAG)
+    ]
 
 
-@pytest.mark.parametrize("token", [None, "", "salah", f"Bearer salah", TOKEN_CAMAT + "x"])
+@pytest.mark.parametrize("token", [None, "", "salah", "Bearer salah", TOKEN_CAMAT + "x"])
 def test_401_without_or_with_wrong_token_does_nothing(live, built_workbook, probe_action, token):
     url, _ = live
     r = post(url, "uji-probe", headless.payload_from_file(built_workbook), token=token)
@@ -154,7 +176,7 @@ def test_413_over_the_limit_declared_and_streamed(serve, built_workbook, probe_a
 
     def chunks():  # no Content-Length: the server must count the stream
         for i in range(0, len(body), 8192):
-            yield body[i:i + 8192]
+            yield body[i : i + 8192]
 
     r = httpx.post(f"{url}/aksi/uji-probe", content=chunks(), headers=headers, timeout=30)
     assert r.status_code == 413 and "terlalu besar" in r.text
@@ -191,7 +213,12 @@ def test_refused_and_unusable_become_an_alert_and_nothing_else(live, built_workb
     assert r.status_code == 200 and r.headers[server.STATUS_HEADER] == "ditolak"
     actions = r.json()["actions"]
     assert [a["func"] for a in actions] == ["alert"]
-    assert actions[0]["args"][:4] == ["Langkah 5 belum selesai: penetapan ditolak.", macros.TITLE_REFUSED, "ok", "critical"]
+    assert actions[0]["args"][:4] == [
+        "Langkah 5 belum selesai: penetapan ditolak.",
+        macros.TITLE_REFUSED,
+        "ok",
+        "critical",
+    ]
     # A payload without the Pengaturan sheet: the table reader's Indonesian message.
     payload = headless.payload_from_file(built_workbook)
     payload["sheets"] = [s for s in payload["sheets"] if s["name"] != layout.SHEET_PENGATURAN]
@@ -199,7 +226,10 @@ def test_refused_and_unusable_become_an_alert_and_nothing_else(live, built_workb
     payload["book"]["active_sheet_index"] = 0
     r = post(url, "uji-tolak", payload)
     assert r.status_code == 200 and r.headers[server.STATUS_HEADER] == "tidak-bisa-dipakai"
-    assert "bukan buku kerja Rencana Aksi yang lengkap: lembar 'Pengaturan' tidak ada" in r.json()["actions"][0]["args"][0]
+    assert (
+        "bukan buku kerja Rencana Aksi yang lengkap: lembar 'Pengaturan' tidak ada"
+        in r.json()["actions"][0]["args"][0]
+    )
     assert built_workbook.read_bytes() == before
 
 
@@ -297,16 +327,34 @@ def test_serve_command_runs_worker_processes_with_the_toml_config(tmp_path, buil
         port = s.getsockname()[1]
     env = {**os.environ}
     env.pop("XLWINGS_LICENSE_KEY", None)  # the command sets it itself
-    proc = subprocess.Popen([sys.executable, "-m", "renaksi_xl.cli", "serve", "--port", str(port), "--config", str(cfg),
-                             "--workers", "2"],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "renaksi_xl.cli",
+            "serve",
+            "--port",
+            str(port),
+            "--config",
+            str(cfg),
+            "--workers",
+            "2",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     workers: list[int] = []
     try:
         url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60
         while True:
             try:
-                if httpx.get(f"{url}/health", timeout=1).status_code == 200 and len(_worker_processes(proc.pid)) == 2:
+                if (
+                    httpx.get(f"{url}/health", timeout=1).status_code == 200
+                    and len(_worker_processes(proc.pid)) == 2
+                ):
                     break
             except httpx.TransportError:
                 pass
@@ -318,11 +366,19 @@ def test_serve_command_runs_worker_processes_with_the_toml_config(tmp_path, buil
         with concurrent.futures.ThreadPoolExecutor(4) as pool:
             answers = list(pool.map(lambda _: post(url, "validasi", payload), range(8)))
         assert [r.status_code for r in answers] == [200] * 8
-        assert all(r.json()["actions"][-1]["func"] == "alert" for r in answers)  # license key set by the command
+        assert all(
+            r.json()["actions"][-1]["func"] == "alert" for r in answers
+        )  # license key set by the command
         assert post(url, "validasi", payload, token="salah").status_code == 401
-        too_big = [httpx.post(f"{url}/aksi/validasi", content=b" " * 2_100_000, timeout=30,
-                              headers={"Authorization": TOKEN_CAMAT, "Content-Type": "application/json"})
-                   for _ in range(4)]
+        too_big = [
+            httpx.post(
+                f"{url}/aksi/validasi",
+                content=b" " * 2_100_000,
+                timeout=30,
+                headers={"Authorization": TOKEN_CAMAT, "Content-Type": "application/json"},
+            )
+            for _ in range(4)
+        ]
         assert [r.status_code for r in too_big] == [413] * 4  # the config's limit, in whichever process
     finally:
         proc.terminate()
@@ -330,13 +386,19 @@ def test_serve_command_runs_worker_processes_with_the_toml_config(tmp_path, buil
     assert "1 token" in err and "2 proses" in err
     assert len(workers) == 2
     time.sleep(0.5)
-    assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()], "worker processes outlived the server"
+    assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()], (
+        "worker processes outlived the server"
+    )
 
 
 def test_serve_workers_option_is_checked():
     """A count below 1 is refused before anything starts; without the option the config decides."""
-    bad = subprocess.run([sys.executable, "-m", "renaksi_xl.cli", "serve", "--workers", "nol"],
-                         capture_output=True, text=True, timeout=60)
+    bad = subprocess.run(
+        [sys.executable, "-m", "renaksi_xl.cli", "serve", "--workers", "nol"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert bad.returncode == 2 and "--workers: harus bilangan bulat 1 atau lebih, bukan 'nol'" in bad.stderr
     args = cli.build_parser().parse_args(["serve", "--workers", "3"])
     assert args.workers == 3
@@ -345,8 +407,15 @@ def test_serve_workers_option_is_checked():
 
 def test_config_files_are_checked(tmp_path):
     good = tmp_path / "ok.json"
-    good.write_text(json.dumps({"timeout_seconds": 5, "workers": 3, "tokens": {
-        server.hash_token("abc"): {"nip": NIP_CAMAT, "role": layout.ROLE_CAMAT}}}))
+    good.write_text(
+        json.dumps(
+            {
+                "timeout_seconds": 5,
+                "workers": 3,
+                "tokens": {server.hash_token("abc"): {"nip": NIP_CAMAT, "role": layout.ROLE_CAMAT}},
+            }
+        )
+    )
     cfg = server.load_config(good)
     assert cfg.timeout_seconds == 5 and cfg.workers == 3 and cfg.identify("abc").nip == NIP_CAMAT
     assert server.load_config(None).workers == server.DEFAULT_WORKERS == 1
@@ -369,16 +438,27 @@ def test_config_files_are_checked(tmp_path):
 
 
 def test_hash_token_helpers():
-    out = subprocess.run([sys.executable, "-m", "renaksi_xl.server", "hash-token"], input="rahasia\n",
-                         capture_output=True, text=True, check=True).stdout.strip()
+    out = subprocess.run(
+        [sys.executable, "-m", "renaksi_xl.server", "hash-token"],
+        input="rahasia\n",
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     assert out == hashlib.sha256(b"rahasia").hexdigest()
-    out = subprocess.run([sys.executable, "-m", "renaksi_xl.server", "new-token", NIP_CAMAT, layout.ROLE_CAMAT],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "renaksi_xl.server", "new-token", NIP_CAMAT, layout.ROLE_CAMAT],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     token = re.search(r"^# (\S{40,})$", out, re.M).group(1)
     import tomllib
 
     parsed = tomllib.loads(out)
-    assert parsed["tokens"] == {server.hash_token(token): {"nip": NIP_CAMAT, "role": layout.ROLE_CAMAT, "name": ""}}
+    assert parsed["tokens"] == {
+        server.hash_token(token): {"nip": NIP_CAMAT, "role": layout.ROLE_CAMAT, "name": ""}
+    }
 
 
 # --------------------------------------------------------------------------- the SOP over HTTP
@@ -389,7 +469,11 @@ OFFICIALS = [
     [layout.ROLE_SEKRETARIS, "Sekretaris Uji", NIP_SEKRETARIS],
     [layout.ROLE_KASUBAG, "Kasubag Uji", NIP_KASUBAG],
 ]
-TOKENS = {layout.ROLE_CAMAT: TOKEN_CAMAT, layout.ROLE_SEKRETARIS: TOKEN_SEKRETARIS, layout.ROLE_KASUBAG: TOKEN_KASUBAG}
+TOKENS = {
+    layout.ROLE_CAMAT: TOKEN_CAMAT,
+    layout.ROLE_SEKRETARIS: TOKEN_SEKRETARIS,
+    layout.ROLE_KASUBAG: TOKEN_KASUBAG,
+}
 
 
 def sop_config(**limits) -> server.ServerConfig:
@@ -400,6 +484,7 @@ def sop_config(**limits) -> server.ServerConfig:
 
 def type_into(path: Path, cells: dict) -> None:
     """What a user does before a click: type into the named input cells, save."""
+
     def fill(book):
         for name, value in cells.items():
             book.names[name].refers_to_range.value = value
@@ -418,7 +503,10 @@ def paste_into_impor(payload: dict, source: Path) -> dict:
     wb = CalamineWorkbook.from_path(str(source))
     for name in wb.sheet_names:
         rows.append([IMPOR_MARKER, source.name, name, "A1"])
-        rows.extend([headless._clean(v) for v in r] for r in wb.get_sheet_by_name(name).to_python(skip_empty_area=False))
+        rows.extend(
+            [headless._clean(v) for v in r]
+            for r in wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        )
     width = max(len(r) for r in rows)
     sheet = next(s for s in payload["sheets"] if s["name"] == layout.SHEET_IMPOR)
     sheet["values"] = [r + [None] * (width - len(r)) for r in rows]
@@ -458,15 +546,26 @@ def test_the_whole_sop_over_http(built_workbook):
         refused = click(url, built_workbook, layout.ACTION_DISPOSISI, layout.ROLE_KASUBAG)
         assert refused["status"] == "ditolak" and built_workbook.read_bytes() == before
 
-        type_into(built_workbook, {"inDisposisiIsi": "Mohon disusun Rencana Aksi TA 2025.",
-                                   "inDisposisiKepada": layout.ROLE_KASUBAG, "inDisposisiBatas": "2025-01-10"})
+        type_into(
+            built_workbook,
+            {
+                "inDisposisiIsi": "Mohon disusun Rencana Aksi TA 2025.",
+                "inDisposisiKepada": layout.ROLE_KASUBAG,
+                "inDisposisiBatas": "2025-01-10",
+            },
+        )
         step(layout.ACTION_DISPOSISI, layout.ROLE_CAMAT)
         # Server mode: the DPA comes pasted in the Impor sheet, never as a server path.
         dpa = step(layout.ACTION_TARIK_DPA, layout.ROLE_KASUBAG, impor=Path(SAMPLE_DPA))
         step(layout.ACTION_IMPOR_KINERJA, layout.ROLE_KASUBAG, impor=Path(SAMPLE_PK))
         step(layout.ACTION_SUSUN, layout.ROLE_KASUBAG)
-        type_into(built_workbook, {"inPembahasanPeserta": "Sekretaris Camat, Kasubag",
-                                   "inPembahasanKeputusan": "Diteruskan ke pemeriksaan."})
+        type_into(
+            built_workbook,
+            {
+                "inPembahasanPeserta": "Sekretaris Camat, Kasubag",
+                "inPembahasanKeputusan": "Diteruskan ke pemeriksaan.",
+            },
+        )
         step(layout.ACTION_PEMBAHASAN, layout.ROLE_SEKRETARIS)
         step(layout.ACTION_VALIDASI, layout.ROLE_SEKRETARIS)
         type_into(built_workbook, {"inCatatan5": "Sesuai DPA."})
@@ -487,14 +586,23 @@ def test_the_whole_sop_over_http(built_workbook):
         from renaksi_xl.dpa.load import read_dpa
 
         # The pasted Impor sheet gives the same sub kegiatan as reading the file itself.
-        assert [r["Kode Sub Kegiatan"] for r in dpa_rows] == [r["kode_sub_kegiatan"] for r in read_dpa(SAMPLE_DPA).records]
+        assert [r["Kode Sub Kegiatan"] for r in dpa_rows] == [
+            r["kode_sub_kegiatan"] for r in read_dpa(SAMPLE_DPA).records
+        ]
         assert "Langkah 2" in dpa["message"]
         assert len(tables.read_table(book, layout.TBL_RENCANA).rows) == len(dpa_rows)
         assert tables.read_table(book, layout.TBL_KINERJA).rows
         log = tables.read_table(book, layout.TBL_LOG).records()
         assert [r["Aksi"] for r in log] == [
-            layout.ACTION_DISPOSISI, layout.ACTION_TARIK_DPA, layout.ACTION_IMPOR_KINERJA, layout.ACTION_SUSUN,
-            layout.ACTION_PEMBAHASAN, layout.ACTION_VALIDASI, layout.ACTION_PARAF_PEMERIKSAAN, layout.ACTION_TETAPKAN]
+            layout.ACTION_DISPOSISI,
+            layout.ACTION_TARIK_DPA,
+            layout.ACTION_IMPOR_KINERJA,
+            layout.ACTION_SUSUN,
+            layout.ACTION_PEMBAHASAN,
+            layout.ACTION_VALIDASI,
+            layout.ACTION_PARAF_PEMERIKSAAN,
+            layout.ACTION_TETAPKAN,
+        ]
         by_action = {r["Aksi"]: r for r in log}
         assert by_action[layout.ACTION_TETAPKAN]["NIP"] == NIP_CAMAT
         assert by_action[layout.ACTION_SUSUN]["NIP"] == NIP_KASUBAG
@@ -523,7 +631,10 @@ def test_requests_cannot_reach_the_servers_files(live, built_workbook, monkeypat
     payload["sheets"][0]["values"][0][0] = str(secret)  # the path comes from the request
     for name in attempts:
         r = post(url, name, payload)
-        assert r.status_code == 200 and r.headers[server.STATUS_HEADER] == "tidak-bisa-dipakai", (name, r.text)
+        assert r.status_code == 200 and r.headers[server.STATUS_HEADER] == "tidak-bisa-dipakai", (
+            name,
+            r.text,
+        )
         assert "tidak boleh membuka berkas di server" in r.json()["message"]
         assert "isi rahasia" not in r.text
     assert not Path(str(secret) + ".baru").exists()
@@ -537,10 +648,14 @@ def test_a_dpa_path_inside_the_workbook_is_not_read_by_the_server(live, built_wo
     """'Berkas DPA Terakhir' names a real DPA file on the server: server mode must not use it."""
     from renaksi_xl.dpa import SAMPLE_DPA
 
-    url, _ = live
-    headless.run_on_file(built_workbook, lambda b: (
-        tables.write_table(b, layout.TBL_PEJABAT, OFFICIALS),
-        tables.write_setting(b, layout.SET_FILE_DPA, str(SAMPLE_DPA))))
+    _live_url, _ = live
+    headless.run_on_file(
+        built_workbook,
+        lambda b: (
+            tables.write_table(b, layout.TBL_PEJABAT, OFFICIALS),
+            tables.write_setting(b, layout.SET_FILE_DPA, str(SAMPLE_DPA)),
+        ),
+    )
     type_into(built_workbook, {"inDisposisiIsi": "Susun."})
     with server.running_server(server.create_app(sop_config())) as url:
         click(url, built_workbook, layout.ACTION_DISPOSISI, layout.ROLE_CAMAT)
@@ -550,7 +665,9 @@ def test_a_dpa_path_inside_the_workbook_is_not_read_by_the_server(live, built_wo
 
 
 def test_serve_help_points_admins_to_the_token_helpers():
-    r = subprocess.run([sys.executable, "-m", "renaksi_xl.cli", "serve", "--help"], capture_output=True, text=True)
+    r = subprocess.run(
+        [sys.executable, "-m", "renaksi_xl.cli", "serve", "--help"], capture_output=True, text=True
+    )
     assert r.returncode == 0
     text = " ".join(r.stdout.split())
     assert "--config" in text and "hash-token" in text and "new-token" in text and "docs/server.md" in text

@@ -49,9 +49,9 @@ def libur_book(built_workbook):
     rows = [
         [dt.datetime(2025, 1, 1), "Tahun Baru", "Libur"],
         ["2025-03-31T09:30:00", 7, 2.5],  # the VBA client stores ISO text as a datetime; an int, a float
-        [None, "7.01.01.2.01.0001", "-"],                              # empty, a code, a dash
-        [None, None, None],                                            # blank row: dropped
-        ["#N/A", "   ", "2025-06-01T00:00:00.000Z"],                   # error text, spaces, ISO text
+        [None, "7.01.01.2.01.0001", "-"],  # empty, a code, a dash
+        [None, None, None],  # blank row: dropped
+        ["#N/A", "   ", "2025-06-01T00:00:00.000Z"],  # error text, spaces, ISO text
         ["Tanpa tanggal", -3, "T"],
     ]
     headless.run_on_file(built_workbook, lambda b: tables.write_table(b, LIBUR, rows))
@@ -62,7 +62,7 @@ def test_every_kind_of_cell_reads_as_range_value(libur_book):
     book = headless.open_book(libur_book)
     data = assert_same_as_range_value(book, LIBUR)
     first = data.excel_rows[0]
-    assert data.rows[0] == [dt.datetime(2025, 1, 1), "Tahun Baru", "Libur"]   # a date cell -> datetime
+    assert data.rows[0] == [dt.datetime(2025, 1, 1), "Tahun Baru", "Libur"]  # a date cell -> datetime
     assert data.rows[1] == [dt.datetime(2025, 3, 31, 9, 30), 7, 2.5]
     assert type(data.rows[1][1]) is int
     assert data.rows[2] == [None, "7.01.01.2.01.0001", "-"]
@@ -79,7 +79,10 @@ def test_built_workbook_tables_read_as_range_value(built_workbook):
 
 
 def test_one_row_table(built_workbook):
-    headless.run_on_file(built_workbook, lambda b: tables.write_table(b, LIBUR, [[dt.datetime(2025, 8, 17), "HUT RI", "Libur"]]))
+    headless.run_on_file(
+        built_workbook,
+        lambda b: tables.write_table(b, LIBUR, [[dt.datetime(2025, 8, 17), "HUT RI", "Libur"]]),
+    )
     book = headless.open_book(built_workbook)
     data = assert_same_as_range_value(book, LIBUR)
     assert data.rows == [[dt.datetime(2025, 8, 17), "HUT RI", "Libur"]]

@@ -72,7 +72,9 @@ def test_error_exits_1_and_text_names_sheet_cell_and_message(capsys, copies):
     code, out, _ = run(capsys, copies["galat"])
     assert code == 1
     assert out.splitlines()[0] == f"{copies['galat']}: TIDAK LULUS: 1 galat, 1 peringatan"
-    assert re.search(r"Galat\s+Rencana Aksi!L6\s+FISIK_TIDAK_KUMULATIF: Sub kegiatan 7\.01\.01\.2\.01\.0002", out)
+    assert re.search(
+        r"Galat\s+Rencana Aksi!L6\s+FISIK_TIDAK_KUMULATIF: Sub kegiatan 7\.01\.01\.2\.01\.0002", out
+    )
     assert re.search(r"Peringatan\s+Rencana Aksi!T7\s+PENANGGUNG_JAWAB_TIDAK_DIKENAL: .*'Pak Lurah'", out)
 
 
@@ -93,8 +95,12 @@ def test_json_contract_for_one_file(capsys, copies):
     (error,) = result["errors"]
     assert list(error) == FINDING_KEYS
     assert error == {
-        "rule": "FISIK_TIDAK_KUMULATIF", "severity": "error", "sheet": "Rencana Aksi", "cell": "L6",
-        "kode_sub_kegiatan": sample.kode(1), "message": error["message"],
+        "rule": "FISIK_TIDAK_KUMULATIF",
+        "severity": "error",
+        "sheet": "Rencana Aksi",
+        "cell": "L6",
+        "kode_sub_kegiatan": sample.kode(1),
+        "message": error["message"],
     }
     assert [w["cell"] for w in result["warnings"]] == ["T7"]
 
@@ -108,7 +114,12 @@ def test_folder_gives_an_array_progress_and_rekap(capsys, copies, tmp_path):
     code, out, err = run(capsys, folder, "--json", "--rekap", rekap)
     assert code == 2
     results = json.loads(out)
-    assert [Path(r["file"]).name for r in results] == ["bersih.xlsm", "bukan.xlsx", "galat.xlsm", "peringatan.xlsm"]
+    assert [Path(r["file"]).name for r in results] == [
+        "bersih.xlsm",
+        "bukan.xlsx",
+        "galat.xlsm",
+        "peringatan.xlsm",
+    ]
     assert [r["ok"] for r in results] == [True, False, False, True]
     assert results[1]["errors"][0]["rule"] == "BERKAS_TIDAK_TERBACA"
     assert list(results[1]["errors"][0]) == FINDING_KEYS
@@ -117,18 +128,32 @@ def test_folder_gives_an_array_progress_and_rekap(capsys, copies, tmp_path):
 
     ws = openpyxl.load_workbook(rekap)["Rekap Validasi"]
     rows = [r for r in ws.iter_rows(min_row=3, values_only=True)]
-    assert rows[0] == ("No", "Berkas", "Unit Kerja", "Tahun Anggaran", "Tahap SOP Tercapai", "Hasil Validasi",
-                       "Jumlah Galat", "Jumlah Peringatan", "Keterangan")
+    assert rows[0] == (
+        "No",
+        "Berkas",
+        "Unit Kerja",
+        "Tahun Anggaran",
+        "Tahap SOP Tercapai",
+        "Hasil Validasi",
+        "Jumlah Galat",
+        "Jumlah Peringatan",
+        "Keterangan",
+    )
     by_file = {r[1]: r for r in rows[1:]}
     assert by_file["galat.xlsm"][2:8] == ("Kecamatan Neglasari", "2025", "Belum dimulai", "Tidak lulus", 1, 1)
     assert by_file["bersih.xlsm"][5:8] == ("Lulus", 0, 0)
-    assert by_file["bukan.xlsx"][5] == "Tidak dapat diperiksa" and "bukan buku kerja" in by_file["bukan.xlsx"][8]
+    assert (
+        by_file["bukan.xlsx"][5] == "Tidak dapat diperiksa" and "bukan buku kerja" in by_file["bukan.xlsx"][8]
+    )
 
 
 def test_several_files_in_text_end_with_a_summary(capsys, copies):
     code, out, _ = run(capsys, copies["bersih"], copies["galat"])
     assert code == 1
-    assert out.rstrip().splitlines()[-1] == "Ringkasan: 2 berkas; 1 lulus, 1 tidak lulus, 0 tidak dapat diperiksa."
+    assert (
+        out.rstrip().splitlines()[-1]
+        == "Ringkasan: 2 berkas; 1 lulus, 1 tidak lulus, 0 tidak dapat diperiksa."
+    )
 
 
 # --------------------------------------------------------------------------- malformed workbooks: exit 2
@@ -158,13 +183,20 @@ def _encrypted(path: Path) -> None:
     src.unlink()
 
 
-@pytest.mark.parametrize("damage, named", [
-    (lambda p: _without_table(p, layout.TBL_KINERJA), ["tblKinerja", "Kinerja"]),
-    (lambda p: _renamed_header(p, layout.TBL_RENCANA, TARGET_TW[1], "Target TW 2"), ["tblRencanaAksi", TARGET_TW[1]]),
-    (lambda p: p.write_bytes(b"PK\x03\x04 bukan zip sungguhan"), ["bukan buku kerja"]),
-    (lambda p: p.write_text("No;Kode\n1;7.01\n"), ["bukan buku kerja"]),
-    (_encrypted, ["kata sandi"]),
-], ids=["tabel-hilang", "judul-kolom-diganti", "zip-rusak", "teks", "terenkripsi"])
+@pytest.mark.parametrize(
+    "damage, named",
+    [
+        (lambda p: _without_table(p, layout.TBL_KINERJA), ["tblKinerja", "Kinerja"]),
+        (
+            lambda p: _renamed_header(p, layout.TBL_RENCANA, TARGET_TW[1], "Target TW 2"),
+            ["tblRencanaAksi", TARGET_TW[1]],
+        ),
+        (lambda p: p.write_bytes(b"PK\x03\x04 bukan zip sungguhan"), ["bukan buku kerja"]),
+        (lambda p: p.write_text("No;Kode\n1;7.01\n"), ["bukan buku kerja"]),
+        (_encrypted, ["kata sandi"]),
+    ],
+    ids=["tabel-hilang", "judul-kolom-diganti", "zip-rusak", "teks", "terenkripsi"],
+)
 def test_malformed_workbook_exits_2_naming_what_is_missing(capsys, copies, damage, named):
     path = copies["bersih"]
     damage(path)
@@ -200,17 +232,29 @@ def test_installed_command_end_to_end(copies):
     exe = shutil.which("renaksi-xl")
     argv = [exe] if exe else [sys.executable, "-m", "renaksi_xl.cli"]
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
-    out = subprocess.run([*argv, "validate", str(copies["galat"]), "--json"], capture_output=True, text=True,
-                         env=env, timeout=300)
+    out = subprocess.run(
+        [*argv, "validate", str(copies["galat"]), "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
     assert out.returncode == 1, out.stderr
     assert json.loads(out.stdout)["errors"][0]["rule"] == "FISIK_TIDAK_KUMULATIF"
 
 
 def test_cli_import_pulls_no_heavy_packages(tmp_path):
     """`renaksi-xl --help` must stay fast: importing the CLI loads no pandas, xlwings, openpyxl, pandera."""
-    out = subprocess.run([sys.executable, "-X", "importtime", "-c", "import renaksi_xl.cli"],
-                         capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", "import renaksi_xl.cli"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+    )
     assert out.returncode == 0, out.stderr
-    modules = {line.rsplit("|", 1)[-1].strip().split(".")[0] for line in out.stderr.splitlines() if "|" in line}
+    modules = {
+        line.rsplit("|", 1)[-1].strip().split(".")[0] for line in out.stderr.splitlines() if "|" in line
+    }
     assert "renaksi_xl" in modules
     assert modules.isdisjoint({"pandas", "xlwings", "openpyxl", "pandera", "numpy", "python_calamine"})

@@ -19,8 +19,19 @@ from hypothesis import strategies as st
 
 from renaksi_xl import headless, layout, tables
 from renaksi_xl.layout import (
-    FISIK_TW, H_INDIKATOR_KELUARAN, H_INDIKATOR_KINERJA, H_KODE_SUB, H_PAGU, H_PENANGGUNG_JAWAB,
-    H_SATUAN, H_SIFAT_TARGET, H_SUB_KEGIATAN, H_TARGET_TAHUNAN, KEUANGAN_TW, MONTHS, TARGET_TW,
+    FISIK_TW,
+    H_INDIKATOR_KELUARAN,
+    H_INDIKATOR_KINERJA,
+    H_KODE_SUB,
+    H_PAGU,
+    H_PENANGGUNG_JAWAB,
+    H_SATUAN,
+    H_SIFAT_TARGET,
+    H_SUB_KEGIATAN,
+    H_TARGET_TAHUNAN,
+    KEUANGAN_TW,
+    MONTHS,
+    TARGET_TW,
 )
 from renaksi_xl.tables import cell_address
 from renaksi_xl.validators import RULES, Finding, sample, validate_book, validate_tables
@@ -151,8 +162,10 @@ def case_kode_ganda(p):
 def case_kode_ganda_rencana(p):
     """A duplicated plan row also doubles its pagu in the plan total."""
     p.add("rencana", p.rencana.rows[1])
-    return [cell(p, "KODE_GANDA", "rencana", 3, H_KODE_SUB),
-            ("TOTAL_PAGU_BEDA_DPA", *p.header_cell("rencana", H_PAGU))]
+    return [
+        cell(p, "KODE_GANDA", "rencana", 3, H_KODE_SUB),
+        ("TOTAL_PAGU_BEDA_DPA", *p.header_cell("rencana", H_PAGU)),
+    ]
 
 
 def case_dpa_kosong(p):
@@ -182,8 +195,10 @@ def case_sub_kegiatan_beda(p):
 def case_indikator_kosong(p):
     p.set("rencana", 0, H_INDIKATOR_KELUARAN, "  ")
     p.set("kinerja", 1, H_INDIKATOR_KINERJA, None)
-    return [cell(p, "INDIKATOR_KOSONG", "rencana", 0, H_INDIKATOR_KELUARAN),
-            cell(p, "INDIKATOR_KOSONG", "kinerja", 1, H_INDIKATOR_KINERJA)]
+    return [
+        cell(p, "INDIKATOR_KOSONG", "rencana", 0, H_INDIKATOR_KELUARAN),
+        cell(p, "INDIKATOR_KOSONG", "kinerja", 1, H_INDIKATOR_KINERJA),
+    ]
 
 
 def case_nilai_kosong(p):
@@ -193,23 +208,33 @@ def case_nilai_kosong(p):
     p.set("rencana", 2, KEUANGAN_TW[3], None)
     for header in (H_PAGU, *MONTHS):
         p.set("dpa", 2, header, None)
-    return [cell(p, "NILAI_KOSONG", "rencana", 1, TARGET_TW[1]), cell(p, "NILAI_KOSONG", "dpa", 2, H_PAGU),
-            cell(p, "NILAI_KOSONG", "rencana", 2, H_PAGU), cell(p, "NILAI_KOSONG", "rencana", 2, KEUANGAN_TW[3])]
+    return [
+        cell(p, "NILAI_KOSONG", "rencana", 1, TARGET_TW[1]),
+        cell(p, "NILAI_KOSONG", "dpa", 2, H_PAGU),
+        cell(p, "NILAI_KOSONG", "rencana", 2, H_PAGU),
+        cell(p, "NILAI_KOSONG", "rencana", 2, KEUANGAN_TW[3]),
+    ]
 
 
 def case_nilai_bukan_angka(p):
     p.set("rencana", 1, FISIK_TW[1], "lima puluh")
     p.set("dpa", 0, MONTHS[1], "#REF!")
     p.set("kinerja", 0, TARGET_TW[0], "2025-03-31")
-    return [cell(p, "NILAI_BUKAN_ANGKA", "rencana", 1, FISIK_TW[1]), cell(p, "NILAI_BUKAN_ANGKA", "dpa", 0, MONTHS[1]),
-            cell(p, "NILAI_BUKAN_ANGKA", "kinerja", 0, TARGET_TW[0])]
+    return [
+        cell(p, "NILAI_BUKAN_ANGKA", "rencana", 1, FISIK_TW[1]),
+        cell(p, "NILAI_BUKAN_ANGKA", "dpa", 0, MONTHS[1]),
+        cell(p, "NILAI_BUKAN_ANGKA", "kinerja", 0, TARGET_TW[0]),
+    ]
 
 
 def case_nilai_berupa_teks(p):
     pagu = p.get("rencana", 0, H_PAGU)
     p.set("rencana", 0, H_PAGU, "Rp " + f"{pagu:,}".replace(",", ".") + ",-")
     p.set("rencana", 1, FISIK_TW[0], "25")
-    return [cell(p, "NILAI_BERUPA_TEKS", "rencana", 0, H_PAGU), cell(p, "NILAI_BERUPA_TEKS", "rencana", 1, FISIK_TW[0])]
+    return [
+        cell(p, "NILAI_BERUPA_TEKS", "rencana", 0, H_PAGU),
+        cell(p, "NILAI_BERUPA_TEKS", "rencana", 1, FISIK_TW[0]),
+    ]
 
 
 def case_pagu_beda_dpa(p):
@@ -231,21 +256,28 @@ def case_anggaran_kas_beda_pagu(p):
     p.set("dpa", 0, MONTHS[11], p.get("dpa", 0, MONTHS[11]) + 500)
     for header in MONTHS:
         p.set("dpa", 2, header, None)
-    return [cell(p, "ANGGARAN_KAS_BEDA_PAGU", "dpa", 0, H_PAGU), cell(p, "ANGGARAN_KAS_BEDA_PAGU", "dpa", 2, H_PAGU)]
+    return [
+        cell(p, "ANGGARAN_KAS_BEDA_PAGU", "dpa", 0, H_PAGU),
+        cell(p, "ANGGARAN_KAS_BEDA_PAGU", "dpa", 2, H_PAGU),
+    ]
 
 
 def case_keuangan_negatif(p):
     """A negative amount also departs from the (positive) cash plan of the quarter."""
     p.set("rencana", 0, KEUANGAN_TW[0], -1000)
-    return [cell(p, "KEUANGAN_NEGATIF", "rencana", 0, KEUANGAN_TW[0]),
-            cell(p, "KEUANGAN_BEDA_ANGGARAN_KAS", "rencana", 0, KEUANGAN_TW[0])]
+    return [
+        cell(p, "KEUANGAN_NEGATIF", "rencana", 0, KEUANGAN_TW[0]),
+        cell(p, "KEUANGAN_BEDA_ANGGARAN_KAS", "rencana", 0, KEUANGAN_TW[0]),
+    ]
 
 
 def case_keuangan_tidak_kumulatif(p):
     """Going down also departs from the (growing) cash plan of the quarter."""
     p.set("rencana", 0, KEUANGAN_TW[1], p.get("rencana", 0, KEUANGAN_TW[0]) - 1)
-    return [cell(p, "KEUANGAN_TIDAK_KUMULATIF", "rencana", 0, KEUANGAN_TW[1]),
-            cell(p, "KEUANGAN_BEDA_ANGGARAN_KAS", "rencana", 0, KEUANGAN_TW[1])]
+    return [
+        cell(p, "KEUANGAN_TIDAK_KUMULATIF", "rencana", 0, KEUANGAN_TW[1]),
+        cell(p, "KEUANGAN_BEDA_ANGGARAN_KAS", "rencana", 0, KEUANGAN_TW[1]),
+    ]
 
 
 def case_keuangan_tw4(p):
@@ -284,38 +316,49 @@ def case_target_kosong(p):
     p.set("rencana", 0, H_SATUAN, None)
     p.set("rencana", 1, H_TARGET_TAHUNAN, None)
     p.set("kinerja", 0, H_TARGET_TAHUNAN, 0)  # 'Tetap': no s.d. TW IV rule
-    return [cell(p, "TARGET_KOSONG", "rencana", 0, H_SATUAN), cell(p, "TARGET_KOSONG", "rencana", 1, H_TARGET_TAHUNAN),
-            cell(p, "TARGET_KOSONG", "kinerja", 0, H_TARGET_TAHUNAN)]
+    return [
+        cell(p, "TARGET_KOSONG", "rencana", 0, H_SATUAN),
+        cell(p, "TARGET_KOSONG", "rencana", 1, H_TARGET_TAHUNAN),
+        cell(p, "TARGET_KOSONG", "kinerja", 0, H_TARGET_TAHUNAN),
+    ]
 
 
 def case_target_tidak_kumulatif(p):
     p.set("rencana", 0, TARGET_TW[2], p.get("rencana", 0, TARGET_TW[1]) - 0.5)
     p.set("kinerja", 1, H_SIFAT_TARGET, "Kumulatif")
     p.set("kinerja", 1, TARGET_TW[1], 50)
-    return [cell(p, "TARGET_TIDAK_KUMULATIF", "rencana", 0, TARGET_TW[2]),
-            cell(p, "TARGET_TIDAK_KUMULATIF", "kinerja", 1, TARGET_TW[1])]
+    return [
+        cell(p, "TARGET_TIDAK_KUMULATIF", "rencana", 0, TARGET_TW[2]),
+        cell(p, "TARGET_TIDAK_KUMULATIF", "kinerja", 1, TARGET_TW[1]),
+    ]
 
 
 def case_target_tw4(p):
     p.set("rencana", 0, TARGET_TW[3], p.get("rencana", 0, H_TARGET_TAHUNAN) + 1)
     p.set("kinerja", 0, H_SIFAT_TARGET, "Akhir Tahun")
     p.set("kinerja", 0, TARGET_TW[3], 90)
-    return [cell(p, "TARGET_TW4_BEDA_TAHUNAN", "rencana", 0, TARGET_TW[3]),
-            cell(p, "TARGET_TW4_BEDA_TAHUNAN", "kinerja", 0, TARGET_TW[3])]
+    return [
+        cell(p, "TARGET_TW4_BEDA_TAHUNAN", "rencana", 0, TARGET_TW[3]),
+        cell(p, "TARGET_TW4_BEDA_TAHUNAN", "kinerja", 0, TARGET_TW[3]),
+    ]
 
 
 def case_sifat(p):
     p.set("rencana", 0, H_SIFAT_TARGET, "Bertahap")
     p.set("kinerja", 1, H_SIFAT_TARGET, None)
-    return [cell(p, "SIFAT_TARGET_TIDAK_DIKENAL", "rencana", 0, H_SIFAT_TARGET),
-            cell(p, "SIFAT_TARGET_TIDAK_DIKENAL", "kinerja", 1, H_SIFAT_TARGET)]
+    return [
+        cell(p, "SIFAT_TARGET_TIDAK_DIKENAL", "rencana", 0, H_SIFAT_TARGET),
+        cell(p, "SIFAT_TARGET_TIDAK_DIKENAL", "kinerja", 1, H_SIFAT_TARGET),
+    ]
 
 
 def case_pj_kosong(p):
     p.set("rencana", 1, H_PENANGGUNG_JAWAB, None)
     p.set("kinerja", 0, H_PENANGGUNG_JAWAB, " ")
-    return [cell(p, "PENANGGUNG_JAWAB_KOSONG", "rencana", 1, H_PENANGGUNG_JAWAB),
-            cell(p, "PENANGGUNG_JAWAB_KOSONG", "kinerja", 0, H_PENANGGUNG_JAWAB)]
+    return [
+        cell(p, "PENANGGUNG_JAWAB_KOSONG", "rencana", 1, H_PENANGGUNG_JAWAB),
+        cell(p, "PENANGGUNG_JAWAB_KOSONG", "kinerja", 0, H_PENANGGUNG_JAWAB),
+    ]
 
 
 def case_pj_asing(p):
@@ -326,8 +369,13 @@ def case_pj_asing(p):
 def case_kinerja_kosong(p):
     p.clear("kinerja")
     t = p.kinerja
-    return [("KINERJA_KOSONG", layout.SHEET_KINERJA,
-             cell_address(t.spec.header_row + 1, t.first_col + t.col(H_INDIKATOR_KINERJA)))]
+    return [
+        (
+            "KINERJA_KOSONG",
+            layout.SHEET_KINERJA,
+            cell_address(t.spec.header_row + 1, t.first_col + t.col(H_INDIKATOR_KINERJA)),
+        )
+    ]
 
 
 def case_kinerja_tw_kosong(p):
@@ -359,17 +407,34 @@ def test_every_rule_has_a_case(clean_tables):
 
 def test_ids_are_the_contract():
     given_ids = {
-        "KODE_FORMAT", "KODE_GANDA", "DPA_TIDAK_ADA", "DPA_TAMBAHAN", "PAGU_BEDA_DPA", "KEUANGAN_NEGATIF",
-        "KEUANGAN_TIDAK_KUMULATIF", "KEUANGAN_TW4_BEDA_PAGU", "KEUANGAN_BEDA_ANGGARAN_KAS",
-        "FISIK_DI_LUAR_RENTANG", "FISIK_TIDAK_KUMULATIF", "FISIK_TW4_BUKAN_100", "TARGET_KOSONG",
-        "TARGET_TIDAK_KUMULATIF", "TARGET_TW4_BEDA_TAHUNAN", "SIFAT_TARGET_TIDAK_DIKENAL",
-        "PENANGGUNG_JAWAB_KOSONG", "PENANGGUNG_JAWAB_TIDAK_DIKENAL", "TOTAL_PAGU_BEDA_DPA",
+        "KODE_FORMAT",
+        "KODE_GANDA",
+        "DPA_TIDAK_ADA",
+        "DPA_TAMBAHAN",
+        "PAGU_BEDA_DPA",
+        "KEUANGAN_NEGATIF",
+        "KEUANGAN_TIDAK_KUMULATIF",
+        "KEUANGAN_TW4_BEDA_PAGU",
+        "KEUANGAN_BEDA_ANGGARAN_KAS",
+        "FISIK_DI_LUAR_RENTANG",
+        "FISIK_TIDAK_KUMULATIF",
+        "FISIK_TW4_BUKAN_100",
+        "TARGET_KOSONG",
+        "TARGET_TIDAK_KUMULATIF",
+        "TARGET_TW4_BEDA_TAHUNAN",
+        "SIFAT_TARGET_TIDAK_DIKENAL",
+        "PENANGGUNG_JAWAB_KOSONG",
+        "PENANGGUNG_JAWAB_TIDAK_DIKENAL",
+        "TOTAL_PAGU_BEDA_DPA",
         "KINERJA_TARGET_TW_KOSONG",
     }
     assert given_ids <= set(RULES)
     assert RULES["KEUANGAN_BEDA_ANGGARAN_KAS"][0] == "warning"
     assert RULES["PENANGGUNG_JAWAB_TIDAK_DIKENAL"][0] == "warning"
-    assert all(RULES[r][0] == "error" for r in given_ids - {"KEUANGAN_BEDA_ANGGARAN_KAS", "PENANGGUNG_JAWAB_TIDAK_DIKENAL"})
+    assert all(
+        RULES[r][0] == "error"
+        for r in given_ids - {"KEUANGAN_BEDA_ANGGARAN_KAS", "PENANGGUNG_JAWAB_TIDAK_DIKENAL"}
+    )
 
 
 # --------------------------------------------------------------------------- messages
@@ -414,22 +479,50 @@ def test_findings_are_sorted_by_sheet_row_and_column(plan):
     plan.set("rencana", 0, FISIK_TW[3], 90)
     plan.set("dpa", 1, MONTHS[11], plan.get("dpa", 1, MONTHS[11]) + 1)
     cells = [(f.sheet, f.cell) for f in plan.validate()]
-    assert cells == [plan.where("dpa", 1, H_PAGU), plan.where("rencana", 0, FISIK_TW[3]),
-                     plan.where("rencana", 2, FISIK_TW[0])]
+    assert cells == [
+        plan.where("dpa", 1, H_PAGU),
+        plan.where("rencana", 0, FISIK_TW[3]),
+        plan.where("rencana", 2, FISIK_TW[0]),
+    ]
 
 
 # --------------------------------------------------------------------------- robustness
 CELL_VALUES = st.one_of(
-    st.none(), st.just(""), st.just("  "), st.text(max_size=12), st.integers(-10**12, 10**12),
-    st.floats(allow_nan=True, allow_infinity=True), st.booleans(),
-    st.sampled_from(["Rp 1.250.000,00", "1,250,000.00", "500.000,-", "12,5%", "#N/A", "2025-01-06T09:00:00",
-                     "7.01.01.2.01.0001", "(1.000)", "-", "Kumulatif", "akhir tahun"]),
+    st.none(),
+    st.just(""),
+    st.just("  "),
+    st.text(max_size=12),
+    st.integers(-(10**12), 10**12),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.booleans(),
+    st.sampled_from(
+        [
+            "Rp 1.250.000,00",
+            "1,250,000.00",
+            "500.000,-",
+            "12,5%",
+            "#N/A",
+            "2025-01-06T09:00:00",
+            "7.01.01.2.01.0001",
+            "(1.000)",
+            "-",
+            "Kumulatif",
+            "akhir tahun",
+        ]
+    ),
 )
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(edits=st.lists(st.tuples(st.sampled_from(["dpa", "rencana", "kinerja"]), st.integers(0, 2),
-                                st.integers(0, 40), CELL_VALUES), min_size=1, max_size=12))
+@given(
+    edits=st.lists(
+        st.tuples(
+            st.sampled_from(["dpa", "rencana", "kinerja"]), st.integers(0, 2), st.integers(0, 40), CELL_VALUES
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
 def test_any_cell_content_gives_findings_never_a_crash(clean_tables, edits):
     p = copy.deepcopy(clean_tables)
     for table, i, col, value in edits:
@@ -453,7 +546,9 @@ def test_installs_beside_the_pypi_validators_package(tmp_path):
         "assert ours.Finding('KODE_FORMAT', 'error', 'DPA', 'A5', None, 'x').to_json()['cell'] == 'A5'\n"
         "print(validators.__file__)\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
     assert out.returncode == 0, out.stderr
     assert "site-packages" in out.stdout
 
@@ -490,7 +585,7 @@ def test_schemas_are_built_once_and_threads_see_their_own_tables(clean_tables):
     with ThreadPoolExecutor(max_workers=4) as pool:
         for _ in range(3):
             assert list(pool.map(run, plans)) == expected
-    assert engine._cell_schema.cache_info().currsize == 3   # one per plan table
+    assert engine._cell_schema.cache_info().currsize == 3  # one per plan table
     assert engine._value_schema.cache_info().currsize == 3
 
 
@@ -527,16 +622,45 @@ def _reference_findings(p: Plan) -> list[Finding]:
                 for position in np.flatnonzero(~ok):
                     excel_row = prepared.data.excel_rows[position]
                     row = engine.Row(prepared, int(excel_row), h)
-                    out.append(Finding(r.rule, RULES[r.rule][0], prepared.sheet,
-                                       prepared.address(int(excel_row), h), row.kode, r.message(row)))
+                    out.append(
+                        Finding(
+                            r.rule,
+                            RULES[r.rule][0],
+                            prepared.sheet,
+                            prepared.address(int(excel_row), h),
+                            row.kode,
+                            r.message(row),
+                        )
+                    )
     for rule in checks.TABLE_RULES:
         out += rule.run(t)
     return engine.finalize(out)
 
 
-MIXED_VALUES = [None, "", "   ", "-", "abc", "#REF!", "Rp 1.250.000,00", "500.000,-", "7.01", 7.01, True,
-                float("nan"), float("inf"), -5, 0, 1, 101, 2.5, "Kumulatif", " akhir tahun ", "orang lain",
-                "7.01.01.2.01.0001"]
+MIXED_VALUES = [
+    None,
+    "",
+    "   ",
+    "-",
+    "abc",
+    "#REF!",
+    "Rp 1.250.000,00",
+    "500.000,-",
+    "7.01",
+    7.01,
+    True,
+    float("nan"),
+    float("inf"),
+    -5,
+    0,
+    1,
+    101,
+    2.5,
+    "Kumulatif",
+    " akhir tahun ",
+    "orang lain",
+    "7.01.01.2.01.0001",
+]
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -552,15 +676,27 @@ def test_stacked_pandera_checks_find_exactly_what_a_plain_reading_finds(clean_ta
         i, c = rng.randrange(len(t.rows)), rng.randrange(len(t.header))
         if rng.random() < 0.2:  # a figure off by some rupiah, or a copy of another row's cell
             v = t.rows[i][c]
-            t.rows[i][c] = v * 2 + 1 if isinstance(v, (int, float)) and not isinstance(v, bool) else t.rows[0][c]
+            t.rows[i][c] = (
+                v * 2 + 1 if isinstance(v, (int, float)) and not isinstance(v, bool) else t.rows[0][c]
+            )
         else:
             t.rows[i][c] = rng.choice(MIXED_VALUES)
     findings = p.validate()
     assert findings == _reference_findings(p)
     rules = {f.rule for f in findings}
     assert len(rules) >= 8 and len(findings) >= 20
-    assert any(f.rule in ("NILAI_KOSONG", "KODE_FORMAT", "PENANGGUNG_JAWAB_KOSONG", "INDIKATOR_KOSONG",
-                          "TARGET_KOSONG", "KINERJA_TARGET_TW_KOSONG") for f in findings)  # empty cells reported
+    assert any(
+        f.rule
+        in (
+            "NILAI_KOSONG",
+            "KODE_FORMAT",
+            "PENANGGUNG_JAWAB_KOSONG",
+            "INDIKATOR_KOSONG",
+            "TARGET_KOSONG",
+            "KINERJA_TARGET_TW_KOSONG",
+        )
+        for f in findings
+    )  # empty cells reported
 
 
 # --------------------------------------------------------------------------- numpy inside, pandera running the rules
@@ -595,7 +731,9 @@ def test_rules_take_and_return_numpy_arrays_one_verdict_per_row(clean_tables, em
             p.clear(table)
     t, runs = _prepared_tables(p)
     for prepared, cell_rules, value_rules in runs:
-        n = len(p.dpa.rows if prepared is t.dpa else p.rencana.rows if prepared is t.rencana else p.kinerja.rows)
+        n = len(
+            p.dpa.rows if prepared is t.dpa else p.rencana.rows if prepared is t.rencana else p.kinerja.rows
+        )
         assert len(prepared) == n == len(prepared.data.excel_rows)
         assert prepared.grid.shape == (n, len(prepared.data.header))
         for column in (*prepared.cells.values(), *prepared.values.values()):
@@ -624,10 +762,20 @@ def test_each_rule_is_one_pandera_check_and_pandera_reports_the_cell(clean_table
     p.set("rencana", 2, H_PENANGGUNG_JAWAB, None)
     t, _ = _prepared_tables(p)
     for rules, schema, rule, header, position in (
-        (checks.RENCANA_VALUE_RULES, engine.value_schema(t.rencana, checks.RENCANA_VALUE_RULES),
-         "FISIK_TIDAK_KUMULATIF", FISIK_TW[1], 1),
-        (checks.RENCANA_CELL_RULES, engine.cell_schema(t.rencana, checks.RENCANA_CELL_RULES, t.env),
-         "PENANGGUNG_JAWAB_KOSONG", H_PENANGGUNG_JAWAB, 2),
+        (
+            checks.RENCANA_VALUE_RULES,
+            engine.value_schema(t.rencana, checks.RENCANA_VALUE_RULES),
+            "FISIK_TIDAK_KUMULATIF",
+            FISIK_TW[1],
+            1,
+        ),
+        (
+            checks.RENCANA_CELL_RULES,
+            engine.cell_schema(t.rencana, checks.RENCANA_CELL_RULES, t.env),
+            "PENANGGUNG_JAWAB_KOSONG",
+            H_PENANGGUNG_JAWAB,
+            2,
+        ),
     ):
         assert [c.name for c in schema.checks] == [r.rule for r in rules]
         stack = engine._stack(rules)
@@ -643,8 +791,9 @@ def test_a_dpa_without_codes_is_reported_and_nothing_is_joined_to_it(plan):
     extra nor compared with DPA figures (there is nothing to join them to)."""
     for i in range(len(plan.dpa.rows)):
         plan.set("dpa", i, H_KODE_SUB, None)
-    assert hits(plan.validate()) == sorted(cell(plan, "KODE_FORMAT", "dpa", i, H_KODE_SUB)
-                                           for i in range(len(plan.dpa.rows)))
+    assert hits(plan.validate()) == sorted(
+        cell(plan, "KODE_FORMAT", "dpa", i, H_KODE_SUB) for i in range(len(plan.dpa.rows))
+    )
 
 
 def test_column_helpers_on_arrays():
@@ -657,8 +806,16 @@ def test_column_helpers_on_arrays():
     column = cells.objects([None, "  ", "-", 12, 2.5, "Rp 1.250.000,00", "abc", True, float("inf")])
     kinds, numbers = cells.classify(column)
     assert kinds.dtype == np.int8 and kinds.tolist() == [
-        cells.EMPTY, cells.EMPTY, cells.EMPTY, cells.NUMBER, cells.NUMBER, cells.NUMERIC_TEXT,
-        cells.NOT_NUMBER, cells.NOT_NUMBER, cells.NOT_NUMBER]
+        cells.EMPTY,
+        cells.EMPTY,
+        cells.EMPTY,
+        cells.NUMBER,
+        cells.NUMBER,
+        cells.NUMERIC_TEXT,
+        cells.NOT_NUMBER,
+        cells.NOT_NUMBER,
+        cells.NOT_NUMBER,
+    ]
     assert numbers[3:6].tolist() == [12.0, 2.5, 1_250_000.0] and np.isnan(numbers[[0, 1, 2, 6, 7, 8]]).all()
     fast_kinds, fast_numbers = cells.classify(cells.objects([1, None, 2.5, float("-inf")]))
     assert fast_kinds.tolist() == [cells.NUMBER, cells.EMPTY, cells.NUMBER, cells.NOT_NUMBER]
@@ -668,6 +825,16 @@ def test_column_helpers_on_arrays():
     a, b = cells.objects(["x", None, "y", None]), cells.objects(["x", None, "z", float("nan")])
     assert cells.same_text(a, b).tolist() == [True, False, False, False]
     assert cells.missing(b).tolist() == [False, True, False, True]
-    assert cells.clean_texts(cells.objects([" a ", "  ", None, 7.0, 7.5])).tolist() == ["a", None, None, "7", "7.5"]
+    assert cells.clean_texts(cells.objects([" a ", "  ", None, 7.0, 7.5])).tolist() == [
+        "a",
+        None,
+        None,
+        "7",
+        "7.5",
+    ]
     assert cells.sifat_targets(cells.objects([" kumulatif", "TETAP", "x", None])).tolist() == [
-        "Kumulatif", "Tetap", None, None]
+        "Kumulatif",
+        "Tetap",
+        None,
+        None,
+    ]

@@ -22,8 +22,17 @@ from renaksi_xl.validate import CLEAR_MACRO, ERROR_FILL, WARNING_FILL, clear_hig
 from renaksi_xl.validators import sample
 
 # The actions the xlwings VBA client implements (design.md section 3, architecture.md).
-VBA_CLIENT_ACTIONS = {"setValues", "rangeClearContents", "setRangeColor", "setNumberFormat", "addHyperlink",
-                      "resizeTable", "alert", "activateSheet", "runMacro"}
+VBA_CLIENT_ACTIONS = {
+    "setValues",
+    "rangeClearContents",
+    "setRangeColor",
+    "setNumberFormat",
+    "addHyperlink",
+    "resizeTable",
+    "alert",
+    "activateSheet",
+    "runMacro",
+}
 WHEN = ActionContext(now=dt.datetime(2025, 1, 6, 9, 0))
 
 

@@ -36,13 +36,18 @@ def test_embedded_encoder_has_the_option_and_uses_it_for_strings(modules):
     helpers = modules["WebHelpers"]
     assert re.search(r"^Public JsonOptions As json_Options", helpers, re.M)
     assert "UseDoubleForLargeNumbers As Boolean" in helpers
-    assert re.search(r"Case VBA\.vbString\s+'[^\n]*\n\s+If Not JsonOptions\.UseDoubleForLargeNumbers "
-                     r"And json_StringIsLargeNumber\(JsonValue\) Then", helpers)
+    assert re.search(
+        r"Case VBA\.vbString\s+'[^\n]*\n\s+If Not JsonOptions\.UseDoubleForLargeNumbers "
+        r"And json_StringIsLargeNumber\(JsonValue\) Then",
+        helpers,
+    )
 
 
 def test_dispatcher_quotes_long_digit_text_before_every_server_call(modules):
     inti = modules["RenaksiInti"]
-    assert "WebHelpers.JsonOptions.UseDoubleForLargeNumbers = True" in _body(inti, "Renaksi_KeepLongDigitTextQuoted")
+    assert "WebHelpers.JsonOptions.UseDoubleForLargeNumbers = True" in _body(
+        inti, "Renaksi_KeepLongDigitTextQuoted"
+    )
     dispatch = _body(inti, "Renaksi_Dispatch")
     calls = [line.strip() for line in dispatch.splitlines() if "RunRemotePython" in line]
     assert calls, "the dispatcher no longer calls RunRemotePython"
@@ -60,9 +65,9 @@ def test_cetak_pdf_is_excels_own_export_of_the_document_sheets(modules):
     dispatch = _body(inti, "Renaksi_Dispatch")
     route = dispatch.index("If action = RX_ACTION_PDF Then")
     assert route < dispatch.index("RunPython") and route < dispatch.index("RunRemotePython")
-    assert "Renaksi_CetakPdf wb" in dispatch[route:route + 200]
+    assert "Renaksi_CetakPdf wb" in dispatch[route : route + 200]
     cetak = _body(inti, "Renaksi_CetakPdf")
-    assert "Split(RX_PDF_SHEETS, \"|\")" in cetak and ".Select" in cetak
+    assert 'Split(RX_PDF_SHEETS, "|")' in cetak and ".Select" in cetak
     assert re.search(r"ExportAsFixedFormat Type:=0, Filename:=target", cetak)  # 0 = xlTypePDF
     consts = dict(re.findall(r'Public Const (RX_\w+) As String = "(.*)"', modules["RenaksiLayout"]))
     assert consts["RX_PDF_SHEETS"].split("|") == list(layout.PDF_SHEETS)
@@ -75,15 +80,18 @@ def test_pdf_file_name_helper_runs_in_a_vba_host(tmp_path):
     from test_workbook_lo import lo_copy
 
     from renaksi_xl import layout
-    from renaksi_xl.build.lo_host import run_macros
+    from renaksi_xl.xlsm.lo_host import run_macros
 
-    code = "\n".join([
-        "Option Explicit",
-        "Public Sub Uji_NamaPdf()",
-        f'    ThisWorkbook.Worksheets("{layout.SHEET_IMPOR}").Range("A30").Value = '
-        'Renaksi_BaseName("RencanaAksi Neglasari.v2.xlsm") & "|" & Renaksi_BaseName("tanpa-titik")',
-        "End Sub", "",
-    ])
+    code = "\n".join(
+        [
+            "Option Explicit",
+            "Public Sub Uji_NamaPdf()",
+            f'    ThisWorkbook.Worksheets("{layout.SHEET_IMPOR}").Range("A30").Value = '
+            'Renaksi_BaseName("RencanaAksi Neglasari.v2.xlsm") & "|" & Renaksi_BaseName("tanpa-titik")',
+            "End Sub",
+            "",
+        ]
+    )
     book = lo_copy(BOOK, tmp_path / "pdfname.xlsm", {"UjiPdf": code})
     report = run_macros(book, ["UjiPdf.Uji_NamaPdf"], read_cells=[f"{layout.SHEET_IMPOR}!A30"])
     assert report["macros"]["UjiPdf.Uji_NamaPdf"]["ok"], report["macros"]

@@ -2,7 +2,7 @@
 
 LibreOffice compiles a document's whole Basic library before running any macro,
 and it cannot compile four of xlwings' modules (Excel-only conditional
-compilation such as ``#If App = "Microsoft Excel"``; see renaksi_xl/build/vba_sources.py).
+compilation such as ``#If App = "Microsoft Excel"``; see renaksi_xl/xlsm/vba_sources.py).
 So LibreOffice opens the built workbook itself to list its modules, and runs
 our macros in a copy whose VBA project is the built one minus the xlwings
 modules (everything else -- sheets, tables, names, our modules -- byte for
@@ -23,11 +23,18 @@ import pytest
 from openpyxl.styles import PatternFill
 
 from renaksi_xl import layout
-from renaksi_xl.build import vba_sources
-from renaksi_xl.build.lo_host import run_macros
-from renaksi_xl.build.render import MAX_PNG_BYTES, demo_books, guide_images, guide_shots, pages_by_sheet, to_pdf
-from renaksi_xl.build.vba_project import VbaModule, build_vba_project, module_from_file, read_module_sources
 from renaksi_xl.tables import cell_address
+from renaksi_xl.xlsm import vba_sources
+from renaksi_xl.xlsm.lo_host import run_macros
+from renaksi_xl.xlsm.render import (
+    MAX_PNG_BYTES,
+    demo_books,
+    guide_images,
+    guide_shots,
+    pages_by_sheet,
+    to_pdf,
+)
+from renaksi_xl.xlsm.vba_project import VbaModule, build_vba_project, module_from_file, read_module_sources
 
 pytestmark = pytest.mark.libreoffice
 
@@ -63,9 +70,9 @@ def _vba(text: str) -> str:
 
 PK_PATHS = ("C:\\Data\\PK 'baru'.xlsx", "D:\\b.csv")
 HELPER_CELLS = {
-    "cmd_dpa": f'Renaksi_PythonCommand({_vba(layout.ACTION_TARIK_DPA)}, Empty)',
-    "cmd_pk": f'Renaksi_PythonCommand({_vba(layout.ACTION_IMPOR_KINERJA)}, '
-              f'Array({_vba(PK_PATHS[0])}, {_vba(PK_PATHS[1])}))',
+    "cmd_dpa": f"Renaksi_PythonCommand({_vba(layout.ACTION_TARIK_DPA)}, Empty)",
+    "cmd_pk": f"Renaksi_PythonCommand({_vba(layout.ACTION_IMPOR_KINERJA)}, "
+    f"Array({_vba(PK_PATHS[0])}, {_vba(PK_PATHS[1])}))",
     "url": f'Renaksi_ActionUrl("http://10.0.0.5:8000//", {_vba(layout.ACTION_PARAF_PEMERIKSAAN)})',
     "mode": f"Renaksi_GetSetting(ThisWorkbook, {_vba(layout.SET_MODE)})",
 }
@@ -73,8 +80,12 @@ HELPER_CELLS = {
 
 def helper_module() -> str:
     """Calls our dispatch helpers and writes what they return into the Impor sheet."""
-    lines = ["Option Explicit", "Public Sub Uji_Helpers()", "    Dim ws As Worksheet, names As String",
-             f"    Set ws = ThisWorkbook.Worksheets({_vba(IMPOR)})"]
+    lines = [
+        "Option Explicit",
+        "Public Sub Uji_Helpers()",
+        "    Dim ws As Worksheet, names As String",
+        f"    Set ws = ThisWorkbook.Worksheets({_vba(IMPOR)})",
+    ]
     for i, expr in enumerate(HELPER_CELLS.values()):
         lines.append(f'    ws.Range("A{20 + i}").Value = {expr}')
     lines += [
@@ -86,8 +97,13 @@ def helper_module() -> str:
         f"    Renaksi_SetSetting ThisWorkbook, {_vba(layout.SET_FILE_DPA)}, {_vba('C:/dpa 2025.xlsx')}",
         f'    ws.Range("B23").Value = Renaksi_GetSetting(ThisWorkbook, {_vba(layout.SET_FILE_DPA)})',
         "End Sub",
-        "Public Sub Uji_Hapus()", "    Renaksi_HapusSorotan ThisWorkbook", "End Sub",
-        "Public Sub Uji_Kunci()", "    Renaksi_KunciLembar ThisWorkbook", "End Sub", "",
+        "Public Sub Uji_Hapus()",
+        "    Renaksi_HapusSorotan ThisWorkbook",
+        "End Sub",
+        "Public Sub Uji_Kunci()",
+        "    Renaksi_KunciLembar ThisWorkbook",
+        "End Sub",
+        "",
     ]
     return "\n".join(lines)
 
@@ -101,8 +117,11 @@ def lo_dir(tmp_path_factory):
 def pristine_run(built_workbook_master, lo_dir):
     """Self-test and dispatch helpers on an unmodified copy."""
     book = lo_copy(built_workbook_master, lo_dir / "pristine.xlsm", {"UjiLO": helper_module()})
-    cells = [SELFTEST] + [f"{IMPOR}!A{20 + i}" for i in range(len(HELPER_CELLS))] + \
-        [f"{IMPOR}!B{r}" for r in range(20, 24)]
+    cells = (
+        [SELFTEST]
+        + [f"{IMPOR}!A{20 + i}" for i in range(len(HELPER_CELLS))]
+        + [f"{IMPOR}!B{r}" for r in range(20, 24)]
+    )
     return run_macros(book, ["RenaksiUji.Renaksi_SelfTest", "UjiLO.Uji_Helpers"], read_cells=cells)
 
 
@@ -113,7 +132,7 @@ def test_libreoffice_lists_every_module_of_the_built_workbook(built_workbook_mas
 
 
 def layout_library() -> str:
-    from renaksi_xl.build.lo_host import VBA_LIBRARY
+    from renaksi_xl.xlsm.lo_host import VBA_LIBRARY
 
     return VBA_LIBRARY
 
@@ -150,8 +169,9 @@ def test_selftest_names_what_is_broken(built_workbook_master, lo_dir):
     wb[spec.sheet].cell(spec.header_row, spec.first_col + spec.col_index("Pagu (Rp)")).value = "Pagu"
     del wb.defined_names["nmTahun"]
     wb.save(broken)
-    report = run_macros(lo_copy(broken, lo_dir / "broken-lo.xlsm"), ["RenaksiUji.Renaksi_SelfTest"],
-                        read_cells=[SELFTEST])
+    report = run_macros(
+        lo_copy(broken, lo_dir / "broken-lo.xlsm"), ["RenaksiUji.Renaksi_SelfTest"], read_cells=[SELFTEST]
+    )
     verdict = report["cells"][SELFTEST]["formula"]
     assert verdict.startswith("MASALAH: ")
     assert "tblDPA" in verdict and "'Pagu'" in verdict and "'Pagu (Rp)'" in verdict
@@ -166,7 +186,10 @@ def test_hapus_sorotan_and_kunci_lembar(built_workbook_master, lo_dir):
     for name in layout.PLAN_TABLES:
         spec = layout.table(name)
         ws = wb[spec.sheet]
-        cells = [cell_address(spec.header_row + 1, spec.first_col), cell_address(spec.header_row + 1, spec.first_col + 3)]
+        cells = [
+            cell_address(spec.header_row + 1, spec.first_col),
+            cell_address(spec.header_row + 1, spec.first_col + 3),
+        ]
         for c in cells:
             ws[c].fill = red
         body[spec.sheet] = cells
@@ -175,8 +198,11 @@ def test_hapus_sorotan_and_kunci_lembar(built_workbook_master, lo_dir):
     wb[rencana.sheet][outside].fill = red
     wb.save(colored)
     out = lo_dir / "after.xlsx"
-    report = run_macros(lo_copy(colored, lo_dir / "colored-lo.xlsm", {"UjiLO": helper_module()}),
-                        ["UjiLO.Uji_Hapus", "UjiLO.Uji_Kunci"], out_path=out)
+    report = run_macros(
+        lo_copy(colored, lo_dir / "colored-lo.xlsm", {"UjiLO": helper_module()}),
+        ["UjiLO.Uji_Hapus", "UjiLO.Uji_Kunci"],
+        out_path=out,
+    )
     assert report["ok"], report["macros"]
     after = openpyxl.load_workbook(out)
     for sheet, cells in body.items():

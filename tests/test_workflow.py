@@ -21,8 +21,11 @@ NIP_CAMAT = "198303302001121003"
 NIP_SEKRETARIS = "197805122005011004"
 NIP_KASUBAG = "198511202010012015"
 NIP = {layout.ROLE_CAMAT: NIP_CAMAT, layout.ROLE_SEKRETARIS: NIP_SEKRETARIS, layout.ROLE_KASUBAG: NIP_KASUBAG}
-NAMES = {layout.ROLE_CAMAT: "Andhika Nugraha", layout.ROLE_SEKRETARIS: "Siti Rahmawati",
-         layout.ROLE_KASUBAG: "Budi Santoso"}
+NAMES = {
+    layout.ROLE_CAMAT: "Andhika Nugraha",
+    layout.ROLE_SEKRETARIS: "Siti Rahmawati",
+    layout.ROLE_KASUBAG: "Budi Santoso",
+}
 
 # Monday 6 January 2025 and the following working days.
 MON = dt.datetime(2025, 1, 6, 9, 0, tzinfo=WIB)
@@ -43,13 +46,30 @@ PAGU = sum(MONTHLY)
 
 def dpa_rows():
     rows = []
-    for i, (sub, ind, sat, target) in enumerate((
-        ("Penyelenggaraan Rapat Koordinasi", "Jumlah rapat koordinasi", "Kegiatan", 12),
-        ("Pelayanan Administrasi Kecamatan", "Jumlah dokumen pelayanan", "Dokumen", 400),
-    ), start=1):
-        rows.append([f"7.01.01.2.01.000{i}", sub, "7.01.01.2.01", "Perencanaan Kecamatan", "7.01.01",
-                     "Program Penunjang Urusan Pemerintahan", ind, target, sat, "PAD", "Kecamatan Neglasari",
-                     PAGU, *MONTHLY])
+    for i, (sub, ind, sat, target) in enumerate(
+        (
+            ("Penyelenggaraan Rapat Koordinasi", "Jumlah rapat koordinasi", "Kegiatan", 12),
+            ("Pelayanan Administrasi Kecamatan", "Jumlah dokumen pelayanan", "Dokumen", 400),
+        ),
+        start=1,
+    ):
+        rows.append(
+            [
+                f"7.01.01.2.01.000{i}",
+                sub,
+                "7.01.01.2.01",
+                "Perencanaan Kecamatan",
+                "7.01.01",
+                "Program Penunjang Urusan Pemerintahan",
+                ind,
+                target,
+                sat,
+                "PAD",
+                "Kecamatan Neglasari",
+                PAGU,
+                *MONTHLY,
+            ]
+        )
     return rows
 
 
@@ -59,14 +79,43 @@ def rencana_rows():
         target = r[7]
         q = [target // 4 * k for k in (1, 2, 3)] + [target]
         keu = [sum(MONTHLY[: 3 * k]) for k in (1, 2, 3, 4)]
-        rows.append([r[0], r[1], r[6], r[8], target, "Kumulatif", *q, 25, 50, 75, 100, PAGU, *keu,
-                     layout.ROLE_KASUBAG, ""])
+        rows.append(
+            [
+                r[0],
+                r[1],
+                r[6],
+                r[8],
+                target,
+                "Kumulatif",
+                *q,
+                25,
+                50,
+                75,
+                100,
+                PAGU,
+                *keu,
+                layout.ROLE_KASUBAG,
+                "",
+            ]
+        )
     return rows
 
 
 def kinerja_rows():
-    return [["Meningkatnya kualitas perencanaan", "Persentase dokumen perencanaan tepat waktu", "Persen",
-             100, "Kumulatif", 25, 50, 75, 100, layout.ROLE_SEKRETARIS]]
+    return [
+        [
+            "Meningkatnya kualitas perencanaan",
+            "Persentase dokumen perencanaan tepat waktu",
+            "Persen",
+            100,
+            "Kumulatif",
+            25,
+            50,
+            75,
+            100,
+            layout.ROLE_SEKRETARIS,
+        ]
+    ]
 
 
 def setup_officials(path: Path, *, nip_pengguna: str = "") -> None:
@@ -99,24 +148,46 @@ def act(path: Path, fn, ctx: ActionContext):
 
 
 def do_disposisi(path, when=None, **kw):
-    return act(path, workflow.catat_disposisi, ctx_for(layout.ROLE_CAMAT, when or at(), catatan=kw.pop(
-        "catatan", "Susun Rencana Aksi 2025"), fields=kw.pop("fields", {"batas": "2025-01-10"}), **kw))
+    return act(
+        path,
+        workflow.catat_disposisi,
+        ctx_for(
+            layout.ROLE_CAMAT,
+            when or at(),
+            catatan=kw.pop("catatan", "Susun Rencana Aksi 2025"),
+            fields=kw.pop("fields", {"batas": "2025-01-10"}),
+            **kw,
+        ),
+    )
 
 
 def do_tarik(path, when=None):
-    return act(path, lambda b, c: workflow.perform(b, layout.ACTION_TARIK_DPA, c, tarik_dpa_body),
-               ctx_for(layout.ROLE_KASUBAG, when or at(hours=1)))
+    return act(
+        path,
+        lambda b, c: workflow.perform(b, layout.ACTION_TARIK_DPA, c, tarik_dpa_body),
+        ctx_for(layout.ROLE_KASUBAG, when or at(hours=1)),
+    )
 
 
 def do_susun(path, when=None, body=susun_body):
-    return act(path, lambda b, c: workflow.perform(b, layout.ACTION_SUSUN, c, body),
-               ctx_for(layout.ROLE_KASUBAG, when or at(hours=2)))
+    return act(
+        path,
+        lambda b, c: workflow.perform(b, layout.ACTION_SUSUN, c, body),
+        ctx_for(layout.ROLE_KASUBAG, when or at(hours=2)),
+    )
 
 
 def do_pembahasan(path, when=None):
-    return act(path, workflow.catat_pembahasan, ctx_for(
-        layout.ROLE_SEKRETARIS, when or at(hours=3), catatan="Target TW disesuaikan",
-        fields={"peserta": "Sekretaris Camat, Kasubag Perencanaan", "keputusan": "Draft disetujui"}))
+    return act(
+        path,
+        workflow.catat_pembahasan,
+        ctx_for(
+            layout.ROLE_SEKRETARIS,
+            when or at(hours=3),
+            catatan="Target TW disesuaikan",
+            fields={"peserta": "Sekretaris Camat, Kasubag Perencanaan", "keputusan": "Draft disetujui"},
+        ),
+    )
 
 
 def upto(path, step: int) -> None:
@@ -155,13 +226,17 @@ def test_steps_1_to_4_record_paraf_log_progress(built_workbook):
     setup_officials(path)
     s1 = do_disposisi(path, at())
     assert "Langkah 1" in s1 and "tanda tangan" in s1
-    do_tarik(path, at(days=2))           # Wednesday 09:00: 2 hari of working time
-    do_susun(path, at(days=4))           # Friday 09:00: 2 hari against 1 hari
+    do_tarik(path, at(days=2))  # Wednesday 09:00: 2 hari of working time
+    do_susun(path, at(days=4))  # Friday 09:00: 2 hari against 1 hari
     do_pembahasan(path, at(days=4, hours=3))
 
     log = log_rows(path)
-    assert [r["Aksi"] for r in log] == [layout.ACTION_DISPOSISI, layout.ACTION_TARIK_DPA,
-                                         layout.ACTION_SUSUN, layout.ACTION_PEMBAHASAN]
+    assert [r["Aksi"] for r in log] == [
+        layout.ACTION_DISPOSISI,
+        layout.ACTION_TARIK_DPA,
+        layout.ACTION_SUSUN,
+        layout.ACTION_PEMBAHASAN,
+    ]
     assert [r["No"] for r in log] == [1, 2, 3, 4]
     assert [r["Pengesahan"] for r in log] == [layout.TANDA_TANGAN, layout.PARAF, layout.PARAF, layout.PARAF]
     assert log[0]["NIP"] == NIP_CAMAT and log[0]["Nama"] == NAMES[layout.ROLE_CAMAT]
@@ -175,12 +250,19 @@ def test_steps_1_to_4_record_paraf_log_progress(built_workbook):
     l2 = tables.read_table(book, layout.step_table(2)).records()
     assert len(l2) == 1
     assert l2[0]["Mulai"] == "2025-01-06 09:00 WIB" and l2[0]["Selesai"] == "2025-01-08 09:00 WIB"
-    assert (l2[0]["Waktu Kerja"], l2[0]["Waktu Baku"], l2[0]["Ketepatan"]) == ("2 hari", "2 hari", "Tepat waktu")
+    assert (l2[0]["Waktu Kerja"], l2[0]["Waktu Baku"], l2[0]["Ketepatan"]) == (
+        "2 hari",
+        "2 hari",
+        "Tepat waktu",
+    )
     l3 = tables.read_table(book, layout.step_table(3)).records()
     assert (l3[0]["Waktu Kerja"], l3[0]["Ketepatan"]) == ("2 hari", "Terlambat 1 hari")
     l1 = tables.read_table(book, layout.step_table(1)).records()
-    assert (l1[0]["Waktu Kerja"], l1[0]["Ketepatan"], l1[0]["Pengesahan"]) == ("0 menit", "Tepat waktu",
-                                                                               layout.TANDA_TANGAN)
+    assert (l1[0]["Waktu Kerja"], l1[0]["Ketepatan"], l1[0]["Pengesahan"]) == (
+        "0 menit",
+        "Tepat waktu",
+        layout.TANDA_TANGAN,
+    )
 
     prog = progress(path)
     assert [p["Status"] for p in prog[:4]] == ["Selesai"] * 4
@@ -227,8 +309,13 @@ def test_disposisi_inputs_from_named_cells(built_workbook):
 def test_server_identity_is_noted(built_workbook):
     path = built_workbook
     setup_officials(path)
-    act(path, workflow.catat_disposisi, ActionContext(nip=NIP_CAMAT, now=at(), catatan="x",
-                                                      identity_from_server=True, role=layout.ROLE_CAMAT))
+    act(
+        path,
+        workflow.catat_disposisi,
+        ActionContext(
+            nip=NIP_CAMAT, now=at(), catatan="x", identity_from_server=True, role=layout.ROLE_CAMAT
+        ),
+    )
     assert "diautentikasi server" in log_rows(path)[0]["Keterangan"]
 
 
@@ -236,24 +323,45 @@ def test_kembalikan_at_step_4_and_5_loops_back_to_3(built_workbook):
     path = built_workbook
     upto(path, 3)
     # step 4 pending: the Sekretaris returns the draft
-    act(path, workflow.kembalikan, ctx_for(layout.ROLE_SEKRETARIS, at(hours=4), catatan="Target TW II kurang"))
+    act(
+        path, workflow.kembalikan, ctx_for(layout.ROLE_SEKRETARIS, at(hours=4), catatan="Target TW II kurang")
+    )
     prog = progress(path)
     assert [p["Status"] for p in prog[:2]] == ["Selesai", "Selesai"]
     assert prog[2]["Status"].startswith(f"Menunggu {layout.ROLE_KASUBAG}")
     assert prog[3]["Status"] == "Belum dimulai"
-    assert tables.named_range(book_of(path), "nmTahap").value.startswith("Dikembalikan ke Langkah 3 dari Langkah 4")
+    assert tables.named_range(book_of(path), "nmTahap").value.startswith(
+        "Dikembalikan ke Langkah 3 dari Langkah 4"
+    )
     l4 = tables.read_table(book_of(path), layout.step_table(4)).records()
     assert l4[0]["Catatan"].startswith("Dikembalikan ke Langkah 3 dari Langkah 4: Target TW II kurang")
     # steps 3+ are redone in order: pembahasan now is out of order
-    assert_refused(path, workflow.catat_pembahasan, ctx_for(layout.ROLE_SEKRETARIS, at(hours=5)), Refused,
-                   "Langkah 3", "belum selesai")
+    assert_refused(
+        path,
+        workflow.catat_pembahasan,
+        ctx_for(layout.ROLE_SEKRETARIS, at(hours=5)),
+        Refused,
+        "Langkah 3",
+        "belum selesai",
+    )
     do_susun(path, at(hours=5))
     do_pembahasan(path, at(hours=6))
     # step 5 pending: return again
-    act(path, workflow.kembalikan, ctx_for(layout.ROLE_SEKRETARIS, at(hours=6, minutes=30), catatan="Cek pagu"))
+    act(
+        path,
+        workflow.kembalikan,
+        ctx_for(layout.ROLE_SEKRETARIS, at(hours=6, minutes=30), catatan="Cek pagu"),
+    )
     log = log_rows(path)
     assert [r["Aksi"] for r in log] == [
-        "catat-disposisi", "tarik-dpa", "susun", "kembalikan", "susun", "catat-pembahasan", "kembalikan"]
+        "catat-disposisi",
+        "tarik-dpa",
+        "susun",
+        "kembalikan",
+        "susun",
+        "catat-pembahasan",
+        "kembalikan",
+    ]
     assert log[6]["Langkah"] == 5
     assert verify_book(book_of(path)).ok
     do_susun(path, at(days=1))
@@ -263,8 +371,11 @@ def test_kembalikan_at_step_4_and_5_loops_back_to_3(built_workbook):
 def test_record_run_logs_without_paraf(built_workbook):
     path = built_workbook
     upto(path, 1)
-    out = act(path, lambda b, c: workflow.record_run(b, layout.ACTION_VALIDASI, c, "0 galat, 1 peringatan"),
-              ActionContext(nip=NIP_KASUBAG, now=at(minutes=5)))
+    out = act(
+        path,
+        lambda b, c: workflow.record_run(b, layout.ACTION_VALIDASI, c, "0 galat, 1 peringatan"),
+        ActionContext(nip=NIP_KASUBAG, now=at(minutes=5)),
+    )
     assert "validasi" in out
     log = log_rows(path)
     assert log[1]["Aksi"] == "validasi" and log[1]["Pengesahan"] in (None, "")
@@ -289,27 +400,45 @@ def test_periksa_keaslian_writes_beranda_without_record(built_workbook):
 def test_wrong_order_is_refused(built_workbook):
     path = built_workbook
     setup_officials(path)
-    msg = assert_refused(path, lambda b, c: workflow.perform(b, layout.ACTION_TARIK_DPA, c, tarik_dpa_body),
-                         ctx_for(layout.ROLE_KASUBAG, at()), Refused, "Langkah 2", "Langkah 1")
+    msg = assert_refused(
+        path,
+        lambda b, c: workflow.perform(b, layout.ACTION_TARIK_DPA, c, tarik_dpa_body),
+        ctx_for(layout.ROLE_KASUBAG, at()),
+        Refused,
+        "Langkah 2",
+        "Langkah 1",
+    )
     assert f"menunggu {layout.ROLE_CAMAT} ({NAMES[layout.ROLE_CAMAT]})" in msg
-    for fn, role in ((workflow.catat_pembahasan, layout.ROLE_SEKRETARIS),
-                     (workflow.tetapkan, layout.ROLE_CAMAT)):
+    for fn, role in (
+        (workflow.catat_pembahasan, layout.ROLE_SEKRETARIS),
+        (workflow.tetapkan, layout.ROLE_CAMAT),
+    ):
         assert_refused(path, fn, ctx_for(role, at()), Refused, "belum bisa dikerjakan")
 
 
 def test_repeating_a_done_step_is_refused(built_workbook):
     path = built_workbook
     upto(path, 2)
-    assert_refused(path, workflow.catat_disposisi, ctx_for(layout.ROLE_CAMAT, at(hours=3), catatan="lagi"),
-                   Refused, "Langkah 1", "sudah selesai", "Langkah 3")
+    assert_refused(
+        path,
+        workflow.catat_disposisi,
+        ctx_for(layout.ROLE_CAMAT, at(hours=3), catatan="lagi"),
+        Refused,
+        "Langkah 1",
+        "sudah selesai",
+        "Langkah 3",
+    )
 
 
-@pytest.mark.parametrize("step, fn, wrong", [
-    (1, workflow.catat_disposisi, layout.ROLE_KASUBAG),
-    (2, lambda b, c: workflow.perform(b, layout.ACTION_TARIK_DPA, c, tarik_dpa_body), layout.ROLE_CAMAT),
-    (3, lambda b, c: workflow.perform(b, layout.ACTION_SUSUN, c, susun_body), layout.ROLE_SEKRETARIS),
-    (4, workflow.catat_pembahasan, layout.ROLE_KASUBAG),
-])
+@pytest.mark.parametrize(
+    "step, fn, wrong",
+    [
+        (1, workflow.catat_disposisi, layout.ROLE_KASUBAG),
+        (2, lambda b, c: workflow.perform(b, layout.ACTION_TARIK_DPA, c, tarik_dpa_body), layout.ROLE_CAMAT),
+        (3, lambda b, c: workflow.perform(b, layout.ACTION_SUSUN, c, susun_body), layout.ROLE_SEKRETARIS),
+        (4, workflow.catat_pembahasan, layout.ROLE_KASUBAG),
+    ],
+)
 def test_wrong_role_is_refused(built_workbook, step, fn, wrong):
     path = built_workbook
     upto(path, step - 1)
@@ -321,53 +450,112 @@ def test_wrong_role_is_refused(built_workbook, step, fn, wrong):
 def test_unknown_nip_and_server_role_mismatch_are_refused(built_workbook):
     path = built_workbook
     setup_officials(path)
-    assert_refused(path, workflow.catat_disposisi, ActionContext(nip="199001012020011001", now=at(), catatan="x"),
-                   Refused, "tidak terdaftar")
-    assert_refused(path, workflow.catat_disposisi,
-                   ActionContext(nip=NIP_CAMAT, now=at(), catatan="x", role=layout.ROLE_KASUBAG,
-                                 identity_from_server=True), Refused, "dari server")
+    assert_refused(
+        path,
+        workflow.catat_disposisi,
+        ActionContext(nip="199001012020011001", now=at(), catatan="x"),
+        Refused,
+        "tidak terdaftar",
+    )
+    assert_refused(
+        path,
+        workflow.catat_disposisi,
+        ActionContext(
+            nip=NIP_CAMAT, now=at(), catatan="x", role=layout.ROLE_KASUBAG, identity_from_server=True
+        ),
+        Refused,
+        "dari server",
+    )
 
 
 def test_missing_identity_and_unfilled_officials_are_input_errors(built_workbook):
     path = built_workbook
-    assert_refused(path, workflow.catat_disposisi, ActionContext(nip=NIP_CAMAT, now=at(), catatan="x"),
-                   InputError, "belum diisi NIP")
+    assert_refused(
+        path,
+        workflow.catat_disposisi,
+        ActionContext(nip=NIP_CAMAT, now=at(), catatan="x"),
+        InputError,
+        "belum diisi NIP",
+    )
     setup_officials(path)
-    assert_refused(path, workflow.catat_disposisi, ActionContext(now=at(), catatan="x"), InputError,
-                   layout.SET_PEJABAT_AKTIF)
+    assert_refused(
+        path,
+        workflow.catat_disposisi,
+        ActionContext(now=at(), catatan="x"),
+        InputError,
+        layout.SET_PEJABAT_AKTIF,
+    )
 
 
 def test_missing_inputs_and_bad_dates_change_nothing(built_workbook):
     path = built_workbook
     setup_officials(path)
-    assert_refused(path, workflow.catat_disposisi, ActionContext(nip=NIP_CAMAT, now=at()), InputError,
-                   "Isi disposisi", "'L1 Disposisi'!C6")
-    assert_refused(path, workflow.catat_disposisi,
-                   ActionContext(nip=NIP_CAMAT, now=at(), catatan="x", fields={"batas": "besok"}),
-                   InputError, "besok")
+    assert_refused(
+        path,
+        workflow.catat_disposisi,
+        ActionContext(nip=NIP_CAMAT, now=at()),
+        InputError,
+        "Isi disposisi",
+        "'L1 Disposisi'!C6",
+    )
+    assert_refused(
+        path,
+        workflow.catat_disposisi,
+        ActionContext(nip=NIP_CAMAT, now=at(), catatan="x", fields={"batas": "besok"}),
+        InputError,
+        "besok",
+    )
     do_disposisi(path, at())
-    assert_refused(path, lambda b, c: workflow.perform(b, layout.ACTION_TARIK_DPA, c, tarik_dpa_body),
-                   ctx_for(layout.ROLE_KASUBAG, at(minutes=-5)), InputError, "lebih awal")
+    assert_refused(
+        path,
+        lambda b, c: workflow.perform(b, layout.ACTION_TARIK_DPA, c, tarik_dpa_body),
+        ctx_for(layout.ROLE_KASUBAG, at(minutes=-5)),
+        InputError,
+        "lebih awal",
+    )
 
     def bad_body(book, ctx):
         tables.write_table(book, layout.TBL_DPA, dpa_rows())
         raise InputError("Berkas DPA rusak")
 
-    assert_refused(path, lambda b, c: workflow.perform(b, layout.ACTION_TARIK_DPA, c, bad_body),
-                   ctx_for(layout.ROLE_KASUBAG, at(hours=1)), InputError, "Berkas DPA rusak")
+    assert_refused(
+        path,
+        lambda b, c: workflow.perform(b, layout.ACTION_TARIK_DPA, c, bad_body),
+        ctx_for(layout.ROLE_KASUBAG, at(hours=1)),
+        InputError,
+        "Berkas DPA rusak",
+    )
 
 
 def test_kembalikan_refused_outside_steps_4_to_6_and_without_reason(built_workbook):
     path = built_workbook
     upto(path, 2)
-    assert_refused(path, workflow.kembalikan, ctx_for(layout.ROLE_KASUBAG, at(hours=3), catatan="x"), Refused,
-                   "Langkah 4 sampai 6", "Langkah 3")
+    assert_refused(
+        path,
+        workflow.kembalikan,
+        ctx_for(layout.ROLE_KASUBAG, at(hours=3), catatan="x"),
+        Refused,
+        "Langkah 4 sampai 6",
+        "Langkah 3",
+    )
     do_susun(path)
-    assert_refused(path, workflow.kembalikan, ctx_for(layout.ROLE_SEKRETARIS, at(hours=4)), InputError,
-                   "Alasan pengembalian", "'L4 Pembahasan'!C10")
+    assert_refused(
+        path,
+        workflow.kembalikan,
+        ctx_for(layout.ROLE_SEKRETARIS, at(hours=4)),
+        InputError,
+        "Alasan pengembalian",
+        "'L4 Pembahasan'!C10",
+    )
     # only the step's role may return it
-    assert_refused(path, workflow.kembalikan, ctx_for(layout.ROLE_KASUBAG, at(hours=4), catatan="x"), Refused,
-                   "Langkah 4", layout.ROLE_SEKRETARIS)
+    assert_refused(
+        path,
+        workflow.kembalikan,
+        ctx_for(layout.ROLE_KASUBAG, at(hours=4), catatan="x"),
+        Refused,
+        "Langkah 4",
+        layout.ROLE_SEKRETARIS,
+    )
 
 
 def test_step_roles_configurable_in_pengaturan(built_workbook):
@@ -381,8 +569,13 @@ def test_step_roles_configurable_in_pengaturan(built_workbook):
         tables.write_table(book, layout.TBL_PERAN_LANGKAH, rows, columns=data.header)
 
     headless.run_on_file(path, reassign)
-    assert_refused(path, workflow.catat_disposisi, ctx_for(layout.ROLE_CAMAT, at(), catatan="x"), Refused,
-                   layout.ROLE_SEKRETARIS)
+    assert_refused(
+        path,
+        workflow.catat_disposisi,
+        ctx_for(layout.ROLE_CAMAT, at(), catatan="x"),
+        Refused,
+        layout.ROLE_SEKRETARIS,
+    )
     act(path, workflow.catat_disposisi, ctx_for(layout.ROLE_SEKRETARIS, at(), catatan="x"))
     assert log_rows(path)[0]["Peran"] == layout.ROLE_SEKRETARIS
 
@@ -403,14 +596,19 @@ def set_cell(path, sheet, address, value):
     headless.run_on_file(path, edit)
 
 
-FISIK_TW4 = "N5"   # tblRencanaAksi, first data row, "Fisik s.d. TW IV (%)"
+FISIK_TW4 = "N5"  # tblRencanaAksi, first data row, "Fisik s.d. TW IV (%)"
 KETERANGAN = "U5"  # tblRencanaAksi, first data row, "Keterangan"
 
 
 def test_cells_used_by_the_tests_are_where_the_layout_says():
     spec = layout.table(layout.TBL_RENCANA)
-    assert tables.cell_address(spec.header_row + 1, spec.first_col + spec.col_index("Fisik s.d. TW IV (%)")) == FISIK_TW4
-    assert tables.cell_address(spec.header_row + 1, spec.first_col + spec.col_index("Keterangan")) == KETERANGAN
+    assert (
+        tables.cell_address(spec.header_row + 1, spec.first_col + spec.col_index("Fisik s.d. TW IV (%)"))
+        == FISIK_TW4
+    )
+    assert (
+        tables.cell_address(spec.header_row + 1, spec.first_col + spec.col_index("Keterangan")) == KETERANGAN
+    )
 
 
 def test_full_sop_to_tetapkan_locks_the_plan(built_workbook):
@@ -437,8 +635,11 @@ def test_full_sop_to_tetapkan_locks_the_plan(built_workbook):
     assert set(plan_sheets) <= set(workflow.PROTECTED_SHEETS)
     assert verify_book(book).ok
     # nothing more after tetapkan
-    for fn, role in ((workflow.kembalikan, layout.ROLE_CAMAT), (workflow.tetapkan, layout.ROLE_CAMAT),
-                     (workflow.catat_disposisi, layout.ROLE_CAMAT)):
+    for fn, role in (
+        (workflow.kembalikan, layout.ROLE_CAMAT),
+        (workflow.tetapkan, layout.ROLE_CAMAT),
+        (workflow.catat_disposisi, layout.ROLE_CAMAT),
+    ):
         assert_refused(path, fn, ctx_for(role, at(days=1), catatan="x"), Refused, "sudah ditetapkan")
 
 
@@ -446,8 +647,15 @@ def test_paraf_pemeriksaan_refused_while_validation_has_errors(built_workbook):
     path = built_workbook
     upto(path, 4)
     set_cell(path, layout.SHEET_RENCANA, FISIK_TW4, 90)
-    assert_refused(path, workflow.paraf_pemeriksaan, ctx_for(layout.ROLE_SEKRETARIS, at(hours=4)), Refused,
-                   "Langkah 5", "galat", "100")
+    assert_refused(
+        path,
+        workflow.paraf_pemeriksaan,
+        ctx_for(layout.ROLE_SEKRETARIS, at(hours=4)),
+        Refused,
+        "Langkah 5",
+        "galat",
+        "100",
+    )
     set_cell(path, layout.SHEET_RENCANA, FISIK_TW4, 100)
     do_paraf(path)
 
@@ -455,13 +663,33 @@ def test_paraf_pemeriksaan_refused_while_validation_has_errors(built_workbook):
 def test_paraf_pemeriksaan_and_tetapkan_wrong_role(built_workbook):
     path = built_workbook
     upto(path, 4)
-    assert_refused(path, workflow.paraf_pemeriksaan, ctx_for(layout.ROLE_KASUBAG, at(hours=4)), Refused,
-                   "Langkah 5", layout.ROLE_SEKRETARIS, "diparaf")
+    assert_refused(
+        path,
+        workflow.paraf_pemeriksaan,
+        ctx_for(layout.ROLE_KASUBAG, at(hours=4)),
+        Refused,
+        "Langkah 5",
+        layout.ROLE_SEKRETARIS,
+        "diparaf",
+    )
     do_paraf(path)
-    assert_refused(path, workflow.tetapkan, ctx_for(layout.ROLE_SEKRETARIS, at(hours=5)), Refused,
-                   "Langkah 6", layout.ROLE_CAMAT, "ditandatangani")
-    assert_refused(path, workflow.kembalikan, ctx_for(layout.ROLE_SEKRETARIS, at(hours=5), catatan="x"),
-                   Refused, "Langkah 6", layout.ROLE_CAMAT)
+    assert_refused(
+        path,
+        workflow.tetapkan,
+        ctx_for(layout.ROLE_SEKRETARIS, at(hours=5)),
+        Refused,
+        "Langkah 6",
+        layout.ROLE_CAMAT,
+        "ditandatangani",
+    )
+    assert_refused(
+        path,
+        workflow.kembalikan,
+        ctx_for(layout.ROLE_SEKRETARIS, at(hours=5), catatan="x"),
+        Refused,
+        "Langkah 6",
+        layout.ROLE_CAMAT,
+    )
 
 
 def test_tetapkan_refused_when_content_changed_since_paraf(built_workbook):
@@ -469,8 +697,15 @@ def test_tetapkan_refused_when_content_changed_since_paraf(built_workbook):
     upto(path, 4)
     do_paraf(path)
     set_cell(path, layout.SHEET_RENCANA, KETERANGAN, "ditambah setelah diperiksa")
-    msg = assert_refused(path, workflow.tetapkan, ctx_for(layout.ROLE_CAMAT, at(hours=5)), Refused,
-                         "Langkah 6", layout.TBL_RENCANA, "sejak paraf pemeriksaan")
+    msg = assert_refused(
+        path,
+        workflow.tetapkan,
+        ctx_for(layout.ROLE_CAMAT, at(hours=5)),
+        Refused,
+        "Langkah 6",
+        layout.TBL_RENCANA,
+        "sejak paraf pemeriksaan",
+    )
     assert layout.TBL_DPA not in msg
     # changing it back restores the checked content: tetapkan is allowed again
     set_cell(path, layout.SHEET_RENCANA, KETERANGAN, None)
@@ -489,8 +724,15 @@ def test_tetapkan_refused_when_a_record_was_tampered(built_workbook):
         tables.write_table(book, layout.TBL_LOG, rows, columns=data.header)
 
     headless.run_on_file(path, forge)
-    assert_refused(path, workflow.tetapkan, ctx_for(layout.ROLE_CAMAT, at(hours=5)), Refused,
-                   "Langkah 6", "Langkah 5", "tidak utuh")
+    assert_refused(
+        path,
+        workflow.tetapkan,
+        ctx_for(layout.ROLE_CAMAT, at(hours=5)),
+        Refused,
+        "Langkah 6",
+        "Langkah 5",
+        "tidak utuh",
+    )
 
 
 def test_kembalikan_at_step_6_by_the_camat_then_redo(built_workbook):
@@ -501,8 +743,11 @@ def test_kembalikan_at_step_6_by_the_camat_then_redo(built_workbook):
     log = log_rows(path)
     assert log[-1]["Aksi"] == "kembalikan" and log[-1]["Pengesahan"] == layout.TANDA_TANGAN
     assert [p["Status"] for p in progress(path)][2:] == [
-        f"Menunggu {layout.ROLE_KASUBAG} ({NAMES[layout.ROLE_KASUBAG]})", "Belum dimulai", "Belum dimulai",
-        "Belum dimulai"]
+        f"Menunggu {layout.ROLE_KASUBAG} ({NAMES[layout.ROLE_KASUBAG]})",
+        "Belum dimulai",
+        "Belum dimulai",
+        "Belum dimulai",
+    ]
     assert_refused(path, workflow.tetapkan, ctx_for(layout.ROLE_CAMAT, at(hours=6)), Refused, "Langkah 3")
     do_susun(path, at(hours=6))
     do_pembahasan(path, at(hours=7))

@@ -65,8 +65,9 @@ def test_national_holiday_and_cuti_bersama_from_library():
 
 def test_local_overrides():
     # a local day off on an ordinary Wednesday, and a Saturday made a working day
-    cal = WorkCalendar(days_off={dt.date(2025, 1, 8): "HUT Kota"},
-                       extra_working_days=frozenset({dt.date(2025, 1, 11)}))
+    cal = WorkCalendar(
+        days_off={dt.date(2025, 1, 8): "HUT Kota"}, extra_working_days=frozenset({dt.date(2025, 1, 11)})
+    )
     assert cal.holiday_name(dt.date(2025, 1, 8)) == "HUT Kota"
     assert working_duration(t(2025, 1, 8, 8), t(2025, 1, 8, 16), cal) == dt.timedelta(0)
     assert working_duration(t(2025, 1, 11, 8), t(2025, 1, 11, 16), cal) == 8 * H
@@ -165,11 +166,15 @@ def test_calendar_from_built_workbook(built_workbook):
     def edit(b):
         _set_setting(b, layout.SET_JAM_MASUK, "07:30")
         _set_setting(b, layout.SET_JAM_PULANG, "16:00")
-        tables.write_table(b, layout.TBL_LIBUR, [
-            ["2025-01-08", "HUT Kota Tangerang", "Libur"],
-            ["2025-01-11", "Pengganti cuti", "Hari Kerja"],
-            ["2025-01-09", "Cuti bersama daerah", "cuti bersama"],
-        ])
+        tables.write_table(
+            b,
+            layout.TBL_LIBUR,
+            [
+                ["2025-01-08", "HUT Kota Tangerang", "Libur"],
+                ["2025-01-11", "Pengganti cuti", "Hari Kerja"],
+                ["2025-01-09", "Cuti bersama daerah", "cuti bersama"],
+            ],
+        )
 
     headless.run_on_file(built_workbook, edit)
     cal = calendar_from_book(headless.open_book(built_workbook))

@@ -7,7 +7,8 @@ pandas); the validation functions load pandas and pandera when first called.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from .rules import ERROR, RULES, WARNING, Finding
 
@@ -15,8 +16,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from renaksi_xl.tables import TableData
 
 
-def validate_tables(dpa: "TableData", rencana: "TableData", kinerja: "TableData",
-                    officials: Sequence[str]) -> list[Finding]:
+def validate_tables(
+    dpa: TableData, rencana: TableData, kinerja: TableData, officials: Sequence[str]
+) -> list[Finding]:
     """Findings of the three plan tables; `officials` are the names and roles of tblPejabat."""
     from .core import validate_tables as run
 

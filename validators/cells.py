@@ -23,13 +23,14 @@ import pandas as pd
 from renaksi_xl import layout
 from renaksi_xl.dpa.numbers import parse_number
 
+
 class Kind(IntEnum):
     """What a numeric cell holds.  Small integers, so that rules compare whole columns fast."""
 
-    EMPTY = 0         # nothing (or only spaces, or '-')
-    NUMBER = 1        # a number
+    EMPTY = 0  # nothing (or only spaces, or '-')
+    NUMBER = 1  # a number
     NUMERIC_TEXT = 2  # text that reads as a number: 'Rp 1.250.000,00'
-    NOT_NUMBER = 3    # text that is no number, an error value, a date, a boolean
+    NOT_NUMBER = 3  # text that is no number, an error value, a date, a boolean
 
 
 EMPTY, NUMBER, NUMERIC_TEXT, NOT_NUMBER = Kind
@@ -99,14 +100,17 @@ def missing(column: np.ndarray) -> np.ndarray:
 
 def same_text(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """a == b cell by cell, a missing value (None, NaN) equal to nothing, as pandas compares objects."""
-    return np.array([x is not None and y is not None and x == y for x, y in zip(a.tolist(), b.tolist())],
-                    dtype=bool)
+    return np.array(
+        [x is not None and y is not None and x == y for x, y in zip(a.tolist(), b.tolist())], dtype=bool
+    )
 
 
 def is_blank(column: np.ndarray) -> np.ndarray:
     """True where a text cell is empty (None or only spaces)."""
-    return np.array([v is None or (not v.strip() if type(v) is str else _is_blank(v)) for v in column.tolist()],
-                    dtype=bool)
+    return np.array(
+        [v is None or (not v.strip() if type(v) is str else _is_blank(v)) for v in column.tolist()],
+        dtype=bool,
+    )
 
 
 def _is_blank(v: Any) -> bool:
@@ -125,8 +129,12 @@ def clean_text(value: Any) -> str | None:
 
 def clean_texts(column: np.ndarray) -> np.ndarray:
     """clean_text over a column (a list comprehension: faster than numpy's vectorize here)."""
-    return objects([(v.strip() or None) if type(v) is str else None if v is None else clean_text(v)
-                    for v in column.tolist()])
+    return objects(
+        [
+            (v.strip() or None) if type(v) is str else None if v is None else clean_text(v)
+            for v in column.tolist()
+        ]
+    )
 
 
 def normalize_names(column: np.ndarray) -> np.ndarray:
@@ -137,9 +145,16 @@ def normalize_names(column: np.ndarray) -> np.ndarray:
         out = done[v] = " ".join(v.split()).casefold() or None
         return out
 
-    return objects([(done[v] if v in done else norm(v)) if type(v) is str
-                    else None if v is None else normalize_name(v)
-                    for v in column.tolist()])
+    return objects(
+        [
+            (done[v] if v in done else norm(v))
+            if type(v) is str
+            else None
+            if v is None
+            else normalize_name(v)
+            for v in column.tolist()
+        ]
+    )
 
 
 def normalize_name(value: Any) -> str | None:
@@ -166,9 +181,12 @@ def sifat_targets(column: np.ndarray) -> np.ndarray:
         out = done[v] = get(" ".join(v.split()).casefold())
         return out
 
-    return objects([(done[v] if v in done else sifat(v)) if type(v) is str
-                    else None if v is None else sifat_target(v)
-                    for v in column.tolist()])
+    return objects(
+        [
+            (done[v] if v in done else sifat(v)) if type(v) is str else None if v is None else sifat_target(v)
+            for v in column.tolist()
+        ]
+    )
 
 
 # --------------------------------------------------------------------------- writing figures
@@ -194,7 +212,9 @@ def angka(value: float | None) -> str:
 
 
 def persen(value: float | None) -> str:
-    return angka(value) + ("%" if value is not None and not (isinstance(value, float) and math.isnan(value)) else "")
+    return angka(value) + (
+        "%" if value is not None and not (isinstance(value, float) and math.isnan(value)) else ""
+    )
 
 
 def shown(value: Any) -> str:

@@ -29,7 +29,7 @@ from renaksi_xl.layout import (
 
 from . import cells
 from .cells import angka, persen, rupiah, shown
-from .engine import CellRule, Env, Row, Tables, TableRule, ValueRule, not_less, numeric_equal
+from .engine import CellRule, Env, Row, TableRule, Tables, ValueRule, not_less, numeric_equal
 from .rules import RULES, Finding
 
 Values = dict[str, np.ndarray]
@@ -46,7 +46,9 @@ RENCANA_TEXTS = (H_KODE_SUB, H_SUB_KEGIATAN, H_SATUAN)
 KINERJA_TEXTS = (H_INDIKATOR_KINERJA, H_SATUAN)
 
 # "s.d. TW II" for every quarterly column, and the column of the quarter before.
-QUARTER_OF = {c: f"s.d. TW {q}" for group in (TARGET_TW, FISIK_TW, KEUANGAN_TW) for c, q in zip(group, QUARTERS)}
+QUARTER_OF = {
+    c: f"s.d. TW {q}" for group in (TARGET_TW, FISIK_TW, KEUANGAN_TW) for c, q in zip(group, QUARTERS)
+}
 PREVIOUS = {c: group[i - 1] for group in (TARGET_TW, FISIK_TW, KEUANGAN_TW) for i, c in enumerate(group) if i}
 # The cash plan up to the end of each quarter: Maret, Juni, September.
 CASH_UNTIL = {KEUANGAN_TW[i]: (f"_kas_tw{i + 1}", MONTHS[3 * i + 2]) for i in range(3)}
@@ -88,7 +90,9 @@ def _sifat_known(s: np.ndarray, env: Env) -> np.ndarray:
 
 def _official(s: np.ndarray, env: Env) -> np.ndarray:
     officials = env.officials
-    return np.array([name is None or name in officials for name in cells.normalize_names(s).tolist()], dtype=bool)
+    return np.array(
+        [name is None or name in officials for name in cells.normalize_names(s).tolist()], dtype=bool
+    )
 
 
 # --------------------------------------------------------------------------- value tests
@@ -446,21 +450,29 @@ KINERJA_VALUE_RULES = _TARGET_VALUES
 def _dpa_kosong(t: Tables) -> list[Finding]:
     if len(t.dpa):
         return []
-    return [_table_finding(
-        "DPA_KOSONG", t.dpa.sheet, t.dpa.first_body_address(H_KODE_SUB),
-        "Tabel DPA belum berisi sub kegiatan. Jalankan 'Tarik Data DPA' (langkah 2) sebelum menyusun "
-        "dan memeriksa Rencana Aksi.",
-    )]
+    return [
+        _table_finding(
+            "DPA_KOSONG",
+            t.dpa.sheet,
+            t.dpa.first_body_address(H_KODE_SUB),
+            "Tabel DPA belum berisi sub kegiatan. Jalankan 'Tarik Data DPA' (langkah 2) sebelum menyusun "
+            "dan memeriksa Rencana Aksi.",
+        )
+    ]
 
 
 def _kinerja_kosong(t: Tables) -> list[Finding]:
     if len(t.kinerja):
         return []
-    return [_table_finding(
-        "KINERJA_KOSONG", t.kinerja.sheet, t.kinerja.first_body_address(H_INDIKATOR_KINERJA),
-        "Tabel Kinerja belum berisi indikator. Isi indikator kinerja (PK/IKU) beserta target triwulannya, "
-        "atau jalankan 'Impor Kinerja (PK)'.",
-    )]
+    return [
+        _table_finding(
+            "KINERJA_KOSONG",
+            t.kinerja.sheet,
+            t.kinerja.first_body_address(H_INDIKATOR_KINERJA),
+            "Tabel Kinerja belum berisi indikator. Isi indikator kinerja (PK/IKU) beserta target triwulannya, "
+            "atau jalankan 'Impor Kinerja (PK)'.",
+        )
+    ]
 
 
 def _total_pagu(t: Tables) -> list[Finding]:
@@ -470,11 +482,15 @@ def _total_pagu(t: Tables) -> list[Finding]:
     theirs = float(cells.round_rupiah(np.nansum(t.dpa.exact[H_PAGU])))
     if ours == theirs:
         return []
-    return [_table_finding(
-        "TOTAL_PAGU_BEDA_DPA", t.rencana.sheet, t.rencana.header_address(H_PAGU),
-        f"Jumlah Pagu di Rencana Aksi {rupiah(ours)} berbeda dengan jumlah Pagu DPA {rupiah(theirs)} "
-        f"(selisih {rupiah(ours - theirs)}).",
-    )]
+    return [
+        _table_finding(
+            "TOTAL_PAGU_BEDA_DPA",
+            t.rencana.sheet,
+            t.rencana.header_address(H_PAGU),
+            f"Jumlah Pagu di Rencana Aksi {rupiah(ours)} berbeda dengan jumlah Pagu DPA {rupiah(theirs)} "
+            f"(selisih {rupiah(ours - theirs)}).",
+        )
+    ]
 
 
 def _table_finding(rule: str, sheet: str, cell: str | None, message: str) -> Finding:

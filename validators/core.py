@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -51,15 +51,18 @@ def _join_dpa(dpa: Prepared, rencana: Prepared) -> None:
     r["_di_dpa"] = ~missing | (len(first) == 0)
     for name in extra:
         column = d[name]
-        taken = column.take(np.where(missing, 0, found)) if first else np.full(len(found), np.nan, column.dtype)
+        taken = (
+            column.take(np.where(missing, 0, found)) if first else np.full(len(found), np.nan, column.dtype)
+        )
         if missing.any():
             taken = taken.astype(float if taken.dtype.kind == "f" else object)
             taken[missing] = np.nan
         r[name] = taken
 
 
-def validate_tables(dpa: TableData, rencana: TableData, kinerja: TableData,
-                    officials: Sequence[str]) -> list[Finding]:
+def validate_tables(
+    dpa: TableData, rencana: TableData, kinerja: TableData, officials: Sequence[str]
+) -> list[Finding]:
     """Every finding of the plan, sorted by sheet, row and column.
 
     `officials`: the names and roles listed in tblPejabat (who may be penanggung jawab).

@@ -32,8 +32,9 @@ import contextlib
 import functools
 import math
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -57,8 +58,8 @@ class CellRule:
 
     rule: str
     columns: tuple[str, ...]
-    ok: Callable[[np.ndarray, "Env"], np.ndarray]
-    message: Callable[["Row"], str]
+    ok: Callable[[np.ndarray, Env], np.ndarray]
+    message: Callable[[Row], str]
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ class ValueRule:
     rule: str
     columns: tuple[str, ...]
     ok: Callable[[dict[str, np.ndarray], str], np.ndarray]
-    message: Callable[["Row"], str]
+    message: Callable[[Row], str]
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ class TableRule:
     """A rule on a whole table or on totals: a plain function returning findings."""
 
     rule: str
-    run: Callable[["Tables"], list[Finding]]
+    run: Callable[[Tables], list[Finding]]
 
 
 @dataclass
@@ -98,10 +99,10 @@ class Prepared:
     """
 
     data: TableData
-    grid: np.ndarray             # the cells as written, objects (positions x headers)
+    grid: np.ndarray  # the cells as written, objects (positions x headers)
     cells: dict[str, np.ndarray]  # as written, numeric columns replaced by the kind of their content
     values: dict[str, np.ndarray]  # numbers parsed (money rounded), text stripped, '_' columns joined
-                                   # (only the text columns the rules read; Row.val strips the others)
+    # (only the text columns the rules read; Row.val strips the others)
     exact: dict[str, np.ndarray] = field(default_factory=dict)  # money before rounding
     kinds: dict[str, np.ndarray] = field(default_factory=dict)  # numeric columns: cells.EMPTY, ... (int8)
 
@@ -157,8 +158,9 @@ class Tables:
     env: Env
 
 
-def prepare(data: TableData, money: tuple[str, ...], numbers: tuple[str, ...],
-            texts: tuple[str, ...] | None = None) -> Prepared:
+def prepare(
+    data: TableData, money: tuple[str, ...], numbers: tuple[str, ...], texts: tuple[str, ...] | None = None
+) -> Prepared:
     """Cells and values column by column: numbers parsed, money rounded, text stripped.
 
     `texts`: the text columns the rules read as values (None: all); stripping
@@ -193,7 +195,9 @@ def prepare(data: TableData, money: tuple[str, ...], numbers: tuple[str, ...],
 class Row:
     """What a message needs about the offending row: values, the column, the sub kegiatan."""
 
-    def __init__(self, prepared: Prepared, excel_row: int, column: str | None, position: int | None = None) -> None:
+    def __init__(
+        self, prepared: Prepared, excel_row: int, column: str | None, position: int | None = None
+    ) -> None:
         self.p = prepared
         self.excel_row = excel_row
         self.col = column
@@ -221,7 +225,11 @@ class Row:
         """'Sub kegiatan 7.01.01.2.01.0001 (Penyusunan ...)' or 'Indikator kinerja "..."'."""
         if layout.H_KODE_SUB not in self.p.values:
             indikator = self.val(layout.H_INDIKATOR_KINERJA)
-            return f"Indikator kinerja '{indikator}'" if indikator else f"Indikator kinerja baris {self.excel_row}"
+            return (
+                f"Indikator kinerja '{indikator}'"
+                if indikator
+                else f"Indikator kinerja baris {self.excel_row}"
+            )
         nama = self.val(layout.H_SUB_KEGIATAN)
         kode = self.kode
         if kode:
@@ -254,7 +262,7 @@ class Stack:
         return self.columns[column], position
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _stack(rules: tuple) -> Stack:
     """Every column some rule of the table names, in the order the rules name them."""
     return Stack(tuple(dict.fromkeys(h for r in rules for h in r.columns)))
@@ -265,7 +273,7 @@ def _mask(rule_columns: tuple[str, ...], stack: Stack, n: int, column_ok: Callab
     ok = np.ones(len(stack.columns) * n, dtype=bool)
     for header in rule_columns:
         j = stack.columns.index(header)
-        ok[j * n:(j + 1) * n] = column_ok(header)
+        ok[j * n : (j + 1) * n] = column_ok(header)
     return ok
 
 
@@ -289,11 +297,12 @@ def _check(rule: str, fn: Callable[[pd.Series], np.ndarray]) -> pa.Check:
 
     pandera wants a boolean Series back: the one pandas object built per check.
     """
-    return pa.Check(lambda s: pd.Series(fn(s), index=s.index, copy=False),
-                    name=rule, error=rule, ignore_na=False)
+    return pa.Check(
+        lambda s: pd.Series(fn(s), index=s.index, copy=False), name=rule, error=rule, ignore_na=False
+    )
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _cell_schema(name: str, rules: tuple[CellRule, ...]) -> pa.SeriesSchema:
     """Built once per rule table: constructing a pandera schema costs more than checking a small plan."""
     stack = _stack(rules)
@@ -302,10 +311,12 @@ def _cell_schema(name: str, rules: tuple[CellRule, ...]) -> pa.SeriesSchema:
         def fn(s: pd.Series) -> np.ndarray:
             p, env = _active.prepared, _active.env
             return _mask(r.columns, stack, len(p), lambda h: np.asarray(r.ok(p.cells[h], env), dtype=bool))
+
         return _check(r.rule, fn)
 
-    return pa.SeriesSchema(nullable=True, checks=[check(r) for r in rules], name=STACK,
-                           title=f"{name} (isi sel)")
+    return pa.SeriesSchema(
+        nullable=True, checks=[check(r) for r in rules], name=STACK, title=f"{name} (isi sel)"
+    )
 
 
 def value_schema(prepared: Prepared, rules: tuple[ValueRule, ...]) -> pa.SeriesSchema:
@@ -317,18 +328,25 @@ def value_schema(prepared: Prepared, rules: tuple[ValueRule, ...]) -> pa.SeriesS
     return _value_schema(prepared.name, rules)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _value_schema(name: str, rules: tuple[ValueRule, ...]) -> pa.SeriesSchema:
     stack = _stack(rules)
 
     def check(r: ValueRule) -> pa.Check:
         def fn(s: pd.Series) -> np.ndarray:
             p = _active.prepared
-            return _mask(r.columns, stack, len(p), lambda h: np.asarray(r.ok(p.values, h), dtype=bool) | cells.missing(p.values[h]))
+            return _mask(
+                r.columns,
+                stack,
+                len(p),
+                lambda h: np.asarray(r.ok(p.values, h), dtype=bool) | cells.missing(p.values[h]),
+            )
+
         return _check(r.rule, fn)
 
-    return pa.SeriesSchema(nullable=True, checks=[check(r) for r in rules], name=STACK,
-                           title=f"{name} (nilai)")
+    return pa.SeriesSchema(
+        nullable=True, checks=[check(r) for r in rules], name=STACK, title=f"{name} (nilai)"
+    )
 
 
 @contextlib.contextmanager
@@ -370,14 +388,16 @@ def run_table(prepared: Prepared, cell_rules, value_rules, env: Env) -> list[Fin
     for rule, header, position in hits:
         excel_row = excel_rows[position]
         row = Row(prepared, excel_row, header, position)
-        findings.append(Finding(
-            rule=rule,
-            severity=RULES[rule][0],
-            sheet=prepared.sheet,
-            cell=prepared.address(excel_row, header),
-            kode_sub_kegiatan=row.kode,
-            message=messages[rule](row),
-        ))
+        findings.append(
+            Finding(
+                rule=rule,
+                severity=RULES[rule][0],
+                sheet=prepared.sheet,
+                cell=prepared.address(excel_row, header),
+                kode_sub_kegiatan=row.kode,
+                message=messages[rule](row),
+            )
+        )
     return findings
 
 
@@ -426,6 +446,16 @@ def not_less(a, b) -> np.ndarray:
 
 
 __all__ = [
-    "CellRule", "ValueRule", "TableRule", "Env", "Prepared", "Tables", "Row",
-    "prepare", "run_table", "finalize", "numeric_equal", "not_less",
+    "CellRule",
+    "ValueRule",
+    "TableRule",
+    "Env",
+    "Prepared",
+    "Tables",
+    "Row",
+    "prepare",
+    "run_table",
+    "finalize",
+    "numeric_equal",
+    "not_less",
 ]

@@ -58,7 +58,10 @@ RULES: dict[str, tuple[str, str]] = {
     "KEUANGAN_NEGATIF": (ERROR, "target keuangan bernilai negatif"),
     "KEUANGAN_TIDAK_KUMULATIF": (ERROR, "target keuangan s.d. triwulan berikutnya lebih kecil"),
     "KEUANGAN_TW4_BEDA_PAGU": (ERROR, "target keuangan s.d. TW IV tidak sama dengan pagu"),
-    "KEUANGAN_BEDA_ANGGARAN_KAS": (WARNING, "target keuangan kumulatif berbeda dengan anggaran kas kumulatif"),
+    "KEUANGAN_BEDA_ANGGARAN_KAS": (
+        WARNING,
+        "target keuangan kumulatif berbeda dengan anggaran kas kumulatif",
+    ),
     # --- physical progress ---------------------------------------------------------
     "FISIK_DI_LUAR_RENTANG": (ERROR, "target fisik di luar 0 sampai 100 persen"),
     "FISIK_TIDAK_KUMULATIF": (ERROR, "target fisik s.d. triwulan berikutnya lebih kecil"),

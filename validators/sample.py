@@ -55,20 +55,58 @@ def clean_plan(n: int = 3, indicators: int = 2) -> SamplePlan:
         cash = [month] * 11 + [pagu - 11 * month]
         quarters = [sum(cash[: 3 * (q + 1)]) for q in range(4)]
         target = 4 + i % 9
-        plan.dpa.append([
-            code, nama, kegiatan, f"Kegiatan {kegiatan}", "7.01.01", "Program Penunjang Urusan Pemerintahan",
-            indikator, target, "Dokumen", "PAD", "Kecamatan Neglasari", pagu, *cash,
-        ])
+        plan.dpa.append(
+            [
+                code,
+                nama,
+                kegiatan,
+                f"Kegiatan {kegiatan}",
+                "7.01.01",
+                "Program Penunjang Urusan Pemerintahan",
+                indikator,
+                target,
+                "Dokumen",
+                "PAD",
+                "Kecamatan Neglasari",
+                pagu,
+                *cash,
+            ]
+        )
         cumulative_target = [round(target * (q + 1) / 4, 2) for q in range(4)]
-        plan.rencana.append([
-            code, nama, indikator, "Dokumen", target, "Kumulatif", *cumulative_target,
-            25, 50, 75, 100, pagu, *quarters, people[i % len(people)], "",
-        ])
+        plan.rencana.append(
+            [
+                code,
+                nama,
+                indikator,
+                "Dokumen",
+                target,
+                "Kumulatif",
+                *cumulative_target,
+                25,
+                50,
+                75,
+                100,
+                pagu,
+                *quarters,
+                people[i % len(people)],
+                "",
+            ]
+        )
     for j in range(indicators):
-        plan.kinerja.append([
-            "Meningkatnya kualitas perencanaan kecamatan", f"Persentase dokumen perencanaan tepat waktu {j + 1}",
-            "Persen", 100, "Tetap", 100, 100, 100, 100, OFFICIALS[j % len(OFFICIALS)][0],
-        ])
+        plan.kinerja.append(
+            [
+                "Meningkatnya kualitas perencanaan kecamatan",
+                f"Persentase dokumen perencanaan tepat waktu {j + 1}",
+                "Persen",
+                100,
+                "Tetap",
+                100,
+                100,
+                100,
+                100,
+                OFFICIALS[j % len(OFFICIALS)][0],
+            ]
+        )
     return plan
 
 

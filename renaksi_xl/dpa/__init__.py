@@ -49,6 +49,14 @@ def impor_kinerja_body(book, ctx):
 
 
 __all__ = [
-    "IMPOR_MARKER", "SAMPLE_DPA", "SAMPLE_PK", "TEMPLATE_DPA", "TEMPLATE_CSV", "TEMPLATE_PK",
-    "read_dpa", "read_dpa_files", "tarik_dpa_body", "impor_kinerja_body",
+    "IMPOR_MARKER",
+    "SAMPLE_DPA",
+    "SAMPLE_PK",
+    "TEMPLATE_DPA",
+    "TEMPLATE_CSV",
+    "TEMPLATE_PK",
+    "read_dpa",
+    "read_dpa_files",
+    "tarik_dpa_body",
+    "impor_kinerja_body",
 ]

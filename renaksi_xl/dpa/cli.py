@@ -23,16 +23,30 @@ def render_table(result) -> str:
         target = "-" if r["target_keluaran"] is None else format_number(r["target_keluaran"])
         if r["satuan"]:
             target += f" {r['satuan']}"
-        rows.append((str(i), r["kode_sub_kegiatan"], _cut(r["sub_kegiatan"], 48), _cut(target, 18),
-                     _cut(r["sumber_dana"] or "-", 11), format_rupiah(r["pagu"])))
+        rows.append(
+            (
+                str(i),
+                r["kode_sub_kegiatan"],
+                _cut(r["sub_kegiatan"], 48),
+                _cut(target, 18),
+                _cut(r["sumber_dana"] or "-", 11),
+                format_rupiah(r["pagu"]),
+            )
+        )
     widths = [max(len(h), *(len(row[k]) for row in rows)) for k, h in enumerate(head)]
     right = {0, 5}
 
     def line(cells):
-        return "  ".join(c.rjust(w) if k in right else c.ljust(w) for k, (c, w) in enumerate(zip(cells, widths)))
+        return "  ".join(
+            c.rjust(w) if k in right else c.ljust(w) for k, (c, w) in enumerate(zip(cells, widths))
+        )
 
-    out = [f"Berkas: {result.file} ({result.format_label()})", "", line(head),
-           "  ".join("-" * w for w in widths)]
+    out = [
+        f"Berkas: {result.file} ({result.format_label()})",
+        "",
+        line(head),
+        "  ".join("-" * w for w in widths),
+    ]
     out += [line(r) for r in rows]
     out.append("")
     out.append(f"Jumlah: {len(result.records)} sub kegiatan, total pagu {format_rupiah(result.total_pagu)}.")

@@ -24,8 +24,8 @@ class Source:
 
     file: str
     sheet: str | None = None
-    row0: int = 1   # 1-based Excel row of the grid's first row
-    col0: int = 1   # 1-based Excel column of the grid's first column
+    row0: int = 1  # 1-based Excel row of the grid's first row
+    col0: int = 1  # 1-based Excel column of the grid's first column
 
     def where(self, r: int | None = None, c: int | None = None) -> str:
         """Human location of grid cell (r, c) (0-based), or of the sheet/file."""
@@ -66,7 +66,7 @@ class DpaError(InputError):
         self.problems = list(problems)
         shown = [p.text() for p in self.problems[:12]]
         more = len(self.problems) - len(shown)
-        head = (f"Berkas {what} '{file}' tidak bisa dipakai" if file else f"Data {what} tidak bisa dipakai")
+        head = f"Berkas {what} '{file}' tidak bisa dipakai" if file else f"Data {what} tidak bisa dipakai"
         message = head + ":\n- " + "\n- ".join(shown)
         if more > 0:
             message += f"\n- ... dan {more} masalah lain."
@@ -103,7 +103,9 @@ CODE_SHAPES = {
 }
 CODE_LABEL = {"program": "Kode program", "kegiatan": "Kode kegiatan", "sub_kegiatan": "Kode sub kegiatan"}
 _CODE_RE = {k: re.compile(rf"^{p}$") for k, (p, _) in CODE_SHAPES.items()}
-_CODE_PREFIX = re.compile(r"^\s*([0-9X]+(?:\.[0-9X]+)+)(?=\s|$|[-\u2013\u2014:])\s*[-\u2013\u2014:]?\s*(.*)$", re.S)
+_CODE_PREFIX = re.compile(
+    r"^\s*([0-9X]+(?:\.[0-9X]+)+)(?=\s|$|[-\u2013\u2014:])\s*[-\u2013\u2014:]?\s*(.*)$", re.S
+)
 _DATE_TEXT = re.compile(
     r"^\s*(\d{4}-\d{1,2}-\d{1,2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?Z?)?|\d{1,2}[/-]\d{1,2}[/-]\d{2,4})\s*$"
 )
@@ -120,16 +122,22 @@ def mangled_code(value: Any, kind: str) -> str | None:
     if isinstance(value, bool):
         return f"{label} berisi nilai logika ({value}), bukan teks kode"
     if isinstance(value, (int, float)):
-        return (f"{label} tersimpan sebagai angka ({value!r}), bukan teks; spreadsheet telah mengubah "
-                f"kodenya sehingga kode aslinya tidak bisa dipastikan. Ketik ulang kode sebagai teks "
-                f"(format sel Teks, atau awali dengan tanda petik ')")
+        return (
+            f"{label} tersimpan sebagai angka ({value!r}), bukan teks; spreadsheet telah mengubah "
+            f"kodenya sehingga kode aslinya tidak bisa dipastikan. Ketik ulang kode sebagai teks "
+            f"(format sel Teks, atau awali dengan tanda petik ')"
+        )
     if isinstance(value, (dt.date, dt.datetime)):
-        return (f"{label} tersimpan sebagai tanggal ({value.isoformat()[:10]}), bukan teks; spreadsheet "
-                f"telah mengubah kodenya menjadi tanggal. Ketik ulang kode sebagai teks (format sel Teks, "
-                f"atau awali dengan tanda petik ')")
+        return (
+            f"{label} tersimpan sebagai tanggal ({value.isoformat()[:10]}), bukan teks; spreadsheet "
+            f"telah mengubah kodenya menjadi tanggal. Ketik ulang kode sebagai teks (format sel Teks, "
+            f"atau awali dengan tanda petik ')"
+        )
     if isinstance(value, str) and _DATE_TEXT.match(value):
-        return (f"{label} berbentuk tanggal ('{value.strip()}'), bukan kode; spreadsheet telah mengubah "
-                f"kodenya menjadi tanggal. Ketik ulang kode sebagai teks")
+        return (
+            f"{label} berbentuk tanggal ('{value.strip()}'), bukan kode; spreadsheet telah mengubah "
+            f"kodenya menjadi tanggal. Ketik ulang kode sebagai teks"
+        )
     return None
 
 
@@ -138,8 +146,10 @@ def check_code(text: str, kind: str) -> str | None:
     if _CODE_RE[kind].match(text):
         return None
     example = CODE_SHAPES[kind][1]
-    return (f"{CODE_LABEL[kind]} '{text}' tidak berbentuk kode {kind.replace('_', ' ')} "
-            f"(contoh: {example}); mungkin angka nol di depan hilang. Periksa dan ketik ulang sebagai teks")
+    return (
+        f"{CODE_LABEL[kind]} '{text}' tidak berbentuk kode {kind.replace('_', ' ')} "
+        f"(contoh: {example}); mungkin angka nol di depan hilang. Periksa dan ketik ulang sebagai teks"
+    )
 
 
 def split_code(value: Any) -> tuple[str | None, str]:

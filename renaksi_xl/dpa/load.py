@@ -30,7 +30,7 @@ class DpaResult:
     records: list[dict]
     warnings: list[Problem] = field(default_factory=list)
     formats: list[str] = field(default_factory=list)
-    wheres: list[str] = field(default_factory=list)   # cell of each record's code
+    wheres: list[str] = field(default_factory=list)  # cell of each record's code
 
     @property
     def total_pagu(self):
@@ -56,16 +56,31 @@ def result_from_grids(grids: list[Grid], file: str) -> DpaResult:
     parsed, formats = parse_grids(grids, f)
     if not formats:
         sheets = ", ".join(f"'{g.source.sheet}'" for g in grids if g.source.sheet) or "-"
-        raise DpaError([Problem(
-            "Tidak ditemukan label DPA Rincian Belanja ('Program', 'Kegiatan', 'Sub Kegiatan', 'Kode Rekening', "
-            "'Rencana Penarikan Dana per Bulan') maupun baris judul templat impor ('Kode Sub Kegiatan', "
-            f"'Pagu (Rp)') di lembar mana pun (lembar yang diperiksa: {sheets}). Pastikan ini ekspor DPA "
-            "Rincian Belanja dari SIPD, atau pakai templat impor DPA.", file)], file=file)
+        raise DpaError(
+            [
+                Problem(
+                    "Tidak ditemukan label DPA Rincian Belanja ('Program', 'Kegiatan', 'Sub Kegiatan', 'Kode Rekening', "
+                    "'Rencana Penarikan Dana per Bulan') maupun baris judul templat impor ('Kode Sub Kegiatan', "
+                    f"'Pagu (Rp)') di lembar mana pun (lembar yang diperiksa: {sheets}). Pastikan ini ekspor DPA "
+                    "Rincian Belanja dari SIPD, atau pakai templat impor DPA.",
+                    file,
+                )
+            ],
+            file=file,
+        )
     if f.errors:
         raise DpaError(f.errors, file=file)
     if not parsed:
-        raise DpaError([Problem("Tidak ada satu pun sub kegiatan di berkas ini (label dan judul kolom ada, "
-                                "tetapi barisnya kosong).", file)], file=file)
+        raise DpaError(
+            [
+                Problem(
+                    "Tidak ada satu pun sub kegiatan di berkas ini (label dan judul kolom ada, "
+                    "tetapi barisnya kosong).",
+                    file,
+                )
+            ],
+            file=file,
+        )
     return DpaResult(file, [p.record for p in parsed], f.warnings, formats, [p.where for p in parsed])
 
 
@@ -97,9 +112,19 @@ def read_dpa_files(paths: list[str | Path]) -> DpaResult:
 def record_row(rec: dict) -> list:
     """A normalized record as a tblDPA row (layout.DPA_COLUMNS order)."""
     return [
-        rec["kode_sub_kegiatan"], rec["sub_kegiatan"], rec["kode_kegiatan"], rec["kegiatan"],
-        rec["kode_program"], rec["program"], rec["indikator_keluaran"], rec["target_keluaran"],
-        rec["satuan"], rec["sumber_dana"], rec["lokasi"], rec["pagu"], *rec["kas"],
+        rec["kode_sub_kegiatan"],
+        rec["sub_kegiatan"],
+        rec["kode_kegiatan"],
+        rec["kegiatan"],
+        rec["kode_program"],
+        rec["program"],
+        rec["indikator_keluaran"],
+        rec["target_keluaran"],
+        rec["satuan"],
+        rec["sumber_dana"],
+        rec["lokasi"],
+        rec["pagu"],
+        *rec["kas"],
     ]
 
 
@@ -132,8 +157,10 @@ def _source_for(book, ctx) -> tuple[DpaResult, str]:
 
 
 def summary_line(result: DpaResult) -> str:
-    text = (f"{len(result.records)} sub kegiatan dari {result.file} ({result.format_label()}), "
-            f"total pagu {format_rupiah(result.total_pagu)}.")
+    text = (
+        f"{len(result.records)} sub kegiatan dari {result.file} ({result.format_label()}), "
+        f"total pagu {format_rupiah(result.total_pagu)}."
+    )
     if result.warnings:
         text += f" {len(result.warnings)} peringatan:"
         text += "".join(f"\n- {w.text()}" for w in result.warnings)

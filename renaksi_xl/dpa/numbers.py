@@ -20,7 +20,9 @@ _GROUPED = re.compile(r"^\d{1,3}(?:[.,]\d{3})+$")
 def _is_grouped(text: str, sep: str) -> bool:
     """'1.250.000' with sep '.' : groups of three after the first."""
     parts = text.split(sep)
-    return 1 <= len(parts[0]) <= 3 and all(len(p) == 3 and p.isdigit() for p in parts[1:]) and parts[0].isdigit()
+    return (
+        1 <= len(parts[0]) <= 3 and all(len(p) == 3 and p.isdigit() for p in parts[1:]) and parts[0].isdigit()
+    )
 
 
 def _unsigned(text: str) -> Decimal:

@@ -52,8 +52,19 @@ from .grid import (
 from .numbers import format_rupiah, parse_number, parse_target, same_amount
 
 RECORD_KEYS = (
-    "kode_sub_kegiatan", "sub_kegiatan", "kode_kegiatan", "kegiatan", "kode_program", "program",
-    "indikator_keluaran", "target_keluaran", "satuan", "sumber_dana", "lokasi", "pagu", "kas",
+    "kode_sub_kegiatan",
+    "sub_kegiatan",
+    "kode_kegiatan",
+    "kegiatan",
+    "kode_program",
+    "program",
+    "indikator_keluaran",
+    "target_keluaran",
+    "satuan",
+    "sumber_dana",
+    "lokasi",
+    "pagu",
+    "kas",
 )
 
 # Labels of the SIPD layout (normalized with grid.norm) -> field.
@@ -128,7 +139,7 @@ class _Draft:
     where: str
     code: str | None = None
     name: str = ""
-    kegiatan: tuple | None = None      # (code, name, where)
+    kegiatan: tuple | None = None  # (code, name, where)
     program: tuple | None = None
     indikator: str | None = None
     target_raw: Any = None
@@ -136,9 +147,9 @@ class _Draft:
     satuan: str | None = None
     sumber_dana: str | None = None
     lokasi: str | None = None
-    lines: list = field(default_factory=list)   # (depth, amount, row, col) in `src`
-    src: Any = None                            # the grid's Source, to name line cells lazily
-    total: tuple | None = None                 # (amount, where)
+    lines: list = field(default_factory=list)  # (depth, amount, row, col) in `src`
+    src: Any = None  # the grid's Source, to name line cells lazily
+    total: tuple | None = None  # (amount, where)
     kas: list = field(default_factory=lambda: [None] * 12)
     kas_where: str | None = None
     kas_total: tuple | None = None
@@ -148,7 +159,7 @@ class _Draft:
 @dataclass
 class ParsedRecord:
     record: dict
-    where: str   # cell of the sub kegiatan code
+    where: str  # cell of the sub kegiatan code
 
 
 def _text(value: Any) -> str:
@@ -167,9 +178,11 @@ def _code_from_cell(value: Any, kind: str, where: str, f: Findings) -> tuple[str
         return None, ""
     code, name = split_code(value)
     if code is None:
-        f.error(f"{CODE_LABEL[kind]} tidak ditemukan: sel berisi '{_text(value)[:60]}', seharusnya "
-                f"diawali kode (mis. '{'7.01.01.2.01.0001' if kind == 'sub_kegiatan' else '7.01.01'} - Nama').",
-                where)
+        f.error(
+            f"{CODE_LABEL[kind]} tidak ditemukan: sel berisi '{_text(value)[:60]}', seharusnya "
+            f"diawali kode (mis. '{'7.01.01.2.01.0001' if kind == 'sub_kegiatan' else '7.01.01'} - Nama').",
+            where,
+        )
         return None, name
     bad = check_code(code, kind)
     if bad:
@@ -188,14 +201,14 @@ class SipdParser:
         self.out: list[ParsedRecord] = []
         self.program: tuple | None = None
         self.kegiatan: tuple | None = None
-        self.pending_ind: tuple | None = None   # kegiatan-level Keluaran (indikator, target, where)
-        self.pending: dict = {}                 # sumber/lokasi seen before the sub kegiatan label
+        self.pending_ind: tuple | None = None  # kegiatan-level Keluaran (indikator, target, where)
+        self.pending: dict = {}  # sumber/lokasi seen before the sub kegiatan label
         self.cur: _Draft | None = None
-        self.mode: str | None = None            # None | 'ind' | 'lines' | 'cash'
+        self.mode: str | None = None  # None | 'ind' | 'lines' | 'cash'
         self.ind_cols: tuple[int, int] | None = None
         self.kode_col = 0
         self.jumlah_col = -1
-        self.saw_sub = False   # the grid is a SIPD layout only if a 'Sub Kegiatan' label occurs
+        self.saw_sub = False  # the grid is a SIPD layout only if a 'Sub Kegiatan' label occurs
 
     def where(self, r: int, c: int) -> str:
         return self.src.where(r, c)
@@ -306,8 +319,11 @@ class SipdParser:
             return
         if field_ == "lines_header":
             if self.cur is None:
-                self.f.error("Tabel rincian belanja (Kode Rekening) ditemukan sebelum label 'Sub Kegiatan'; "
-                             "rincian ini tidak bisa dikaitkan ke sub kegiatan mana pun.", self.where(r, j))
+                self.f.error(
+                    "Tabel rincian belanja (Kode Rekening) ditemukan sebelum label 'Sub Kegiatan'; "
+                    "rincian ini tidak bisa dikaitkan ke sub kegiatan mana pun.",
+                    self.where(r, j),
+                )
                 self.mode = None
                 return
             self.mode = "lines"
@@ -318,7 +334,9 @@ class SipdParser:
             return
         if field_ == "cash":
             if self.cur is None:
-                self.f.error("Rencana penarikan dana ditemukan sebelum label 'Sub Kegiatan'.", self.where(r, j))
+                self.f.error(
+                    "Rencana penarikan dana ditemukan sebelum label 'Sub Kegiatan'.", self.where(r, j)
+                )
                 self.mode = None
                 return
             self.mode = "cash"
@@ -345,8 +363,11 @@ class SipdParser:
         try:
             amount = parse_number(value)
         except ValueError:
-            self.f.error(f"Jumlah belanja kode rekening {code.strip()} bukan angka: '{_text(value)}'. "
-                         "Isi dengan angka (mis. 1.250.000).", self.where(r, c))
+            self.f.error(
+                f"Jumlah belanja kode rekening {code.strip()} bukan angka: '{_text(value)}'. "
+                "Isi dengan angka (mis. 1.250.000).",
+                self.where(r, c),
+            )
             self.cur.ok = False
             return
         if amount is not None:
@@ -425,7 +446,9 @@ def finish_record(d: _Draft, f: Findings) -> ParsedRecord | None:
     ok = True
     if d.kegiatan is None or d.kegiatan[0] is None:
         if d.kegiatan is None:
-            f.error(f"{label}: label 'Kegiatan' (kode dan nama kegiatan) tidak ditemukan di atasnya.", d.where)
+            f.error(
+                f"{label}: label 'Kegiatan' (kode dan nama kegiatan) tidak ditemukan di atasnya.", d.where
+            )
         ok = False
     if d.program is None or d.program[0] is None:
         if d.program is None:
@@ -433,12 +456,17 @@ def finish_record(d: _Draft, f: Findings) -> ParsedRecord | None:
         ok = False
     if ok:
         if not d.code.startswith(d.kegiatan[0] + "."):
-            f.error(f"{label} bukan bagian dari kegiatan {d.kegiatan[0]} (lihat {_ref(d.kegiatan[2], d.where)}); "
-                    "periksa kode keduanya.", d.where)
+            f.error(
+                f"{label} bukan bagian dari kegiatan {d.kegiatan[0]} (lihat {_ref(d.kegiatan[2], d.where)}); "
+                "periksa kode keduanya.",
+                d.where,
+            )
             ok = False
         if not d.kegiatan[0].startswith(d.program[0] + "."):
-            f.error(f"Kegiatan {d.kegiatan[0]} bukan bagian dari program {d.program[0]} (lihat {_ref(d.program[2], d.kegiatan[2])}).",
-                    d.kegiatan[2])
+            f.error(
+                f"Kegiatan {d.kegiatan[0]} bukan bagian dari program {d.program[0]} (lihat {_ref(d.program[2], d.kegiatan[2])}).",
+                d.kegiatan[2],
+            )
             ok = False
     lines_sum = sum(line[1] for line in _leaf_lines(d.lines))
     first_line = d.src.where(d.lines[0][2], d.lines[0][3]) if d.lines else ""
@@ -447,8 +475,11 @@ def finish_record(d: _Draft, f: Findings) -> ParsedRecord | None:
     elif d.lines:
         pagu, pagu_where = lines_sum, f"jumlah rincian belanja mulai {first_line}"
     else:
-        f.error(f"{label}: pagu tidak ditemukan (tidak ada baris 'Jumlah' maupun rincian belanja per kode "
-                "rekening).", d.where)
+        f.error(
+            f"{label}: pagu tidak ditemukan (tidak ada baris 'Jumlah' maupun rincian belanja per kode "
+            "rekening).",
+            d.where,
+        )
         return None
     if pagu < 0:
         f.error(f"{label}: pagu negatif ({format_rupiah(pagu)}).", pagu_where)
@@ -460,27 +491,39 @@ def finish_record(d: _Draft, f: Findings) -> ParsedRecord | None:
     if kas_found and not cash_agrees:
         missing = [layout.MONTHS[i] for i, k in enumerate(d.kas) if k is None]
         extra = f" (bulan tanpa isian: {', '.join(missing)})" if missing else ""
-        f.error(f"{label}: rencana penarikan dana per bulan berjumlah {format_rupiah(kas_sum)}{extra}, "
-                f"tidak sama dengan pagu {format_rupiah(pagu)} ({_ref(pagu_where, d.kas_where or pagu_where)}); selisih "
-                f"{format_rupiah(kas_sum - pagu)}. Perbaiki anggaran kas agar jumlahnya sama dengan pagu.",
-                d.kas_where or kas_found[0][1])
+        f.error(
+            f"{label}: rencana penarikan dana per bulan berjumlah {format_rupiah(kas_sum)}{extra}, "
+            f"tidak sama dengan pagu {format_rupiah(pagu)} ({_ref(pagu_where, d.kas_where or pagu_where)}); selisih "
+            f"{format_rupiah(kas_sum - pagu)}. Perbaiki anggaran kas agar jumlahnya sama dengan pagu.",
+            d.kas_where or kas_found[0][1],
+        )
         ok = False
     if d.kas_total is not None and kas_found and not same_amount(d.kas_total[0], kas_sum):
-        f.warn(f"{label}: baris Jumlah rencana penarikan dana ({format_rupiah(d.kas_total[0])}) tidak sama "
-               f"dengan jumlah 12 bulannya ({format_rupiah(kas_sum)}).", d.kas_total[1])
+        f.warn(
+            f"{label}: baris Jumlah rencana penarikan dana ({format_rupiah(d.kas_total[0])}) tidak sama "
+            f"dengan jumlah 12 bulannya ({format_rupiah(kas_sum)}).",
+            d.kas_total[1],
+        )
     if not kas_found:
-        f.warn(f"{label}: rencana penarikan dana per bulan tidak ditemukan; Susun Draft akan membagi pagu "
-               "rata per triwulan.", d.where)
+        f.warn(
+            f"{label}: rencana penarikan dana per bulan tidak ditemukan; Susun Draft akan membagi pagu "
+            "rata per triwulan.",
+            d.where,
+        )
     if d.total is not None and d.lines and not same_amount(lines_sum, pagu):
-        text = (f"{label}: rincian belanja per kode rekening berjumlah {format_rupiah(lines_sum)} (mulai "
-                f"{_ref(first_line, pagu_where)}), tidak sama dengan jumlah anggaran {format_rupiah(pagu)} "
-                f"({_ref(pagu_where, pagu_where)}); "
-                f"selisih {format_rupiah(lines_sum - pagu)}.")
+        text = (
+            f"{label}: rincian belanja per kode rekening berjumlah {format_rupiah(lines_sum)} (mulai "
+            f"{_ref(first_line, pagu_where)}), tidak sama dengan jumlah anggaran {format_rupiah(pagu)} "
+            f"({_ref(pagu_where, pagu_where)}); "
+            f"selisih {format_rupiah(lines_sum - pagu)}."
+        )
         if cash_agrees:
             f.warn(text + " Pagu dipakai karena sama dengan jumlah rencana penarikan dana.", pagu_where)
         else:
-            f.error(text + " Tidak ada rencana penarikan dana yang menguatkan salah satunya; perbaiki berkasnya.",
-                    pagu_where)
+            f.error(
+                text + " Tidak ada rencana penarikan dana yang menguatkan salah satunya; perbaiki berkasnya.",
+                pagu_where,
+            )
             ok = False
     target, satuan = None, d.satuan
     if d.target_raw is not None and not is_blank(d.target_raw):
@@ -488,8 +531,10 @@ def finish_record(d: _Draft, f: Findings) -> ParsedRecord | None:
             target, unit = parse_target(d.target_raw)
             satuan = satuan or unit
         except ValueError:
-            f.warn(f"{label}: target keluaran '{_text(d.target_raw)}' tidak diawali angka; target dikosongkan.",
-                   d.target_where)
+            f.warn(
+                f"{label}: target keluaran '{_text(d.target_raw)}' tidak diawali angka; target dikosongkan.",
+                d.target_where,
+            )
     elif d.indikator is None:
         f.warn(f"{label}: indikator keluaran tidak ditemukan.", d.where)
     if not ok:
@@ -578,13 +623,17 @@ def parse_flat(grid: Grid, header_row: int, cols: dict[str, int], f: Findings) -
     have_months = [m for m in months if m in cols]
     if have_months and len(have_months) < 12:
         absent = [layout.MONTHS[i] for i in range(12) if f"kas{i}" not in cols]
-        f.error("Kolom rencana penarikan dana tidak lengkap; tidak ada kolom: " + ", ".join(absent) + ".",
-                src.where(header_row))
+        f.error(
+            "Kolom rencana penarikan dana tidak lengkap; tidak ada kolom: " + ", ".join(absent) + ".",
+            src.where(header_row),
+        )
         return out
     for name in ("kegiatan", "program"):
         if name not in cols:
-            f.warn(f"Kolom '{name.capitalize()}' tidak ada di templat; nama {name} dikosongkan.",
-                   src.where(header_row))
+            f.warn(
+                f"Kolom '{name.capitalize()}' tidak ada di templat; nama {name} dikosongkan.",
+                src.where(header_row),
+            )
 
     def cell(row, name):
         k = cols.get(name)
@@ -603,13 +652,18 @@ def parse_flat(grid: Grid, header_row: int, cols: dict[str, int], f: Findings) -
             key = norm(first)
             if key.startswith("jumlah") or key.startswith("total") or key.startswith("catatan"):
                 continue  # a total or note row
-            f.error("Baris tanpa kode sub kegiatan (kolom 'Kode Sub Kegiatan' kosong) tetapi berisi data.",
-                    where(r, "kode_sub_kegiatan"))
+            f.error(
+                "Baris tanpa kode sub kegiatan (kolom 'Kode Sub Kegiatan' kosong) tetapi berisi data.",
+                where(r, "kode_sub_kegiatan"),
+            )
             continue
         d = _Draft(where=where(r, "kode_sub_kegiatan"))
         codes = {}
-        for kind, name in (("sub_kegiatan", "kode_sub_kegiatan"), ("kegiatan", "kode_kegiatan"),
-                           ("program", "kode_program")):
+        for kind, name in (
+            ("sub_kegiatan", "kode_sub_kegiatan"),
+            ("kegiatan", "kode_kegiatan"),
+            ("program", "kode_program"),
+        ):
             if name not in cols:
                 continue
             value = cell(row, name)
@@ -648,8 +702,11 @@ def parse_flat(grid: Grid, header_row: int, cols: dict[str, int], f: Findings) -
         try:
             pagu = parse_number(cell(row, "pagu"))
         except ValueError:
-            f.error(f"Pagu sub kegiatan {d.code} bukan angka: '{_text(cell(row, 'pagu'))}'. "
-                    "Isi dengan angka (mis. 1.250.000).", where(r, "pagu"))
+            f.error(
+                f"Pagu sub kegiatan {d.code} bukan angka: '{_text(cell(row, 'pagu'))}'. "
+                "Isi dengan angka (mis. 1.250.000).",
+                where(r, "pagu"),
+            )
             continue
         if pagu is None:
             f.error(f"Pagu sub kegiatan {d.code} kosong.", where(r, "pagu"))
@@ -662,8 +719,11 @@ def parse_flat(grid: Grid, header_row: int, cols: dict[str, int], f: Findings) -
                 try:
                     amount = parse_number(value)
                 except ValueError:
-                    f.error(f"Rencana penarikan dana bulan {layout.MONTHS[i]} sub kegiatan {d.code} bukan "
-                            f"angka: '{_text(value)}'.", where(r, f"kas{i}"))
+                    f.error(
+                        f"Rencana penarikan dana bulan {layout.MONTHS[i]} sub kegiatan {d.code} bukan "
+                        f"angka: '{_text(value)}'.",
+                        where(r, f"kas{i}"),
+                    )
                     d.ok = False
                     continue
                 d.kas[i] = (amount or 0, where(r, f"kas{i}"))
@@ -700,8 +760,11 @@ def parse_grids(grids: list[Grid], f: Findings) -> tuple[list[ParsedRecord], lis
     for rec in records:
         code = rec.record["kode_sub_kegiatan"]
         if code in seen:
-            f.error(f"Sub kegiatan {code} tercantum dua kali: di {seen[code].where} dan di {_ref(rec.where, seen[code].where)}. "
-                    "Hapus salah satunya atau perbaiki kodenya.", rec.where)
+            f.error(
+                f"Sub kegiatan {code} tercantum dua kali: di {seen[code].where} dan di {_ref(rec.where, seen[code].where)}. "
+                "Hapus salah satunya atau perbaiki kodenya.",
+                rec.where,
+            )
         else:
             seen[code] = rec
     return records, formats

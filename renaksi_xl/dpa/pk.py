@@ -48,34 +48,53 @@ def read_pk_grids(grids: list[Grid], label: str) -> list[list]:
         src = grid.source
         missing = [h for h in REQUIRED if h not in cols]
         if missing:
-            problems.append(Problem("Templat PK tidak memiliki kolom: " + ", ".join(f"'{m}'" for m in missing)
-                                    + ".", src.where(hr)))
+            problems.append(
+                Problem(
+                    "Templat PK tidak memiliki kolom: " + ", ".join(f"'{m}'" for m in missing) + ".",
+                    src.where(hr),
+                )
+            )
             continue
         for r in range(hr + 1, len(grid.rows)):
             row = list(grid.rows[r]) + [None] * 20
 
-            def get(h):
+            def get(h, row=row, cols=cols):
                 return row[cols[h]] if h in cols else None
 
             if all(is_blank(get(h)) for h in cols):
                 continue
             indikator = str(get("Indikator Kinerja") or "").strip()
             if not indikator:
-                problems.append(Problem("Indikator kinerja kosong pada baris yang berisi data.",
-                                        src.where(r, cols["Indikator Kinerja"])))
+                problems.append(
+                    Problem(
+                        "Indikator kinerja kosong pada baris yang berisi data.",
+                        src.where(r, cols["Indikator Kinerja"]),
+                    )
+                )
                 continue
             try:
                 annual = parse_number(get("Target Tahunan"))
             except ValueError:
                 annual = None
             if annual is None:
-                problems.append(Problem(f"Target tahunan indikator '{indikator}' bukan angka: "
-                                        f"'{get('Target Tahunan') or ''}'.", src.where(r, cols["Target Tahunan"])))
+                problems.append(
+                    Problem(
+                        f"Target tahunan indikator '{indikator}' bukan angka: "
+                        f"'{get('Target Tahunan') or ''}'.",
+                        src.where(r, cols["Target Tahunan"]),
+                    )
+                )
                 continue
             sifat = SIFAT.get(norm(get("Sifat Target")))
             if sifat is None:
-                problems.append(Problem(f"Sifat target '{get('Sifat Target') or ''}' tidak dikenal; isi salah satu: "
-                                        + ", ".join(layout.SIFAT_TARGET) + ".", src.where(r, cols["Sifat Target"])))
+                problems.append(
+                    Problem(
+                        f"Sifat target '{get('Sifat Target') or ''}' tidak dikenal; isi salah satu: "
+                        + ", ".join(layout.SIFAT_TARGET)
+                        + ".",
+                        src.where(r, cols["Sifat Target"]),
+                    )
+                )
                 continue
             satuan = str(get("Satuan") or "").strip()
             default = target_schedule(annual, sifat, satuan)
@@ -85,18 +104,30 @@ def read_pk_grids(grids: list[Grid], label: str) -> list[list]:
                 try:
                     number = parse_number(value)
                 except ValueError:
-                    problems.append(Problem(f"{h} indikator '{indikator}' bukan angka: '{value}'.",
-                                            src.where(r, cols[h])))
+                    problems.append(
+                        Problem(f"{h} indikator '{indikator}' bukan angka: '{value}'.", src.where(r, cols[h]))
+                    )
                     number = None
                 tw.append(default[q] if number is None else number)
-            out.append([
-                str(get("Sasaran Strategis") or "").strip() or None, indikator, satuan or None, annual, sifat,
-                *tw, str(get("Penanggung Jawab") or "").strip() or None,
-            ])
+            out.append(
+                [
+                    str(get("Sasaran Strategis") or "").strip() or None,
+                    indikator,
+                    satuan or None,
+                    annual,
+                    sifat,
+                    *tw,
+                    str(get("Penanggung Jawab") or "").strip() or None,
+                ]
+            )
     if not found:
-        problems.append(Problem("Tidak ditemukan baris judul templat PK ('Indikator Kinerja', 'Target Tahunan', "
-                                "'Sifat Target', ...). Pakai templat Perjanjian Kinerja dari workbook/templates.",
-                                label))
+        problems.append(
+            Problem(
+                "Tidak ditemukan baris judul templat PK ('Indikator Kinerja', 'Target Tahunan', "
+                "'Sifat Target', ...). Pakai templat Perjanjian Kinerja dari workbook/templates.",
+                label,
+            )
+        )
     if problems:
         raise DpaError(problems, file=label, what="PK")
     if not out:

@@ -56,15 +56,21 @@ def sniff(path: Path) -> str:
         head = fh.read(4096)
     ext = path.suffix.lower()
     if head.startswith(b"%PDF"):
-        raise _fail(path, "Berkas ini PDF. DPA dalam PDF tidak bisa dibaca angkanya dengan andal; unduh DPA "
-                          "Rincian Belanja dari SIPD dalam format Excel (.xlsx), atau salin angkanya ke templat "
-                          "impor DPA (workbook/templates).")
+        raise _fail(
+            path,
+            "Berkas ini PDF. DPA dalam PDF tidak bisa dibaca angkanya dengan andal; unduh DPA "
+            "Rincian Belanja dari SIPD dalam format Excel (.xlsx), atau salin angkanya ke templat "
+            "impor DPA (workbook/templates).",
+        )
     if head.startswith(CFB_MAGIC):
         data = path.read_bytes()
         if ENCRYPTED_STREAM in data:
-            raise _fail(path, "Berkas terkunci kata sandi (terenkripsi). Buka di Excel, hapus kata sandinya "
-                              "(File > Info > Lindungi Buku Kerja > Enkripsi dengan Kata Sandi, kosongkan), "
-                              "simpan, lalu ulangi.")
+            raise _fail(
+                path,
+                "Berkas terkunci kata sandi (terenkripsi). Buka di Excel, hapus kata sandinya "
+                "(File > Info > Lindungi Buku Kerja > Enkripsi dengan Kata Sandi, kosongkan), "
+                "simpan, lalu ulangi.",
+            )
         return "workbook"  # .xls (BIFF8); calamine reads it, or says it is not a workbook
     if head.startswith(ZIP_MAGIC):
         try:
@@ -72,25 +78,40 @@ def sniff(path: Path) -> str:
                 names = set(zf.namelist())
                 mimetype = zf.read("mimetype").decode("ascii", "replace") if "mimetype" in names else ""
         except (zipfile.BadZipFile, OSError):
-            raise _fail(path, "Berkas rusak atau tidak lengkap (arsip ZIP tidak utuh); unduh atau salin ulang "
-                              "berkasnya.") from None
+            raise _fail(
+                path,
+                "Berkas rusak atau tidak lengkap (arsip ZIP tidak utuh); unduh atau salin ulang berkasnya.",
+            ) from None
         if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
             return "workbook"
         if mimetype.startswith("application/vnd.oasis.opendocument.spreadsheet"):
             return "workbook"
         if "word/document.xml" in names:
-            raise _fail(path, "Berkas ini dokumen Word, bukan buku kerja. Pakai ekspor DPA Rincian Belanja "
-                              "(.xlsx) atau templat impor DPA.")
-        raise _fail(path, "Berkas ZIP ini bukan buku kerja Excel. Pakai ekspor DPA Rincian Belanja (.xlsx) "
-                          "atau templat impor DPA.")
+            raise _fail(
+                path,
+                "Berkas ini dokumen Word, bukan buku kerja. Pakai ekspor DPA Rincian Belanja "
+                "(.xlsx) atau templat impor DPA.",
+            )
+        raise _fail(
+            path,
+            "Berkas ZIP ini bukan buku kerja Excel. Pakai ekspor DPA Rincian Belanja (.xlsx) "
+            "atau templat impor DPA.",
+        )
     lowered = head.lstrip().lower()
     if lowered.startswith((b"<html", b"<!doctype html", b"<table", b"<?xml")):
-        raise _fail(path, "Berkas ini halaman web/XML yang diberi akhiran " + (ext or "tanpa akhiran")
-                          + ", bukan buku kerja asli. Buka di Excel, lalu Simpan Sebagai 'Buku Kerja Excel "
-                            "(.xlsx)' dan ulangi.")
+        raise _fail(
+            path,
+            "Berkas ini halaman web/XML yang diberi akhiran "
+            + (ext or "tanpa akhiran")
+            + ", bukan buku kerja asli. Buka di Excel, lalu Simpan Sebagai 'Buku Kerja Excel "
+            "(.xlsx)' dan ulangi.",
+        )
     if b"\x00" in head:
-        raise _fail(path, f"Jenis berkas tidak dikenali ({ext or 'tanpa akhiran'}); yang bisa dibaca: .xlsx, "
-                          ".xlsm, .xls, .ods, dan .csv.")
+        raise _fail(
+            path,
+            f"Jenis berkas tidak dikenali ({ext or 'tanpa akhiran'}); yang bisa dibaca: .xlsx, "
+            ".xlsm, .xls, .ods, dan .csv.",
+        )
     return "csv"
 
 
@@ -101,16 +122,21 @@ def read_workbook(path: Path) -> list[Grid]:
     try:
         wb = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises several types; none is usable
-        raise _fail(path, "Berkas tidak bisa dibuka sebagai buku kerja (" + type(exc).__name__
-                          + "). Buka di Excel dan simpan ulang sebagai .xlsx.") from None
+        raise _fail(
+            path,
+            "Berkas tidak bisa dibuka sebagai buku kerja ("
+            + type(exc).__name__
+            + "). Buka di Excel dan simpan ulang sebagai .xlsx.",
+        ) from None
     grids = []
     try:
         for name in wb.sheet_names:
             try:
                 rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
             except Exception:
-                raise _fail(path, f"Lembar '{name}' tidak bisa dibaca; buka di Excel dan simpan ulang sebagai "
-                                  ".xlsx.") from None
+                raise _fail(
+                    path, f"Lembar '{name}' tidak bisa dibaca; buka di Excel dan simpan ulang sebagai .xlsx."
+                ) from None
             grids.append(Grid(Source(path.name, name), rows))
     finally:
         wb.close()
@@ -127,9 +153,15 @@ def read_csv(path: Path) -> list[Grid]:
     header = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = max((";", ",", "\t"), key=header.count)
     if header.count(delimiter) == 0:
-        raise _fail(path, "Berkas teks ini tidak berbentuk CSV (tidak ada pemisah koma atau titik koma di baris "
-                          "judul). Pakai templat impor DPA.")
-    rows = [[(v if v.strip() else None) for v in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+        raise _fail(
+            path,
+            "Berkas teks ini tidak berbentuk CSV (tidak ada pemisah koma atau titik koma di baris "
+            "judul). Pakai templat impor DPA.",
+        )
+    rows = [
+        [(v if v.strip() else None) for v in row]
+        for row in csv.reader(io.StringIO(text), delimiter=delimiter)
+    ]
     return [Grid(Source(path.name, None), rows)]
 
 
@@ -157,8 +189,11 @@ def grids_from_impor(values: list[list]) -> list[Grid]:
 
     Returns [] when nothing was pasted (only the sheet title, or nothing).
     """
-    markers = [r for r, row in enumerate(values)
-               if row and isinstance(row[0], str) and row[0].strip() == IMPOR_MARKER]
+    markers = [
+        r
+        for r, row in enumerate(values)
+        if row and isinstance(row[0], str) and row[0].strip() == IMPOR_MARKER
+    ]
     if not markers:
         if not any(not is_blank(v) for row in values[1:] for v in row):
             return []
@@ -170,7 +205,7 @@ def grids_from_impor(values: list[list]) -> list[Grid]:
         file = str(row[1]).strip() if not is_blank(row[1]) else f"lembar {layout.SHEET_IMPOR}"
         sheet = str(row[2]).strip() if not is_blank(row[2]) else None
         row0, col0 = _parse_anchor(row[3])
-        grids.append(Grid(Source(file, sheet, row0, col0), [list(x) for x in values[r + 1:end]]))
+        grids.append(Grid(Source(file, sheet, row0, col0), [list(x) for x in values[r + 1 : end]]))
     return grids
 
 

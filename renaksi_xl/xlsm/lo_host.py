@@ -147,8 +147,7 @@ def _write_profile(profile_dir: Path) -> None:
     user = profile_dir / "user"
     user.mkdir(parents=True, exist_ok=True)
     items = "\n".join(
-        f'<item oor:path="{path}"><prop oor:name="{name}" oor:op="fuse">'
-        f"<value>{value}</value></prop></item>"
+        f'<item oor:path="{path}"><prop oor:name="{name}" oor:op="fuse"><value>{value}</value></prop></item>'
         for path, name, _type, value in _XCU_ITEMS
     )
     (user / "registrymodifications.xcu").write_text(
@@ -290,9 +289,7 @@ def run_macros(
             if line.startswith(_REPORT_MARKER):
                 report = json.loads(line[len(_REPORT_MARKER) :])
         if report is None:
-            raise LibreOfficeError(
-                f"UNO driver failed (exit {run.returncode}): {run.stderr.strip()[-2000:]}"
-            )
+            raise LibreOfficeError(f"UNO driver failed (exit {run.returncode}): {run.stderr.strip()[-2000:]}")
         if report.get("fatal"):
             log.flush()
             soffice_log = (work / "soffice.log").read_text(errors="replace").strip()[-1500:]

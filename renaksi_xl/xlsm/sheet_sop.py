@@ -48,14 +48,16 @@ def write_sop(ctx: BuildContext) -> int:
     def set_row(r: int, height: float) -> None:
         heights[r] = height
         ws.set_row(r, height)
+
     width_rest = sum(WIDTHS[1:])
     width_value = sum(WIDTHS[2:])
 
     set_row(0, 24)
     ws.merge_range(0, 0, 0, LAST_COL, "STANDAR OPERASIONAL PROSEDUR (SOP)", st.sop_title)
     set_row(1, 20)
-    ws.merge_range(1, 0, 1, LAST_COL, f"PEMERINTAH {sop.SOP_PEMDA.upper()} - {sop.SOP_UNIT.upper()}",
-                   st.sop_title)
+    ws.merge_range(
+        1, 0, 1, LAST_COL, f"PEMERINTAH {sop.SOP_PEMDA.upper()} - {sop.SOP_UNIT.upper()}", st.sop_title
+    )
     jabatan, nama, nip = sop.SOP_DISAHKAN_OLEH
     identity = (
         ("Nomor SOP", sop.SOP_NUMBER),
@@ -108,24 +110,38 @@ def write_sop(ctx: BuildContext) -> int:
         ws.write_string(row, 6, s.waktu.label(), st.cell_center)
         ws.write_string(row, 7, s.output, st.cell)
         ws.write_string(row, 8, s.pengesahan, st.cell_center)
-        set_row(row, max(row_height(s.uraian, WIDTHS[1]), row_height(s.output, WIDTHS[7]),
-                            row_height(s.kelengkapan, WIDTHS[5])))
+        set_row(
+            row,
+            max(
+                row_height(s.uraian, WIDTHS[1]),
+                row_height(s.output, WIDTHS[7]),
+                row_height(s.kelengkapan, WIDTHS[5]),
+            ),
+        )
         row += 1
     ws.merge_range(row, 0, row, 5, "Jumlah waktu", st.cell_bold)
     ws.write_string(row, 6, sop.TOTAL_TIME_LABEL, st.cell_bold)
     ws.merge_range(row, 7, row, 8, "", st.cell)
     row += 2
-    ws.merge_range(row, 0, row, LAST_COL,
-                   "Pelaksana bawaan dapat diubah di lembar Pengaturan (tabel Pelaksana setiap langkah SOP).",
-                   st.note)
+    ws.merge_range(
+        row,
+        0,
+        row,
+        LAST_COL,
+        "Pelaksana bawaan dapat diubah di lembar Pengaturan (tabel Pelaksana setiap langkah SOP).",
+        st.note,
+    )
     last = row + 1
     # Two pages like the printed SOP: identity and legal basis, then the rest with the
     # procedure table. A fixed scale (Excel ignores manual breaks under "fit to page")
     # chosen from the row heights set above so each part fits its page.
-    page_height = [sum(heights.get(r, DEFAULT_ROW_PT) for r in rows)
-                   for rows in (range(0, page_break), range(page_break, last))]
-    scale = min(print_scale(list(WIDTHS)), *(int(100 * A4_LANDSCAPE_PRINTABLE_HEIGHT_PT / h) - 1
-                                              for h in page_height))
+    page_height = [
+        sum(heights.get(r, DEFAULT_ROW_PT) for r in rows)
+        for rows in (range(0, page_break), range(page_break, last))
+    ]
+    scale = min(
+        print_scale(list(WIDTHS)), *(int(100 * A4_LANDSCAPE_PRINTABLE_HEIGHT_PT / h) - 1 for h in page_height)
+    )
     page_setup(ws, landscape=True, print_area=f"A1:I{last}", fit_width=False)
     ws.set_print_scale(scale)
     ws.set_h_pagebreaks([page_break])

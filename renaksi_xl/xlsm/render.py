@@ -1,7 +1,7 @@
 """Render the workbook through LibreOffice: PDF of every sheet, PNG screenshots.
 
 Used by the LibreOffice tests (every visible sheet must render) and by
-``python -m renaksi_xl.build.render [--out DIR] [--demo DIR]``, which regenerates
+``python -m renaksi_xl.xlsm.render [--out DIR] [--demo DIR]``, which regenerates
 every picture of the staff guide (docs/img/*.png) from the workbooks of a demo run
 (``renaksi-xl demo``; without --demo it runs one in a temporary folder).
 
@@ -61,9 +61,21 @@ def to_pdf(book: str | Path, out_dir: str | Path, timeout: float = 180, *, local
         (Path(profile) / "user").mkdir()
         (Path(profile) / "user" / "registrymodifications.xcu").write_text(_XCU.format(locale=locale))
         run = subprocess.run(
-            [find_soffice(), f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
-             "--convert-to", "pdf", "--outdir", str(out_dir), str(book)],
-            capture_output=True, text=True, timeout=timeout, start_new_session=True,
+            [
+                find_soffice(),
+                f"-env:UserInstallation={Path(profile).as_uri()}",
+                "--headless",
+                "--norestore",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(out_dir),
+                str(book),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            start_new_session=True,
         )
     pdf = out_dir / (book.stem + ".pdf")
     if run.returncode != 0 or not pdf.is_file():
@@ -91,19 +103,33 @@ def body_box(pdf: str | Path, page_index: int, margin_pt: float = 54.0) -> tuple
 
     Header and footer (the sheet name, page numbers) sit in the margins and are left out.
     """
-    run = subprocess.run(["pdftotext", "-bbox", "-f", str(page_index + 1), "-l", str(page_index + 1),
-                          str(pdf), "-"], capture_output=True, text=True, check=True, timeout=60)
-    root = ET.fromstring(re.sub(r"<!DOCTYPE[^>]*>", "", run.stdout).replace('xmlns="http://www.w3.org/1999/xhtml"', ""))
+    run = subprocess.run(
+        ["pdftotext", "-bbox", "-f", str(page_index + 1), "-l", str(page_index + 1), str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    root = ET.fromstring(
+        re.sub(r"<!DOCTYPE[^>]*>", "", run.stdout).replace('xmlns="http://www.w3.org/1999/xhtml"', "")
+    )
     page = root.find(".//page")
     height = float(page.get("height"))
     boxes = [tuple(float(w.get(k)) for k in ("xMin", "yMin", "xMax", "yMax")) for w in root.iter("word")]
     body = [b for b in boxes if b[1] > margin_pt and b[3] < height - margin_pt]
     if not body:
         raise RenderError(f"page {page_index + 1} of {Path(pdf).name} has no text")
-    return (min(b[0] for b in body), min(b[1] for b in body), max(b[2] for b in body), max(b[3] for b in body))
+    return (
+        min(b[0] for b in body),
+        min(b[1] for b in body),
+        max(b[2] for b in body),
+        max(b[3] for b in body),
+    )
 
 
-def page_png(pdf: str | Path, page_index: int, out_png: str | Path, *, dpi: int = 96, pad_pt: float = 10.0) -> Path:
+def page_png(
+    pdf: str | Path, page_index: int, out_png: str | Path, *, dpi: int = 96, pad_pt: float = 10.0
+) -> Path:
     """One PDF page as PNG (pdftoppm), cropped to its body text plus a small border."""
     out_png = Path(out_png)
     out_png.parent.mkdir(parents=True, exist_ok=True)
@@ -116,12 +142,37 @@ def page_png(pdf: str | Path, page_index: int, out_png: str | Path, *, dpi: int 
 
     x1 = max(x1, float(PdfReader(str(pdf)).pages[page_index].mediabox.width) - x0)
     px = dpi / 72
-    crop = [int((x0 - pad_pt) * px), int((y0 - pad_pt) * px),
-            int((x1 - x0 + 2 * pad_pt) * px), int((y1 - y0 + 2 * pad_pt) * px)]
-    subprocess.run(["pdftoppm", "-png", "-singlefile", "-r", str(dpi), "-f", str(page_index + 1),
-                    "-l", str(page_index + 1), "-x", str(max(crop[0], 0)), "-y", str(max(crop[1], 0)),
-                    "-W", str(crop[2]), "-H", str(crop[3]), str(pdf), str(out_png.with_suffix(""))],
-                   check=True, timeout=120)
+    crop = [
+        int((x0 - pad_pt) * px),
+        int((y0 - pad_pt) * px),
+        int((x1 - x0 + 2 * pad_pt) * px),
+        int((y1 - y0 + 2 * pad_pt) * px),
+    ]
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-singlefile",
+            "-r",
+            str(dpi),
+            "-f",
+            str(page_index + 1),
+            "-l",
+            str(page_index + 1),
+            "-x",
+            str(max(crop[0], 0)),
+            "-y",
+            str(max(crop[1], 0)),
+            "-W",
+            str(crop[2]),
+            "-H",
+            str(crop[3]),
+            str(pdf),
+            str(out_png.with_suffix("")),
+        ],
+        check=True,
+        timeout=120,
+    )
     return out_png
 
 
@@ -139,7 +190,7 @@ def split_column_groups(ws) -> None:
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.dimensions import ColumnDimension
 
-    for key, dim in list(ws.column_dimensions.items()):
+    for _key, dim in list(ws.column_dimensions.items()):
         if dim.min and dim.max and dim.max > dim.min:
             for i in range(dim.min, dim.max + 1):
                 letter = get_column_letter(i)
@@ -194,7 +245,9 @@ def printable_buttons(src: Path, dst: Path) -> Path:
         for info in zin.infolist():
             data = zin.read(info.filename)
             if info.filename.endswith(".vml"):
-                data = data.replace(b"<x:PrintObject>False</x:PrintObject>", b"<x:PrintObject>True</x:PrintObject>")
+                data = data.replace(
+                    b"<x:PrintObject>False</x:PrintObject>", b"<x:PrintObject>True</x:PrintObject>"
+                )
             zout.writestr(info, data)
     return dst
 
@@ -205,47 +258,85 @@ class Shot:
     """One picture of the guide: which workbook of the demo, which sheet, which columns."""
 
     png: str
-    source: str                      # "akhir" (final workbook) or "temuan" (hand-off after the first validation)
+    source: str  # "akhir" (final workbook) or "temuan" (hand-off after the first validation)
     sheet: str
-    columns: str                     # "A:L": the columns shown
-    hide: tuple[str, ...] = ()       # headers of table columns left out of the picture
+    columns: str  # "A:L": the columns shown
+    hide: tuple[str, ...] = ()  # headers of table columns left out of the picture
     inputs: dict = field(default_factory=dict)  # step input cell name -> value typed before the click
-    last_row: int | None = None      # cut the picture after this row (long tables)
+    last_row: int | None = None  # cut the picture after this row (long tables)
 
 
 def demo_inputs(action: str, *, last: bool = False) -> dict[str, str]:
     """What the demo types into a step's input cells (its script's catatan and fields)."""
     from .. import demo
 
-    steps = [s for s in demo.script(Path("dpa.xlsx"), Path("pk.xlsx"))
-             if not isinstance(s, tuple) and s.action == action]
+    steps = [
+        s
+        for s in demo.script(Path("dpa.xlsx"), Path("pk.xlsx"))
+        if not isinstance(s, tuple) and s.action == action
+    ]
     step = steps[-1] if last else steps[0]
     f = step.fields or {}
     if action == layout.ACTION_DISPOSISI:
-        return {"inDisposisiIsi": step.catatan, "inDisposisiKepada": f.get("kepada", ""),
-                "inDisposisiBatas": f.get("batas", "")}
+        return {
+            "inDisposisiIsi": step.catatan,
+            "inDisposisiKepada": f.get("kepada", ""),
+            "inDisposisiBatas": f.get("batas", ""),
+        }
     if action == layout.ACTION_PEMBAHASAN:
-        return {"inPembahasanTanggal": f.get("tanggal", ""), "inPembahasanPeserta": f.get("peserta", ""),
-                "inPembahasanCatatan": step.catatan, "inPembahasanKeputusan": f.get("keputusan", "")}
+        return {
+            "inPembahasanTanggal": f.get("tanggal", ""),
+            "inPembahasanPeserta": f.get("peserta", ""),
+            "inPembahasanCatatan": step.catatan,
+            "inPembahasanKeputusan": f.get("keputusan", ""),
+        }
     return {}
 
 
 def guide_shots() -> list[Shot]:
     plan_rows = layout.table(layout.TBL_RENCANA).header_row + 8
-    plan_hidden = ("Indikator Keluaran", "Satuan", "Sifat Target", *layout.TARGET_TW,
-                   layout.H_PENANGGUNG_JAWAB, "Keterangan")
+    plan_hidden = (
+        "Indikator Keluaran",
+        "Satuan",
+        "Sifat Target",
+        *layout.TARGET_TW,
+        layout.H_PENANGGUNG_JAWAB,
+        "Keterangan",
+    )
     return [
         Shot("beranda.png", "akhir", layout.SHEET_BERANDA, "B:J"),
-        Shot("l1-disposisi.png", "akhir", layout.STEP_SHEETS[1], "A:L",
-             inputs=demo_inputs(layout.ACTION_DISPOSISI)),
-        Shot("dpa.png", "akhir", layout.SHEET_DPA, "A:O",
-             hide=("Kode Kegiatan", "Kegiatan", "Kode Program", "Program", "Sumber Dana", "Lokasi"),
-             last_row=plan_rows),
+        Shot(
+            "l1-disposisi.png",
+            "akhir",
+            layout.STEP_SHEETS[1],
+            "A:L",
+            inputs=demo_inputs(layout.ACTION_DISPOSISI),
+        ),
+        Shot(
+            "dpa.png",
+            "akhir",
+            layout.SHEET_DPA,
+            "A:O",
+            hide=("Kode Kegiatan", "Kegiatan", "Kode Program", "Program", "Sumber Dana", "Lokasi"),
+            last_row=plan_rows,
+        ),
         Shot("rencana-aksi.png", "akhir", layout.SHEET_RENCANA, "A:S", hide=plan_hidden, last_row=plan_rows),
-        Shot("l4-pembahasan.png", "akhir", layout.STEP_SHEETS[4], "A:L",
-             inputs=demo_inputs(layout.ACTION_PEMBAHASAN, last=True)),
+        Shot(
+            "l4-pembahasan.png",
+            "akhir",
+            layout.STEP_SHEETS[4],
+            "A:L",
+            inputs=demo_inputs(layout.ACTION_PEMBAHASAN, last=True),
+        ),
         Shot("validasi.png", "temuan", layout.SHEET_VALIDASI, "A:G"),
-        Shot("validasi-sorotan.png", "temuan", layout.SHEET_RENCANA, "A:S", hide=plan_hidden, last_row=plan_rows),
+        Shot(
+            "validasi-sorotan.png",
+            "temuan",
+            layout.SHEET_RENCANA,
+            "A:S",
+            hide=plan_hidden,
+            last_row=plan_rows,
+        ),
         Shot("l5-pemeriksaan.png", "akhir", layout.STEP_SHEETS[5], "A:L"),
         Shot("l6-penetapan.png", "akhir", layout.STEP_SHEETS[6], "A:L"),
         Shot("pengaturan.png", "akhir", layout.SHEET_PENGATURAN, "A:F"),
@@ -290,7 +381,9 @@ def _defined_cell(wb, name: str) -> tuple[str, str]:
     return dest[0], dest[1].replace("$", "")
 
 
-def guide_images(books: dict[str, Path], out_dir: str | Path, work: str | Path, *, dpi: int = 96) -> dict[str, Path]:
+def guide_images(
+    books: dict[str, Path], out_dir: str | Path, work: str | Path, *, dpi: int = 96
+) -> dict[str, Path]:
     """Render every guide picture; `books` maps a Shot.source to a workbook. Returns png name -> path."""
     work, out_dir = Path(work), Path(out_dir)
     out: dict[str, Path] = {}
@@ -326,19 +419,31 @@ def demo_books(demo_dir: str | Path) -> dict[str, Path]:
         books["temuan"] = temuan[0]
     missing = [str(p) for p in books.values() if not p.is_file()]
     if missing or "temuan" not in books:
-        raise RenderError(f"not a demo folder (run `renaksi-xl demo --out {demo_dir}`): missing {missing or 'serah-terima-2-*.xlsm'}")
+        raise RenderError(
+            f"not a demo folder (run `renaksi-xl demo --out {demo_dir}`): missing {missing or 'serah-terima-2-*.xlsm'}"
+        )
     return books
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m renaksi_xl.build.render",
-                                     description="Regenerate the staff guide's pictures from a demo run.")
-    parser.add_argument("--out", type=Path, default=DOCS_IMG, help="folder for the PNG files (default docs/img)")
+    parser = argparse.ArgumentParser(
+        prog="python -m renaksi_xl.xlsm.render",
+        description="Regenerate the staff guide's pictures from a demo run.",
+    )
+    parser.add_argument(
+        "--out", type=Path, default=DOCS_IMG, help="folder for the PNG files (default docs/img)"
+    )
     parser.add_argument("--demo", type=Path, help="folder of an earlier `renaksi-xl demo` run")
     args = parser.parse_args(argv)
-    if "carlito" not in subprocess.run(["fc-match", "Calibri"], capture_output=True, text=True).stdout.lower():
-        print("warning: Carlito is not installed; text will not have Calibri's widths "
-              "(apt-get install fonts-crosextra-carlito)", file=sys.stderr)
+    if (
+        "carlito"
+        not in subprocess.run(["fc-match", "Calibri"], capture_output=True, text=True).stdout.lower()
+    ):
+        print(
+            "warning: Carlito is not installed; text will not have Calibri's widths "
+            "(apt-get install fonts-crosextra-carlito)",
+            file=sys.stderr,
+        )
     with tempfile.TemporaryDirectory(prefix="renaksi-shots-") as tmp:
         demo_dir = args.demo
         if demo_dir is None:
@@ -346,7 +451,7 @@ def main(argv: list[str] | None = None) -> int:
 
             demo_dir = Path(tmp) / "demo"
             run_demo(demo_dir, with_pdf=False, quiet=True)
-        for name, png in guide_images(demo_books(demo_dir), args.out, tmp).items():
+        for _name, png in guide_images(demo_books(demo_dir), args.out, tmp).items():
             print(f"{png} ({png.stat().st_size // 1024} KB)")
     return 0
 

@@ -59,8 +59,14 @@ def _list(values, *, title: str, message: str, error: str, stop: bool = True) ->
 
 
 def _decimal(minimum: float, maximum: float | None, *, title: str, message: str, error: str) -> dict:
-    opts = {"validate": "decimal", "input_title": title[:32], "input_message": message[:255],
-            "error_title": "Angka tidak sesuai", "error_message": error[:255], "error_type": "stop"}
+    opts = {
+        "validate": "decimal",
+        "input_title": title[:32],
+        "input_message": message[:255],
+        "error_title": "Angka tidak sesuai",
+        "error_message": error[:255],
+        "error_type": "stop",
+    }
     if maximum is None:
         opts.update(criteria=">=", value=minimum)
     else:
@@ -69,14 +75,23 @@ def _decimal(minimum: float, maximum: float | None, *, title: str, message: str,
 
 
 def _custom(formula: str, *, title: str, message: str, error: str, stop: bool = True) -> dict:
-    return {"validate": "custom", "value": formula, "input_title": title[:32], "input_message": message[:255],
-            "error_title": "Isian tidak sesuai", "error_message": error[:255],
-            "error_type": "stop" if stop else "warning", "ignore_blank": True}
+    return {
+        "validate": "custom",
+        "value": formula,
+        "input_title": title[:32],
+        "input_message": message[:255],
+        "error_title": "Isian tidak sesuai",
+        "error_message": error[:255],
+        "error_type": "stop" if stop else "warning",
+        "ignore_blank": True,
+    }
 
 
 def iso_date_formula(cell: str) -> str:
-    return (f'=AND(LEN({cell})=10,MID({cell},5,1)="-",MID({cell},8,1)="-",'
-            f'ISNUMBER(--LEFT({cell},4)),ISNUMBER(--MID({cell},6,2)),ISNUMBER(--RIGHT({cell},2)))')
+    return (
+        f'=AND(LEN({cell})=10,MID({cell},5,1)="-",MID({cell},8,1)="-",'
+        f"ISNUMBER(--LEFT({cell},4)),ISNUMBER(--MID({cell},6,2)),ISNUMBER(--RIGHT({cell},2)))"
+    )
 
 
 ISO_MESSAGE = "Tulis tanggal sebagai YYYY-MM-DD, misalnya 2025-01-10."
@@ -92,26 +107,40 @@ def add_validation(ctx: BuildContext) -> None:
 
 def _penanggung_jawab(spec: TableSpec) -> dict:
     return {
-        "validate": "list", "source": f"={PEJABAT_LIST_NAME}",
+        "validate": "list",
+        "source": f"={PEJABAT_LIST_NAME}",
         "input_title": "Penanggung Jawab",
         "input_message": f"Pilih nama dari tabel Pejabat di lembar {layout.SHEET_PENGATURAN}.",
         "error_title": "Nama belum terdaftar",
         "error_message": f"Nama ini tidak ada di tabel Pejabat (lembar {layout.SHEET_PENGATURAN}). "
-                         "Lanjutkan hanya bila memang benar.",
+        "Lanjutkan hanya bila memang benar.",
         "error_type": "warning",
     }
 
 
 def _plan_validation(ctx: BuildContext) -> None:
-    sifat = _list(layout.SIFAT_TARGET, title="Sifat Target",
-                  message="Kumulatif: target bertambah tiap triwulan. Tetap: sama tiap triwulan. "
-                          "Akhir Tahun: hanya dinilai di TW IV.",
-                  error="Pilih Kumulatif, Tetap atau Akhir Tahun.")
-    target = _decimal(0, None, title="Target", message="Angka 0 atau lebih, kumulatif s.d. triwulan.",
-                      error="Target harus angka 0 atau lebih.")
+    sifat = _list(
+        layout.SIFAT_TARGET,
+        title="Sifat Target",
+        message="Kumulatif: target bertambah tiap triwulan. Tetap: sama tiap triwulan. "
+        "Akhir Tahun: hanya dinilai di TW IV.",
+        error="Pilih Kumulatif, Tetap atau Akhir Tahun.",
+    )
+    target = _decimal(
+        0,
+        None,
+        title="Target",
+        message="Angka 0 atau lebih, kumulatif s.d. triwulan.",
+        error="Target harus angka 0 atau lebih.",
+    )
     money = _decimal(0, None, title="Rupiah", message="Angka rupiah, 0 atau lebih.", error=MONEY_ERROR)
-    fisik = _decimal(0, 100, title="Fisik (%)", message="Persen 0 sampai 100, kumulatif s.d. triwulan.",
-                     error="Fisik harus antara 0 dan 100 (persen).")
+    fisik = _decimal(
+        0,
+        100,
+        title="Fisik (%)",
+        message="Persen 0 sampai 100, kumulatif s.d. triwulan.",
+        error="Fisik harus antara 0 dan 100 (persen).",
+    )
 
     rencana = layout.table(layout.TBL_RENCANA)
     ws = ctx.ws(rencana.sheet)
@@ -143,56 +172,112 @@ def setting_row(key: str) -> int:
 
 def _pengaturan_validation(ctx: BuildContext) -> None:
     ws = ctx.ws(layout.SHEET_PENGATURAN)
-    roles = _list(layout.ROLES, title="Peran", message="Pilih salah satu peran dalam SOP.",
-                  error="Peran harus salah satu dari: " + ", ".join(layout.ROLES) + ".")
+    roles = _list(
+        layout.ROLES,
+        title="Peran",
+        message="Pilih salah satu peran dalam SOP.",
+        error="Peran harus salah satu dari: " + ", ".join(layout.ROLES) + ".",
+    )
     pejabat = layout.table(layout.TBL_PEJABAT)
     ws.data_validation(_rows(pejabat, "Peran", 5), roles)
     nip = first_cell(pejabat, "NIP")
-    ws.data_validation(_rows(pejabat, "NIP", 5), _custom(
-        f"=AND(LEN({nip})=18,ISNUMBER(--{nip}))", title="NIP",
-        message="18 angka tanpa spasi, misalnya 198303302001121003.",
-        error="NIP harus 18 angka (tanpa spasi atau titik)."))
+    ws.data_validation(
+        _rows(pejabat, "NIP", 5),
+        _custom(
+            f"=AND(LEN({nip})=18,ISNUMBER(--{nip}))",
+            title="NIP",
+            message="18 angka tanpa spasi, misalnya 198303302001121003.",
+            error="NIP harus 18 angka (tanpa spasi atau titik).",
+        ),
+    )
 
     peran = layout.table(layout.TBL_PERAN_LANGKAH)
     ws.data_validation(_rows(peran, "Peran", 6), roles)
-    ws.data_validation(_rows(peran, "Pengesahan", 6), _list(
-        (layout.PARAF, layout.TANDA_TANGAN), title="Pengesahan", message="Paraf atau Tanda Tangan.",
-        error="Pilih Paraf atau Tanda Tangan."))
+    ws.data_validation(
+        _rows(peran, "Pengesahan", 6),
+        _list(
+            (layout.PARAF, layout.TANDA_TANGAN),
+            title="Pengesahan",
+            message="Paraf atau Tanda Tangan.",
+            error="Pilih Paraf atau Tanda Tangan.",
+        ),
+    )
 
     value_col = col_of(layout.table(layout.TBL_SETELAN), "Nilai")
 
     def cell(key: str) -> str:
         return f"{value_col}{setting_row(key)}"
 
-    ws.data_validation(cell(layout.SET_MODE), _list(
-        layout.MODES, title="Mode", message="Lokal: Python di komputer ini. Server: server kantor.",
-        error="Pilih Lokal atau Server."))
+    ws.data_validation(
+        cell(layout.SET_MODE),
+        _list(
+            layout.MODES,
+            title="Mode",
+            message="Lokal: Python di komputer ini. Server: server kantor.",
+            error="Pilih Lokal atau Server.",
+        ),
+    )
     url = cell(layout.SET_SERVER_URL)
-    ws.data_validation(url, _custom(
-        f'=OR(LEFT({url},7)="http://",LEFT({url},8)="https://")', title="URL Server",
-        message="Alamat lengkap, misalnya https://renaksi.kantor.go.id",
-        error="Alamat server harus diawali http:// atau https://."))
+    ws.data_validation(
+        url,
+        _custom(
+            f'=OR(LEFT({url},7)="http://",LEFT({url},8)="https://")',
+            title="URL Server",
+            message="Alamat lengkap, misalnya https://renaksi.kantor.go.id",
+            error="Alamat server harus diawali http:// atau https://.",
+        ),
+    )
     tahun = cell(layout.SET_TAHUN)
-    ws.data_validation(tahun, _custom(
-        f"=AND(LEN({tahun})=4,ISNUMBER(--{tahun}))", title="Tahun Anggaran", message="Empat angka, misalnya 2025.",
-        error="Tahun anggaran harus empat angka."))
+    ws.data_validation(
+        tahun,
+        _custom(
+            f"=AND(LEN({tahun})=4,ISNUMBER(--{tahun}))",
+            title="Tahun Anggaran",
+            message="Empat angka, misalnya 2025.",
+            error="Tahun anggaran harus empat angka.",
+        ),
+    )
     for key in (layout.SET_JAM_MASUK, layout.SET_JAM_PULANG):
         c = cell(key)
-        ws.data_validation(c, _custom(
-            f'=AND(LEN({c})=5,MID({c},3,1)=":",ISNUMBER(--LEFT({c},2)),ISNUMBER(--RIGHT({c},2)))',
-            title=key, message="Jam WIB sebagai JJ:MM, misalnya 08:00.", error="Tulis jam sebagai JJ:MM."))
+        ws.data_validation(
+            c,
+            _custom(
+                f'=AND(LEN({c})=5,MID({c},3,1)=":",ISNUMBER(--LEFT({c},2)),ISNUMBER(--RIGHT({c},2)))',
+                title=key,
+                message="Jam WIB sebagai JJ:MM, misalnya 08:00.",
+                error="Tulis jam sebagai JJ:MM.",
+            ),
+        )
     nip_user = cell(layout.SET_PEJABAT_AKTIF)
-    ws.data_validation(nip_user, _custom(
-        f"=AND(LEN({nip_user})=18,ISNUMBER(--{nip_user}))", title="NIP Pengguna",
-        message="NIP Anda (18 angka), sama dengan di tabel Pejabat.", error="NIP harus 18 angka."))
+    ws.data_validation(
+        nip_user,
+        _custom(
+            f"=AND(LEN({nip_user})=18,ISNUMBER(--{nip_user}))",
+            title="NIP Pengguna",
+            message="NIP Anda (18 angka), sama dengan di tabel Pejabat.",
+            error="NIP harus 18 angka.",
+        ),
+    )
 
     libur = layout.table(layout.TBL_LIBUR)
-    ws.data_validation(body_range(libur, "Tanggal"), _custom(
-        iso_date_formula(first_cell(libur, "Tanggal")), title="Tanggal", message=ISO_MESSAGE,
-        error="Tanggal harus YYYY-MM-DD, misalnya 2025-03-31."))
-    ws.data_validation(body_range(libur, "Jenis"), _list(
-        layout.LIBUR_JENIS, title="Jenis", message="Libur, Cuti Bersama, atau Hari Kerja (tetap masuk).",
-        error="Pilih Libur, Cuti Bersama atau Hari Kerja."))
+    ws.data_validation(
+        body_range(libur, "Tanggal"),
+        _custom(
+            iso_date_formula(first_cell(libur, "Tanggal")),
+            title="Tanggal",
+            message=ISO_MESSAGE,
+            error="Tanggal harus YYYY-MM-DD, misalnya 2025-03-31.",
+        ),
+    )
+    ws.data_validation(
+        body_range(libur, "Jenis"),
+        _list(
+            layout.LIBUR_JENIS,
+            title="Jenis",
+            message="Libur, Cuti Bersama, atau Hari Kerja (tetap masuk).",
+            error="Pilih Libur, Cuti Bersama atau Hari Kerja.",
+        ),
+    )
 
 
 def _rows(spec: TableSpec, header: str, n: int) -> str:
@@ -206,12 +291,25 @@ def _step_validation(ctx: BuildContext) -> None:
         for i, (label, name) in enumerate(step_inputs(n)):
             cell = f"C{layout.INPUT_FIRST_ROW + i}"
             if "YYYY-MM-DD" in label:
-                ws.data_validation(cell, _custom(iso_date_formula(cell), title="Tanggal", message=ISO_MESSAGE,
-                                                 error="Tanggal harus YYYY-MM-DD, misalnya 2025-01-10."))
+                ws.data_validation(
+                    cell,
+                    _custom(
+                        iso_date_formula(cell),
+                        title="Tanggal",
+                        message=ISO_MESSAGE,
+                        error="Tanggal harus YYYY-MM-DD, misalnya 2025-01-10.",
+                    ),
+                )
             elif name == "inDisposisiKepada":
-                ws.data_validation(cell, _list(layout.ROLES, title="Kepada",
-                                               message="Pejabat yang menerima disposisi.",
-                                               error="Pilih salah satu peran dalam SOP."))
+                ws.data_validation(
+                    cell,
+                    _list(
+                        layout.ROLES,
+                        title="Kepada",
+                        message="Pejabat yang menerima disposisi.",
+                        error="Pilih salah satu peran dalam SOP.",
+                    ),
+                )
 
 
 # --- conditional formatting ----------------------------------------------------------
@@ -225,8 +323,10 @@ def add_conditional_formats(ctx: BuildContext) -> None:
 def _decreasing(ws, spec: TableSpec, headers: tuple[str, ...], bad) -> None:
     for prev, cur in zip(headers, headers[1:]):
         p, c = first_cell(spec, prev), first_cell(spec, cur)
-        ws.conditional_format(body_range(spec, cur), {
-            "type": "formula", "criteria": f"=AND(ISNUMBER({p}),ISNUMBER({c}),{c}<{p})", "format": bad})
+        ws.conditional_format(
+            body_range(spec, cur),
+            {"type": "formula", "criteria": f"=AND(ISNUMBER({p}),ISNUMBER({c}),{c}<{p})", "format": bad},
+        )
 
 
 def _plan_formats(ctx: BuildContext, bad) -> None:
@@ -234,18 +334,27 @@ def _plan_formats(ctx: BuildContext, bad) -> None:
     ws = ctx.ws(rencana.sheet)
     pagu = first_cell(rencana, "Pagu (Rp)", absolute_col=True)
     tw4 = first_cell(rencana, layout.KEUANGAN_TW[-1])
-    ws.conditional_format(body_range(rencana, layout.KEUANGAN_TW[-1]), {
-        "type": "formula", "criteria": f"=AND(ISNUMBER({pagu}),ISNUMBER({tw4}),ROUND({tw4},0)<>ROUND({pagu},0))",
-        "format": bad})
+    ws.conditional_format(
+        body_range(rencana, layout.KEUANGAN_TW[-1]),
+        {
+            "type": "formula",
+            "criteria": f"=AND(ISNUMBER({pagu}),ISNUMBER({tw4}),ROUND({tw4},0)<>ROUND({pagu},0))",
+            "format": bad,
+        },
+    )
     k1 = first_cell(rencana, layout.KEUANGAN_TW[0])
-    ws.conditional_format(body_range(rencana, layout.KEUANGAN_TW[0], layout.KEUANGAN_TW[-1]), {
-        "type": "formula", "criteria": f"=AND(ISNUMBER({pagu}),ISNUMBER({k1}),{k1}>{pagu})", "format": bad})
+    ws.conditional_format(
+        body_range(rencana, layout.KEUANGAN_TW[0], layout.KEUANGAN_TW[-1]),
+        {"type": "formula", "criteria": f"=AND(ISNUMBER({pagu}),ISNUMBER({k1}),{k1}>{pagu})", "format": bad},
+    )
     _decreasing(ws, rencana, layout.KEUANGAN_TW, bad)
     _decreasing(ws, rencana, layout.FISIK_TW, bad)
     _decreasing(ws, rencana, layout.TARGET_TW, bad)
     f4 = first_cell(rencana, layout.FISIK_TW[-1])
-    ws.conditional_format(body_range(rencana, layout.FISIK_TW[-1]), {
-        "type": "formula", "criteria": f"=AND(ISNUMBER({f4}),{f4}<>100)", "format": bad})
+    ws.conditional_format(
+        body_range(rencana, layout.FISIK_TW[-1]),
+        {"type": "formula", "criteria": f"=AND(ISNUMBER({f4}),{f4}<>100)", "format": bad},
+    )
     _target_total(ws, rencana, bad)
 
     kinerja = layout.table(layout.TBL_KINERJA)
@@ -258,10 +367,14 @@ def _plan_formats(ctx: BuildContext, bad) -> None:
     p = first_cell(dpa, "Pagu (Rp)", absolute_col=True)
     jan = first_cell(dpa, layout.MONTHS[0], absolute_col=True)
     des = first_cell(dpa, layout.MONTHS[-1], absolute_col=True)
-    ws.conditional_format(body_range(dpa, "Pagu (Rp)"), {
-        "type": "formula",
-        "criteria": f"=AND(ISNUMBER({p}),COUNT({jan}:{des})>0,ROUND(SUM({jan}:{des}),0)<>ROUND({p},0))",
-        "format": bad})
+    ws.conditional_format(
+        body_range(dpa, "Pagu (Rp)"),
+        {
+            "type": "formula",
+            "criteria": f"=AND(ISNUMBER({p}),COUNT({jan}:{des})>0,ROUND(SUM({jan}:{des}),0)<>ROUND({p},0))",
+            "format": bad,
+        },
+    )
 
 
 def _target_total(ws, spec: TableSpec, bad) -> None:
@@ -269,35 +382,52 @@ def _target_total(ws, spec: TableSpec, bad) -> None:
     sifat = first_cell(spec, "Sifat Target", absolute_col=True)
     tahunan = first_cell(spec, "Target Tahunan", absolute_col=True)
     t4 = first_cell(spec, layout.TARGET_TW[-1])
-    ws.conditional_format(body_range(spec, layout.TARGET_TW[-1]), {
-        "type": "formula",
-        "criteria": f'=AND({sifat}="Kumulatif",ISNUMBER({tahunan}),ISNUMBER({t4}),{t4}<>{tahunan})',
-        "format": bad})
+    ws.conditional_format(
+        body_range(spec, layout.TARGET_TW[-1]),
+        {
+            "type": "formula",
+            "criteria": f'=AND({sifat}="Kumulatif",ISNUMBER({tahunan}),ISNUMBER({t4}),{t4}<>{tahunan})',
+            "format": bad,
+        },
+    )
 
 
 def _status_formats(ctx: BuildContext, bad, good, warn) -> None:
     sheet, address = layout.NAMED_CELLS["nmStatusDokumen"]
     ws = ctx.ws(sheet)
-    ws.conditional_format(address, {"type": "cell", "criteria": "==", "value": f'"{layout.STATUS_DRAF}"',
-                                    "format": warn})
-    ws.conditional_format(address, {"type": "cell", "criteria": "==", "value": f'"{layout.STATUS_DITETAPKAN}"',
-                                     "format": good})
+    ws.conditional_format(
+        address, {"type": "cell", "criteria": "==", "value": f'"{layout.STATUS_DRAF}"', "format": warn}
+    )
+    ws.conditional_format(
+        address, {"type": "cell", "criteria": "==", "value": f'"{layout.STATUS_DITETAPKAN}"', "format": good}
+    )
     progres = layout.table(layout.TBL_PROGRES)
     for header in ("Status", "Ketepatan"):
-        rng = body_range(progres, header).replace(str(progres.header_row + GUARD_ROWS),
-                                                  str(progres.header_row + 6))
-        ws.conditional_format(rng, {"type": "text", "criteria": "containing", "value": "Terlambat", "format": bad})
-        ws.conditional_format(rng, {"type": "text", "criteria": "containing", "value": "Dikembalikan",
-                                    "format": warn})
-        ws.conditional_format(rng, {"type": "text", "criteria": "containing", "value": "Selesai", "format": good})
-        ws.conditional_format(rng, {"type": "text", "criteria": "containing", "value": "Tepat waktu", "format": good})
+        rng = body_range(progres, header).replace(
+            str(progres.header_row + GUARD_ROWS), str(progres.header_row + 6)
+        )
+        ws.conditional_format(
+            rng, {"type": "text", "criteria": "containing", "value": "Terlambat", "format": bad}
+        )
+        ws.conditional_format(
+            rng, {"type": "text", "criteria": "containing", "value": "Dikembalikan", "format": warn}
+        )
+        ws.conditional_format(
+            rng, {"type": "text", "criteria": "containing", "value": "Selesai", "format": good}
+        )
+        ws.conditional_format(
+            rng, {"type": "text", "criteria": "containing", "value": "Tepat waktu", "format": good}
+        )
     temuan = layout.table(layout.TBL_TEMUAN)
     ws = ctx.ws(temuan.sheet)
     rng = body_range(temuan, "Tingkat")
-    ws.conditional_format(rng, {"type": "cell", "criteria": "==",
-                                "value": f'"{layout.SEVERITY_LABEL["error"]}"', "format": bad})
-    ws.conditional_format(rng, {"type": "cell", "criteria": "==",
-                                "value": f'"{layout.SEVERITY_LABEL["warning"]}"', "format": warn})
+    ws.conditional_format(
+        rng, {"type": "cell", "criteria": "==", "value": f'"{layout.SEVERITY_LABEL["error"]}"', "format": bad}
+    )
+    ws.conditional_format(
+        rng,
+        {"type": "cell", "criteria": "==", "value": f'"{layout.SEVERITY_LABEL["warning"]}"', "format": warn},
+    )
 
 
 # --- protection ------------------------------------------------------------------------

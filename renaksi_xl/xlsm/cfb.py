@@ -15,7 +15,7 @@ timestamps and CLSIDs are zero, the directory order is fixed), so a build of
 the workbook is reproducible byte-for-byte.
 
 The reader (:func:`read_compound_file`) exists so our own tests and the VBA
-reader in :mod:`renaksi_xl.build.vba_project` need no third-party package; the
+reader in :mod:`renaksi_xl.xlsm.vba_project` need no third-party package; the
 tests check both directions against the independent ``olefile`` package.
 """
 
@@ -81,7 +81,7 @@ class _Node:
     name: str
     kind: int
     data: bytes = b""
-    children: dict[str, "_Node"] = field(default_factory=dict)
+    children: dict[str, _Node] = field(default_factory=dict)
     sid: int = 0
     left: int = NOSTREAM
     right: int = NOSTREAM
@@ -269,25 +269,29 @@ def write_compound_file(streams: Mapping[str, bytes]) -> bytes:
     # --- header -------------------------------------------------------------------
     header_difat = fat_sectors[:HEADER_DIFAT_SLOTS]
     header_difat += [FREESECT] * (HEADER_DIFAT_SLOTS - len(header_difat))
-    header = SIGNATURE + struct.pack(
-        "<16sHHHHH6sIIIIIIIII",
-        b"",  # header CLSID
-        0x003E,  # minor version
-        0x0003,  # major version 3 -> 512-byte sectors
-        0xFFFE,  # byte order mark (little-endian)
-        9,  # sector shift: 2**9 = 512
-        6,  # mini sector shift: 2**6 = 64
-        b"",  # reserved
-        0,  # number of directory sectors (must be 0 in v3)
-        n_fat,
-        dir_start,
-        0,  # transaction signature
-        MINI_STREAM_CUTOFF,
-        minifat_start,
-        n_minifat,
-        difat_sectors[0] if difat_sectors else ENDOFCHAIN,
-        n_difat,
-    ) + struct.pack(f"<{HEADER_DIFAT_SLOTS}I", *header_difat)
+    header = (
+        SIGNATURE
+        + struct.pack(
+            "<16sHHHHH6sIIIIIIIII",
+            b"",  # header CLSID
+            0x003E,  # minor version
+            0x0003,  # major version 3 -> 512-byte sectors
+            0xFFFE,  # byte order mark (little-endian)
+            9,  # sector shift: 2**9 = 512
+            6,  # mini sector shift: 2**6 = 64
+            b"",  # reserved
+            0,  # number of directory sectors (must be 0 in v3)
+            n_fat,
+            dir_start,
+            0,  # transaction signature
+            MINI_STREAM_CUTOFF,
+            minifat_start,
+            n_minifat,
+            difat_sectors[0] if difat_sectors else ENDOFCHAIN,
+            n_difat,
+        )
+        + struct.pack(f"<{HEADER_DIFAT_SLOTS}I", *header_difat)
+    )
     assert len(header) == SECTOR_SIZE
 
     # --- body ---------------------------------------------------------------------

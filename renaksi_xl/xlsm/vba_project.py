@@ -1,7 +1,7 @@
 """Write a source-only ``vbaProject.bin`` (public specs [MS-OVBA] + [MS-CFB]).
 
 Office keeps a workbook's macros in ``xl/vbaProject.bin``: a compound file
-(see :mod:`renaksi_xl.build.cfb`) holding
+(see :mod:`renaksi_xl.xlsm.cfb`) holding
 
 * ``VBA/dir`` -- the compressed project description (codepage, references,
   the list of modules and their stream names),
@@ -35,7 +35,7 @@ import struct
 import uuid
 from dataclasses import dataclass
 
-from renaksi_xl.build.cfb import read_compound_file, write_compound_file
+from renaksi_xl.xlsm.cfb import read_compound_file, write_compound_file
 
 __all__ = [
     "VbaModule",
@@ -86,8 +86,7 @@ _DOCUMENT_HEADER = {
 DEFAULT_REFERENCES: tuple[tuple[str, str], ...] = (
     (
         "stdole",
-        "*\\G{00020430-0000-0000-C000-000000000046}#2.0#0"
-        "#C:\\Windows\\System32\\stdole2.tlb#OLE Automation",
+        "*\\G{00020430-0000-0000-C000-000000000046}#2.0#0#C:\\Windows\\System32\\stdole2.tlb#OLE Automation",
     ),
     (
         "Office",
@@ -297,9 +296,7 @@ def _module_source(module: VbaModule) -> str:
     overrides, body = _split_header(module.code)
     given_name = overrides.pop("VB_Name", None)
     if given_name is not None and given_name.strip('"') != module.name:
-        raise VbaProjectError(
-            f"module {module.name!r}: code says Attribute VB_Name = {given_name}"
-        )
+        raise VbaProjectError(f"module {module.name!r}: code says Attribute VB_Name = {given_name}")
     if module.kind == "standard":
         header: dict[str, str] = {}
     elif module.kind == "class":
@@ -574,7 +571,9 @@ def _check_modules(modules: list[VbaModule], project_name: str) -> None:
         seen.add(m.name.upper())
 
 
-def build_vba_project(modules: list[VbaModule], project_name: str = "VBAProject", codepage: int = 1252) -> bytes:
+def build_vba_project(
+    modules: list[VbaModule], project_name: str = "VBAProject", codepage: int = 1252
+) -> bytes:
     """Return the bytes of a source-only ``vbaProject.bin`` holding ``modules``.
 
     Document modules must be named after the workbook's / sheets' codenames

@@ -55,18 +55,23 @@ def build_workbook(out: str | Path = DEFAULT_OUT, *, vba: bool = True) -> Path:
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".~{out.name}")
-    wb = xlsxwriter.Workbook(str(tmp), {
-        "strings_to_numbers": False,
-        "strings_to_formulas": False,
-        "strings_to_urls": False,
-    })
-    wb.set_properties({
-        "title": "Rencana Aksi",
-        "subject": "Rencana Aksi sesuai SOP Penyusunan Rencana Aksi",
-        "author": "renaksi-xl",
-        "company": "",
-        "created": FIXED_TIME,
-    })
+    wb = xlsxwriter.Workbook(
+        str(tmp),
+        {
+            "strings_to_numbers": False,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+        },
+    )
+    wb.set_properties(
+        {
+            "title": "Rencana Aksi",
+            "subject": "Rencana Aksi sesuai SOP Penyusunan Rencana Aksi",
+            "author": "renaksi-xl",
+            "company": "",
+            "created": FIXED_TIME,
+        }
+    )
     wb.set_size(1400, 900)
     ctx = BuildContext(wb, Styles(wb))
     if vba:

@@ -41,7 +41,9 @@ def default_rows(table_name: str) -> list[list]:
     if table_name == layout.TBL_SETELAN:
         return [list(r) for r in layout.SETELAN_DEFAULTS]
     if table_name == layout.TBL_PROGRES:
-        return [[s.number, s.uraian, s.role, STATUS_BELUM, "", "", "", s.waktu.label(), ""] for s in sop.STEPS]
+        return [
+            [s.number, s.uraian, s.role, STATUS_BELUM, "", "", "", s.waktu.label(), ""] for s in sop.STEPS
+        ]
     return []
 
 
@@ -51,8 +53,14 @@ def table_range(spec: TableSpec, nrows: int) -> str:
     return f"{first}:{last}"
 
 
-def add_table(ctx: BuildContext, spec: TableSpec, *, column_defaults: bool = True,
-              widths: dict[str, float] | None = None, header_height: float | None = None) -> None:
+def add_table(
+    ctx: BuildContext,
+    spec: TableSpec,
+    *,
+    column_defaults: bool = True,
+    widths: dict[str, float] | None = None,
+    header_height: float | None = None,
+) -> None:
     """Write one Excel table with its default rows, formats and column widths.
 
     `column_defaults` also gives whole columns the number format of their kind
@@ -63,14 +71,18 @@ def add_table(ctx: BuildContext, spec: TableSpec, *, column_defaults: bool = Tru
     st = ctx.styles
     rows = default_rows(spec.name)
     data = rows or [[None] * len(spec.columns)]
-    ws.add_table(table_range(spec, len(rows)), {
-        "name": spec.name,
-        "style": spec.style,
-        "columns": [{"header": c.header, "header_format": st.header,
-                     "format": _body_format(st, c)}
-                    for c in spec.columns],
-        "data": data,
-    })
+    ws.add_table(
+        table_range(spec, len(rows)),
+        {
+            "name": spec.name,
+            "style": spec.style,
+            "columns": [
+                {"header": c.header, "header_format": st.header, "format": _body_format(st, c)}
+                for c in spec.columns
+            ],
+            "data": data,
+        },
+    )
     widths = widths or {}
     for i, c in enumerate(spec.columns):
         col = spec.first_col - 1 + i
@@ -80,8 +92,14 @@ def add_table(ctx: BuildContext, spec: TableSpec, *, column_defaults: bool = Tru
     for i, row in enumerate(rows):
         # Only rows whose default text wraps get a height: a row with a set height no
         # longer grows in Excel when Python later writes a longer text into it.
-        lines = max((_lines(v, widths.get(c.header, c.width) * CHARS_PER_WIDTH) for c, v in zip(spec.columns, row)
-                     if isinstance(v, str) and c.kind == layout.TEXT), default=1)
+        lines = max(
+            (
+                _lines(v, widths.get(c.header, c.width) * CHARS_PER_WIDTH)
+                for c, v in zip(spec.columns, row)
+                if isinstance(v, str) and c.kind == layout.TEXT
+            ),
+            default=1,
+        )
         if lines > 1:
             ws.set_row(spec.header_row + i, row_height_lines(lines))
 
@@ -143,12 +161,44 @@ def title_block(ctx: BuildContext, name: str, title: str, subtitle: str) -> None
 # Widths fit what the workflow writes: "Kasubag Perencanaan dan Keuangan (Nama, S.E.)"
 # on two lines, timestamps "2025-01-07 14:10 WIB" and "1 hari 5 jam 40 menit" on one.
 # Beranda's buttons stand in columns D-G (Pelaksana..Selesai): none narrower than a caption.
-BERANDA_WIDTHS = {"Langkah": 15, "Uraian Prosedur": 38, "Pelaksana": 30, "Status": 20, "Oleh": 30,
-                  "Selesai": 20, "Waktu Kerja": 19, "Waktu Baku": 11, "Ketepatan": 15}
-STEP_WIDTHS = {"No": 5, "Peran": 28, "Nama": 24, "NIP": 19, "Pengesahan": 12, "Mulai": 19, "Selesai": 19,
-               "Waktu Kerja": 18, "Waktu Baku": 10, "Ketepatan": 15, "Catatan": 34, "Sidik Rantai": 12}
-LOG_WIDTHS = {"No": 5, "Waktu": 19, "Aksi": 17, "Langkah": 8, "Peran": 28, "Nama": 24, "NIP": 19,
-              "Pengesahan": 12, "Keterangan": 40, "Sidik Isi": 12, "Sidik Rantai": 12}
+BERANDA_WIDTHS = {
+    "Langkah": 15,
+    "Uraian Prosedur": 38,
+    "Pelaksana": 30,
+    "Status": 20,
+    "Oleh": 30,
+    "Selesai": 20,
+    "Waktu Kerja": 19,
+    "Waktu Baku": 11,
+    "Ketepatan": 15,
+}
+STEP_WIDTHS = {
+    "No": 5,
+    "Peran": 28,
+    "Nama": 24,
+    "NIP": 19,
+    "Pengesahan": 12,
+    "Mulai": 19,
+    "Selesai": 19,
+    "Waktu Kerja": 18,
+    "Waktu Baku": 10,
+    "Ketepatan": 15,
+    "Catatan": 34,
+    "Sidik Rantai": 12,
+}
+LOG_WIDTHS = {
+    "No": 5,
+    "Waktu": 19,
+    "Aksi": 17,
+    "Langkah": 8,
+    "Peran": 28,
+    "Nama": 24,
+    "NIP": 19,
+    "Pengesahan": 12,
+    "Keterangan": 40,
+    "Sidik Isi": 12,
+    "Sidik Rantai": 12,
+}
 BERANDA_LABELS = {
     "nmUnit": "Unit kerja",
     "nmTahun": "Tahun anggaran",
@@ -185,8 +235,9 @@ def write_beranda(ctx: BuildContext) -> None:
     last_col = spec.first_col + len(spec.columns) - 1
     ws.set_row(0, 30)
     ws.write(0, 1, "Rencana Aksi", st.title)
-    ws.write(1, 1, f"SOP {sop.SOP_NAME} - Nomor {sop.SOP_NUMBER} ({sop.SOP_UNIT}, {sop.SOP_PEMDA})",
-             st.subtitle)
+    ws.write(
+        1, 1, f"SOP {sop.SOP_NAME} - Nomor {sop.SOP_NUMBER} ({sop.SOP_UNIT}, {sop.SOP_PEMDA})", st.subtitle
+    )
     ws.write(2, 1, "Identitas dan status", st.section)
     ws.write(2, 2, "", st.section)
     ws.merge_range(2, 3, 2, 6, "Tombol (aktifkan makro; lihat Panduan)", st.section)
@@ -200,18 +251,28 @@ def write_beranda(ctx: BuildContext) -> None:
     for r in range(3, 10):
         ws.set_row(r, 19)
     ws.set_row(6, 24)  # the status banner
-    ws.merge_range(9, 3, 9, 6,
-                   "Mode Lokal: Python di komputer ini. Mode Server: server kantor. Atur di lembar "
-                   f"{layout.SHEET_PENGATURAN}. Tanpa makro, lembar tetap dapat dibaca, diisi dan dicetak.",
-                   st.note)
+    ws.merge_range(
+        9,
+        3,
+        9,
+        6,
+        "Mode Lokal: Python di komputer ini. Mode Server: server kantor. Atur di lembar "
+        f"{layout.SHEET_PENGATURAN}. Tanpa makro, lembar tetap dapat dibaca, diisi dan dicetak.",
+        st.note,
+    )
     ws.set_row(9, 28)
     ws.write(spec.header_row - 2, 1, "Kemajuan SOP (diisi otomatis setiap langkah selesai)", st.section)
     for c in range(2, last_col):
         ws.write(spec.header_row - 2, c, "", st.section)
     foot = spec.header_row + len(sop.STEPS) + 2
-    ws.write(foot - 1, 1, f"Jumlah waktu baku menurut SOP: {sop.TOTAL_TIME_LABEL}. Waktu kerja dihitung "
-             "pada hari kerja (Senin-Jumat, di luar libur nasional dan cuti bersama) dan jam kerja "
-             f"di lembar {layout.SHEET_PENGATURAN}.", st.note_nowrap)
+    ws.write(
+        foot - 1,
+        1,
+        f"Jumlah waktu baku menurut SOP: {sop.TOTAL_TIME_LABEL}. Waktu kerja dihitung "
+        "pada hari kerja (Senin-Jumat, di luar libur nasional dan cuti bersama) dan jam kerja "
+        f"di lembar {layout.SHEET_PENGATURAN}.",
+        st.note_nowrap,
+    )
     sheet, address = layout.NAMED_CELLS["nmSelfTest"]
     ws.write_blank(address, None, st.hidden)
     ws.set_column(10, 10, 3)
@@ -230,8 +291,10 @@ def step_instruction(n: int) -> str:
     if STEP_ACTION[n] == layout.ACTION_PARAF_PEMERIKSAAN:
         validasi = ACTION_CAPTION[layout.ACTION_VALIDASI]
         kembali = ACTION_CAPTION[layout.ACTION_KEMBALIKAN]
-        text = (f"Klik '{validasi}' dahulu; paraf ditolak selama masih ada galat. {text} Untuk mengembalikan "
-                f"draft ke Kasubag, tulis alasannya di Catatan lalu klik '{kembali}'.")
+        text = (
+            f"Klik '{validasi}' dahulu; paraf ditolak selama masih ada galat. {text} Untuk mengembalikan "
+            f"draft ke Kasubag, tulis alasannya di Catatan lalu klik '{kembali}'."
+        )
     return text + " Tabel di bawah diisi otomatis dan dikunci."
 
 
@@ -243,8 +306,12 @@ def write_step_sheet(ctx: BuildContext, n: int) -> None:
     add_table(ctx, spec, widths=STEP_WIDTHS)
     ws.set_row(0, 30)
     ws.write(0, 0, f"Langkah {n}: {step.uraian}", st.title)
-    ws.write(1, 0, f"Pelaksana menurut SOP: {step.role} ({step.pengesahan.lower()}). "
-             f"Waktu baku: {step.waktu.label()}.", st.subtitle)
+    ws.write(
+        1,
+        0,
+        f"Pelaksana menurut SOP: {step.role} ({step.pengesahan.lower()}). Waktu baku: {step.waktu.label()}.",
+        st.subtitle,
+    )
     ws.write(2, 0, f"Kelengkapan: {step.kelengkapan}. Output: {step.output}.", st.subtitle)
     ws.write(3, 0, step_instruction(n), st.note_nowrap)
     ws.write(4, 0, "Isian untuk langkah ini", st.section)
@@ -259,8 +326,12 @@ def write_step_sheet(ctx: BuildContext, n: int) -> None:
         ws.write(row, 1, label, st.input_label)
         ws.merge_range(row, 2, row, 6, "", st.input)
         ws.set_row(row, 30)
-    ws.write(spec.header_row - 2, 0, f"Catatan pelaksanaan langkah {n} (paraf/tanda tangan, waktu, sidik)",
-             st.section)
+    ws.write(
+        spec.header_row - 2,
+        0,
+        f"Catatan pelaksanaan langkah {n} (paraf/tanda tangan, waktu, sidik)",
+        st.section,
+    )
     for c in range(1, len(spec.columns)):
         ws.write(spec.header_row - 2, c, "", st.section)
     ws.freeze_panes(spec.header_row, 0)
@@ -287,28 +358,52 @@ PLAN_TEXT = {
 }
 PLAN_LEGEND = {
     layout.SHEET_RENCANA: "Merah bila: target/fisik/keuangan menurun dari triwulan sebelumnya; fisik s.d. TW IV "
-                          "bukan 100; keuangan s.d. TW IV tidak sama dengan pagu atau melebihi pagu; target "
-                          "kumulatif s.d. TW IV tidak sama dengan target tahunan.",
+    "bukan 100; keuangan s.d. TW IV tidak sama dengan pagu atau melebihi pagu; target "
+    "kumulatif s.d. TW IV tidak sama dengan target tahunan.",
     layout.SHEET_KINERJA: "Merah bila: target menurun dari triwulan sebelumnya; target kumulatif s.d. TW IV "
-                          "tidak sama dengan target tahunan.",
+    "tidak sama dengan target tahunan.",
     layout.SHEET_DPA: "",
 }
 PLAN_WIDTHS = {
-    layout.SHEET_DPA: {"Kode Sub Kegiatan": 18, "Sub Kegiatan": 30, "Kode Kegiatan": 13, "Kegiatan": 24,
-                       "Kode Program": 9, "Program": 24, "Indikator Keluaran": 28, "Target Keluaran": 9,
-                       "Satuan": 10, "Sumber Dana": 12, "Lokasi": 12, "Pagu (Rp)": 15,
-                       **{m: 13 for m in layout.MONTHS}},
-    layout.SHEET_RENCANA: {"Kode Sub Kegiatan": 18, "Sub Kegiatan": 30, "Indikator Keluaran": 30, "Satuan": 10,
-                           "Target Tahunan": 9, "Sifat Target": 11, **{h: 9 for h in layout.TARGET_TW},
-                           **{h: 9 for h in layout.FISIK_TW}, "Pagu (Rp)": 14,
-                           **{h: 13 for h in layout.KEUANGAN_TW}, "Penanggung Jawab": 24, "Keterangan": 28},
+    layout.SHEET_DPA: {
+        "Kode Sub Kegiatan": 18,
+        "Sub Kegiatan": 30,
+        "Kode Kegiatan": 13,
+        "Kegiatan": 24,
+        "Kode Program": 9,
+        "Program": 24,
+        "Indikator Keluaran": 28,
+        "Target Keluaran": 9,
+        "Satuan": 10,
+        "Sumber Dana": 12,
+        "Lokasi": 12,
+        "Pagu (Rp)": 15,
+        **{m: 13 for m in layout.MONTHS},
+    },
+    layout.SHEET_RENCANA: {
+        "Kode Sub Kegiatan": 18,
+        "Sub Kegiatan": 30,
+        "Indikator Keluaran": 30,
+        "Satuan": 10,
+        "Target Tahunan": 9,
+        "Sifat Target": 11,
+        **{h: 9 for h in layout.TARGET_TW},
+        **{h: 9 for h in layout.FISIK_TW},
+        "Pagu (Rp)": 14,
+        **{h: 13 for h in layout.KEUANGAN_TW},
+        "Penanggung Jawab": 24,
+        "Keterangan": 28,
+    },
     layout.SHEET_KINERJA: {},
 }
 # Too wide for one legible A4 page: printed two pages across, the second starting at this
 # column (targets | money), code and name repeated on both.
 PLAN_SECOND_PAGE = {layout.SHEET_DPA: layout.MONTHS[0], layout.SHEET_RENCANA: layout.H_PAGU}
-PLAN_TABLE_OF = {layout.SHEET_DPA: layout.TBL_DPA, layout.SHEET_RENCANA: layout.TBL_RENCANA,
-                 layout.SHEET_KINERJA: layout.TBL_KINERJA}
+PLAN_TABLE_OF = {
+    layout.SHEET_DPA: layout.TBL_DPA,
+    layout.SHEET_RENCANA: layout.TBL_RENCANA,
+    layout.SHEET_KINERJA: layout.TBL_KINERJA,
+}
 
 
 def write_plan_sheet(ctx: BuildContext, name: str) -> None:
@@ -346,10 +441,20 @@ def write_validasi(ctx: BuildContext) -> None:
     ws.write(0, 0, "Validasi Rencana Aksi", st.title)
     sheet, address = layout.NAMED_CELLS["nmValidasiRingkas"]
     ws.write_string(address, VALIDASI_BELUM, st.status)
-    ws.write(2, 0, "Klik 'Validasi' untuk memeriksa DPA, Rencana Aksi dan Kinerja. Setiap temuan menunjuk "
-             "selnya (klik tautan di kolom Sel); sel yang bermasalah diberi warna.", st.note_nowrap)
-    ws.write(3, 0, "Galat harus diperbaiki sebelum paraf pemeriksaan dan penetapan; peringatan perlu "
-             "diperiksa tetapi tidak menghalangi.", st.note_nowrap)
+    ws.write(
+        2,
+        0,
+        "Klik 'Validasi' untuk memeriksa DPA, Rencana Aksi dan Kinerja. Setiap temuan menunjuk "
+        "selnya (klik tautan di kolom Sel); sel yang bermasalah diberi warna.",
+        st.note_nowrap,
+    )
+    ws.write(
+        3,
+        0,
+        "Galat harus diperbaiki sebelum paraf pemeriksaan dan penetapan; peringatan perlu "
+        "diperiksa tetapi tidak menghalangi.",
+        st.note_nowrap,
+    )
     ws.freeze_panes(spec.header_row, 0)
     page_setup(ws, landscape=True, repeat_rows=(spec.header_row, spec.header_row))
 
@@ -361,8 +466,13 @@ def write_log(ctx: BuildContext) -> None:
     add_table(ctx, spec, widths=LOG_WIDTHS)
     ws.set_row(0, 30)
     ws.write(0, 0, "Log Tindakan", st.title)
-    ws.write(1, 0, "Setiap klik tombol yang berhasil dicatat di sini secara otomatis. Jangan mengubah isinya: "
-             "sidik rantai membuktikan bahwa catatan utuh ('Periksa Keaslian').", st.note_nowrap)
+    ws.write(
+        1,
+        0,
+        "Setiap klik tombol yang berhasil dicatat di sini secara otomatis. Jangan mengubah isinya: "
+        "sidik rantai membuktikan bahwa catatan utuh ('Periksa Keaslian').",
+        st.note_nowrap,
+    )
     ws.freeze_panes(spec.header_row, 0)
     page_setup(ws, landscape=True, repeat_rows=(spec.header_row, spec.header_row))
 
@@ -402,15 +512,20 @@ def write_pengaturan(ctx: BuildContext) -> None:
     ws, st = ctx.ws(name), ctx.styles
     ws.set_row(0, 30)
     ws.write(0, 0, "Pengaturan", st.title)
-    ws.write(1, 0, "Sesuaikan dengan unit kerja Anda. Judul kolom jangan diubah: program membacanya.",
-             st.subtitle)
+    ws.write(
+        1, 0, "Sesuaikan dengan unit kerja Anda. Judul kolom jangan diubah: program membacanya.", st.subtitle
+    )
     for col, width in PENGATURAN_WIDTHS.items():
         ws.set_column(col, col, width)
     for table_name, (heading, text) in PENGATURAN_SECTIONS.items():
         spec = layout.table(table_name)
-        add_table(ctx, spec, column_defaults=False,
-                  widths={c.header: PENGATURAN_WIDTHS[spec.first_col - 1 + i] for i, c in enumerate(spec.columns)},
-                  header_height=18)
+        add_table(
+            ctx,
+            spec,
+            column_defaults=False,
+            widths={c.header: PENGATURAN_WIDTHS[spec.first_col - 1 + i] for i, c in enumerate(spec.columns)},
+            header_height=18,
+        )
         ws.write(spec.header_row - 2, 0, heading, st.section)
         for c in range(1, 4):
             ws.write(spec.header_row - 2, c, "", st.section)
@@ -428,8 +543,13 @@ def write_pengaturan(ctx: BuildContext) -> None:
 def write_impor(ctx: BuildContext) -> None:
     ws, st = ctx.ws(layout.SHEET_IMPOR), ctx.styles
     ws.set_column(0, 255, 12, st.text_column)
-    ws.write(0, 0, "Impor: diisi otomatis (mode Server) dari berkas DPA/PK yang dipilih, lalu dikosongkan. "
-             f"Penjelasan di lembar {layout.SHEET_PENGATURAN}.", st.note_nowrap)
+    ws.write(
+        0,
+        0,
+        "Impor: diisi otomatis (mode Server) dari berkas DPA/PK yang dipilih, lalu dikosongkan. "
+        f"Penjelasan di lembar {layout.SHEET_PENGATURAN}.",
+        st.note_nowrap,
+    )
     page_setup(ws, landscape=True)
 
 

@@ -55,22 +55,40 @@ class Styles:
         self.note = fmt(italic=True, font_color=NOTE, text_wrap=True)
         self.note_nowrap = fmt(italic=True, font_color=NOTE)
         self.hidden = fmt(num_format=";;;", locked=False)
-        self.input = fmt(bg_color=INPUT_FILL, border=1, border_color=GRID, locked=False,
-                         num_format="@", text_wrap=True, valign="vcenter")
-        self.banner = fmt(bold=True, font_size=14, align="center", valign="vcenter", border=2,
-                          border_color=NAVY)
+        self.input = fmt(
+            bg_color=INPUT_FILL,
+            border=1,
+            border_color=GRID,
+            locked=False,
+            num_format="@",
+            text_wrap=True,
+            valign="vcenter",
+        )
+        self.banner = fmt(
+            bold=True, font_size=14, align="center", valign="vcenter", border=2, border_color=NAVY
+        )
         # one line that may run on over the empty cells to its right (a wrap in a narrow
         # table column would overlap the row below)
         self.status = fmt(bold=True)
-        self.header = fmt(bold=True, text_wrap=True, bg_color=HEADER_FILL, border=1,
-                          border_color=GRID, align="center", valign="vcenter")
-        self.sop_header = fmt(bold=True, text_wrap=True, bg_color=HEADER_FILL, border=1,
-                              align="center", valign="vcenter")
+        self.header = fmt(
+            bold=True,
+            text_wrap=True,
+            bg_color=HEADER_FILL,
+            border=1,
+            border_color=GRID,
+            align="center",
+            valign="vcenter",
+        )
+        self.sop_header = fmt(
+            bold=True, text_wrap=True, bg_color=HEADER_FILL, border=1, align="center", valign="vcenter"
+        )
         self.cell = fmt(text_wrap=True, border=1, valign="vcenter")
         self.cell_center = fmt(text_wrap=True, border=1, align="center", valign="vcenter")
         self.cell_bold = fmt(bold=True, text_wrap=True, border=1, valign="vcenter")
         self.mark = fmt(border=1, align="center", valign="vcenter", font_size=12, bold=True)
-        self.sop_title = fmt(bold=True, font_size=14, align="center", valign="vcenter", text_wrap=True, border=1)
+        self.sop_title = fmt(
+            bold=True, font_size=14, align="center", valign="vcenter", text_wrap=True, border=1
+        )
         self.sop_label = fmt(bold=True, border=1, text_wrap=True)
         self.sop_value = fmt(border=1, text_wrap=True)
         self.num_item = fmt(align="right")
@@ -102,8 +120,14 @@ class Styles:
         return self._column[kind]
 
 
-def page_setup(ws, *, landscape: bool, repeat_rows: tuple[int, int] | None = None,
-               print_area: str | None = None, fit_width: bool = True) -> None:
+def page_setup(
+    ws,
+    *,
+    landscape: bool,
+    repeat_rows: tuple[int, int] | None = None,
+    print_area: str | None = None,
+    fit_width: bool = True,
+) -> None:
     """A4, margins, fit to page width, header (unit, sheet) and footer (page x of y).
 
     Sheets whose tables grow get no print area: Excel and LibreOffice then print
@@ -122,7 +146,9 @@ def page_setup(ws, *, landscape: bool, repeat_rows: tuple[int, int] | None = Non
         ws.repeat_rows(repeat_rows[0] - 1, repeat_rows[1] - 1)
     if print_area:
         ws.print_area(print_area)
-    ws.set_header(f'&L&"{FONT},Bold"&9Rencana Aksi {_escape(UNIT)}&C&9&A&R&9SOP {_escape(layout_sop_number())}')
+    ws.set_header(
+        f'&L&"{FONT},Bold"&9Rencana Aksi {_escape(UNIT)}&C&9&A&R&9SOP {_escape(layout_sop_number())}'
+    )
     ws.set_footer("&L&8Dicetak dari RencanaAksi.xlsm&C&9Halaman &P dari &N&R&8&A")
 
 

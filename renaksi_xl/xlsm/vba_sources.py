@@ -153,24 +153,37 @@ def layout_module_code() -> str:
     lines += [f"Public Const {k} As String = {_vba_string(v)}" for k, v in consts.items()]
 
     sheets = "|".join(f"{s}:{layout.CODENAMES[s]}" for s in layout.SHEET_ORDER)
-    lines += ["", "' Every sheet as name:codeName.", "Public Function RX_Sheets() As String",
-              f"    RX_Sheets = {_vba_string(sheets)}", "End Function"]
+    lines += [
+        "",
+        "' Every sheet as name:codeName.",
+        "Public Function RX_Sheets() As String",
+        f"    RX_Sheets = {_vba_string(sheets)}",
+        "End Function",
+    ]
 
-    lines += ["", "' Every table as table|sheet|top-left|header1;header2;... (one per line).",
-              "Public Function RX_Tables() As String", "    Dim s As String"]
+    lines += [
+        "",
+        "' Every table as table|sheet|top-left|header1;header2;... (one per line).",
+        "Public Function RX_Tables() As String",
+        "    Dim s As String",
+    ]
     for spec in layout.TABLES.values():
         from ..tables import cell_address
 
-        entry = "|".join([spec.name, spec.sheet, cell_address(spec.header_row, spec.first_col),
-                          ";".join(spec.headers)])
+        entry = "|".join(
+            [spec.name, spec.sheet, cell_address(spec.header_row, spec.first_col), ";".join(spec.headers)]
+        )
         lines.append(f"    s = s & {_vba_string(entry)} & vbLf")
     lines += ["    RX_Tables = s", "End Function"]
 
     names = "|".join(f"{n}:{sheet}:{addr}" for n, (sheet, addr) in named_cells().items())
-    lines += ["", "' Every defined name of a single cell as name:sheet:address.",
-              "Public Function RX_Names() As String"]
+    lines += [
+        "",
+        "' Every defined name of a single cell as name:sheet:address.",
+        "Public Function RX_Names() As String",
+    ]
     # split the literal: a VBA line holds at most 1023 characters
-    chunks = [names[i:i + 600] for i in range(0, len(names), 600)]
+    chunks = [names[i : i + 600] for i in range(0, len(names), 600)]
     lines.append(f"    RX_Names = {_vba_string(chunks[0])}")
     lines += [f"    RX_Names = RX_Names & {_vba_string(c)}" for c in chunks[1:]]
     lines += ["End Function", ""]
@@ -240,14 +253,19 @@ def check_public_names(modules: list[VbaModule]) -> None:
     shadow = {n: sorted(ms) for n, ms in owners.items() if n in module_names}
     if clashes or shadow:
         detail = "; ".join(f"{n} in {', '.join(ms)}" for n, ms in sorted(clashes.items()))
-        detail += "; ".join(f"{n} is also a module name ({', '.join(ms)})" for n, ms in sorted(shadow.items()))
+        detail += "; ".join(
+            f"{n} is also a module name ({', '.join(ms)})" for n, ms in sorted(shadow.items())
+        )
         raise VbaSourceError(f"ambiguous VBA names: {detail}")
 
 
 def procedures(module: VbaModule) -> dict[str, str]:
     """Sub/Function name -> its parameter list text, for the button and dispatch tests."""
     out = {}
-    for m in re.finditer(r"^[ \t]*(?:Public[ \t]+|Private[ \t]+)?(Sub|Function)[ \t]+(\w+)[ \t]*\(([^)]*)\)",
-                         module.code, re.IGNORECASE | re.MULTILINE):
+    for m in re.finditer(
+        r"^[ \t]*(?:Public[ \t]+|Private[ \t]+)?(Sub|Function)[ \t]+(\w+)[ \t]*\(([^)]*)\)",
+        module.code,
+        re.IGNORECASE | re.MULTILINE,
+    ):
         out[m.group(2)] = m.group(3).strip()
     return out
