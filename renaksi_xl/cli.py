@@ -26,12 +26,13 @@ COMMANDS = {
     "pdf": "renaksi_xl.pdf:cmd_pdf",
     "email": "renaksi_xl.review:cmd_email",
     "diff": "renaksi_xl.review:cmd_diff",
+    "pengaturan": "renaksi_xl.settings_file:cmd_pengaturan",
 }
 
 ACTIONS_HELP = (
-    "catat-disposisi, tarik-dpa, susun, catat-pembahasan, validasi, "
+    "catat-disposisi, tarik-dpa, susun, catat-pembahasan, paraf, validasi, "
     "paraf-pemeriksaan, kembalikan, tetapkan, periksa-keaslian, impor-kinerja, "
-    "siapkan-email, cetak-pdf"
+    "siapkan-email, cetak-pdf (paraf: langkah berjenis paraf dalam SOP)"
 )
 
 # --------------------------------------------------------------------------- Indonesian argparse
@@ -150,9 +151,28 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("build", help="bangun buku kerja kosong RencanaAksi.xlsm dari sumbernya")
     s.add_argument("--out", default=None, help="berkas hasil (bawaan: workbook/RencanaAksi.xlsm)")
+    s.add_argument(
+        "--sop",
+        metavar="SOP.toml",
+        help="SOP Penyusunan Rencana Aksi unit Anda (TOML; contoh: workbook/sop/neglasari.toml); "
+        "bawaan: SOP Kecamatan Neglasari",
+    )
+
+    s = sub.add_parser(
+        "pengaturan",
+        help="isi lembar Pengaturan (unit, tahun, pejabat, libur) dari berkas TOML, tanpa Excel",
+        epilog="Berkas: [setelan] unit, pemda, tahun, mode, url_server, jam_masuk, jam_pulang; "
+        "[[pejabat]] peran, nama, nip, email; [[libur]] tanggal, keterangan, jenis. "
+        "Setelah Langkah 1 tercatat hanya boleh menambah pejabat atau email.",
+    )
+    s.add_argument("book", metavar="BUKU", help="berkas buku kerja Rencana Aksi (.xlsm)")
+    s.add_argument(
+        "--dari", required=True, metavar="KANTOR.toml", help="berkas TOML berisi pengaturan kantor"
+    )
+    s.add_argument("--out", metavar="BERKAS", help="simpan hasil ke berkas lain (bawaan: berkas yang sama)")
 
     s = sub.add_parser("dpa", help="baca berkas DPA/RKA (SIPD .xlsx, templat, CSV) dan tampilkan tabelnya")
-    s.add_argument("file", metavar="BERKAS")
+    s.add_argument("file", metavar="BERKAS", help="berkas DPA/RKA: .xlsx, .xlsm, .xls, .ods atau .csv")
     s.add_argument("--json", action="store_true", help="keluaran JSON")
 
     s = sub.add_parser("run", help="jalankan satu aksi tombol pada buku kerja, tanpa Excel")
@@ -177,12 +197,19 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--out", metavar="BERKAS", help="simpan hasil ke berkas lain (bawaan: berkas yang sama)")
 
     s = sub.add_parser("validate", help="periksa Rencana Aksi (buku kerja atau folder)")
-    s.add_argument("books", nargs="+", metavar="BUKU")
+    s.add_argument(
+        "books", nargs="+", metavar="BUKU", help="buku kerja (.xlsm) atau folder berisi buku kerja"
+    )
     s.add_argument("--json", action="store_true", help="keluaran JSON")
     s.add_argument("--rekap", metavar="OUT.xlsx", help="tulis rekap satu baris per berkas")
 
     s = sub.add_parser("verify", help="periksa keaslian catatan paraf dan tanda tangan")
-    s.add_argument("book", metavar="BUKU")
+    s.add_argument("book", metavar="BUKU", help="berkas buku kerja Rencana Aksi (.xlsm)")
+    s.add_argument(
+        "--sop",
+        metavar="SOP.toml",
+        help="SOP yang Anda percayai: laporkan bila SOP atau pelaksana langkah di buku kerja berbeda",
+    )
     s.add_argument("--json", action="store_true", help="keluaran JSON")
 
     s = sub.add_parser(
@@ -193,8 +220,8 @@ def build_parser() -> argparse.ArgumentParser:
         "python -m renaksi_xl.server new-token NIP PERAN; hash token lama: "
         "python -m renaksi_xl.server hash-token. Panduan: docs/server.md.",
     )
-    s.add_argument("--host", default="127.0.0.1")
-    s.add_argument("--port", type=int, default=8000)
+    s.add_argument("--host", default="127.0.0.1", help="alamat yang didengar (bawaan: 127.0.0.1)")
+    s.add_argument("--port", type=int, default=8000, help="port TCP (bawaan: 8000)")
     s.add_argument("--config", metavar="BERKAS", help="berkas konfigurasi server (token pejabat)")
     s.add_argument(
         "--workers",
@@ -204,20 +231,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     s = sub.add_parser("pdf", help="cetak Dokumen Rencana Aksi dan catatan SOP ke PDF")
-    s.add_argument("book", metavar="BUKU")
-    s.add_argument("--out", metavar="BERKAS.pdf")
+    s.add_argument("book", metavar="BUKU", help="berkas buku kerja Rencana Aksi (.xlsm)")
+    s.add_argument("--out", metavar="BERKAS.pdf", help="berkas PDF hasil (bawaan: di samping buku kerja)")
 
     s = sub.add_parser("email", help="siapkan draf email review (.eml) dengan lampiran buku kerja")
-    s.add_argument("book", metavar="BUKU")
-    s.add_argument("--ke", required=True, metavar="PERAN", help="peran penerima, mis. 'Sekretaris Camat'")
-    s.add_argument("--out", metavar="BERKAS.eml")
+    s.add_argument("book", metavar="BUKU", help="berkas buku kerja Rencana Aksi (.xlsm)")
+    s.add_argument(
+        "--ke",
+        required=True,
+        metavar="PERAN",
+        help="peran penerima menurut SOP buku kerja, mis. 'Sekretaris Camat'; alamatnya dari kolom Email "
+        "tabel Pejabat",
+    )
+    s.add_argument("--out", metavar="BERKAS.eml", help="berkas .eml hasil (bawaan: di samping buku kerja)")
     s.add_argument(
         "--sebelumnya", metavar="BUKU", help="versi yang terakhir dilihat penerima (untuk 'apa yang berubah')"
     )
 
     s = sub.add_parser("diff", help="apa yang berubah antara dua versi buku kerja")
-    s.add_argument("old", metavar="LAMA")
-    s.add_argument("new", metavar="BARU")
+    s.add_argument("old", metavar="LAMA", help="versi buku kerja yang lama")
+    s.add_argument("new", metavar="BARU", help="versi buku kerja yang baru")
     s.add_argument("--json", action="store_true", help="keluaran JSON")
     return p
 

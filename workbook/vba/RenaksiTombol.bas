@@ -52,3 +52,7 @@ End Sub
 Public Sub Tombol_ImporKinerja()
     Renaksi_Dispatch "impor-kinerja"
 End Sub
+
+Public Sub Tombol_Paraf()
+    Renaksi_Dispatch "paraf"
+End Sub
