@@ -23,6 +23,8 @@ class ActionContext:
     identity_from_server: bool = False  # the NIP was authenticated by the server's token
     role: str | None = None  # role asserted by the server config (checked against Pengaturan)
     action: str | None = None  # the action being run (set by renaksi_xl.macros.run_action)
+    # The SOP the server trusts (server mode): it alone maps steps to roles, never the workbook.
+    sop: object | None = None
 
     def time(self) -> dt.datetime:
         """The action's time in WIB."""

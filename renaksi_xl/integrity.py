@@ -48,7 +48,7 @@ CHAIN_FIELDS = ("No", "Waktu", "Aksi", "Langkah", "Peran", "Nama", "NIP", "Penge
 
 # Actions whose record approves the content: a change after them breaks the
 # approval (exit 1).  A change after an earlier step's record is ongoing work.
-APPROVAL_ACTIONS = (layout.ACTION_PARAF_PEMERIKSAAN, layout.ACTION_TETAPKAN)
+APPROVAL_ACTIONS = (layout.ACTION_PARAF_PEMERIKSAAN, layout.ACTION_PARAF, layout.ACTION_TETAPKAN)
 
 KIND_JSON = {layout.PARAF.lower(): "paraf", layout.TANDA_TANGAN.lower(): "tanda tangan"}
 
@@ -374,12 +374,19 @@ def _iso_time(value: Any) -> tuple[str, bool]:
     return moment.isoformat(), True
 
 
-def _step_sheet_records(book) -> list[tuple[int, str, dict[str, Any]]]:
+def _book_layout(book) -> layout.BookLayout:
+    from . import sop
+
+    return layout.BookLayout.of(sop.from_book(book))
+
+
+def _step_sheet_records(book, lay: layout.BookLayout | None = None) -> list[tuple[int, str, dict[str, Any]]]:
     """(step, address, cells) of every record on the step sheets."""
     from . import tables
 
+    lay = lay or _book_layout(book)
     out = []
-    for n in layout.STEP_SHEETS:
+    for n in lay.step_sheets:
         data = tables.read_table(book, layout.step_table(n))
         for i, row in enumerate(data.rows):
             cells = dict(zip(data.header, row))
@@ -392,7 +399,8 @@ def verify_book(book) -> Verdict:
     """Recompute the record chain and compare the content with the last record."""
     log = read_log(book)
     records = records_of(log)
-    sheet_records = _step_sheet_records(book)
+    lay = _book_layout(book)
+    sheet_records = _step_sheet_records(book, lay)
     by_chain_on_sheets = {field_text(c.get("Sidik Rantai")): (n, addr, c) for n, addr, c in sheet_records}
     stored_chains = [field_text(r.get("Sidik Rantai")) for r in records]
     known_chains = set(stored_chains) | set(by_chain_on_sheets) | {GENESIS}
@@ -429,7 +437,7 @@ def verify_book(book) -> Verdict:
             )
         on_sheet = by_chain_on_sheets.get(stored)
         if on_sheet is None:
-            sheet = layout.STEP_SHEETS.get(row.step or 0, "?")
+            sheet = lay.step_sheets.get(row.step or 0, "?")
             reasons.append(f"Catatan ini tidak ada di lembar '{sheet}'.")
         else:
             n, addr, cells = on_sheet
@@ -470,7 +478,9 @@ def verify_book(book) -> Verdict:
         time_text, _ = _iso_time(cells.get("Selesai"))
         note = field_text(cells.get("Catatan"))
         action = (
-            layout.ACTION_KEMBALIKAN if note.lower().startswith("dikembalikan") else STEP_ACTIONS.get(n, "")
+            layout.ACTION_KEMBALIKAN
+            if note.lower().startswith("dikembalikan")
+            else lay.step_actions.get(n, "")
         )
         verdicts.append(
             RecordVerdict(

@@ -40,6 +40,7 @@ from typing import Any
 
 from . import layout
 from .errors import InputError, Refused
+from .nip import nip_problem
 
 log = logging.getLogger("renaksi_xl.server")
 
@@ -80,6 +81,9 @@ class ServerConfig:
     """
 
     tokens: dict[str, Identity] = field(default_factory=dict)
+    # The SOP this server trusts: it alone decides which role signs which step (never the
+    # uploaded workbook's Pengaturan). Config key `sop` names its file; default the shipped one.
+    sop: object = field(default_factory=lambda: _default_sop())
     max_payload_bytes: int = DEFAULT_MAX_PAYLOAD_BYTES
     timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS
     workers: int = DEFAULT_WORKERS
@@ -94,6 +98,26 @@ class ServerConfig:
         if not token:
             return None
         return self.tokens.get(hash_token(token))
+
+
+def _default_sop():
+    from . import sop
+
+    return sop.default()
+
+
+def _config_sop(raw: dict, path: Path, where: str):
+    from . import sop
+
+    if "sop" not in raw:
+        return sop.default()
+    value = raw["sop"]
+    if not isinstance(value, str) or not value.strip():
+        raise InputError(f"{where}: 'sop' harus berupa nama berkas SOP (TOML), dalam tanda kutip.")
+    sop_path = Path(value.strip())
+    if not sop_path.is_absolute():
+        sop_path = path.parent / sop_path
+    return sop.load(sop_path)
 
 
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
@@ -120,6 +144,7 @@ def load_config(path: str | os.PathLike | None) -> ServerConfig:
         raise InputError(f"{where} tidak bisa dibaca: {exc}") from exc
     if not isinstance(raw, dict):
         raise InputError(f"{where}: isinya harus berupa tabel/objek.")
+    trusted = _config_sop(raw, path, where)
     tokens: dict[str, Identity] = {}
     entries = raw.get("tokens", {})
     if not isinstance(entries, dict):
@@ -139,12 +164,17 @@ def load_config(path: str | os.PathLike | None) -> ServerConfig:
         role = str(entry.get("role", "")).strip()
         if not isinstance(nip_raw, str) or not _NIP.match(nip):
             raise InputError(f"{label}: 'nip' harus 18 digit (ditulis sebagai teks), bukan '{nip}'.")
-        if role not in layout.ROLES:
+        problem = nip_problem(nip)
+        if problem:
+            raise InputError(f"{label}: 'nip' {nip} {problem}.")
+        if role not in trusted.roles:
             raise InputError(
-                f"{label}: 'role' harus salah satu dari: " + ", ".join(layout.ROLES) + f"; bukan '{role}'."
+                f"{label}: 'role' harus salah satu peran SOP server ({trusted.nomor}): "
+                + ", ".join(trusted.roles)
+                + f"; bukan '{role}'."
             )
         tokens[h] = Identity(nip=nip, role=role, name=str(entry.get("name", "")).strip())
-    cfg = ServerConfig(tokens=tokens)
+    cfg = ServerConfig(tokens=tokens, sop=trusted)
     for key, conv, minimum in (
         ("max_payload_bytes", int, 1024),
         ("timeout_seconds", float, 0.1),
@@ -548,7 +578,7 @@ def create_app(config: ServerConfig | None = None):
 
     def run(action: str, book, who: Identity) -> tuple[str, dict]:
         """Run the action on the request's own Book; refusals become one alert."""
-        ctx = ActionContext(nip=who.nip, role=who.role, identity_from_server=True)
+        ctx = ActionContext(nip=who.nip, role=who.role, identity_from_server=True, sop=config.sop)
         try:
             if action in LOCAL_ONLY_ACTIONS:
                 raise InputError(TEXT_LOCAL_ONLY.format(caption=macros._caption(action)))
@@ -774,9 +804,9 @@ def _main(argv: list[str] | None = None) -> int:
     )
     h.add_argument("token", nargs="?", help="token (lebih aman: jangan ditulis di sini, ketik saat ditanya)")
     n = sub.add_parser("new-token", help="buat token acak baru dan entri konfigurasinya")
-    n.add_argument("nip")
-    n.add_argument("role", help="; ".join(layout.ROLES))
-    n.add_argument("--name", default="")
+    n.add_argument("nip", help="NIP pejabat (18 angka)")
+    n.add_argument("role", help="peran pejabat menurut SOP server, mis. " + "; ".join(layout.ROLES))
+    n.add_argument("--name", default="", help="nama pejabat (untuk Log)")
     args = p.parse_args(argv)
     if args.cmd == "hash-token":
         token = args.token
@@ -787,8 +817,9 @@ def _main(argv: list[str] | None = None) -> int:
             return 2
         print(hash_token(token))
         return 0
-    if not _NIP.match(args.nip) or args.role not in layout.ROLES:
-        print("NIP harus 18 digit dan peran salah satu dari: " + ", ".join(layout.ROLES), file=sys.stderr)
+    problem = nip_problem(args.nip)
+    if problem or not args.role.strip():
+        print(f"NIP {args.nip} {problem}." if problem else "Peran tidak boleh kosong.", file=sys.stderr)
         return 2
     token = secrets.token_urlsafe(32)
     print(f"# Token untuk pejabat (berikan secara pribadi, isi di Pengaturan > Token Server):\n# {token}")

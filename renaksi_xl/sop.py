@@ -356,6 +356,8 @@ def from_text(text: str, where: str = "Berkas SOP") -> Sop:
     top.unknown({"sop", "langkah"})
     head = _Reader(where, top.table_of("sop"), "sop")
     head.unknown(SOP_KEYS)
+    ident = {k: head.text(k) for k in ("nama", "nomor", "unit", "pemda")}
+    ident["tanggal_pengesahan"] = head.date("tanggal_pengesahan")
     ok = _Reader(where, head.table_of("disahkan_oleh"), "sop.disahkan_oleh")
     ok.unknown({"jabatan", "nama", "nip"})
     if "nip" not in ok.table:
@@ -367,11 +369,7 @@ def from_text(text: str, where: str = "Berkas SOP") -> Sop:
     )
     steps = _steps(where, raw.get("langkah"))
     return Sop(
-        nama=head.text("nama"),
-        nomor=head.text("nomor"),
-        unit=head.text("unit"),
-        pemda=head.text("pemda"),
-        tanggal_pengesahan=head.date("tanggal_pengesahan"),
+        **ident,
         tanggal_revisi=head.date("tanggal_revisi", required=False),
         disahkan_oleh=approver,
         dasar_hukum=head.texts("dasar_hukum", required=True),

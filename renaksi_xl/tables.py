@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from . import layout
@@ -79,10 +79,21 @@ def _sheet(book, name: str):
 
 
 def _table(book, spec: TableSpec):
-    sheet = _sheet(book, spec.sheet)
-    for t in sheet.tables:
+    """The table; a step table of a workbook built from another SOP may sit on another sheet."""
+    try:
+        sheet = _sheet(book, spec.sheet) if spec.sheet else None
+    except WorkbookError:
+        if not spec.name.startswith("tblLangkah"):
+            raise
+        sheet = None
+    for t in sheet.tables if sheet is not None else ():
         if t.name == spec.name:
             return t
+    if spec.name.startswith("tblLangkah"):
+        for other in book.sheets:
+            for t in other.tables:
+                if t.name == spec.name:
+                    return t
     raise WorkbookError(
         f"Tabel '{spec.name}' tidak ditemukan di lembar '{spec.sheet}'. "
         "Buku kerja ini mungkin bukan buku kerja Rencana Aksi atau tabelnya terhapus."
@@ -98,6 +109,8 @@ def read_table(book, name: str, *, check_headers: bool = True) -> TableData:
     """
     spec = layout.table(name)
     tbl = _table(book, spec)
+    if spec.name.startswith("tblLangkah") and tbl.parent.name != spec.sheet:
+        spec = replace(spec, sheet=tbl.parent.name)
     header_range = tbl.header_row_range
     body = tbl.data_body_range
     if _is_remote(book):
@@ -111,7 +124,9 @@ def read_table(book, name: str, *, check_headers: bool = True) -> TableData:
                 body_values = _as_grid(values, header_range.shape[1])
     header = [("" if h is None else str(h).strip()) for h in header_values]
     if check_headers:
-        missing = [h for h in spec.headers if h not in header]
+        missing = [
+            h for h in spec.headers if h not in header and (spec.name, h) not in layout.OPTIONAL_HEADERS
+        ]
         if missing:
             raise WorkbookError(
                 f"Tabel '{spec.name}' (lembar '{spec.sheet}') tidak memiliki kolom: "
