@@ -25,6 +25,9 @@ class ActionContext:
     action: str | None = None  # the action being run (set by renaksi_xl.macros.run_action)
     # The SOP the server trusts (server mode): it alone maps steps to roles, never the workbook.
     sop: object | None = None
+    # Set by an action that ran to the end but found problems (validasi with errors, a changed
+    # workbook in periksa-keaslian): its changes are kept and `renaksi-xl run` exits 1.
+    found_problems: bool = False
 
     def time(self) -> dt.datetime:
         """The action's time in WIB."""

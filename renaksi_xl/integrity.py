@@ -333,12 +333,16 @@ class Verdict:
     records: list[RecordVerdict] = field(default_factory=list)
     changed_tables: list[ChangedTable] = field(default_factory=list)
     approved_by: str | None = None  # action of the last record when it approves the content
+    sop: dict = field(default_factory=dict)  # the workbook's SOP: nama, nomor, unit, sha256
+    sop_problems: list[str] = field(default_factory=list)  # differences from a trusted SOP
 
     def to_json(self) -> dict:
         return {
             "ok": self.ok,
             "records": [asdict(r) for r in self.records],
             "changed_tables": [asdict(c) for c in self.changed_tables],
+            "sop": self.sop,
+            "sop_problems": self.sop_problems,
         }
 
     def summary(self) -> str:
@@ -508,7 +512,52 @@ def verify_book(book) -> Verdict:
         if last.action in APPROVAL_ACTIONS:
             approved_by = last.action
     ok = all(v.valid for v in verdicts) and not (changed and approved_by)
-    return Verdict(ok=ok, records=verdicts, changed_tables=changed, approved_by=approved_by)
+    s = lay.sop
+    info = {
+        "nama": s.nama,
+        "nomor": s.nomor,
+        "unit": s.unit,
+        "langkah": s.number_of_steps,
+        "sha256": s.digest,
+    }
+    return Verdict(ok=ok, records=verdicts, changed_tables=changed, approved_by=approved_by, sop=info)
+
+
+def check_sop(book, verdict: Verdict, trusted) -> Verdict:
+    """Compare the workbook's SOP, its role map and its records with an SOP the verifier trusts.
+
+    Any difference makes the verdict not ok: a workbook cannot grant itself who signs a step.
+    """
+    from . import sop as sop_module
+    from .workflow import step_roles
+
+    own = sop_module.from_book(book)
+    problems = []
+    if own.digest != trusted.digest:
+        problems.append(
+            f"SOP di buku kerja (nomor {own.nomor}, {own.number_of_steps} langkah) berbeda dari SOP yang "
+            f"dipercaya (nomor {trusted.nomor}, {trusted.number_of_steps} langkah)."
+        )
+    if [x.kind for x in own.steps] == [x.kind for x in trusted.steps]:
+        for n, role in step_roles(book).items():
+            want = trusted.step(n).role
+            if role.role != want:
+                problems.append(
+                    f"Pelaksana Langkah {n} di tabel {layout.TBL_PERAN_LANGKAH} adalah '{role.role}', "
+                    f"sedangkan SOP yang dipercaya menetapkan '{want}'."
+                )
+    for r in verdict.records:
+        if r.action == layout.ACTION_KEMBALIKAN or not 1 <= r.step <= trusted.number_of_steps:
+            continue
+        want = trusted.step(r.step).role
+        if r.role != want:
+            problems.append(
+                f"Catatan Langkah {r.step} ({r.action}) dibuat oleh peran '{r.role}', bukan '{want}' "
+                "menurut SOP yang dipercaya."
+            )
+    verdict.sop_problems = problems
+    verdict.ok = verdict.ok and not problems
+    return verdict
 
 
 STEP_ACTIONS = layout.STEP_ACTIONS
@@ -527,6 +576,10 @@ def render_text(verdict: Verdict, name: str = "") -> str:
     """The verdict for people, in Indonesian."""
     head = "UTUH" if verdict.ok else "TIDAK UTUH"
     lines = [f"Keaslian {name or 'buku kerja'}: {head}"]
+    if verdict.sop:
+        s = verdict.sop
+        lines.append(f"SOP {s['nama']} nomor {s['nomor']} ({s['unit']}, {s['langkah']} langkah)")
+    lines += [f"SOP TIDAK SESUAI: {p}" for p in verdict.sop_problems]
     if not verdict.records:
         lines.append("Belum ada catatan paraf atau tanda tangan.")
     for r in verdict.records:
@@ -554,8 +607,15 @@ def cmd_verify(args) -> int:
 
     from .headless import open_book
 
+    trusted = None
+    if getattr(args, "sop", None):
+        from . import sop
+
+        trusted = sop.load(args.sop)
     book = open_book(args.book)
     verdict = verify_book(book)
+    if trusted is not None:
+        check_sop(book, verdict, trusted)
     if getattr(args, "json", False):
         print(json.dumps(verdict.to_json(), ensure_ascii=False, indent=2))
     else:

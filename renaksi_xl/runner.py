@@ -88,9 +88,12 @@ def context_from_args(args) -> ActionContext:
             fields[name] = value
     nip = getattr(args, "pejabat", None)
     if nip is not None:
+        from .nip import nip_problem
+
         nip = nip.strip()
-        if not nip.isdigit():
-            raise OptionError(f"Opsi --pejabat '{nip}' bukan NIP: NIP terdiri atas 18 angka.")
+        problem = nip_problem(nip)
+        if problem:
+            raise OptionError(f"Opsi --pejabat '{nip}' bukan NIP yang sah: {problem}.")
     return ActionContext(
         nip=nip or None,
         now=parse_waktu(getattr(args, "waktu", None)),
@@ -152,4 +155,9 @@ def cmd_run(args) -> int:
         print(summary)
     target = args.out or args.book
     print(f"Selesai: aksi '{args.action}' dijalankan; hasil disimpan di {target}.")
+    if ctx.found_problems:
+        print(
+            f"Aksi '{args.action}' menemukan masalah (lihat pesan di atas): kode keluar 1.", file=sys.stderr
+        )
+        return 1
     return 0

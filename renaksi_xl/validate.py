@@ -85,6 +85,8 @@ def validasi_body(book, ctx: ActionContext) -> str:
     moment = format_timestamp(ctx.time())
     named_range(book, "nmValidasiStatus").value = verdict_text(errors, warnings)
     named_range(book, "nmValidasiWaktu").value = moment
+    if errors:
+        ctx.found_problems = True  # `renaksi-xl run validasi` exits 1 (the findings are still saved)
     named_range(book, "nmValidasiRingkas").value = f"Validasi {moment}: {summary_text(errors, warnings)}." + (
         " Klik alamat di kolom Sel untuk menuju sel yang bermasalah." if findings else ""
     )

@@ -36,6 +36,7 @@ from .integrity import (
     records_of,
     verify_book,
 )
+from .nip import nip_problem
 from .worktime import (
     WorkCalendar,
     calendar_from_book,
@@ -92,6 +93,7 @@ class Official:
     role: str
     name: str
     nip: str
+    email: str = ""
 
 
 @dataclass(frozen=True)
@@ -151,10 +153,16 @@ def officials(book) -> list[Official]:
                 f"{data.address(i, 'NIP')}) tersimpan sebagai angka ({nip_raw}), sehingga digitnya bisa "
                 "berubah. Format sel sebagai Teks lalu ketik ulang NIP 18 angka."
             )
-        out.append(
-            Official(
-                field_text(row[data.col("Peran")]), field_text(row[data.col("Nama")]), field_text(nip_raw)
+        nip = field_text(nip_raw)
+        problem = nip_problem(nip) if nip else None
+        if problem:
+            raise InputError(
+                f"NIP '{nip}' di tabel {layout.TBL_PEJABAT} (lembar {layout.SHEET_PENGATURAN}, sel "
+                f"{data.address(i, 'NIP')}) {problem}."
             )
+        email = field_text(row[data.col("Email")]) if "Email" in data.header else ""
+        out.append(
+            Official(field_text(row[data.col("Peran")]), field_text(row[data.col("Nama")]), nip, email)
         )
     return out
 
@@ -461,10 +469,11 @@ def _refresh_identity(book) -> None:
             cell.value = value
 
 
-def _text_format(book, table_name: str, excel_row: int, header: list[str], columns: tuple[str, ...]) -> None:
+def _text_format(
+    book, table_name: str, excel_row: int, header: list[str], columns: tuple[str, ...], sheet_name: str = ""
+) -> None:
     """Format the new row's code cells as Text before writing, so Excel keeps NIPs and digests as text."""
-    spec = layout.table(table_name)
-    sheet = book.sheets[spec.sheet]
+    sheet = book.sheets[sheet_name or layout.table(table_name).sheet]
     first_col = sheet.tables[table_name].header_row_range.column
     for h in columns:
         if h in header:
@@ -474,7 +483,9 @@ def _text_format(book, table_name: str, excel_row: int, header: list[str], colum
 def _append(book, table_name: str, cells: dict[str, Any], code_columns: tuple[str, ...]) -> None:
     data = tables.read_table(book, table_name)
     header_row = book.sheets[data.spec.sheet].tables[table_name].header_row_range.row
-    _text_format(book, table_name, header_row + len(data.rows) + 1, data.header, code_columns)
+    _text_format(
+        book, table_name, header_row + len(data.rows) + 1, data.header, code_columns, data.spec.sheet
+    )
     new = [cells.get(h) for h in data.header]
     tables.write_table(book, table_name, [*data.rows, new], columns=data.header)
 
@@ -741,6 +752,8 @@ def periksa_keaslian(book, ctx: ActionContext) -> str:
     cell = tables.named_range(book, "nmKeaslian")
     cell.value = text
     cell.color = "#C6EFCE" if verdict.ok else "#FFC7CE"
+    if not verdict.ok:
+        ctx.found_problems = True  # `renaksi-xl run periksa-keaslian` exits 1 (the verdict is saved)
     return text
 
 
@@ -780,6 +793,7 @@ def record_run(book, action: str, ctx: ActionContext | None = None, summary: str
 @macro_equivalent(MACRO_KUNCI)
 def _lock_sheets(wb, *args) -> None:
     """Headless twin of the VBA Sub Renaksi_KunciLembar(wb): protect the plan and step sheets."""
-    for name in PROTECTED_SHEETS:
+    step_sheets = [ws.title for ws in wb.worksheets if any(t.startswith("tblLangkah") for t in ws.tables)]
+    for name in dict.fromkeys([*PROTECTED_SHEETS, *step_sheets]):
         if name in wb.sheetnames:
             wb[name].protection.sheet = True
