@@ -292,8 +292,9 @@ def apply(book, office: OfficeFile, where: str) -> str:
         )
     if not changes:
         return "Pengaturan sudah sama dengan berkas; tidak ada yang diubah."
-    _refresh_identity(book)
-    unit = field_text(tables.read_settings(book).get(layout.SET_UNIT))
+    now = {**settings, **office.settings}
+    _refresh_identity(book, now)
+    unit = field_text(now.get(layout.SET_UNIT))
     if layout.SET_UNIT in office.settings:
         book.macro(MACRO_KOP)(unit)
     summary = f"Pengaturan diubah dari {Path(where.split(chr(39))[1]).name}: " + "; ".join(changes)

@@ -122,6 +122,7 @@ class Sop:
     peringatan: str = ""
     pencatatan: tuple[str, ...] = ()
     pencatatan_catatan: str = ""
+    pelaksana: tuple[str, ...] = ()  # the SOP table's Pelaksana columns, in order (optional)
     text: str = field(default="", compare=False, repr=False)  # the TOML it was read from
 
     # --- steps and roles
@@ -140,8 +141,8 @@ class Sop:
 
     @property
     def roles(self) -> tuple[str, ...]:
-        """Every Pelaksana, in order of first appearance."""
-        return tuple(dict.fromkeys(s.role for s in self.steps))
+        """Every Pelaksana: in the order of `[sop] pelaksana` if given, else of first appearance."""
+        return self.pelaksana or tuple(dict.fromkeys(s.role for s in self.steps))
 
     def roles_of_kind(self, kind: str) -> tuple[str, ...]:
         return tuple(dict.fromkeys(s.role for s in self.steps_of_kind(kind)))
@@ -340,6 +341,7 @@ SOP_KEYS = {
     "pencatatan",
     "pencatatan_catatan",
     "disahkan_oleh",
+    "pelaksana",
 }
 STEP_KEYS = {"uraian", "pelaksana", "jenis", "kelengkapan", "waktu", "output", "pengesahan"}
 
@@ -380,8 +382,27 @@ def from_text(text: str, where: str = "Berkas SOP") -> Sop:
         peringatan=head.text("peringatan", required=False),
         pencatatan=head.texts("pencatatan"),
         pencatatan_catatan=head.text("pencatatan_catatan", required=False),
+        pelaksana=_pelaksana(head, steps),
         text=text,
     )
+
+
+def _pelaksana(head: _Reader, steps: tuple[Step, ...]) -> tuple[str, ...]:
+    """`[sop] pelaksana`: the SOP table's role columns in order; exactly the steps' roles."""
+    order = head.texts("pelaksana")
+    if not order:
+        return ()
+    used = set(s.role for s in steps)
+    missing = [r for r in dict.fromkeys(s.role for s in steps) if r not in order]
+    if missing:
+        head.fail("pelaksana", f"tidak memuat pelaksana langkah: {', '.join(missing)}")
+    unused = [r for r in order if r not in used]
+    if unused or len(set(order)) != len(order):
+        head.fail(
+            "pelaksana",
+            f"memuat peran yang bukan pelaksana langkah mana pun atau berulang: {', '.join(unused) or order}",
+        )
+    return order
 
 
 def _steps(where: str, raw) -> tuple[Step, ...]:

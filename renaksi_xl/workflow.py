@@ -459,9 +459,11 @@ def perform(book, action: str, ctx: ActionContext, body: Body | None = None) -> 
     return record
 
 
-def _refresh_identity(book) -> None:
-    """Beranda's unit and year follow Pengaturan (tblSetelan), whoever edited it and how."""
-    settings = tables.read_settings(book)
+def _refresh_identity(book, settings: dict | None = None) -> None:
+    """Beranda's unit and year follow Pengaturan (tblSetelan), whoever edited it and how.
+
+    `settings`: the values just written in this action (the remote engine reads the payload)."""
+    settings = settings if settings is not None else tables.read_settings(book)
     for name, key in (("nmUnit", layout.SET_UNIT), ("nmTahun", layout.SET_TAHUN)):
         value = field_text(settings.get(key))
         cell = tables.named_range(book, name)
