@@ -88,6 +88,17 @@ def translate_argparse(message: str) -> str:
 
 
 class _Formatter(argparse.HelpFormatter):
+    def add_argument(self, action):
+        super().add_argument(action)
+        # argparse sizes the help column without the commands' own indent, so a long command
+        # name ('pengaturan') would sit alone on its line: count the indent too.
+        subactions = getattr(action, "_get_subactions", lambda: [])()
+        if subactions and action.help is not argparse.SUPPRESS:
+            longest = max(len(self._format_action_invocation(a)) for a in subactions)
+            self._action_max_length = max(
+                self._action_max_length, longest + self._current_indent + 2 * self._indent_increment
+            )
+
     def add_usage(self, usage, actions, groups, prefix=None):
         super().add_usage(usage, actions, groups, USAGE_PREFIX if prefix is None else prefix)
 

@@ -4,8 +4,9 @@ The file becomes the VBA client's payload, the button's function runs on the
 xlwings remote engine (`renaksi_xl.macros.run_action`, the same code as the
 desktop and the server), and the returned actions are applied to the file
 under a lock and saved atomically (`renaksi_xl.headless.run_on_file`).
-Exit 0 done, 1 refused (SOP rules or validation), 2 unusable input; on 1 and 2
-the file is left byte-identical.
+Exit 0 done, 1 refused (SOP rules or validation), 2 unusable input; on a refusal
+and on 2 the file is left byte-identical. `validasi` that finds errors and
+`periksa-keaslian` on a changed workbook also exit 1, after saving their findings.
 """
 
 from __future__ import annotations

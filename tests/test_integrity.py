@@ -239,7 +239,9 @@ def _rewrite_log(path, change):
 def test_verify_json_contract_and_exit_0(filled, capsys):
     assert cli.main(["verify", str(filled), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert set(out) == {"ok", "records", "changed_tables"}
+    # the original contract, plus (issue 11) the workbook's SOP and differences from a trusted one
+    assert set(out) == {"ok", "records", "changed_tables", "sop", "sop_problems"}
+    assert out["sop"]["nomor"] == "004/000.9.3.3/I/2024" and out["sop_problems"] == []
     assert out["ok"] is True and out["changed_tables"] == []
     first = out["records"][0]
     assert set(first) == {"step", "action", "role", "name", "nip", "kind", "time", "valid", "reason"}
