@@ -1,0 +1,92 @@
+"""The workbook file: loading it for an update, locking it, saving it atomically.
+
+`apply_to_file` applies a run's actions (see `actions`) to the file: writes
+are atomic (temp file + rename); callers hold the file's lock (`lock_for`).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from .actions import APPLIERS, AppliedResult, apply_actions
+
+
+def load_for_update(path: str | os.PathLike):
+    import openpyxl
+
+    keep_vba = str(path).lower().endswith((".xlsm", ".xltm"))
+    return openpyxl.load_workbook(path, keep_vba=keep_vba, keep_links=True, rich_text=False)
+
+
+def save_atomic(wb, out_path: str | os.PathLike) -> None:
+    """Save to a temp file in the same folder, then rename over the target."""
+    out_path = Path(out_path)
+    fd, tmp = tempfile.mkstemp(
+        prefix=".~" + out_path.stem, suffix=out_path.suffix, dir=out_path.parent or "."
+    )
+    os.close(fd)
+    try:
+        wb.save(tmp)
+        # mkstemp makes the file private (0600): keep the permissions the workbook had.
+        try:
+            mode = out_path.stat().st_mode & 0o7777
+        except FileNotFoundError:
+            mode = 0o666 & ~_umask()
+        os.chmod(tmp, mode)
+        os.replace(tmp, out_path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    finally:
+        release(wb)
+
+
+def release(wb) -> None:
+    """Close the in-memory zip openpyxl keeps of an .xlsm's VBA parts.
+
+    Left to the garbage collector, it may be finalized after its buffer and
+    complain ("I/O operation on closed file")."""
+    archive = getattr(wb, "vba_archive", None)
+    if archive is not None:
+        archive.close()
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def lock_for(path: str | os.PathLike, timeout: float = 60):
+    """An exclusive lock beside the workbook so two runs cannot interleave."""
+    from filelock import FileLock
+
+    p = Path(path)
+    return FileLock(str(p.with_name("." + p.name + ".lock")), timeout=timeout)
+
+
+# Actions that only talk to the user: a file needs no rewrite for them.
+NON_WRITING = frozenset({"alert"})
+
+
+def apply_to_file(path, actions: list[dict], out_path=None) -> AppliedResult:
+    """Apply actions to the workbook at `path`, saving atomically to `out_path`
+    (default: in place).  Messages only (alerts): the file is not rewritten,
+    as Excel would not mark the workbook changed."""
+    out_path = Path(out_path or path)
+    if Path(out_path) == Path(path) and all(a["func"] in NON_WRITING for a in actions):
+        result = AppliedResult()
+        for a in actions:
+            APPLIERS[a["func"]](None, a, result)
+        return result
+    wb = load_for_update(path)
+    try:
+        result = apply_actions(wb, actions)
+    except BaseException:
+        release(wb)
+        raise
+    save_atomic(wb, out_path)
+    return result
