@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 
 from .actions import APPLIERS, AppliedResult, apply_actions
+from .xlsm_normalize import normalize_file
 
 
 def load_for_update(path: str | os.PathLike):
@@ -29,6 +30,7 @@ def save_atomic(wb, out_path: str | os.PathLike) -> None:
     os.close(fd)
     try:
         wb.save(tmp)
+        normalize_file(tmp)  # the parts openpyxl writes unlike Excel
         # mkstemp makes the file private (0600): keep the permissions the workbook had.
         try:
             mode = out_path.stat().st_mode & 0o7777
