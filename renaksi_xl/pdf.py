@@ -55,6 +55,19 @@ def _row_height(texts_and_widths, *, line_pt: float = 10.5) -> float:
     return lines * line_pt + 3
 
 
+def _signed_on(selesai) -> str:
+    """The date under which the document is signed, as a letter writes it: '13 Januari 2025'
+    (the record keeps the minute: '2025-01-13 09:08 WIB')."""
+    from .context import parse_timestamp
+    from .workflow import tanggal
+
+    try:
+        moment = parse_timestamp(selesai)
+    except (TypeError, ValueError):
+        return str(selesai or "")
+    return tanggal(moment) if moment else ""
+
+
 def write_print_workbook(book, path: Path) -> Path:
     """The print layout: sheet 1 the Dokumen Rencana Aksi, sheet 2 the SOP record."""
     import xlsxwriter
@@ -161,7 +174,7 @@ def write_print_workbook(book, path: Path) -> Path:
     sign = (records.get(6) or [None])[-1]
     block_col = max(last_col - 5, 0)
     place = str(settings.get(layout.SET_PEMDA) or "").replace("Kota ", "").replace("Kabupaten ", "")
-    date_text = (sign or {}).get("Selesai") or "...................."
+    date_text = _signed_on((sign or {}).get("Selesai")) or "...................."
     ws.write(row, block_col, f"{place}, {date_text}")
     ws.write(row + 1, block_col, "Ditetapkan oleh,", bold)
     ws.write(

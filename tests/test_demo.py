@@ -47,6 +47,9 @@ def test_demo_pdf_has_the_document_and_the_record(demo_out):
     assert "198303302001121003" in text  # the Camat's NIP in the approval block
     assert "Sidik:" in text
     assert "CATATAN PELAKSANAAN SOP" in text
+    # The signed page dates the document as a letter does; the record keeps the minute.
+    (signed,) = [p.extract_text() for p in reader.pages if "Ditetapkan oleh" in p.extract_text()]
+    assert "13 Januari 2025" in signed and "2025-01-13" not in signed
 
 
 @pytest.mark.libreoffice
