@@ -63,11 +63,69 @@ def _umask() -> int:
 
 
 def lock_for(path: str | os.PathLike, timeout: float = 60):
-    """An exclusive lock beside the workbook so two runs cannot interleave."""
-    from filelock import FileLock
+    """An exclusive lock beside the workbook so two runs cannot interleave.
 
+    The lock file (hidden, `.NAME.lock`) is removed when the lock is released,
+    so no empty files stay beside the workbooks."""
     p = Path(path)
-    return FileLock(str(p.with_name("." + p.name + ".lock")), timeout=timeout)
+    lock_path = p.with_name("." + p.name + ".lock")
+    if os.name == "nt":  # pragma: no cover - filelock's Windows lock removes its file on release
+        from filelock import FileLock
+
+        return FileLock(str(lock_path), timeout=timeout)
+    return RemovingFileLock(lock_path, timeout)
+
+
+class RemovingFileLock:
+    """flock on a file that the holder removes before it unlocks.
+
+    Removing a lock file is safe only if every taker checks, once it holds
+    the lock, that the file it locked is still the one at the path (a waiter
+    may have opened the file just before the holder removed it); a taker that
+    locked a removed file tries again.  All takers are this class.
+    """
+
+    def __init__(self, path: Path, timeout: float) -> None:
+        self.lock_file = str(path)
+        self.timeout = timeout
+        self._fd: int | None = None
+
+    def __enter__(self) -> RemovingFileLock:
+        import fcntl
+        import time
+
+        from filelock import Timeout
+
+        deadline = time.monotonic() + self.timeout
+        while True:
+            fd = os.open(self.lock_file, os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(fd)
+                if time.monotonic() >= deadline:
+                    raise Timeout(self.lock_file) from None
+                time.sleep(0.05)
+                continue
+            try:
+                same = os.path.samestat(os.fstat(fd), os.stat(self.lock_file))
+            except FileNotFoundError:
+                same = False
+            if same:
+                self._fd = fd
+                return self
+            os.close(fd)  # locked a file its holder had just removed: again
+
+    def __exit__(self, *exc) -> None:
+        fd, self._fd = self._fd, None
+        if fd is None:
+            return
+        try:
+            os.unlink(self.lock_file)  # while still holding it: see the class note
+        except FileNotFoundError:
+            pass
+        finally:
+            os.close(fd)
 
 
 # Actions that only talk to the user: a file needs no rewrite for them.
