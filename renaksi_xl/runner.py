@@ -97,6 +97,7 @@ def context_from_args(args) -> ActionContext:
         catatan=getattr(args, "catatan", None),
         fields=fields,
         files=files,
+        from_cli=True,
     )
 
 

@@ -810,3 +810,30 @@ def test_email_after_kembalikan_says_it_was_returned_and_why(built_workbook, tmp
     )
     assert [a.addr_spec for a in msg["From"].addresses] == ["siti@neglasari.go.id"]
     assert [a.addr_spec for a in msg["To"].addresses] == ["budi@neglasari.go.id"]
+
+
+def test_kepada_that_is_not_a_role_is_refused_with_the_roles(built_workbook):
+    setup_officials(built_workbook)
+    before = sha(built_workbook)
+    with pytest.raises(InputError) as err:
+        do_disposisi(built_workbook, fields={"kepada": "Kasubag", "batas": "2025-01-10"})
+    message = err.value.message
+    assert "'Kasubag'" in message and "opsi --kepada" in message
+    for role in layout.ROLES:
+        assert role in message
+    assert sha(built_workbook) == before
+    # any letter case of a real role is that role
+    do_disposisi(built_workbook, fields={"kepada": "kasubag perencanaan dan keuangan"})
+    assert "Kepada: Kasubag Perencanaan dan Keuangan" in log_rows(built_workbook)[0]["Keterangan"]
+
+
+def test_excel_users_are_told_the_cell_not_a_command_line_option(built_workbook):
+    upto(built_workbook, 3)
+    for from_cli in (False, True):
+        ctx = ctx_for(
+            layout.ROLE_SEKRETARIS, at(hours=3), catatan="x", fields={"keputusan": "ok"}, from_cli=from_cli
+        )
+        with pytest.raises(InputError) as err:
+            act(built_workbook, workflow.catat_pembahasan, ctx)
+        assert "Peserta pembahasan belum diisi: tulis di sel" in err.value.message
+        assert ("--peserta" in err.value.message) is from_cli
