@@ -274,7 +274,6 @@ def export_pdf(book_path: str | Path, out: str | Path | None = None) -> Path:
             pdf = to_pdf(src, Path(tmp) / "pdf")
         except RenderError as exc:
             raise InputError(f"LibreOffice gagal mencetak '{book_path.name}' ke PDF: {exc}") from exc
-        out.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(str(pdf), out)
     return out
 
@@ -286,6 +285,10 @@ def cetak_pdf_body(book, ctx) -> str:
 
 
 def cmd_pdf(args) -> int:
+    from .runner import check_out
+
+    if args.out is not None:
+        check_out(args.out, Path(args.book).stem + ".pdf")
     out = export_pdf(args.book, args.out)
     print(f"PDF Dokumen Rencana Aksi ditulis: {out}")
     return 0

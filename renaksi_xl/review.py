@@ -392,8 +392,12 @@ def write_email(book_path, to_role: str, out: str | Path | None = None, *, previ
 
 
 def cmd_email(args) -> int:
+    from .runner import check_out
+
     if not Path(args.book).exists():
         raise InputError(f"Berkas '{args.book}' tidak ditemukan.")
+    if args.out is not None:
+        check_out(args.out, Path(args.book).stem + ".eml")
     out = write_email(args.book, args.ke, args.out, previous=args.sebelumnya)
     print(f"Draf email ditulis: {out} (buka dengan Outlook/Thunderbird, periksa, lalu kirim).")
     return 0

@@ -236,6 +236,30 @@ def test_run_out_to_a_folder_a_missing_folder_and_a_read_only_folder(capsys, fil
     assert book.read_bytes() == before
 
 
+@pytest.mark.parametrize(
+    "command, name",
+    [
+        (["run", "validasi"], "x.xlsm"),
+        (["pdf"], "x.pdf"),
+        (["email", "--ke", layout.ROLE_SEKRETARIS], "x.eml"),
+    ],
+)
+def test_out_into_a_missing_folder_is_refused_alike_by_every_command(capsys, files, tmp_path, command, name):
+    book = files["book"]
+    before = book.read_bytes()
+    missing = tmp_path / "belum-ada"
+    argv = (
+        [command[0], *command[1:2], book, *command[2:]]
+        if command[0] == "run"
+        else [command[0], book, *command[1:]]
+    )
+    code, _, err = run_cli(capsys, *argv, "--out", missing / name)
+    assert code == 2
+    assert f"Folder untuk --out '{missing / name}' ({missing}) tidak ada. Buat foldernya dulu." in err
+    assert not missing.exists()
+    assert book.read_bytes() == before
+
+
 # --------------------------------------------------------------------------- other commands
 @pytest.mark.parametrize(
     "argv, words",
