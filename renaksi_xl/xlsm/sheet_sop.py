@@ -134,6 +134,8 @@ def write_sop(ctx: BuildContext) -> int:
         row += 1
     ws.merge_range(row, 0, row, kel, "Jumlah waktu", st.cell_bold)
     ws.write_string(row, waktu, s.total_time_label, st.cell_bold)
+    if len(s.total_time_label) > widths[waktu]:
+        set_row(row, row_height(s.total_time_label, widths[waktu]))
     ws.merge_range(row, output, row, ket, "", st.cell)
     row += 2
     ws.merge_range(
