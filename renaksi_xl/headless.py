@@ -17,7 +17,6 @@ import datetime as dt
 import os
 import posixpath
 import re
-import tempfile
 import threading
 import zipfile
 from collections.abc import Callable, Iterable
@@ -580,25 +579,13 @@ def load_for_update(path: str | os.PathLike):
 
 
 def save_atomic(wb, out_path: str | os.PathLike) -> None:
-    """Save to a temp file in the same folder, then rename over the target."""
-    out_path = Path(out_path)
-    fd, tmp = tempfile.mkstemp(
-        prefix=".~" + out_path.stem, suffix=out_path.suffix, dir=out_path.parent or "."
-    )
-    os.close(fd)
+    """Save to a temp file in the target's folder, then rename over the target.
+
+    A symlink is written at its target (the link stays a link)."""
+    from .outputs import atomic_write, real_target
+
     try:
-        wb.save(tmp)
-        # mkstemp makes the file private (0600): keep the permissions the workbook had.
-        try:
-            mode = out_path.stat().st_mode & 0o7777
-        except FileNotFoundError:
-            mode = 0o666 & ~_umask()
-        os.chmod(tmp, mode)
-        os.replace(tmp, out_path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+        atomic_write(real_target(out_path), wb.save)
     finally:
         release(wb)
 
@@ -613,17 +600,11 @@ def release(wb) -> None:
         archive.close()
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def lock_for(path: str | os.PathLike, timeout: float = 60):
     """An exclusive lock beside the workbook so two runs cannot interleave."""
     from filelock import FileLock
 
-    p = Path(path)
+    p = Path(os.path.realpath(path))  # one lock per file, whatever link names it
     return FileLock(str(p.with_name("." + p.name + ".lock")), timeout=timeout)
 
 

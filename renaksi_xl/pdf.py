@@ -10,7 +10,6 @@ export instead (VBA), so this module is what the CLI and the server use.
 from __future__ import annotations
 
 import math
-import shutil
 import tempfile
 from pathlib import Path
 
@@ -247,6 +246,11 @@ def export_pdf(book_path: str | Path, out: str | Path | None = None) -> Path:
     if not book_path.exists():
         raise InputError(f"Berkas '{book_path}' tidak ditemukan.")
     out = Path(out) if out else book_path.with_name(book_path.stem + "-Dokumen-Rencana-Aksi.pdf")
+    from .outputs import check_output, replace_with
+
+    if out.parent != Path("") and not out.parent.exists():
+        out.parent.mkdir(parents=True, exist_ok=True)
+    check_output(out, inputs=[book_path], option="--out")
     from .xlsm.lo_host import LibreOfficeUnavailable, find_soffice
     from .xlsm.render import RenderError, to_pdf
 
@@ -261,8 +265,7 @@ def export_pdf(book_path: str | Path, out: str | Path | None = None) -> Path:
             pdf = to_pdf(src, Path(tmp) / "pdf")
         except RenderError as exc:
             raise InputError(f"LibreOffice gagal mencetak '{book_path.name}' ke PDF: {exc}") from exc
-        out.parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(str(pdf), out)
+        replace_with(out, pdf)
     return out
 
 

@@ -335,11 +335,17 @@ def _changes_from_log(book) -> str:
 
 
 def write_email(book_path, to_role: str, out: str | Path | None = None, *, previous=None) -> Path:
-    msg = email_draft(book_path, to_role, previous=previous)
+    from .outputs import check_output, write_bytes
+
     book_path = Path(book_path)
+    if out:
+        check_output(out, inputs=[book_path, *([previous] if previous is not None else [])])
+    msg = email_draft(book_path, to_role, previous=previous)
     slug = to_role.split()[0].lower()
     out = Path(out) if out else book_path.with_name(f"{book_path.stem}-untuk-{slug}.eml")
-    out.write_bytes(bytes(msg))
+    inputs = [book_path] + ([Path(previous)] if previous is not None else [])
+    check_output(out, inputs=inputs, option="--out" if out else "Draf email")
+    write_bytes(out, bytes(msg))
     return out
 
 
