@@ -115,6 +115,15 @@ def context_from_args(args) -> ActionContext:
             value = _check_day(name, value)
         if value is not None:
             fields[name] = value
+    from .cellsafe import check_text
+
+    for name in ("catatan", *FIELD_OPTIONS):
+        value = getattr(args, name, None)
+        if isinstance(value, str):  # stored in the workbook as typed: refuse now what cannot be
+            try:
+                check_text(value, f"Opsi --{name}")
+            except InputError as exc:
+                raise OptionError(exc.message) from None
     nip = getattr(args, "pejabat", None)
     if nip is not None:
         nip = nip.strip()
