@@ -234,9 +234,25 @@ def write_print_workbook(book, path: Path) -> Path:
         f"Jumlah waktu baku: {sop.TOTAL_TIME_LABEL}. {sop.PENCATATAN_CATATAN}.",
         wrap,
     )
-    ws2.print_area(0, 0, r + 1, len(heads) - 1)
+    ws2.merge_range(r + 2, 0, r + 2, len(heads) - 1, chain_anchor_text(book), wrap)
+    ws2.set_row(r + 2, 30)
+    ws2.print_area(0, 0, r + 2, len(heads) - 1)
     wb.close()
     return path
+
+
+def chain_anchor_text(book) -> str:
+    """The chain's length and end, printed so the paper copy anchors them (docs/keaslian.md)."""
+    from .integrity import field_text, read_log, records_of
+
+    records = records_of(read_log(book))
+    if not records:
+        return "Rantai catatan: belum ada catatan paraf atau tanda tangan."
+    last = field_text(records[-1].get("Sidik Rantai"))
+    return (
+        f"Rantai catatan: {len(records)} catatan paraf/tanda tangan; sidik rantai terakhir: {last}. "
+        "Bandingkan dengan 'Periksa Keaslian' (renaksi-xl verify) pada berkasnya."
+    )
 
 
 def export_pdf(book_path: str | Path, out: str | Path | None = None) -> Path:
