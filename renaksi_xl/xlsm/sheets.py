@@ -210,6 +210,9 @@ BERANDA_LABELS = {
 }
 
 
+ANCHOR_LABELS = {"nmJumlahCatatan": "Jumlah catatan", "nmSidikTerakhir": "Sidik terakhir"}
+
+
 def _setting(key: str) -> str:
     return dict((k, v) for k, v, _ in layout.SETELAN_DEFAULTS)[key]
 
@@ -223,6 +226,8 @@ def beranda_values() -> dict[str, str]:
         "nmValidasiStatus": VALIDASI_BELUM,
         "nmValidasiWaktu": "-",
         "nmKeaslian": "Belum diperiksa",
+        "nmJumlahCatatan": "0",
+        "nmSidikTerakhir": "-",
     }
 
 
@@ -248,6 +253,11 @@ def write_beranda(ctx: BuildContext) -> None:
         ws.write(row, 1, label, st.label)
         fmt = st.banner if nm == "nmStatusDokumen" else st.value_text
         ws.write_string(address, values[nm], fmt)
+    for nm, label in ANCHOR_LABELS.items():  # the chain's anchor, right of the buttons
+        sheet, address = layout.NAMED_CELLS[nm]
+        row, col = int(address[1:]) - 1, ord(address[0]) - 65
+        ws.write(row, col - 1, label, st.label)
+        ws.write_string(row, col, values[nm], st.value_text)
     for r in range(3, 10):
         ws.set_row(r, 19)
     ws.set_row(6, 24)  # the status banner
