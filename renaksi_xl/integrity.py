@@ -137,7 +137,16 @@ def canonical_table(data) -> dict:
     """A table (tables.TableData) as canonical columns and rows."""
     spec = data.spec
     header = [unicodedata.normalize("NFC", h).strip() for h in data.header]
-    columns: list[tuple[str, int, str]] = [(h, header.index(h), spec.column(h).kind) for h in spec.headers]
+    columns: list[tuple[str, int, str]] = []
+    for c in spec.columns:
+        if c.header not in header:
+            continue  # an optional column this workbook predates
+        i = header.index(c.header)
+        # An optional column counts only once it holds a value: a workbook that predates it and
+        # one that has it empty have the same content.
+        if c.optional and not any(canonical_value(r[i]) is not None for r in data.rows):
+            continue
+        columns.append((c.header, i, c.kind))
     known = set(spec.headers)
     extra = sorted(
         (h, i)
