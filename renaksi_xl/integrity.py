@@ -411,7 +411,7 @@ class Verdict:
         if broken:
             r = broken[0]
             return (
-                f"RUSAK: catatan Langkah {r.step} ({r.action}) tidak utuh"
+                f"RUSAK: catatan {f'Langkah {r.step}' if r.step else 'laporan realisasi'} ({r.action}) tidak utuh"
                 + (f" dan {len(broken) - 1} catatan lain" if len(broken) > 1 else "")
                 + f". {r.reason}"
             )
@@ -604,8 +604,9 @@ def render_text(verdict: Verdict, name: str = "") -> str:
         lines.append("Belum ada catatan paraf atau tanda tangan.")
     for r in verdict.records:
         status = "utuh" if r.valid else f"TIDAK UTUH: {r.reason}"
+        what = f"Langkah {r.step}" if r.step else "Laporan realisasi"
         lines.append(
-            f"- Langkah {r.step} ({r.action}): {r.kind} {r.role} {r.name} (NIP {r.nip or '-'}), "
+            f"- {what} ({r.action}): {r.kind} {r.role} {r.name} (NIP {r.nip or '-'}), "
             f"{_wib_text(r.time)}: {status}"
         )
     for c in verdict.changed_tables:

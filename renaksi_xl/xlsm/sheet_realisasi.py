@@ -82,7 +82,6 @@ def _series(spec, header: str, color: str) -> dict:
         "values": f"='{sheet}'!${col}${first}:${col}${last}",
         "fill": {"color": color},
         "border": {"color": color},
-        "data_labels": {"value": True, "num_format": "0.0"},
     }
 
 
@@ -91,7 +90,9 @@ def _chart(ctx: BuildContext, spec, title: str, series: tuple[tuple[str, str], .
     for header, color in series:
         chart.add_series(_series(spec, header, color))
     chart.set_title({"name": title, "name_font": {"size": 11, "bold": True}})
-    chart.set_y_axis({"name": "Persen", "min": 0, "num_format": "0", "major_gridlines": {"visible": True}})
+    chart.set_y_axis(
+        {"name": "Persen", "min": 0, "max": 100, "num_format": "0", "major_gridlines": {"visible": True}}
+    )
     chart.set_x_axis({"name": "Triwulan"})
     chart.set_legend({"position": "bottom"})
     chart.set_size({"width": CHART_SIZE[0], "height": CHART_SIZE[1]})
