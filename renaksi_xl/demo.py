@@ -71,8 +71,8 @@ class DemoStep:
     handoff_to: str | None = None  # after this step the workbook goes to this role by email
 
 
-def script(dpa_file: Path, pk_file: Path) -> list:
-    """The demo's scenario: (DemoStep | callable edit) in order."""
+def script(dpa_file: Path, pk_file: Path, *, realisasi: bool = True) -> list:
+    """The demo's scenario: (DemoStep | callable edit) in order; `realisasi`: the year after tetapkan too."""
     return [
         DemoStep(
             "Camat memerintahkan penyusunan (disposisi)",
@@ -164,7 +164,7 @@ def script(dpa_file: Path, pk_file: Path) -> list:
             layout.ROLE_SEKRETARIS,
             _t(13, 9, 30),
         ),
-        *realisasi_script(),
+        *(realisasi_script() if realisasi else ()),
     ]
 
 
@@ -336,7 +336,7 @@ def _progress(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
 
-def run_demo(out_dir: Path, *, with_pdf: bool = True, quiet: bool = False) -> dict:
+def run_demo(out_dir: Path, *, with_pdf: bool = True, quiet: bool = False, realisasi: bool = True) -> dict:
     """Run the scenario; returns what it produced (paths, summaries, verdicts)."""
     from .dpa import SAMPLE_DPA, SAMPLE_PK
     from .headless import run_on_file
@@ -358,7 +358,7 @@ def run_demo(out_dir: Path, *, with_pdf: bool = True, quiet: bool = False) -> di
     emails: list[Path] = []
     copies: list[Path] = []
     last_handoff: Path | None = None
-    steps = script(Path(SAMPLE_DPA), Path(SAMPLE_PK))
+    steps = script(Path(SAMPLE_DPA), Path(SAMPLE_PK), realisasi=realisasi)
     _SIPD_FILE["path"] = out_dir / SIPD_NAME
     for i, item in enumerate(steps, start=1):
         if isinstance(item, tuple):
