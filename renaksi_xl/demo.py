@@ -284,7 +284,9 @@ def _fill_realisasi(k: int):
             from .sipd_realisasi import write_sample_export
 
             money = {
-                r[plan.col(layout.H_KODE_SUB)]: round((r[plan.col(layout.KEUANGAN_TW[k - 1])] or 0) * SPENT[k])
+                r[plan.col(layout.H_KODE_SUB)]: round(
+                    (r[plan.col(layout.KEUANGAN_TW[k - 1])] or 0) * SPENT[k]
+                )
                 for r in plan.rows
             }
             write_sample_export(_SIPD_FILE["path"], money, k)

@@ -58,7 +58,9 @@ def _header(grid: Grid) -> tuple[int, Columns] | None:
         )
         key = code if code is not None else name
         real = [
-            c for c, t in enumerate(labels) if "realisasi" in t and "%" not in t and "persen" not in t and c != key
+            c
+            for c, t in enumerate(labels)
+            if "realisasi" in t and "%" not in t and "persen" not in t and c != key
         ]
         if not real or key is None:
             continue  # a title such as 'LAPORAN REALISASI ... PER SUB KEGIATAN' is one cell, not a header
