@@ -410,6 +410,11 @@ def run_demo(out_dir: Path, *, with_pdf: bool = True, quiet: bool = False, reali
 
         say("Mencetak PDF Dokumen Rencana Aksi ...")
         result["pdf"] = export_pdf(book, out_dir / PDF_NAME)
+        if realisasi:
+            from .pdf_capaian import export_report_pdf
+
+            say("Mencetak PDF Laporan Capaian TW IV ...")
+            result["laporan_pdf"] = export_report_pdf(book, "IV", out_dir / LAPORAN_PDF_NAME)
     result["seconds"] = time.perf_counter() - t0
     return result
 
@@ -444,6 +449,8 @@ def summary_text(result: dict) -> str:
         out.append(f"  draf email       : {e}")
     if result.get("pdf"):
         out.append(f"  PDF              : {result['pdf']}")
+    if result.get("laporan_pdf"):
+        out.append(f"  PDF laporan TW IV: {result['laporan_pdf']}")
     out.append(f"Selesai dalam {result['seconds']:.1f} detik.")
     return "\n".join(out)
 
