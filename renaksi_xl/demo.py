@@ -205,7 +205,6 @@ def realisasi_script() -> list:
                 layout.ROLE_KASUBAG,
                 _at(k, 0, 9, 0),
                 fields={"tw": q},
-                handoff_to=layout.ROLE_SEKRETARIS if k == 1 else None,
             ),
             DemoStep(
                 f"Sekretaris memverifikasi realisasi TW {q}",
