@@ -582,7 +582,7 @@ def capaian_file(path, tw: Any = None) -> Capaian:
     """What `renaksi-xl capaian` computes for one workbook file."""
     from pathlib import Path
 
-    from .headless import read_tables
+    from .table_reader import read_tables
 
     found = read_tables(path, READ_TABLES)
     data = book_of_tables(*(found[name] for name in READ_TABLES), file=Path(path).name)

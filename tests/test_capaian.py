@@ -12,7 +12,7 @@ import shutil
 
 import pytest
 
-from renaksi_xl import capaian, cli, headless, layout, tables
+from renaksi_xl import capaian, cli, headless, layout, table_reader, tables
 from renaksi_xl.errors import InputError
 from renaksi_xl.tables import TableData
 
@@ -354,7 +354,7 @@ def test_a_workbook_made_before_the_realisasi_sheets(built_workbook, capsys):
 
 def test_read_tables_matches_read_table(realised_book):
     """The read-only reader gives the rows, Excel rows and headers the remote-engine reader gives."""
-    fast = headless.read_tables(realised_book, capaian.READ_TABLES)
+    fast = table_reader.read_tables(realised_book, capaian.READ_TABLES)
     book = headless.open_book(realised_book)
     for name in capaian.READ_TABLES:
         slow = tables.read_table(book, name)
