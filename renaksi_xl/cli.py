@@ -24,6 +24,7 @@ COMMANDS = {
     "verify": "renaksi_xl.integrity:cmd_verify",
     "serve": "renaksi_xl.server:cmd_serve",
     "pdf": "renaksi_xl.pdf:cmd_pdf",
+    "capaian": "renaksi_xl.capaian:cmd_capaian",
     "email": "renaksi_xl.review:cmd_email",
     "diff": "renaksi_xl.review:cmd_diff",
 }
@@ -31,7 +32,8 @@ COMMANDS = {
 ACTIONS_HELP = (
     "catat-disposisi, tarik-dpa, susun, catat-pembahasan, validasi, "
     "paraf-pemeriksaan, kembalikan, tetapkan, periksa-keaslian, impor-kinerja, "
-    "siapkan-email, cetak-pdf"
+    "siapkan-email, cetak-pdf, impor-realisasi, hitung-capaian, lapor-realisasi, "
+    "verifikasi-realisasi, sahkan-realisasi"
 )
 
 # --------------------------------------------------------------------------- Indonesian argparse
@@ -90,6 +92,12 @@ class _Formatter(argparse.HelpFormatter):
     def add_usage(self, usage, actions, groups, prefix=None):
         super().add_usage(usage, actions, groups, USAGE_PREFIX if prefix is None else prefix)
 
+    def _split_lines(self, text, width):
+        """Wrap help text without breaking action names such as 'cetak-pdf' at their hyphen."""
+        import textwrap
+
+        return textwrap.wrap(self._whitespace_matcher.sub(" ", text).strip(), width, break_on_hyphens=False)
+
 
 class IndonesianArgumentParser(argparse.ArgumentParser):
     """argparse with Indonesian usage, section titles, -h text and error messages;
@@ -117,6 +125,9 @@ class IndonesianArgumentParser(argparse.ArgumentParser):
             f"Galat: {self.prog}: {translate_argparse(message)}.\n"
             f"Lihat '{self.prog} --help' untuk penjelasan.\n",
         )
+
+
+QUARTER_CHOICES = ("I", "II", "III", "IV")
 
 
 def _positive_int(text: str) -> int:
@@ -176,7 +187,31 @@ def build_parser() -> argparse.ArgumentParser:
         help="tanggal pembahasan (catat-pembahasan), mis. 2025-01-09 atau '9 Januari 2025'; "
         "bawaan: sel Tanggal di lembar L4 Pembahasan, lalu hari ini",
     )
+    s.add_argument(
+        "--berkas",
+        metavar="BERKAS",
+        action="append",
+        help="berkas realisasi keuangan SIPD per sub kegiatan (.xlsx/.csv) untuk impor-realisasi",
+    )
+    s.add_argument(
+        "--tw",
+        metavar="TW",
+        choices=QUARTER_CHOICES,
+        help="triwulan (I, II, III, IV) untuk lapor/verifikasi/sahkan-realisasi dan hitung-capaian",
+    )
     s.add_argument("--out", metavar="BERKAS", help="simpan hasil ke berkas lain (bawaan: berkas yang sama)")
+
+    s = sub.add_parser(
+        "capaian", help="hitung capaian (kinerja, fisik, keuangan) satu triwulan dari realisasi buku kerja"
+    )
+    s.add_argument("book", metavar="BUKU")
+    s.add_argument(
+        "--tw",
+        metavar="TW",
+        choices=QUARTER_CHOICES,
+        help="triwulan I, II, III atau IV (bawaan: triwulan terakhir yang berisi realisasi)",
+    )
+    s.add_argument("--json", action="store_true", help="keluaran JSON")
 
     s = sub.add_parser("validate", help="periksa Rencana Aksi (buku kerja atau folder)")
     s.add_argument(
@@ -222,6 +257,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="BERKAS.pdf",
         help="berkas PDF hasil; foldernya harus sudah ada (bawaan: di samping BUKU, "
         "NAMA-Dokumen-Rencana-Aksi.pdf)",
+    )
+    s.add_argument(
+        "--tw",
+        metavar="TW",
+        choices=QUARTER_CHOICES,
+        help="cetak Laporan Capaian Rencana Aksi triwulan ini (I, II, III, IV) alih-alih Dokumen Rencana Aksi",
     )
 
     s = sub.add_parser("email", help="siapkan draf email review (.eml) dengan lampiran buku kerja")
