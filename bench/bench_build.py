@@ -45,7 +45,9 @@ def measure(n: int, sop_path: Path | None) -> tuple[float, float, float, int]:
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("n", nargs="?", type=int, default=5, help="builds per SOP (default 5)")
-    p.add_argument("--sop", type=Path, default=CUSTOM, help="the custom SOP (default: tests/data/sop_dinas.toml)")
+    p.add_argument(
+        "--sop", type=Path, default=CUSTOM, help="the custom SOP (default: tests/data/sop_dinas.toml)"
+    )
     args = p.parse_args()
     rows = [("default (Neglasari, 6 steps)", None), (f"custom ({args.sop.name})", args.sop)]
     print(f"{'SOP':34} {'median s':>9} {'max s':>7} {'process s':>10} {'size KB':>8}")

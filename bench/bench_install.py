@@ -44,7 +44,9 @@ def main() -> None:
         floor = fresh_venv(root / "a")
         py = root / "a" / "bin" / "python"
         site = subprocess.run(
-            [py, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], capture_output=True, text=True
+            [py, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+            capture_output=True,
+            text=True,
         ).stdout.strip()
         Path(site, "deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
         nodeps = timed([py, "-m", "pip", "install", "--no-deps", "--no-index", wheel], root)

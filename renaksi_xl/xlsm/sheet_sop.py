@@ -22,7 +22,8 @@ SECOND_PAGE_FROM = "Keterkaitan"
 def sections(s: sop.Sop) -> tuple:
     """The SOP's sections as printed (a section the SOP leaves empty is left out)."""
     out = (
-        ("Dasar Hukum", s.dasar_hukum),
+        # The printed Neglasari SOP lists its first legal basis twice; the sheet lists each once.
+        ("Dasar Hukum", tuple(dict.fromkeys(s.dasar_hukum))),
         ("Kualifikasi Pelaksana", s.kualifikasi_pelaksana),
         ("Keterkaitan", s.keterkaitan),
         ("Peralatan/Perlengkapan", s.peralatan),
