@@ -202,7 +202,12 @@ def field_text(value: Any) -> str:
         value = int(value)
     if isinstance(value, (dt.datetime, dt.date)):
         return value.isoformat()
-    return unicodedata.normalize("NFC", str(value)).replace("\r\n", "\n").strip()
+    # A lone CR counts as a line break, as in canonical_value: a file written by openpyxl
+    # stores it raw and XML readers hand it back as LF, so the hash must not tell them apart.
+    text = str(value)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return unicodedata.normalize("NFC", text).strip()
 
 
 def chain_hash(prev: str, fields: Sequence[Any], content: str) -> str:

@@ -21,6 +21,7 @@ from typing import Any
 
 from . import layout, sop, tables
 from .context import ActionContext, format_timestamp, parse_timestamp
+from .cellsafe import check_text
 from .errors import InputError, Refused
 from .headless import macro_equivalent
 from .integrity import (
@@ -447,6 +448,10 @@ def _write_record(
     people,
     roles,
 ) -> str:
+    # What is hashed is what is stored: a text no cell can hold whole is refused before hashing.
+    for label, value in (("Catatan", note), ("Nama", official.name), ("Peran", official.role)):
+        if isinstance(value, str):
+            check_text(value, f"{label} untuk Langkah {step}")
     digests = content_digests(book)
     start = state.last_time or now
     worked = working_duration(start, now, calendar)
