@@ -206,7 +206,6 @@ def _payload(path: Path, active_sheet, sheets, reading: _Reading) -> dict:
     except (zipfile.BadZipFile, OSError) as exc:
         raise WorkbookError(_not_a_workbook_message(path)) from exc
     protected_names = _protected_tables()
-    scans: dict[str, readlimits.SheetScan] = {}
     with zf:
         readlimits.check_archive(zf, path)
 
@@ -247,13 +246,6 @@ def _payload(path: Path, active_sheet, sheets, reading: _Reading) -> dict:
             scan = readlimits.scan_sheet(readlimits.read_part(zf, part, path), name, path, protected)
             if scan.formula_cells:
                 raise readlimits.LimitError(readlimits.formula_message(path, name, scan.formula_cells))
-            scans[name] = scan
-        long_shared = False
-        if "xl/sharedStrings.xml" in zf.namelist():
-            reading.where = "bagian xl/sharedStrings.xml"
-            shared = readlimits.read_part(zf, "xl/sharedStrings.xml", path)
-            long_shared = readlimits.LONG_RUN.search(shared) is not None
-            del shared
         names = []
         sheet_index = {n: i for i, (n, _) in enumerate(sheets_meta)}
         reading.where = "nama-nama sel (definedNames) di xl/workbook.xml"
@@ -287,7 +279,7 @@ def _payload(path: Path, active_sheet, sheets, reading: _Reading) -> dict:
         reading.where = f"lembar '{name}'"
         grid = cal.get_sheet_by_name(name).to_python(skip_empty_area=False)
         values = [_clean_row(row) for row in grid] or [[]]
-        readlimits.check_values(values, path, name, long_text=long_shared or scans[name].may_have_long_text)
+        readlimits.check_values(values, path, name)
         sheets.append({"name": name, "pictures": [], "tables": tables_by_sheet[name], "values": values})
     if active_sheet is not None:
         active_index = sheet_index.get(active_sheet, active_index)

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import layout, sop, tables
-from .context import ActionContext, format_timestamp, parse_timestamp
 from .cellsafe import check_text
+from .context import ActionContext, format_timestamp, parse_timestamp
 from .errors import InputError, Refused
 from .headless import macro_equivalent
 from .integrity import (

@@ -67,7 +67,14 @@ def test_the_actions_every_engine_receives_carry_the_text_mark(built_workbook, m
         sent = [
             v for a in book.json()["actions"] if a["func"] == "setValues" for row in a["values"] for v in row
         ]
-    assert [v for v in sent if isinstance(v, str) and v] == ["'=1+1", "'@SUM(A1)", "'-", "'#N/A", "''x", "biasa"]
+    assert [v for v in sent if isinstance(v, str) and v] == [
+        "'=1+1",
+        "'@SUM(A1)",
+        "'-",
+        "'#N/A",
+        "''x",
+        "biasa",
+    ]
 
 
 def test_a_control_character_in_the_dpa_is_refused_naming_the_cell(built_workbook, tmp_path, capsys):
