@@ -61,6 +61,34 @@ def corpus_times(folder: Path, master: Path) -> dict[str, tuple[float, int]]:
     return out
 
 
+def reading_cost(folder: Path, master: Path, rows: int = 3000) -> tuple[float, float]:
+    """(ms with the limits, ms without) of reading a clean city-scale plan: the limits' price."""
+    from renaksi_xl import payload, readlimits
+    from renaksi_xl.validators import sample
+
+    path = folder / "kota.xlsm"
+    shutil.copyfile(master, path)
+    sample.write_plan(path, sample.clean_plan(rows, indicators=60))
+
+    def best(n: int = 5) -> float:
+        times = []
+        for _ in range(n):
+            start = time.perf_counter()
+            payload.payload_from_file(path)
+            times.append(time.perf_counter() - start)
+        return min(times) * 1000
+
+    with_limits = best()
+    scan, check = readlimits.scan_sheet, readlimits.check_values
+    readlimits.scan_sheet = lambda data, *a, **k: readlimits.SheetScan()
+    readlimits.check_values = lambda *a, **k: None
+    try:
+        without = best()
+    finally:
+        readlimits.scan_sheet, readlimits.check_values = scan, check
+    return with_limits, without
+
+
 def child(book: Path, src: Path, cap_mb: int, timeout: float) -> tuple[float, float, str]:
     """(seconds, peak MB, outcome) of `renaksi-xl verify BOOK` with the code under `src`."""
 
@@ -140,6 +168,12 @@ def main(argv=None) -> None:
             print(f"  {t:7.3f}  exit {code}  {case_id}")
         refused = [(t, c) for c, (t, code) in times.items() if code == 2]
         print(f"worst refusal: {max(refused)[1]} in {max(refused)[0]:.3f} s")
+
+        with_limits, without = reading_cost(tmp, master)
+        print(
+            f"reading a clean 3,000-row city plan (payload_from_file, best of 5): {with_limits:.0f} ms "
+            f"with the limits, {without:.0f} ms without them (floor)"
+        )
 
         books = {"clean (floor)": master}
         for book_id, make, _fragment in BOOKS:
