@@ -25,6 +25,7 @@ COMMANDS = {
     "verify": "renaksi_xl.integrity:cmd_verify",
     "serve": "renaksi_xl.server:cmd_serve",
     "pdf": "renaksi_xl.pdf:cmd_pdf",
+    "capaian": "renaksi_xl.capaian:cmd_capaian",
     "email": "renaksi_xl.review:cmd_email",
     "diff": "renaksi_xl.review:cmd_diff",
 }
@@ -32,7 +33,8 @@ COMMANDS = {
 ACTIONS_HELP = (
     "catat-disposisi, tarik-dpa, susun, catat-pembahasan, validasi, "
     "paraf-pemeriksaan, kembalikan, tetapkan, periksa-keaslian, impor-kinerja, "
-    "siapkan-email, cetak-pdf"
+    "siapkan-email, cetak-pdf, impor-realisasi, hitung-capaian, lapor-realisasi, "
+    "verifikasi-realisasi, sahkan-realisasi"
 )
 
 # --------------------------------------------------------------------------- Indonesian argparse
@@ -120,6 +122,9 @@ class IndonesianArgumentParser(argparse.ArgumentParser):
         )
 
 
+QUARTER_CHOICES = ("I", "II", "III", "IV")
+
+
 def _positive_int(text: str) -> int:
     """An option that counts something: a whole number of at least 1."""
     try:
@@ -175,7 +180,31 @@ def build_parser() -> argparse.ArgumentParser:
         help="tanggal pembahasan (catat-pembahasan), mis. 2025-01-09 atau '9 Januari 2025'; "
         "bawaan: sel Tanggal di lembar L4 Pembahasan, lalu hari ini",
     )
+    s.add_argument(
+        "--berkas",
+        metavar="BERKAS",
+        action="append",
+        help="berkas realisasi keuangan SIPD per sub kegiatan (.xlsx/.csv) untuk impor-realisasi",
+    )
+    s.add_argument(
+        "--tw",
+        metavar="TW",
+        choices=QUARTER_CHOICES,
+        help="triwulan (I, II, III, IV) untuk lapor/verifikasi/sahkan-realisasi dan hitung-capaian",
+    )
     s.add_argument("--out", metavar="BERKAS", help="simpan hasil ke berkas lain (bawaan: berkas yang sama)")
+
+    s = sub.add_parser(
+        "capaian", help="hitung capaian (kinerja, fisik, keuangan) satu triwulan dari realisasi buku kerja"
+    )
+    s.add_argument("book", metavar="BUKU")
+    s.add_argument(
+        "--tw",
+        metavar="TW",
+        choices=QUARTER_CHOICES,
+        help="triwulan I, II, III atau IV (bawaan: triwulan terakhir yang berisi realisasi)",
+    )
+    s.add_argument("--json", action="store_true", help="keluaran JSON")
 
     s = sub.add_parser("validate", help="periksa Rencana Aksi (buku kerja atau folder)")
     s.add_argument("books", nargs="+", metavar="BUKU")
@@ -227,6 +256,12 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("pdf", help="cetak Dokumen Rencana Aksi dan catatan SOP ke PDF")
     s.add_argument("book", metavar="BUKU")
     s.add_argument("--out", metavar="BERKAS.pdf")
+    s.add_argument(
+        "--tw",
+        metavar="TW",
+        choices=QUARTER_CHOICES,
+        help="cetak Laporan Capaian Rencana Aksi triwulan ini (I, II, III, IV) alih-alih Dokumen Rencana Aksi",
+    )
 
     s = sub.add_parser("email", help="siapkan draf email review (.eml) dengan lampiran buku kerja")
     s.add_argument("book", metavar="BUKU")

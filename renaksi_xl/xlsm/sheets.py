@@ -40,6 +40,9 @@ def default_rows(table_name: str) -> list[list]:
         return [[s.number, s.uraian, s.role, s.pengesahan] for s in sop.STEPS]
     if table_name == layout.TBL_SETELAN:
         return [list(r) for r in layout.SETELAN_DEFAULTS]
+    if table_name == layout.TBL_CAPAIAN_TW:  # the charts' four rows, one per quarter
+        blank = [None] * (len(layout.CAPAIAN_TW_COLUMNS) - 1)
+        return [[f"TW {q}", *blank] for q in layout.QUARTERS]
     if table_name == layout.TBL_PROGRES:
         return [
             [s.number, s.uraian, s.role, STATUS_BELUM, "", "", "", s.waktu.label(), ""] for s in sop.STEPS

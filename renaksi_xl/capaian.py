@@ -1,0 +1,566 @@
+"""Capaian: one definition, used by the Capaian sheet, the PDF, `renaksi-xl capaian` and the rekap.
+
+Definitions (docs/aturan-validasi.md explains them to staff, with worked examples):
+
+- the target of TW k is the plan's `Target s.d. TW k` (tblRencanaAksi per
+  (Kode Sub Kegiatan, Indikator Keluaran); tblKinerja per Indikator Kinerja),
+  as the plan filled it for its Sifat Target (Kumulatif, Tetap, Akhir Tahun);
+- Arah Naik (also an empty Arah): capaian = realisasi / target x 100;
+  Arah Turun: capaian = (2 x target - realisasi) / target x 100, not below 0;
+- target 0 or empty: capaian empty, with a warning; realisasi empty: capaian empty;
+- serapan = realisasi keuangan / pagu x 100;
+  deviasi = (realisasi keuangan - Keuangan s.d. TW k) / pagu x 100; pagu 0 or empty: both empty;
+- percentages are rounded half up to two decimals, only at the end.
+
+Plain Python over `tables.TableData`: no pandas, so `renaksi-xl capaian` on a
+city-scale plan costs little more than reading its cells.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict, dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from . import layout
+from .errors import InputError
+
+H_KODE = layout.H_KODE_SUB
+H_IND = layout.H_INDIKATOR_KELUARAN
+H_IND_K = layout.H_INDIKATOR_KINERJA
+
+
+# --------------------------------------------------------------------------- the formulas
+def capaian_persen(
+    target: float | None, realisasi: float | None, arah: str = layout.ARAH_NAIK
+) -> float | None:
+    """Capaian in percent (unrounded); None when the target is 0/empty or the realisasi is empty."""
+    if target is None or realisasi is None or target == 0:
+        return None
+    if arah == layout.ARAH_TURUN:
+        return max(0.0, (2 * target - realisasi) / target * 100)
+    return realisasi / target * 100
+
+
+def serapan_persen(realisasi_keuangan: float | None, pagu: float | None) -> float | None:
+    if realisasi_keuangan is None or not pagu:
+        return None
+    return realisasi_keuangan / pagu * 100
+
+
+def deviasi_persen(
+    realisasi_keuangan: float | None, rencana: float | None, pagu: float | None
+) -> float | None:
+    if realisasi_keuangan is None or rencana is None or not pagu:
+        return None
+    return (realisasi_keuangan - rencana) / pagu * 100
+
+
+def round2(value: float | None) -> float | None:
+    """Half up to two decimals (66.665 -> 66.67), as staff round by hand."""
+    if value is None:
+        return None
+    return float(Decimal(repr(float(value))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+# --------------------------------------------------------------------------- reading cells
+def quarter_of(value: Any) -> int | None:
+    """'I'..'IV', 'TW II', 'Triwulan 3', 2 -> 1..4; None when it is none of these."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float)):
+        return int(value) if value in (1, 2, 3, 4) else None
+    text = " ".join(str(value).split()).upper()
+    for prefix in ("TRIWULAN ", "TW "):
+        if text.startswith(prefix):
+            text = text[len(prefix) :]
+    text = text.removeprefix("TW")
+    if text in layout.QUARTERS:
+        return layout.QUARTERS.index(text) + 1
+    if text in ("1", "2", "3", "4"):
+        return int(text)
+    return None
+
+
+def arah_of(value: Any) -> str | None:
+    """Naik for empty; None for text that is neither Naik nor Turun."""
+    text = " ".join(str(value or "").split()).casefold()
+    if not text:
+        return layout.ARAH_NAIK
+    return next((a for a in layout.ARAH if a.casefold() == text), None)
+
+
+def key_text(value: Any) -> str:
+    """How indicators and codes are matched between the plan and the realisasi."""
+    return " ".join(str(value if value is not None else "").split()).casefold()
+
+
+def _text(value: Any) -> str:
+    return " ".join(str(value).split()) if value is not None else ""
+
+
+class _Numbers:
+    """Parse numeric cells, noting each one that is not a number as a warning (the cell named)."""
+
+    def __init__(self, warnings: list[str]) -> None:
+        self.warnings = warnings
+
+    def get(self, data, i: int, row, header: str) -> float | None:
+        if header not in data.header:
+            return None
+        value = row[data.col(header)]
+        if value is None or isinstance(value, bool):
+            return None
+        if isinstance(value, (int, float)):
+            return None if value != value else value
+        from .dpa.numbers import parse_number
+
+        try:
+            return parse_number(value)
+        except ValueError:
+            self.warnings.append(
+                f"Lembar '{data.spec.sheet}' sel {data.address(i, header)}: '{_text(value)}' bukan angka; "
+                "sel ini tidak dihitung."
+            )
+            return None
+
+
+# --------------------------------------------------------------------------- results
+@dataclass
+class AksiCapaian:
+    kode_sub_kegiatan: str
+    indikator_keluaran: str
+    target: float | None
+    realisasi: float | None
+    capaian_persen: float | None
+    fisik_target: float | None
+    fisik_realisasi: float | None
+    keuangan_rencana: float | None
+    keuangan_realisasi: float | None
+    serapan_persen: float | None
+    deviasi_persen: float | None
+
+
+@dataclass
+class KinerjaCapaian:
+    indikator_kinerja: str
+    target: float | None
+    realisasi: float | None
+    capaian_persen: float | None
+
+
+@dataclass
+class QuarterSummary:
+    """One row of tblCapaianTW: what the Capaian sheet's charts show (None: nothing to show)."""
+
+    triwulan: int
+    target_fisik: float | None = None  # pagu-weighted, per sub kegiatan
+    realisasi_fisik: float | None = None
+    capaian_rata_rata: float | None = None  # mean over indicators with a capaian
+    rencana_serapan: float | None = None
+    serapan: float | None = None
+    deviasi: float | None = None
+
+    def row(self) -> list:
+        values = (
+            self.target_fisik,
+            self.realisasi_fisik,
+            self.capaian_rata_rata,
+            self.rencana_serapan,
+            self.serapan,
+            self.deviasi,
+        )
+        return [f"TW {layout.QUARTERS[self.triwulan - 1]}", *(round2(v) for v in values)]
+
+
+@dataclass
+class Capaian:
+    file: str
+    triwulan: int
+    rencana_aksi: list[AksiCapaian] = field(default_factory=list)
+    kinerja: list[KinerjaCapaian] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def quarter(self) -> str:
+        return layout.QUARTERS[self.triwulan - 1]
+
+    def to_json(self) -> dict:
+        return {
+            "file": self.file,
+            "triwulan": self.quarter,
+            "rencana_aksi": [asdict(r) for r in self.rencana_aksi],
+            "kinerja": [asdict(r) for r in self.kinerja],
+            "warnings": list(self.warnings),
+        }
+
+
+# --------------------------------------------------------------------------- the plan and its realisasi
+@dataclass
+class _PlanRow:
+    kode: str
+    indikator: str
+    arah: str
+    targets: list
+    fisik: list
+    keuangan: list
+    pagu: float | None
+
+
+@dataclass
+class _Realisasi:
+    value: float | None
+    fisik: float | None = None
+    keuangan: float | None = None
+
+
+@dataclass
+class Book:
+    """The four tables capaian reads, parsed once; `for_quarter` gives one quarter's capaian."""
+
+    aksi: list[_PlanRow]
+    kinerja: list[_PlanRow]
+    real_aksi: dict[tuple[int, str, str], _Realisasi]
+    real_kinerja: dict[tuple[int, str], _Realisasi]
+    warnings: list[str]
+    file: str = ""
+
+    def quarters_with_realisasi(self) -> list[int]:
+        found = {k[0] for k in self.real_aksi} | {k[0] for k in self.real_kinerja}
+        return sorted(found)
+
+    def latest_quarter(self) -> int | None:
+        found = self.quarters_with_realisasi()
+        return found[-1] if found else None
+
+    def for_quarter(self, k: int) -> Capaian:
+        """Capaian of quarter k (1..4), with the warnings of reading and of this quarter."""
+        out = Capaian(self.file, k, warnings=list(self.warnings))
+        q = layout.QUARTERS[k - 1]
+        for p in self.aksi:
+            r = self.real_aksi.get((k, key_text(p.kode), key_text(p.indikator)))
+            target = p.targets[k - 1]
+            value = r.value if r else None
+            if r is not None and value is not None and not target:
+                out.warnings.append(_no_target(f"Sub kegiatan {p.kode} indikator '{p.indikator}'", q, target))
+            keu = r.keuangan if r else None
+            out.rencana_aksi.append(
+                AksiCapaian(
+                    kode_sub_kegiatan=p.kode,
+                    indikator_keluaran=p.indikator,
+                    target=target,
+                    realisasi=value,
+                    capaian_persen=round2(capaian_persen(target, value, p.arah)),
+                    fisik_target=p.fisik[k - 1],
+                    fisik_realisasi=r.fisik if r else None,
+                    keuangan_rencana=p.keuangan[k - 1],
+                    keuangan_realisasi=keu,
+                    serapan_persen=round2(serapan_persen(keu, p.pagu)),
+                    deviasi_persen=round2(deviasi_persen(keu, p.keuangan[k - 1], p.pagu)),
+                )
+            )
+            if keu is not None and not p.pagu:
+                out.warnings.append(
+                    f"Sub kegiatan {p.kode}: Pagu kosong atau 0, serapan dan deviasi TW {q} tidak dihitung."
+                )
+        for p in self.kinerja:
+            r = self.real_kinerja.get((k, key_text(p.indikator)))
+            target = p.targets[k - 1]
+            value = r.value if r else None
+            if r is not None and value is not None and not target:
+                out.warnings.append(_no_target(f"Indikator kinerja '{p.indikator}'", q, target))
+            out.kinerja.append(
+                KinerjaCapaian(p.indikator, target, value, round2(capaian_persen(target, value, p.arah)))
+            )
+        return out
+
+    def summary(self, k: int) -> QuarterSummary:
+        """The quarter's row of tblCapaianTW (fisik and money per sub kegiatan, counted once)."""
+        out = QuarterSummary(k)
+        if k not in self.quarters_with_realisasi():
+            return out
+        cap = self.for_quarter(k)
+        values = [r.capaian_persen for r in (*cap.rencana_aksi, *cap.kinerja) if r.capaian_persen is not None]
+        out.capaian_rata_rata = sum(values) / len(values) if values else None
+        seen: set[str] = set()
+        pagu = fisik_t = fisik_r = rencana = realisasi = 0.0
+        for p, r in zip(self.aksi, cap.rencana_aksi):
+            code = key_text(p.kode)
+            if code in seen or not p.pagu:
+                continue
+            seen.add(code)
+            pagu += p.pagu
+            fisik_t += (r.fisik_target or 0) * p.pagu
+            fisik_r += (r.fisik_realisasi or 0) * p.pagu
+            rencana += r.keuangan_rencana or 0
+            realisasi += r.keuangan_realisasi or 0
+        if pagu:
+            out.target_fisik, out.realisasi_fisik = fisik_t / pagu, fisik_r / pagu
+            out.rencana_serapan, out.serapan = rencana / pagu * 100, realisasi / pagu * 100
+            out.deviasi = (realisasi - rencana) / pagu * 100
+        return out
+
+
+def _no_target(what: str, q: str, target) -> str:
+    why = "kosong" if target is None else "0"
+    return f"{what}: target s.d. TW {q} {why}, capaian tidak dihitung (capaian hanya dihitung bila target lebih dari 0)."
+
+
+def _plan_rows(data, numbers: _Numbers, kind: str, warnings: list[str]) -> list[_PlanRow]:
+    out: list[_PlanRow] = []
+    seen: dict[tuple, int] = {}
+    aksi = kind == "aksi"
+    for i, row in enumerate(data.rows):
+        kode = _text(row[data.col(H_KODE)]) if aksi else ""
+        indikator = _text(row[data.col(H_IND if aksi else H_IND_K)])
+        if not indikator and not kode:
+            continue
+        raw_arah = data.value(row, layout.H_ARAH)
+        arah = arah_of(raw_arah)
+        if arah is None:
+            warnings.append(
+                f"Lembar '{data.spec.sheet}' sel {data.address(i, layout.H_ARAH)}: Arah '{_text(raw_arah)}' "
+                "tidak dikenal (pilih Naik atau Turun); dihitung sebagai Naik."
+            )
+            arah = layout.ARAH_NAIK
+        key = (key_text(kode), key_text(indikator))
+        if key in seen:
+            warnings.append(
+                f"Lembar '{data.spec.sheet}' baris {data.excel_rows[i]}: indikator '{indikator}'"
+                + (f" sub kegiatan {kode}" if aksi else "")
+                + f" sudah ada di baris {seen[key]}; baris ini tidak dihitung."
+            )
+            continue
+        seen[key] = data.excel_rows[i]
+        out.append(
+            _PlanRow(
+                kode,
+                indikator,
+                arah,
+                [numbers.get(data, i, row, h) for h in layout.TARGET_TW],
+                [numbers.get(data, i, row, h) for h in layout.FISIK_TW] if aksi else [None] * 4,
+                [numbers.get(data, i, row, h) for h in layout.KEUANGAN_TW] if aksi else [None] * 4,
+                numbers.get(data, i, row, layout.H_PAGU) if aksi else None,
+            )
+        )
+    return out
+
+
+def _realisasi_rows(data, numbers: _Numbers, plan_keys: set, aksi: bool, warnings: list[str]) -> dict:
+    out: dict = {}
+    where: dict = {}
+    for i, row in enumerate(data.rows):
+        raw_tw = row[data.col(layout.H_TRIWULAN)]
+        k = quarter_of(raw_tw)
+        label = (
+            f"Lembar '{data.spec.sheet}' baris {data.excel_rows[i]}"
+            if aksi
+            else f"Lembar '{data.spec.sheet}' baris {data.excel_rows[i]}"
+        )
+        if k is None:
+            warnings.append(
+                f"{label} (sel {data.address(i, layout.H_TRIWULAN)}): Triwulan '{_text(raw_tw)}' tidak dikenal "
+                "(tulis I, II, III atau IV); baris ini tidak dihitung."
+            )
+            continue
+        indikator = _text(row[data.col(H_IND if aksi else H_IND_K)])
+        key = (k, key_text(row[data.col(H_KODE)]), key_text(indikator)) if aksi else (k, key_text(indikator))
+        if key[1:] not in plan_keys:
+            what = (
+                f"sub kegiatan {_text(row[data.col(H_KODE)])} indikator '{indikator}'"
+                if aksi
+                else f"indikator '{indikator}'"
+            )
+            warnings.append(f"{label}: {what} tidak ada di rencana; baris ini tidak dihitung.")
+            continue
+        if key in out:
+            warnings.append(
+                f"{label}: realisasi TW {layout.QUARTERS[k - 1]} untuk indikator '{indikator}' sudah ada di "
+                f"baris {where[key]}; baris ini tidak dihitung."
+            )
+            continue
+        where[key] = data.excel_rows[i]
+        value = numbers.get(data, i, row, layout.H_REALISASI)
+        if aksi:
+            out[key] = _Realisasi(
+                value,
+                numbers.get(data, i, row, layout.H_REALISASI_FISIK),
+                numbers.get(data, i, row, layout.H_REALISASI_KEUANGAN),
+            )
+        else:
+            out[key] = _Realisasi(value)
+    return out
+
+
+def book_of_tables(rencana, kinerja, real_aksi, real_kinerja, file: str = "") -> Book:
+    warnings: list[str] = []
+    numbers = _Numbers(warnings)
+    aksi = _plan_rows(rencana, numbers, "aksi", warnings)
+    kin = _plan_rows(kinerja, numbers, "kinerja", warnings)
+    ra = _realisasi_rows(
+        real_aksi, numbers, {(key_text(p.kode), key_text(p.indikator)) for p in aksi}, True, warnings
+    )
+    rk = _realisasi_rows(real_kinerja, numbers, {(key_text(p.indikator),) for p in kin}, False, warnings)
+    return Book(aksi, kin, ra, rk, warnings, file)
+
+
+READ_TABLES = (
+    layout.TBL_RENCANA,
+    layout.TBL_KINERJA,
+    layout.TBL_REALISASI_AKSI,
+    layout.TBL_REALISASI_KINERJA,
+)
+SHEETS_READ = tuple(dict.fromkeys(layout.table(t).sheet for t in READ_TABLES))
+
+
+def read_book(book, file: str = "") -> Book:
+    from . import tables
+
+    return book_of_tables(*(tables.read_table(book, name) for name in READ_TABLES), file=file)
+
+
+def choose_quarter(data: Book, tw: Any) -> int:
+    """The quarter asked for (I..IV), else the latest one with any realisasi; InputError if none."""
+    if tw not in (None, ""):
+        k = quarter_of(tw)
+        if k is None:
+            raise InputError(f"Triwulan '{tw}' tidak dikenal: tulis I, II, III atau IV.")
+        return k
+    k = data.latest_quarter()
+    if k is None:
+        raise InputError(
+            f"Belum ada realisasi di tabel {layout.TBL_REALISASI_AKSI} (lembar '{layout.SHEET_REALISASI_AKSI}') "
+            f"maupun {layout.TBL_REALISASI_KINERJA} (lembar '{layout.SHEET_REALISASI_KINERJA}'). Isi realisasi "
+            "triwulan lebih dulu, atau sebut triwulannya dengan --tw."
+        )
+    return k
+
+
+# --------------------------------------------------------------------------- the Capaian sheet
+def write_capaian_sheet(book, data: Book, k: int) -> Capaian:
+    """tblCapaianTW (the charts' source, all four quarters), tblCapaianAksi/Kinerja for quarter k."""
+    from . import tables
+
+    cap = data.for_quarter(k)
+    tables.write_table(book, layout.TBL_CAPAIAN_TW, [data.summary(q).row() for q in range(1, 5)])
+    tables.write_table(
+        book,
+        layout.TBL_CAPAIAN_AKSI,
+        [
+            [
+                r.kode_sub_kegiatan,
+                r.indikator_keluaran,
+                r.target,
+                r.realisasi,
+                r.capaian_persen,
+                r.fisik_target,
+                r.fisik_realisasi,
+                r.keuangan_rencana,
+                r.keuangan_realisasi,
+                r.serapan_persen,
+                r.deviasi_persen,
+            ]
+            for r in cap.rencana_aksi
+        ],
+    )
+    tables.write_table(
+        book,
+        layout.TBL_CAPAIAN_KINERJA,
+        [[r.indikator_kinerja, r.target, r.realisasi, r.capaian_persen] for r in cap.kinerja],
+    )
+    tables.named_range(book, "nmCapaianTriwulan").value = f"TW {cap.quarter}"
+    return cap
+
+
+def hitung_capaian_body(book, ctx) -> str:
+    """'Hitung Capaian': fill the Capaian sheet for the chosen (or latest) quarter."""
+    data = read_book(book)
+    k = choose_quarter(data, (ctx.fields or {}).get("tw") if ctx is not None else None)
+    cap = write_capaian_sheet(book, data, k)
+    return summary_text(cap)
+
+
+def summary_text(cap: Capaian) -> str:
+    counted = [r.capaian_persen for r in (*cap.rencana_aksi, *cap.kinerja) if r.capaian_persen is not None]
+    under = sum(1 for v in counted if v < 100)
+    text = (
+        f"Capaian TW {cap.quarter} dihitung: {len(cap.rencana_aksi)} indikator keluaran, {len(cap.kinerja)} "
+        f"indikator kinerja; {len(counted)} punya capaian, {under} di bawah 100%."
+    )
+    if cap.warnings:
+        text += f" {len(cap.warnings)} peringatan (lihat 'renaksi-xl capaian')."
+    return text
+
+
+# --------------------------------------------------------------------------- the command
+def capaian_file(path, tw: Any = None) -> Capaian:
+    """What `renaksi-xl capaian` computes for one workbook file."""
+    from pathlib import Path
+
+    from .headless import open_book
+
+    book = open_book(path, sheets=SHEETS_READ)
+    data = read_book(book, Path(path).name)
+    return data.for_quarter(choose_quarter(data, tw))
+
+
+def _num(value) -> str:
+    from .dpa.numbers import format_number
+
+    return "-" if value is None else format_number(value)
+
+
+def _pct(value) -> str:
+    return "-" if value is None else f"{value:.2f}".replace(".", ",") + "%"
+
+
+def render_text(cap: Capaian) -> str:
+    lines = [f"Capaian Rencana Aksi TW {cap.quarter}: {cap.file}"]
+    lines.append("Rencana aksi (target | realisasi | capaian | fisik | serapan | deviasi):")
+    for r in cap.rencana_aksi:
+        lines.append(
+            f"- {r.kode_sub_kegiatan} {r.indikator_keluaran}: {_num(r.target)} | {_num(r.realisasi)} | "
+            f"{_pct(r.capaian_persen)} | fisik {_num(r.fisik_realisasi)}/{_num(r.fisik_target)}% | "
+            f"serapan {_pct(r.serapan_persen)} | deviasi {_pct(r.deviasi_persen)}"
+        )
+    if cap.kinerja:
+        lines.append("Kinerja (target | realisasi | capaian):")
+        for r in cap.kinerja:
+            lines.append(
+                f"- {r.indikator_kinerja}: {_num(r.target)} | {_num(r.realisasi)} | {_pct(r.capaian_persen)}"
+            )
+    for w in cap.warnings:
+        lines.append(f"Peringatan: {w}")
+    return "\n".join(lines)
+
+
+def cmd_capaian(args) -> int:
+    """`renaksi-xl capaian BOOK [--tw I|II|III|IV] [--json]`: 0 done, 2 unusable."""
+    cap = capaian_file(args.book, getattr(args, "tw", None))
+    if getattr(args, "json", False):
+        print(json.dumps(cap.to_json(), ensure_ascii=False, indent=2))
+    else:
+        print(render_text(cap))
+    sys.stdout.flush()
+    return 0
+
+
+__all__ = [
+    "capaian_persen",
+    "serapan_persen",
+    "deviasi_persen",
+    "round2",
+    "quarter_of",
+    "arah_of",
+    "Book",
+    "Capaian",
+    "book_of_tables",
+    "read_book",
+    "choose_quarter",
+    "write_capaian_sheet",
+    "hitung_capaian_body",
+    "capaian_file",
+    "cmd_capaian",
+]
