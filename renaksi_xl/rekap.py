@@ -205,28 +205,43 @@ def collect(inputs: list[str], exclude: Path | None) -> list[Path]:
     return files
 
 
+def _pool(workers: int) -> ProcessPoolExecutor:
+    """Worker processes; forked where the platform allows, so they inherit the warm imports."""
+    import multiprocessing
+
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork") if "fork" in methods else None
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+
+
 def rekap_files(files: list[Path], workers: int | None = None, progress=None) -> Rekap:
-    """Summaries of every file, in the order given; worker processes when there is more than one file."""
+    """Summaries of every file, in the order given; worker processes when there is more than one file.
+
+    The first file is read here, which also imports pandas, pandera and xlwings and builds the
+    validators' schemas once: forked workers start warm instead of each paying for it."""
     workers = max(1, min(workers or os.cpu_count() or 1, len(files)))
     results: dict[int, UnitSummary | Failure] = {}
-    if workers == 1:
-        for i, f in enumerate(files):
-            results[i] = summarize_file(str(f))
-            if progress:
-                progress.step(i + 1, f.name)
+
+    def done(i: int, result: UnitSummary | Failure) -> None:
+        results[i] = result
+        if progress:
+            progress.step(len(results), files[i].name)
+
+    if files:
+        done(0, summarize_file(str(files[0])))
+    if workers == 1 or len(files) < 3:
+        for i in range(1, len(files)):
+            done(i, summarize_file(str(files[i])))
     else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = {pool.submit(summarize_file, str(f)): i for i, f in enumerate(files)}
-            for done, future in enumerate(as_completed(futures), start=1):
+        with _pool(workers) as pool:
+            futures = {pool.submit(summarize_file, str(f)): i for i, f in enumerate(files) if i}
+            for future in as_completed(futures):
                 i = futures[future]
                 try:
-                    results[i] = future.result()
+                    done(i, future.result())
                 except Exception as exc:  # the worker itself died (killed, out of memory)
-                    results[i] = Failure(
-                        str(files[i]), f"Pembacaan berkas terhenti ({type(exc).__name__}); periksa berkasnya."
-                    )
-                if progress:
-                    progress.step(done, files[i].name)
+                    reason = f"Pembacaan berkas terhenti ({type(exc).__name__}); periksa berkasnya."
+                    done(i, Failure(str(files[i]), reason))
     out = Rekap()
     for i in range(len(files)):
         r = results[i]
