@@ -101,8 +101,24 @@ def _text(value: Any) -> str:
     return " ".join(str(value).split()) if value is not None else ""
 
 
+class _Memo(dict):
+    """fn(value) remembered per value: a plan repeats its codes, indicators and quarters."""
+
+    def __init__(self, fn) -> None:
+        super().__init__()
+        self.fn = fn
+
+    def __missing__(self, value):
+        out = self[value] = self.fn(value)
+        return out
+
+
 class _Numbers:
-    """Parse numeric cells, noting each one that is not a number as a warning (the cell named)."""
+    """Parse numeric cells, noting each one that is not a number as a warning (the cell named).
+
+    Numbers pass straight through (whole floats become int, so JSON shows 3, not 3.0); only
+    text goes through the Indonesian number parser.
+    """
 
     def __init__(self, warnings: list[str]) -> None:
         self.warnings = warnings
@@ -110,16 +126,25 @@ class _Numbers:
     def get(self, data, i: int, row, header: str) -> float | None:
         if header not in data.header:
             return None
-        value = row[data.col(header)]
-        if value is None or isinstance(value, bool):
+        return self.at(data, i, row[data.col(header)], header)
+
+    def at(self, data, i: int, value, header: str) -> float | None:
+        kind = type(value)
+        if kind is float:
+            if value != value:
+                return None
+            return int(value) if value.is_integer() else value
+        if kind is int or value is None:
+            return value
+        if kind is str and not value.strip():
             return None
-        if isinstance(value, (int, float)):
-            return None if value != value else value
+        if kind is bool:
+            return None
         from .dpa.numbers import parse_number
 
         try:
             return parse_number(value)
-        except ValueError:
+        except (ValueError, ArithmeticError):
             self.warnings.append(
                 f"Lembar '{data.spec.sheet}' sel {data.address(i, header)}: '{_text(value)}' bukan angka; "
                 "sel ini tidak dihitung."
@@ -198,22 +223,56 @@ class Capaian:
 
 
 # --------------------------------------------------------------------------- the plan and its realisasi
+class _Figures:
+    """A row's cells under some headers, parsed when first asked (`capaian` reads one quarter)."""
+
+    __slots__ = ("at", "data", "i", "row", "columns", "parsed")
+
+    def __init__(self, at, data, i: int, row, columns) -> None:
+        self.at, self.data, self.i, self.row, self.columns = at, data, i, row, columns
+        self.parsed: dict[int, Any] = {}
+
+    def __getitem__(self, q: int):
+        if q not in self.parsed:
+            j, header = self.columns[q]
+            self.parsed[q] = None if j is None else self.at(self.data, self.i, self.row[j], header)
+        return self.parsed[q]
+
+
+NO_FIGURES = (None, None, None, None)
+
+
 @dataclass
 class _PlanRow:
     kode: str
     indikator: str
     arah: str
-    targets: list
-    fisik: list
-    keuangan: list
+    targets: Any  # [TW I..IV], _Figures or a list
+    fisik: Any
+    keuangan: Any
     pagu: float | None
+    key: tuple = ()
 
 
-@dataclass
 class _Realisasi:
-    value: float | None
-    fisik: float | None = None
-    keuangan: float | None = None
+    """One realisasi row: Realisasi, Fisik, Keuangan s.d. TW, parsed when first asked."""
+
+    __slots__ = ("figures",)
+
+    def __init__(self, figures) -> None:
+        self.figures = figures
+
+    @property
+    def value(self):
+        return self.figures[0]
+
+    @property
+    def fisik(self):
+        return self.figures[1]
+
+    @property
+    def keuangan(self):
+        return self.figures[2]
 
 
 @dataclass
@@ -237,14 +296,15 @@ class Book:
 
     def for_quarter(self, k: int) -> Capaian:
         """Capaian of quarter k (1..4), with the warnings of reading and of this quarter."""
-        out = Capaian(self.file, k, warnings=list(self.warnings))
+        out = Capaian(self.file, k)
+        mine: list[str] = []  # this quarter's; reading adds its own to self.warnings as cells are parsed
         q = layout.QUARTERS[k - 1]
         for p in self.aksi:
-            r = self.real_aksi.get((k, key_text(p.kode), key_text(p.indikator)))
+            r = self.real_aksi.get((k, *p.key))
             target = p.targets[k - 1]
             value = r.value if r else None
             if r is not None and value is not None and not target:
-                out.warnings.append(_no_target(f"Sub kegiatan {p.kode} indikator '{p.indikator}'", q, target))
+                mine.append(_no_target(f"Sub kegiatan {p.kode} indikator '{p.indikator}'", q, target))
             keu = r.keuangan if r else None
             out.rencana_aksi.append(
                 AksiCapaian(
@@ -262,18 +322,19 @@ class Book:
                 )
             )
             if keu is not None and not p.pagu:
-                out.warnings.append(
+                mine.append(
                     f"Sub kegiatan {p.kode}: Pagu kosong atau 0, serapan dan deviasi TW {q} tidak dihitung."
                 )
         for p in self.kinerja:
-            r = self.real_kinerja.get((k, key_text(p.indikator)))
+            r = self.real_kinerja.get((k, p.key[1]))
             target = p.targets[k - 1]
             value = r.value if r else None
             if r is not None and value is not None and not target:
-                out.warnings.append(_no_target(f"Indikator kinerja '{p.indikator}'", q, target))
+                mine.append(_no_target(f"Indikator kinerja '{p.indikator}'", q, target))
             out.kinerja.append(
                 KinerjaCapaian(p.indikator, target, value, round2(capaian_persen(target, value, p.arah)))
             )
+        out.warnings = [*self.warnings, *mine]
         return out
 
     def summary(self, k: int) -> QuarterSummary:
@@ -312,12 +373,23 @@ def _plan_rows(data, numbers: _Numbers, kind: str, warnings: list[str]) -> list[
     out: list[_PlanRow] = []
     seen: dict[tuple, int] = {}
     aksi = kind == "aksi"
+    col = {h: j for j, h in reversed(list(enumerate(data.header)))}  # the first of equal headers
+    c_kode, c_ind, c_arah = col.get(H_KODE), col[H_IND if aksi else H_IND_K], col.get(layout.H_ARAH)
+    # _Figures are indexed by quarter position (0 for TW I)
+    targets = {q: (col.get(h), h) for q, h in enumerate(layout.TARGET_TW)}
+    fisik = {q: (col.get(h), h) for q, h in enumerate(layout.FISIK_TW)} if aksi else {}
+    keuangan = {q: (col.get(h), h) for q, h in enumerate(layout.KEUANGAN_TW)} if aksi else {}
+    at = numbers.at
+
+    def figures(i, row, columns):
+        return _Figures(at, data, i, row, columns) if columns else NO_FIGURES
+
     for i, row in enumerate(data.rows):
-        kode = _text(row[data.col(H_KODE)]) if aksi else ""
-        indikator = _text(row[data.col(H_IND if aksi else H_IND_K)])
+        kode = _text(row[c_kode]) if aksi else ""
+        indikator = _text(row[c_ind])
         if not indikator and not kode:
             continue
-        raw_arah = data.value(row, layout.H_ARAH)
+        raw_arah = row[c_arah] if c_arah is not None else None
         arah = arah_of(raw_arah)
         if arah is None:
             warnings.append(
@@ -334,15 +406,17 @@ def _plan_rows(data, numbers: _Numbers, kind: str, warnings: list[str]) -> list[
             )
             continue
         seen[key] = data.excel_rows[i]
+        pagu = col.get(layout.H_PAGU) if aksi else None
         out.append(
             _PlanRow(
                 kode,
                 indikator,
                 arah,
-                [numbers.get(data, i, row, h) for h in layout.TARGET_TW],
-                [numbers.get(data, i, row, h) for h in layout.FISIK_TW] if aksi else [None] * 4,
-                [numbers.get(data, i, row, h) for h in layout.KEUANGAN_TW] if aksi else [None] * 4,
-                numbers.get(data, i, row, layout.H_PAGU) if aksi else None,
+                figures(i, row, targets),
+                figures(i, row, fisik),
+                figures(i, row, keuangan),
+                None if pagu is None else at(data, i, row[pagu], layout.H_PAGU),
+                key,
             )
         )
     return out
@@ -351,46 +425,55 @@ def _plan_rows(data, numbers: _Numbers, kind: str, warnings: list[str]) -> list[
 def _realisasi_rows(data, numbers: _Numbers, plan_keys: set, aksi: bool, warnings: list[str]) -> dict:
     out: dict = {}
     where: dict = {}
+    keys, quarters, texts = _Memo(key_text), _Memo(quarter_of), _Memo(_text)
+    c_tw = data.col(layout.H_TRIWULAN)
+    c_ind = data.col(H_IND if aksi else H_IND_K)
+    c_kode = data.col(H_KODE) if aksi else None
+    c_val = data.col(layout.H_REALISASI)
+    c_fis = data.col(layout.H_REALISASI_FISIK) if aksi else None
+    c_keu = data.col(layout.H_REALISASI_KEUANGAN) if aksi else None
+    at = numbers.at
+    columns = {
+        0: (c_val, layout.H_REALISASI),
+        1: (c_fis, layout.H_REALISASI_FISIK),
+        2: (c_keu, layout.H_REALISASI_KEUANGAN),
+    }
     for i, row in enumerate(data.rows):
-        raw_tw = row[data.col(layout.H_TRIWULAN)]
-        k = quarter_of(raw_tw)
-        label = (
-            f"Lembar '{data.spec.sheet}' baris {data.excel_rows[i]}"
-            if aksi
-            else f"Lembar '{data.spec.sheet}' baris {data.excel_rows[i]}"
-        )
+        raw_tw = row[c_tw]
+        k = quarters[raw_tw] if isinstance(raw_tw, (str, int, float)) else None
         if k is None:
+            label = f"Lembar '{data.spec.sheet}' baris {data.excel_rows[i]}"
             warnings.append(
                 f"{label} (sel {data.address(i, layout.H_TRIWULAN)}): Triwulan '{_text(raw_tw)}' tidak dikenal "
                 "(tulis I, II, III atau IV); baris ini tidak dihitung."
             )
             continue
-        indikator = _text(row[data.col(H_IND if aksi else H_IND_K)])
-        key = (k, key_text(row[data.col(H_KODE)]), key_text(indikator)) if aksi else (k, key_text(indikator))
+        raw_ind = row[c_ind]
+        ind_key = keys[raw_ind] if isinstance(raw_ind, str) else key_text(raw_ind)
+        if aksi:
+            raw_kode = row[c_kode]
+            key = (k, keys[raw_kode] if isinstance(raw_kode, str) else key_text(raw_kode), ind_key)
+        else:
+            key = (k, ind_key)
         if key[1:] not in plan_keys:
+            label = f"Lembar '{data.spec.sheet}' baris {data.excel_rows[i]}"
+            indikator = texts[raw_ind] if isinstance(raw_ind, str) else _text(raw_ind)
             what = (
-                f"sub kegiatan {_text(row[data.col(H_KODE)])} indikator '{indikator}'"
+                f"sub kegiatan {_text(row[c_kode])} indikator '{indikator}'"
                 if aksi
                 else f"indikator '{indikator}'"
             )
             warnings.append(f"{label}: {what} tidak ada di rencana; baris ini tidak dihitung.")
             continue
         if key in out:
+            label = f"Lembar '{data.spec.sheet}' baris {data.excel_rows[i]}"
             warnings.append(
-                f"{label}: realisasi TW {layout.QUARTERS[k - 1]} untuk indikator '{indikator}' sudah ada di "
+                f"{label}: realisasi TW {layout.QUARTERS[k - 1]} untuk indikator '{_text(raw_ind)}' sudah ada di "
                 f"baris {where[key]}; baris ini tidak dihitung."
             )
             continue
         where[key] = data.excel_rows[i]
-        value = numbers.get(data, i, row, layout.H_REALISASI)
-        if aksi:
-            out[key] = _Realisasi(
-                value,
-                numbers.get(data, i, row, layout.H_REALISASI_FISIK),
-                numbers.get(data, i, row, layout.H_REALISASI_KEUANGAN),
-            )
-        else:
-            out[key] = _Realisasi(value)
+        out[key] = _Realisasi(_Figures(at, data, i, row, columns))
     return out
 
 
@@ -499,10 +582,10 @@ def capaian_file(path, tw: Any = None) -> Capaian:
     """What `renaksi-xl capaian` computes for one workbook file."""
     from pathlib import Path
 
-    from .headless import open_book
+    from .table_reader import read_tables
 
-    book = open_book(path, sheets=SHEETS_READ)
-    data = read_book(book, Path(path).name)
+    found = read_tables(path, READ_TABLES)
+    data = book_of_tables(*(found[name] for name in READ_TABLES), file=Path(path).name)
     return data.for_quarter(choose_quarter(data, tw))
 
 

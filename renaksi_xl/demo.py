@@ -205,7 +205,6 @@ def realisasi_script() -> list:
                 layout.ROLE_KASUBAG,
                 _at(k, 0, 9, 0),
                 fields={"tw": q},
-                handoff_to=layout.ROLE_SEKRETARIS if k == 1 else None,
             ),
             DemoStep(
                 f"Sekretaris memverifikasi realisasi TW {q}",
@@ -284,7 +283,9 @@ def _fill_realisasi(k: int):
             from .sipd_realisasi import write_sample_export
 
             money = {
-                r[plan.col(layout.H_KODE_SUB)]: round((r[plan.col(layout.KEUANGAN_TW[k - 1])] or 0) * SPENT[k])
+                r[plan.col(layout.H_KODE_SUB)]: round(
+                    (r[plan.col(layout.KEUANGAN_TW[k - 1])] or 0) * SPENT[k]
+                )
                 for r in plan.rows
             }
             write_sample_export(_SIPD_FILE["path"], money, k)
@@ -405,11 +406,33 @@ def run_demo(out_dir: Path, *, with_pdf: bool = True, quiet: bool = False, reali
     result["verify_ok"] = verdict.ok
     if with_pdf:
         from .pdf import export_pdf
+        from .xlsm.lo_host import LibreOfficeUnavailable, find_soffice
 
-        say("Mencetak PDF Dokumen Rencana Aksi ...")
-        result["pdf"] = export_pdf(book, out_dir / PDF_NAME)
+        try:
+            find_soffice()
+        except LibreOfficeUnavailable:
+            # Everything else is done (a Windows user after pip install has no
+            # LibreOffice): say how to get the PDF instead of failing the demo.
+            result["pdf_missing"] = pdf_missing_text(book)
+        else:
+            say("Mencetak PDF Dokumen Rencana Aksi ...")
+            result["pdf"] = export_pdf(book, out_dir / PDF_NAME)
+            if realisasi:
+                from .pdf_capaian import export_report_pdf
+
+                say("Mencetak PDF Laporan Capaian TW IV ...")
+                result["laporan_pdf"] = export_report_pdf(book, "IV", out_dir / LAPORAN_PDF_NAME)
     result["seconds"] = time.perf_counter() - t0
     return result
+
+
+def pdf_missing_text(book: Path) -> str:
+    return (
+        "PDF tidak dibuat: LibreOffice tidak ditemukan di komputer ini. Pasang LibreOffice "
+        "(unduh dari libreoffice.org untuk Windows/macOS, atau: sudo apt-get install "
+        f'libreoffice-calc-nogui), lalu jalankan: renaksi-xl pdf "{book}". Di Excel desktop, '
+        "tombol 'Cetak PDF' memakai ekspor PDF milik Excel."
+    )
 
 
 def summary_text(result: dict) -> str:
@@ -442,6 +465,10 @@ def summary_text(result: dict) -> str:
         out.append(f"  draf email       : {e}")
     if result.get("pdf"):
         out.append(f"  PDF              : {result['pdf']}")
+    if result.get("laporan_pdf"):
+        out.append(f"  PDF laporan TW IV: {result['laporan_pdf']}")
+    if result.get("pdf_missing"):
+        out.append(f"  PDF              : {result['pdf_missing']}")
     out.append(f"Selesai dalam {result['seconds']:.1f} detik.")
     return "\n".join(out)
 

@@ -58,7 +58,9 @@ def _header(grid: Grid) -> tuple[int, Columns] | None:
         )
         key = code if code is not None else name
         real = [
-            c for c, t in enumerate(labels) if "realisasi" in t and "%" not in t and "persen" not in t and c != key
+            c
+            for c, t in enumerate(labels)
+            if "realisasi" in t and "%" not in t and "persen" not in t and c != key
         ]
         if not real or key is None:
             continue  # a title such as 'LAPORAN REALISASI ... PER SUB KEGIATAN' is one cell, not a header
@@ -124,9 +126,9 @@ def _read_row(row: list, r: int, cols: Columns, src, out: Imported, errors: list
     code, rest = split_code(raw_code) if isinstance(raw_code, str) else (None, "")
     if code is None and cols.name is not None and isinstance(row[cols.name], str):
         code, rest = split_code(row[cols.name])
-    text = norm(raw_code if isinstance(raw_code, str) else row[cols.name] if cols.name is not None else "")
+    first_text = next((v for v in row if isinstance(v, str) and v.strip()), "")
     if code is None:
-        if _TOTAL.match(text) or is_blank(amount_raw):
+        if _TOTAL.match(norm(first_text)) or is_blank(amount_raw):
             return  # a total line, or a text line without a figure (a heading)
         out.warnings.append(
             Problem(

@@ -12,7 +12,7 @@ import shutil
 
 import pytest
 
-from renaksi_xl import capaian, cli, headless, layout, tables
+from renaksi_xl import capaian, cli, headless, layout, table_reader, tables
 from renaksi_xl.errors import InputError
 from renaksi_xl.tables import TableData
 
@@ -225,7 +225,7 @@ def test_unknown_rows_are_named_not_dropped_silently():
         _real("I", K1, "Jumlah dokumen", "satu"),
     ]
     data = _book(plan, real)
-    text = " ".join(data.warnings)
+    text = " ".join(data.for_quarter(1).warnings)
     assert "Triwulan 'V' tidak dikenal" in text
     assert K2 in text and "tidak ada di rencana" in text
     assert "'satu' bukan angka" in text and "sel D7" in text
@@ -334,3 +334,31 @@ def test_hitung_capaian_fills_the_sheet_the_charts_read(realised_book, tmp_path)
     assert tables.named_range(book, "nmCapaianTriwulan").value == "TW II"
     aksi = tables.read_table(book, layout.TBL_CAPAIAN_AKSI)
     assert [r[aksi.col("Capaian (%)")] for r in aksi.rows] == [100, 100, 33.33]
+
+
+def test_a_workbook_made_before_the_realisasi_sheets(built_workbook, capsys):
+    """capaian names the missing sheet (exit 2); validate still checks the plan of such a workbook."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(built_workbook, keep_vba=True)
+    for name in (layout.SHEET_REALISASI_AKSI, layout.SHEET_REALISASI_KINERJA):
+        del wb[name]
+    wb.save(built_workbook)
+    assert cli.main(["capaian", str(built_workbook)]) == 2
+    assert f"Lembar '{layout.SHEET_REALISASI_AKSI}' tidak ditemukan" in capsys.readouterr().err
+    from renaksi_xl.validators import validate_book
+
+    rules = {f.rule for f in validate_book(headless.open_book(built_workbook))}
+    assert "DPA_KOSONG" in rules and not any(r.startswith("REALISASI") for r in rules)
+
+
+def test_read_tables_matches_read_table(realised_book):
+    """The read-only reader gives the rows, Excel rows and headers the remote-engine reader gives."""
+    fast = table_reader.read_tables(realised_book, capaian.READ_TABLES)
+    book = headless.open_book(realised_book)
+    for name in capaian.READ_TABLES:
+        slow = tables.read_table(book, name)
+        assert fast[name].header == slow.header
+        assert fast[name].excel_rows == slow.excel_rows
+        clean = [[None if v == "" else v for v in row] for row in fast[name].rows]
+        assert clean == slow.rows, name

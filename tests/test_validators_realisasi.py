@@ -232,3 +232,18 @@ def test_upto_leaves_later_quarters_out():
     real = [_real("I", 1, 25, 3e6), _real("II", 1, 10, 1e6)]  # TW II is broken
     assert findings([_plan()], real, upto=1) == []
     assert findings([_plan()], real, upto=2) != []
+
+
+def test_every_realisasi_rule_has_a_case_here():
+    from renaksi_xl.validators.realisasi import RULE_IDS
+
+    assert RULE_IDS == {
+        "REALISASI_TRIWULAN_TIDAK_DIKENAL",
+        "REALISASI_TIDAK_ADA_DI_RENCANA",
+        "REALISASI_GANDA",
+        "REALISASI_MENURUN",
+        "REALISASI_FISIK_DI_LUAR_RENTANG",
+        "REALISASI_KEUANGAN_MELEBIHI_PAGU",
+        "PENGHAMBAT_KOSONG",
+        "BUKTI_DUKUNG_KOSONG",
+    }

@@ -321,4 +321,9 @@ def realisasi_book(book, upto: int | None = None) -> list[Finding]:
     return validate_realisasi(*(tables.read_table(book, name) for name in capaian.READ_TABLES), upto=upto)
 
 
-__all__ = ["validate_realisasi", "realisasi_book"]
+# The rule ids only the realisasi tables produce (the cell-content ids are shared with the plan).
+RULE_IDS = frozenset(
+    r.rule for r in (*AKSI_CELL_RULES, *KINERJA_CELL_RULES, *AKSI_VALUE_RULES, *KINERJA_VALUE_RULES)
+) - {"NILAI_BUKAN_ANGKA", "NILAI_BERUPA_TEKS"}
+
+__all__ = ["validate_realisasi", "realisasi_book", "RULE_IDS"]

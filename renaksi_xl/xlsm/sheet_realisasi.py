@@ -113,8 +113,9 @@ def _charts(ctx: BuildContext, spec) -> None:
         "Serapan Anggaran vs Rencana per Triwulan",
         (("Rencana Serapan (%)", "#F4B183"), ("Serapan (%)", "#C55A11")),
     )
+    # side by side from column A, whatever the widths the tables below give the columns
     ws.insert_chart(cell_address(CHART_ROW, 1), target, {"x_offset": 4, "y_offset": 4})
-    ws.insert_chart(cell_address(CHART_ROW, 6), serapan, {"x_offset": 24, "y_offset": 4})
+    ws.insert_chart(cell_address(CHART_ROW, 1), serapan, {"x_offset": CHART_SIZE[0] + 24, "y_offset": 4})
 
 
 def _row_col(address: str) -> tuple[int, int]:
