@@ -1,217 +1,315 @@
-"""How long hostile workbooks take to be refused, and the memory it takes (issue 16).
+"""Load test with hostile payloads mixed in: the server must never answer 5xx.
 
-    python bench/bench_hostile.py [--before REF] [--cap-mb 3000] [--timeout 120]
+    python bench/bench_hostile.py [--clients 50] [--requests 3000] [--seconds 120]
+                                  [--slow-connections 300] [--workers 1] [--seed 16]
 
-1. Every case of the adversarial corpus (tests/hostile/corpus.py) in this process,
-   with its time; prints the slowest and the worst.
-2. `renaksi-xl verify` as a child process on the far-cell and huge-ref workbooks, with
-   wall time and peak memory (the child's max RSS), side by side with the floor: the
-   same command on the clean built workbook.
-3. With --before REF (e.g. the commit before the hardening): step 2 with the code of
-   that git revision (extracted to a temp folder, same virtualenv), under a memory cap
-   (--cap-mb) and a timeout, for the before/after figures.
+Starts `renaksi-xl serve` (a separate process, 127.0.0.1 only) with one token per
+client and the default limits, except shorter header/body timeouts (2 s / 3 s)
+and a 2 MB payload limit so the hostile cases finish quickly.  `--clients`
+threads then send, each on a new connection as the VBA client does, a seeded mix
+of: the real workbook's payload to /aksi/validasi, a wrong token, deeply nested
+JSON, 1e999 and a 5,000-digit integer in a cell, NaN, a body over the limit, a
+body that is not JSON, slow headers (the request line, then nothing) and a slow
+body (headers, then part of the body).  Stops after `--requests` requests or
+`--seconds`, whichever comes first.  Then `--slow-connections` sockets that
+send half a request line each: all must be closed by the server.
+
+Prints requests, status counts per kind, 5xx count, p50/p95 of the answers and the
+server's peak RSS (VmHWM).  Floors (issue 16): 0 answers 5xx; memory bounded
+(peak RSS under 1 GB per process); every slow connection closed.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import io
+import json
 import os
-import resource
-import shutil
+import random
+import secrets
+import socket
+import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections import Counter, defaultdict
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
+REPO = Path(__file__).resolve().parents[1]
+MEMORY_FLOOR_MB = 1024
+MAX_PAYLOAD = 2 * 1024 * 1024
+HEADER_TIMEOUT, BODY_TIMEOUT = 2.0, 3.0
 
-HEAVY = ["far-cell-XFD1048576", "far-cell-CV1048576", "ref-A4-X9999999", "bomb-2GiB", "stale-formula-dpa"]
-
-
-def corpus_times(folder: Path, master: Path) -> dict[str, tuple[float, int]]:
-    from renaksi_xl import cli
-    from tests.hostile.corpus import all_cases
-
-    made: dict[str, bytes] = {}
-    out: dict[str, tuple[float, int]] = {}
-    for case in all_cases():
-        key = case.id.split("/")[0] if case.make else "(built)"
-        if key not in made:
-            p = folder / "make.xlsm"
-            shutil.copyfile(master, p)
-            if case.make:
-                case.make(p)
-            made[key] = p.read_bytes()
-        work = folder / "case"
-        shutil.rmtree(work, ignore_errors=True)
-        (work / "keluaran").mkdir(parents=True)
-        book = work / "RencanaAksi.xlsm"
-        book.write_bytes(made[key])
-        shutil.copyfile(master, work / "keluaran" / "good.xlsm")
-        argv = case.argv(book, work / "keluaran")
-        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-            start = time.perf_counter()
-            code = cli.main(argv)
-            out[case.id] = (time.perf_counter() - start, code)
-    return out
+# kind -> weight in the mix
+MIX = {
+    "valid": 50,
+    "wrong_token": 8,
+    "deep_json": 7,
+    "huge_float": 6,
+    "huge_int": 6,
+    "nan": 3,
+    "oversized": 5,
+    "not_json": 5,
+    "slow_headers": 5,
+    "slow_body": 5,
+}
 
 
-def reading_cost(folder: Path, master: Path, rows: int = 3000) -> tuple[float, float]:
-    """(ms with the limits, ms without) of reading a clean city-scale plan: the limits' price."""
-    from renaksi_xl import payload, readlimits
-    from renaksi_xl.validators import sample
-
-    path = folder / "kota.xlsm"
-    shutil.copyfile(master, path)
-    sample.write_plan(path, sample.clean_plan(rows, indicators=60))
-
-    def best(n: int = 5) -> float:
-        times = []
-        for _ in range(n):
-            start = time.perf_counter()
-            payload.payload_from_file(path)
-            times.append(time.perf_counter() - start)
-        return min(times) * 1000
-
-    with_limits = best()
-    scan, check = readlimits.scan_sheet, readlimits.check_values
-    readlimits.scan_sheet = lambda data, *a, **k: readlimits.SheetScan()
-    readlimits.check_values = lambda *a, **k: None
-    try:
-        without = best()
-    finally:
-        readlimits.scan_sheet, readlimits.check_values = scan, check
-    return with_limits, without
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
-def child(book: Path, src: Path, cap_mb: int, timeout: float) -> tuple[float, float, str]:
-    """(seconds, peak MB, outcome) of `renaksi-xl verify BOOK` with the code under `src`."""
+@contextlib.contextmanager
+def hostile_server(folder: Path, clients: int, workers: int = 1):
+    """`renaksi-xl serve` with one token per client; yields (url, tokens, pid)."""
+    import httpx
 
-    def limit():
-        cap = cap_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    from renaksi_xl import layout
+    from renaksi_xl.server import hash_token
 
-    env = dict(os.environ, PYTHONPATH=str(src))
-    code = "import sys; from renaksi_xl.cli import main; sys.exit(main(['verify', sys.argv[1]]))"
-    start = time.perf_counter()
+    tokens = [secrets.token_urlsafe(18) for _ in range(clients)]
+    lines = [
+        f"max_payload_bytes = {MAX_PAYLOAD}",
+        f"header_timeout_seconds = {HEADER_TIMEOUT}",
+        f"body_timeout_seconds = {BODY_TIMEOUT}",
+        "timeout_seconds = 30",
+        f"workers = {workers}",
+    ]
+    for i, token in enumerate(tokens):
+        nip = f"19800101200001{i:04d}"
+        lines.append(f'[tokens."{hash_token(token)}"]\nnip = "{nip}"\nrole = "{layout.ROLES[i % 3]}"')
+    cfg = folder / "server.toml"
+    cfg.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-c", code, str(book)],
-        env=env,
-        cwd=str(src),
+        [sys.executable, "-m", "renaksi_xl.cli", "serve", "--port", str(port), "--config", str(cfg)],
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        preexec_fn=limit,
+        stderr=subprocess.DEVNULL,
     )
+    url = f"http://127.0.0.1:{port}"
     try:
-        _, err = proc.communicate(timeout=timeout)
-        outcome = f"exit {proc.returncode}"
-        if proc.returncode == 2 and b"kesalahan program" in err:
-            outcome += " (kesalahan program)"
-        elif proc.returncode < 0 or proc.returncode == 134:
-            outcome += " (aborted)"
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.communicate()
-        outcome = f"killed after {timeout:.0f} s"
-    seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return seconds, peak, outcome
+        for _ in range(600):
+            with contextlib.suppress(httpx.TransportError):
+                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                    break
+            if proc.poll() is not None:
+                raise RuntimeError("the server did not start")
+            time.sleep(0.1)
+        yield url, tokens, proc.pid
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
 
 
-def measure(
-    books: dict[str, Path], src: Path, cap_mb: int, timeout: float
-) -> dict[str, tuple[float, float, str]]:
-    # RUSAGE_CHILDREN's max RSS is the largest of all children so far: run each in a fresh
-    # interpreter so every figure is its own.
-    out = {}
-    for name, book in books.items():
-        code = (
-            "import sys, runpy; sys.argv=['x', *sys.argv[1:]];"
-            "from bench.bench_hostile import child; from pathlib import Path;"
-            "s, m, o = child(Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]));"
-            "print(f'{s}|{m}|{o}')"
-        )
-        res = subprocess.run(
-            [sys.executable, "-c", code, str(book), str(src), str(cap_mb), str(timeout)],
-            cwd=str(ROOT),
-            capture_output=True,
-            text=True,
-        )
-        s, m, o = res.stdout.strip().splitlines()[-1].split("|")
-        out[name] = (float(s), float(m), o)
+def peak_rss_mb(pid: int) -> float:
+    """VmHWM of the server and its worker processes (the largest), in MB."""
+    pids = [pid, *_children(pid)]
+    best = 0
+    for p in pids:
+        with contextlib.suppress(OSError):
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    best = max(best, int(line.split()[1]))
+    return best / 1024
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                if f"\nPPid:\t{pid}\n" in (entry / "status").read_text():
+                    out.append(int(entry.name))
     return out
 
 
-def main(argv=None) -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--before", metavar="REF", help="also measure the code of this git revision")
-    ap.add_argument("--cap-mb", type=int, default=3000, help="memory cap of each child (MB)")
-    ap.add_argument("--timeout", type=float, default=120)
-    args = ap.parse_args(argv)
+def bodies(payload: dict) -> dict[str, bytes]:
+    """The request bodies of each kind that sends a complete body."""
 
-    from renaksi_xl.xlsm.workbook import build_workbook
-    from tests.hostile.corpus import BOOKS
+    def with_cell(raw: str) -> bytes:
+        p = json.loads(json.dumps(payload))
+        p["sheets"][0]["values"][0][0] = "__SEL__"
+        return json.dumps(p).replace('"__SEL__"', raw).encode()
 
-    with tempfile.TemporaryDirectory(prefix="bench-hostile-") as tmp:
-        tmp = Path(tmp)
-        master = build_workbook(tmp / "RencanaAksi.xlsm")
-        times = corpus_times(tmp, master)
-        worst = sorted(times.items(), key=lambda kv: -kv[1][0])
-        print(f"corpus: {len(times)} cases, total {sum(t for t, _ in times.values()):.1f} s in one process")
-        print("slowest cases (seconds, exit code):")
-        for case_id, (t, code) in worst[:8]:
-            print(f"  {t:7.3f}  exit {code}  {case_id}")
-        refused = [(t, c) for c, (t, code) in times.items() if code == 2]
-        print(f"worst refusal: {max(refused)[1]} in {max(refused)[0]:.3f} s")
+    valid = json.dumps(payload).encode()
+    return {
+        "valid": valid,
+        "wrong_token": valid,
+        "deep_json": b"[" * 100_000 + b"]" * 100_000,
+        "huge_float": with_cell("1e999"),
+        "huge_int": with_cell("7" * 5000),
+        "nan": with_cell("NaN"),
+        "oversized": b'{"sheets": ["' + b"x" * (MAX_PAYLOAD + 1000) + b'"]}',
+        "not_json": b"{bukan json" + valid[:2000],
+    }
 
-        with_limits, without = reading_cost(tmp, master)
-        print(
-            f"reading a clean 3,000-row city plan (payload_from_file, best of 5): {with_limits:.0f} ms "
-            f"with the limits, {without:.0f} ms without them (floor)"
+
+def _raw(url: str, data: bytes) -> int:
+    """Send `data` on a fresh socket, then wait for the server's answer (or close): its status, 0 if none."""
+    host, port = url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as s:
+        s.sendall(data)
+        answer = b""
+        with contextlib.suppress(OSError):
+            while chunk := s.recv(4096):
+                answer += chunk
+                if b"\r\n" in answer:
+                    break
+    parts = answer.split(b" ", 2)
+    return int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
+
+
+def one_request(url: str, kind: str, token: str, body: dict[str, bytes]) -> int:
+    """Send one request of `kind`; its HTTP status (0: the connection ended without an answer)."""
+    import httpx
+
+    if kind == "slow_headers":
+        return _raw(url, b"POST /aksi/validasi HTTP/1.1\r\nHost: renaksi\r\nAuthorization: ")
+    if kind == "slow_body":
+        head = (
+            f"POST /aksi/validasi HTTP/1.1\r\nHost: renaksi\r\nAuthorization: {token}\r\n"
+            "Content-Type: application/json\r\nContent-Length: 100000\r\n\r\n"
+        ).encode()
+        return _raw(url, head + body["valid"][:5000])
+    headers = {"Authorization": "salah-" + token if kind == "wrong_token" else token}
+    headers["Content-Type"] = "application/json"
+    try:
+        r = httpx.post(f"{url}/aksi/validasi", content=body[kind], headers=headers, timeout=60)
+    except httpx.TransportError:
+        return 0  # e.g. the server answered 413 and closed while the client was still sending
+    return r.status_code
+
+
+def run_load(url: str, tokens: list[str], payload: dict, *, requests: int, seconds: float, seed: int = 16):
+    """`len(tokens)` clients, each with its own token, until `requests` or `seconds`.
+
+    Returns {"by_kind": {kind: Counter(status)}, "latencies": [s...], "requests": n}."""
+    body = bodies(payload)
+    kinds, weights = zip(*MIX.items())
+    lock = threading.Lock()
+    state = {"left": requests}
+    by_kind: dict[str, Counter] = defaultdict(Counter)
+    latencies: list[float] = []
+    stop_at = time.monotonic() + seconds
+
+    def client(index: int) -> None:
+        rng = random.Random(seed * 1000 + index)
+        while time.monotonic() < stop_at:
+            with lock:
+                if state["left"] <= 0:
+                    return
+                state["left"] -= 1
+            kind = rng.choices(kinds, weights)[0]
+            t0 = time.perf_counter()
+            status = one_request(url, kind, tokens[index], body)
+            elapsed = time.perf_counter() - t0
+            with lock:
+                by_kind[kind][status] += 1
+                if kind not in ("slow_headers", "slow_body"):
+                    latencies.append(elapsed)
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(len(tokens))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    done = sum(sum(c.values()) for c in by_kind.values())
+    return {"by_kind": dict(by_kind), "latencies": latencies, "requests": done}
+
+
+def slow_connections(url: str, count: int) -> tuple[int, float]:
+    """Open `count` connections sending half a request line; (how many the server closed, seconds)."""
+    host, port = url.removeprefix("http://").split(":")
+    socks = []
+    for _ in range(count):
+        s = socket.create_connection((host, int(port)), timeout=30)
+        s.sendall(b"GET /hea")
+        socks.append(s)
+    t0 = time.monotonic()
+    closed = 0
+    for s in socks:
+        with contextlib.suppress(OSError):
+            while s.recv(4096):
+                pass
+            closed += 1
+        s.close()
+    return closed, time.monotonic() - t0
+
+
+def five_xx(result: dict) -> int:
+    return sum(n for c in result["by_kind"].values() for status, n in c.items() if status >= 500)
+
+
+def report(result: dict, peak_mb: float, slow: tuple[int, int, float] | None) -> str:
+    lat = sorted(result["latencies"])
+    p50 = statistics.median(lat) * 1000 if lat else 0
+    p95 = lat[int(0.95 * (len(lat) - 1))] * 1000 if lat else 0
+    lines = [f"requests: {result['requests']}"]
+    for kind in MIX:
+        counts = result["by_kind"].get(kind)
+        if counts:
+            shown = ", ".join(f"{status or 'closed'}: {n}" for status, n in sorted(counts.items()))
+            lines.append(f"  {kind:<13} {shown}")
+    total = Counter()
+    for c in result["by_kind"].values():
+        total.update(c)
+    lines.append("status counts: " + ", ".join(f"{s or 'closed'}: {n}" for s, n in sorted(total.items())))
+    lines.append(f"5xx answers: {five_xx(result)}   (floor: 0)")
+    lines.append(f"answer time (complete requests): p50 {p50:.0f} ms, p95 {p95:.0f} ms")
+    lines.append(f"server peak RSS (VmHWM): {peak_mb:.0f} MB   (floor: < {MEMORY_FLOOR_MB} MB)")
+    if slow:
+        opened, closed, seconds = slow
+        lines.append(
+            f"slow connections: {closed} of {opened} closed by the server in {seconds:.1f} s "
+            f"(header timeout {HEADER_TIMEOUT:g} s; floor: all)"
         )
+    return "\n".join(lines)
 
-        books = {"clean (floor)": master}
-        for book_id, make, _fragment in BOOKS:
-            if book_id in HEAVY:
-                p = tmp / f"{book_id}.xlsm"
-                shutil.copyfile(master, p)
-                make(p)
-                books[book_id] = p
-        after = measure(books, ROOT, args.cap_mb, args.timeout)
-        before = None
-        if args.before:
-            old = tmp / "before"
-            old.mkdir()
-            archive = subprocess.run(
-                ["git", "archive", args.before, "renaksi_xl", "validators"],
-                cwd=ROOT,
-                capture_output=True,
-                check=True,
-            ).stdout
-            subprocess.run(["tar", "-x", "-C", str(old)], input=archive, check=True)
-            if (old / "validators").exists() and not (old / "renaksi_xl" / "validators").exists():
-                (old / "renaksi_xl" / "validators").symlink_to(old / "validators")
-            before = measure(books, old, args.cap_mb, args.timeout)
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--clients", type=int, default=50)
+    p.add_argument("--requests", type=int, default=3000)
+    p.add_argument("--seconds", type=float, default=120)
+    p.add_argument("--slow-connections", type=int, default=300)
+    p.add_argument("--workers", type=int, default=1)
+    p.add_argument("--seed", type=int, default=16)
+    args = p.parse_args(argv)
+    from renaksi_xl import headless
+
+    payload = headless.payload_from_file(REPO / "workbook" / "RencanaAksi.xlsm")
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        hostile_server(Path(tmp), args.clients, args.workers) as (
+            url,
+            tokens,
+            pid,
+        ),
+    ):
         print(
-            f"\n`renaksi-xl verify` as a child process (memory cap {args.cap_mb} MB, timeout {args.timeout:.0f} s):"
+            f"{args.clients} clients, up to {args.requests} requests or {args.seconds:g} s, "
+            f"payload {len(json.dumps(payload)) // 1024} kB, {args.workers} server process(es)",
+            flush=True,
         )
-        head = f"{'workbook':<22} {'after: s':>9} {'peak MB':>8}  outcome"
-        if before:
-            head += f"{'':<14}| before: s  peak MB  outcome"
-        print(head)
-        for name in books:
-            s, m, o = after[name]
-            line = f"{name:<22} {s:9.2f} {m:8.0f}  {o:<20}"
-            if before:
-                bs, bm, bo = before[name]
-                line += f"| {bs:9.2f} {bm:8.0f}  {bo}"
-            print(line)
+        t0 = time.monotonic()
+        result = run_load(url, tokens, payload, requests=args.requests, seconds=args.seconds, seed=args.seed)
+        elapsed = time.monotonic() - t0
+        slow = None
+        if args.slow_connections:
+            closed, seconds = slow_connections(url, args.slow_connections)
+            slow = (args.slow_connections, closed, seconds)
+        peak = peak_rss_mb(pid)
+    print(f"load phase: {elapsed:.1f} s, {result['requests'] / elapsed:.1f} requests/s")
+    print(report(result, peak, slow))
+    ok = five_xx(result) == 0 and peak < MEMORY_FLOOR_MB and (slow is None or slow[1] == slow[0])
+    print("floors met" if ok else "FLOORS NOT MET")
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -21,9 +21,11 @@ COMMANDS = {
     "dpa": "renaksi_xl.dpa.cli:cmd_dpa",
     "run": "renaksi_xl.runner:cmd_run",
     "validate": "renaksi_xl.validate:cmd_validate",
+    "rekap": "renaksi_xl.rekap:cmd_rekap",
     "verify": "renaksi_xl.integrity:cmd_verify",
     "serve": "renaksi_xl.server:cmd_serve",
     "pdf": "renaksi_xl.pdf:cmd_pdf",
+    "capaian": "renaksi_xl.capaian:cmd_capaian",
     "email": "renaksi_xl.review:cmd_email",
     "diff": "renaksi_xl.review:cmd_diff",
 }
@@ -31,7 +33,8 @@ COMMANDS = {
 ACTIONS_HELP = (
     "catat-disposisi, tarik-dpa, susun, catat-pembahasan, validasi, "
     "paraf-pemeriksaan, kembalikan, tetapkan, periksa-keaslian, impor-kinerja, "
-    "siapkan-email, cetak-pdf"
+    "siapkan-email, cetak-pdf, impor-realisasi, hitung-capaian, lapor-realisasi, "
+    "verifikasi-realisasi, sahkan-realisasi"
 )
 
 # --------------------------------------------------------------------------- Indonesian argparse
@@ -90,6 +93,12 @@ class _Formatter(argparse.HelpFormatter):
     def add_usage(self, usage, actions, groups, prefix=None):
         super().add_usage(usage, actions, groups, USAGE_PREFIX if prefix is None else prefix)
 
+    def _split_lines(self, text, width):
+        """Wrap help text without breaking action names such as 'cetak-pdf' at their hyphen."""
+        import textwrap
+
+        return textwrap.wrap(self._whitespace_matcher.sub(" ", text).strip(), width, break_on_hyphens=False)
+
 
 class IndonesianArgumentParser(argparse.ArgumentParser):
     """argparse with Indonesian usage, section titles, -h text and error messages;
@@ -117,6 +126,9 @@ class IndonesianArgumentParser(argparse.ArgumentParser):
             f"Galat: {self.prog}: {translate_argparse(message)}.\n"
             f"Lihat '{self.prog} --help' untuk penjelasan.\n",
         )
+
+
+QUARTER_CHOICES = ("I", "II", "III", "IV")
 
 
 def _positive_int(text: str) -> int:
@@ -176,7 +188,31 @@ def build_parser() -> argparse.ArgumentParser:
         help="tanggal pembahasan (catat-pembahasan), mis. 2025-01-09 atau '9 Januari 2025'; "
         "bawaan: sel Tanggal di lembar L4 Pembahasan, lalu hari ini",
     )
+    s.add_argument(
+        "--berkas",
+        metavar="BERKAS",
+        action="append",
+        help="berkas realisasi keuangan SIPD per sub kegiatan (.xlsx/.csv) untuk impor-realisasi",
+    )
+    s.add_argument(
+        "--tw",
+        metavar="TW",
+        choices=QUARTER_CHOICES,
+        help="triwulan (I, II, III, IV) untuk lapor/verifikasi/sahkan-realisasi dan hitung-capaian",
+    )
     s.add_argument("--out", metavar="BERKAS", help="simpan hasil ke berkas lain (bawaan: berkas yang sama)")
+
+    s = sub.add_parser(
+        "capaian", help="hitung capaian (kinerja, fisik, keuangan) satu triwulan dari realisasi buku kerja"
+    )
+    s.add_argument("book", metavar="BUKU", help="buku kerja Rencana Aksi (.xlsm) yang berisi realisasi")
+    s.add_argument(
+        "--tw",
+        metavar="TW",
+        choices=QUARTER_CHOICES,
+        help="triwulan I, II, III atau IV (bawaan: triwulan terakhir yang berisi realisasi)",
+    )
+    s.add_argument("--json", action="store_true", help="keluaran JSON")
 
     s = sub.add_parser("validate", help="periksa Rencana Aksi (buku kerja atau folder)")
     s.add_argument(
@@ -187,6 +223,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     s.add_argument("--json", action="store_true", help="keluaran JSON")
     s.add_argument("--rekap", metavar="OUT.xlsx", help="tulis rekap satu baris per berkas")
+
+    s = sub.add_parser(
+        "rekap",
+        help="rekap Pemda: semua buku kerja unit dalam satu buku kerja bergrafik",
+        description="Membaca setiap buku kerja di folder (beserta subfoldernya) dan menulis satu rekap: "
+        "tahap SOP dan ketepatan waktu per langkah, keaslian, hasil validasi, versi, capaian dan serapan "
+        "per triwulan. Berkas yang rusak atau tidak terbaca dicatat beserta alasannya tanpa menghentikan "
+        "rekap. Kode keluar: 0 semua terbaca, 1 ada yang gagal dibaca, 2 masukan tidak dapat dipakai.",
+    )
+    s.add_argument(
+        "folders", nargs="+", metavar="FOLDER", help="folder berisi buku kerja unit (atau berkasnya)"
+    )
+    s.add_argument("--out", metavar="REKAP.xlsx", help="berkas rekap yang ditulis (wajib tanpa --json)")
+    s.add_argument("--json", action="store_true", help="keluaran JSON ke layar")
+    s.add_argument(
+        "--workers",
+        type=_positive_int,
+        metavar="N",
+        help="jumlah proses pembaca (bawaan: jumlah inti CPU)",
+    )
 
     s = sub.add_parser("verify", help="periksa keaslian catatan paraf dan tanda tangan")
     s.add_argument("book", metavar="BUKU", help="buku kerja Rencana Aksi (.xlsm) yang diperiksa")
@@ -222,6 +278,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="BERKAS.pdf",
         help="berkas PDF hasil; foldernya harus sudah ada (bawaan: di samping BUKU, "
         "NAMA-Dokumen-Rencana-Aksi.pdf)",
+    )
+    s.add_argument(
+        "--tw",
+        metavar="TW",
+        choices=QUARTER_CHOICES,
+        help="cetak Laporan Capaian Rencana Aksi triwulan ini (I, II, III, IV) alih-alih Dokumen Rencana Aksi",
     )
 
     s = sub.add_parser("email", help="siapkan draf email review (.eml) dengan lampiran buku kerja")

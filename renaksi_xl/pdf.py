@@ -307,6 +307,12 @@ def cmd_pdf(args) -> int:
 
     if args.out is not None:
         check_out(args.out, Path(args.book).stem + ".pdf")
+    if getattr(args, "tw", None):
+        from .pdf_capaian import export_report_pdf
+
+        out = export_report_pdf(args.book, args.tw, args.out)
+        print(f"PDF Laporan Capaian Rencana Aksi TW {args.tw} ditulis: {out}")
+        return 0
     out = export_pdf(args.book, args.out)
     print(f"PDF Dokumen Rencana Aksi ditulis: {out}")
     return 0

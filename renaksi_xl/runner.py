@@ -17,7 +17,7 @@ from pathlib import Path
 from .context import WIB, ActionContext
 from .errors import InputError
 
-FIELD_OPTIONS = ("kepada", "batas", "peserta", "keputusan", "tanggal")
+FIELD_OPTIONS = ("kepada", "batas", "peserta", "keputusan", "tanggal", "tw")
 
 
 class OptionError(InputError):
@@ -106,6 +106,8 @@ def context_from_args(args) -> ActionContext:
     files = []
     for f in getattr(args, "dpa", None) or []:
         files.append(str(_existing_file("Berkas --dpa", f, OptionError).resolve()))
+    for f in getattr(args, "berkas", None) or []:
+        files.append(str(_existing_file("Berkas --berkas", f, OptionError).resolve()))
     fields = {}
     for name in FIELD_OPTIONS:
         value = getattr(args, name, None)

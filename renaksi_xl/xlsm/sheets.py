@@ -40,6 +40,9 @@ def default_rows(table_name: str) -> list[list]:
         return [[s.number, s.uraian, s.role, s.pengesahan] for s in sop.STEPS]
     if table_name == layout.TBL_SETELAN:
         return [list(r) for r in layout.SETELAN_DEFAULTS]
+    if table_name == layout.TBL_CAPAIAN_TW:  # the charts' four rows, one per quarter
+        blank = [None] * (len(layout.CAPAIAN_TW_COLUMNS) - 1)
+        return [[f"TW {q}", *blank] for q in layout.QUARTERS]
     if table_name == layout.TBL_PROGRES:
         return [
             [s.number, s.uraian, s.role, STATUS_BELUM, "", "", "", s.waktu.label(), ""] for s in sop.STEPS
@@ -308,6 +311,16 @@ def step_instruction(n: int) -> str:
     return text + " Tabel di bawah diisi otomatis dan dikunci."
 
 
+def clock_start(n: int) -> str:
+    """When the step's working-time clock starts (workflow: from the previous Log record)."""
+    if n == 1:
+        return "(jam kerja; langkah pertama, waktunya mulai saat disposisi dicatat)"
+    return (
+        f"(jam kerja, dihitung sejak paraf/tanda tangan terakhir: serah terima dari Langkah {n - 1} "
+        "atau pengembalian, bukan sejak berkas dibuka)"
+    )
+
+
 def write_step_sheet(ctx: BuildContext, n: int) -> None:
     name = layout.STEP_SHEETS[n]
     ws, st = ctx.ws(name), ctx.styles
@@ -319,7 +332,8 @@ def write_step_sheet(ctx: BuildContext, n: int) -> None:
     ws.write(
         1,
         0,
-        f"Pelaksana menurut SOP: {step.role} ({step.pengesahan.lower()}). Waktu baku: {step.waktu.label()}.",
+        f"Pelaksana menurut SOP: {step.role} ({step.pengesahan.lower()}). Waktu baku: {step.waktu.label()} "
+        f"{clock_start(n)}.",
         st.subtitle,
     )
     ws.write(2, 0, f"Kelengkapan: {step.kelengkapan}. Output: {step.output}.", st.subtitle)
