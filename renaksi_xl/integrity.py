@@ -454,7 +454,7 @@ def verify_book(book) -> Verdict:
                 role=field_text(row.get("Peran")),
                 name=field_text(row.get("Nama")),
                 nip=field_text(row.get("NIP")),
-                kind=row.kind,
+                kind=row.kind or "",
                 time=time_text,
                 valid=not reasons,
                 reason=" ".join(reasons) or None,

@@ -42,14 +42,14 @@ def _rels(zf: zipfile.ZipFile, part: str, types: dict[str, str] | None = None) -
         return {}
     out = {}
     for rel in xml.findall("rel:Relationship", NS):
-        target = rel.get("Target")
+        target, rid = rel.get("Target") or "", rel.get("Id") or ""
         if target.startswith("/"):
             target = target[1:]
         else:
             target = posixpath.normpath(posixpath.join(folder, target))
-        out[rel.get("Id")] = target
+        out[rid] = target
         if types is not None:
-            types[rel.get("Id")] = rel.get("Type", "")
+            types[rid] = rel.get("Type", "")
     return out
 
 
@@ -129,7 +129,7 @@ def _table_part_ids(zf: zipfile.ZipFile, part: str, rel_types: dict[str, str]) -
     if found is None:
         return []
     tree = ET.fromstring(root.group(0) + found.group(0) + b"</" + root.group(1) + b">")
-    return [tp.get(R_ID) for tp in tree.findall("m:tableParts/m:tablePart", NS)]
+    return [tp.get(R_ID) or "" for tp in tree.findall("m:tableParts/m:tablePart", NS)]
 
 
 def _strip_dollars(ref: str) -> str:
@@ -162,8 +162,8 @@ def payload_from_file(
         wb_rels = _rels(zf, "xl/workbook.xml")
         sheets_meta = []
         for el in wb_xml.findall("m:sheets/m:sheet", NS):
-            part = wb_rels.get(el.get(R_ID), "")
-            sheets_meta.append((el.get("name"), part))
+            part = wb_rels.get(el.get(R_ID) or "", "")
+            sheets_meta.append((el.get("name") or "", part))
         view = wb_xml.find("m:bookViews/m:workbookView", NS)
         active_index = int(view.get("activeTab", "0")) if view is not None else 0
         wanted = _wanted_sheets(sheets, [n for n, _ in sheets_meta])
@@ -206,14 +206,16 @@ def payload_from_file(
         raise WorkbookError(_not_a_workbook_message(path)) from exc
     except Exception as exc:
         raise WorkbookError(_not_a_workbook_message(path)) from exc
-    sheets = []
+    sheet_payloads: list[dict] = []
     for name, _part in sheets_meta:
         if name not in wanted:
-            sheets.append({"name": name, "pictures": [], "tables": [], "values": [[]]})
+            sheet_payloads.append({"name": name, "pictures": [], "tables": [], "values": [[]]})
             continue
         grid = cal.get_sheet_by_name(name).to_python(skip_empty_area=False)
         values = [_clean_row(row) for row in grid] or [[]]
-        sheets.append({"name": name, "pictures": [], "tables": tables_by_sheet[name], "values": values})
+        sheet_payloads.append(
+            {"name": name, "pictures": [], "tables": tables_by_sheet[name], "values": values}
+        )
     if active_sheet is not None:
         active_index = sheet_index.get(active_sheet, active_index)
     return {
@@ -221,7 +223,7 @@ def payload_from_file(
         "version": _xlwings_version(),
         "book": {"name": path.name, "active_sheet_index": active_index, "selection": "A1"},
         "names": names,
-        "sheets": sheets,
+        "sheets": sheet_payloads,
     }
 
 
@@ -239,8 +241,7 @@ def _xlwings_version() -> str:
 
 
 def _table_payload(t: ET.Element) -> dict:
-    ref = t.get("ref")
-    (c1, r1), (c2, r2) = _split_ref(ref)
+    (c1, r1), (c2, r2) = _split_ref(t.get("ref") or "")
     header_rows = int(t.get("headerRowCount", "1"))
     totals_rows = int(t.get("totalsRowCount", "0"))
     style = t.find("m:tableStyleInfo", NS)
@@ -270,6 +271,8 @@ def _split_ref(ref: str) -> tuple[tuple[str, int], tuple[str, int]]:
     parts = ref.split(":")
     m1 = _CELL.match(parts[0])
     m2 = _CELL.match(parts[-1])
+    if m1 is None or m2 is None:
+        raise WorkbookError(f"Alamat tabel '{ref}' di buku kerja tidak bisa dibaca (bukan seperti A1:D10).")
     return (m1.group(1), int(m1.group(2))), (m2.group(1), int(m2.group(2)))
 
 
