@@ -145,7 +145,7 @@ def payload_from_file(
     `include` option (the others are sent as `values: [[]]` without tables);
     None: every sheet.  For readers that need a few tables of a big workbook.
     """
-    from python_calamine import CalamineError, load_workbook
+    from python_calamine import CalamineError, WorksheetNotFound, load_workbook
 
     path = Path(path)
     if not path.exists():
@@ -211,7 +211,13 @@ def payload_from_file(
         if name not in wanted:
             sheet_payloads.append({"name": name, "pictures": [], "tables": [], "values": [[]]})
             continue
-        grid = cal.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        try:
+            grid = cal.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        except (CalamineError, WorksheetNotFound) as exc:
+            raise WorkbookError(
+                f"Lembar '{name}' di berkas '{path}' tidak bisa dibaca ({exc}). "
+                "Buka berkas di Excel, simpan ulang sebagai .xlsm, lalu coba lagi."
+            ) from exc
         values = [_clean_row(row) for row in grid] or [[]]
         sheet_payloads.append(
             {"name": name, "pictures": [], "tables": tables_by_sheet[name], "values": values}
