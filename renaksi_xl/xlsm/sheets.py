@@ -42,6 +42,9 @@ def default_rows(table_name: str) -> list[list]:
         return [[s.number, s.uraian, s.role, s.pengesahan] for s in sop.STEPS]
     if table_name == layout.TBL_SETELAN:
         return [list(r) for r in layout.SETELAN_DEFAULTS]
+    if table_name == layout.TBL_CAPAIAN_TW:  # the charts' four rows, one per quarter
+        blank = [None] * (len(layout.CAPAIAN_TW_COLUMNS) - 1)
+        return [[f"TW {q}", *blank] for q in layout.QUARTERS]
     if table_name == layout.TBL_PROGRES:
         return [
             [s.number, s.uraian, s.role, STATUS_BELUM, "", "", "", s.waktu.label(), ""] for s in sop.STEPS
@@ -212,6 +215,9 @@ BERANDA_LABELS = {
 }
 
 
+ANCHOR_LABELS = {"nmJumlahCatatan": "Jumlah catatan", "nmSidikTerakhir": "Sidik terakhir"}
+
+
 def _setting(key: str) -> str:
     return dict((k, v) for k, v, _ in layout.SETELAN_DEFAULTS)[key]
 
@@ -225,6 +231,8 @@ def beranda_values() -> dict[str, str]:
         "nmValidasiStatus": VALIDASI_BELUM,
         "nmValidasiWaktu": "-",
         "nmKeaslian": "Belum diperiksa",
+        "nmJumlahCatatan": "0",
+        "nmSidikTerakhir": "-",
     }
 
 
@@ -250,6 +258,11 @@ def write_beranda(ctx: BuildContext) -> None:
         ws.write(row, 1, label, st.label)
         fmt = st.banner if nm == "nmStatusDokumen" else st.value_text
         ws.write_string(address, values[nm], fmt)
+    for nm, label in ANCHOR_LABELS.items():  # the chain's anchor, right of the buttons
+        sheet, address = layout.NAMED_CELLS[nm]
+        row, col = int(address[1:]) - 1, ord(address[0]) - 65
+        ws.write(row, col - 1, label, st.label)
+        ws.write_string(row, col, values[nm], st.value_text)
     for r in range(3, 10):
         ws.set_row(r, 19)
     ws.set_row(6, 24)  # the status banner
