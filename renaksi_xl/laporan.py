@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import capaian, layout, tables, workflow
+from .chainend import write_anchor
 from .context import ActionContext, format_timestamp
 from .errors import InputError, Refused
 from .integrity import (
@@ -329,6 +330,7 @@ def _write(book, action, k, official, pengesahan, now, note, state, due_text, ke
         ("NIP", "Sidik Rantai"),
     )
     workflow._append(book, layout.TBL_LOG, cells, ("NIP", "Sidik Isi", "Sidik Rantai"))
+    write_anchor(book, len(state.records) + 1, cells["Sidik Rantai"])
     return waktu
 
 
