@@ -343,7 +343,7 @@ class Book:
         if k not in self.quarters_with_realisasi():
             return out
         cap = self.for_quarter(k)
-        values = [r.capaian_persen for r in (*cap.rencana_aksi, *cap.kinerja) if r.capaian_persen is not None]
+        values = [v for v in _capaian_values(cap) if v is not None]
         out.capaian_rata_rata = sum(values) / len(values) if values else None
         seen: set[str] = set()
         pagu = fisik_t = fisik_r = rencana = realisasi = 0.0
@@ -450,6 +450,7 @@ def _realisasi_rows(data, numbers: _Numbers, plan_keys: set, aksi: bool, warning
             continue
         raw_ind = row[c_ind]
         ind_key = keys[raw_ind] if isinstance(raw_ind, str) else key_text(raw_ind)
+        key: tuple
         if aksi:
             raw_kode = row[c_kode]
             key = (k, keys[raw_kode] if isinstance(raw_kode, str) else key_text(raw_kode), ind_key)
@@ -501,7 +502,8 @@ SHEETS_READ = tuple(dict.fromkeys(layout.table(t).sheet for t in READ_TABLES))
 def read_book(book, file: str = "") -> Book:
     from . import tables
 
-    return book_of_tables(*(tables.read_table(book, name) for name in READ_TABLES), file=file)
+    rencana, kinerja, real_aksi, real_kinerja = (tables.read_table(book, name) for name in READ_TABLES)
+    return book_of_tables(rencana, kinerja, real_aksi, real_kinerja, file=file)
 
 
 def choose_quarter(data: Book, tw: Any) -> int:
@@ -565,8 +567,13 @@ def hitung_capaian_body(book, ctx) -> str:
     return summary_text(cap)
 
 
+def _capaian_values(cap: Capaian) -> list:
+    """Capaian (%) of every rencana aksi row, then of every kinerja row (None where not counted)."""
+    return [r.capaian_persen for r in cap.rencana_aksi] + [r.capaian_persen for r in cap.kinerja]
+
+
 def summary_text(cap: Capaian) -> str:
-    counted = [r.capaian_persen for r in (*cap.rencana_aksi, *cap.kinerja) if r.capaian_persen is not None]
+    counted = [v for v in _capaian_values(cap) if v is not None]
     under = sum(1 for v in counted if v < 100)
     text = (
         f"Capaian TW {cap.quarter} dihitung: {len(cap.rencana_aksi)} indikator keluaran, {len(cap.kinerja)} "
@@ -585,7 +592,8 @@ def capaian_file(path, tw: Any = None) -> Capaian:
     from .table_reader import read_tables
 
     found = read_tables(path, READ_TABLES)
-    data = book_of_tables(*(found[name] for name in READ_TABLES), file=Path(path).name)
+    rencana, kinerja, real_aksi, real_kinerja = (found[name] for name in READ_TABLES)
+    data = book_of_tables(rencana, kinerja, real_aksi, real_kinerja, file=Path(path).name)
     return data.for_quarter(choose_quarter(data, tw))
 
 
@@ -610,9 +618,9 @@ def render_text(cap: Capaian) -> str:
         )
     if cap.kinerja:
         lines.append("Kinerja (target | realisasi | capaian):")
-        for r in cap.kinerja:
+        for ik in cap.kinerja:
             lines.append(
-                f"- {r.indikator_kinerja}: {_num(r.target)} | {_num(r.realisasi)} | {_pct(r.capaian_persen)}"
+                f"- {ik.indikator_kinerja}: {_num(ik.target)} | {_num(ik.realisasi)} | {_pct(ik.capaian_persen)}"
             )
     for w in cap.warnings:
         lines.append(f"Peringatan: {w}")

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+from typing import Any
 
 AUDIT_LOGGER = "renaksi_xl.server.audit"
 audit_log = logging.getLogger(AUDIT_LOGGER)
@@ -30,7 +31,7 @@ def record(
     *, nip: str, role: str, action: str, http: int, status: str, body: bytes | None, seconds: float
 ) -> dict:
     """Log one audit line; returns its fields."""
-    fields = {
+    fields: dict[str, Any] = {
         "time": dt.datetime.now().astimezone().isoformat(timespec="milliseconds"),
         "nip": nip or "-",
         "role": role or "-",

@@ -157,6 +157,7 @@ def _split_address(address: str) -> tuple[tuple[int, int], tuple[int, int]]:
     cells = []
     for part in address.replace("$", "").split(":"):
         m = re.match(r"([A-Z]+)(\d+)$", part)
+        assert m is not None, address  # server_schema checked the address pattern
         col = 0
         for ch in m.group(1):
             col = col * 26 + ord(ch) - 64

@@ -63,7 +63,7 @@ def read_tables(path: str | os.PathLike, names: Iterable[str]):
             sheet_names.append(name)
             if name not in wanted:
                 continue
-            part = wb_rels.get(el.get(R_ID), "")
+            part = wb_rels.get(el.get(R_ID) or "", "")
             types: dict[str, str] = {}
             rels = _rels(zf, part, types)
             for rid in _table_part_ids(zf, part, types):
