@@ -204,7 +204,7 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser(
         "capaian", help="hitung capaian (kinerja, fisik, keuangan) satu triwulan dari realisasi buku kerja"
     )
-    s.add_argument("book", metavar="BUKU")
+    s.add_argument("book", metavar="BUKU", help="buku kerja Rencana Aksi (.xlsm) yang berisi realisasi")
     s.add_argument(
         "--tw",
         metavar="TW",
