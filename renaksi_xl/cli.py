@@ -305,34 +305,77 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
     module_name, func_name = COMMANDS[args.command].split(":")
-    from .errors import RenaksiError
-
     try:
         func = getattr(importlib.import_module(module_name), func_name)
         return int(func(args) or 0)
-    except RenaksiError as exc:
-        print(f"Galat: {with_book_name(exc.message, args, exc)}", file=sys.stderr)
-        return exc.exit_code
-    except OSError as exc:
-        print(f"Galat: {os_error_message(exc, getattr(args, 'out', None))}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
+    except BaseException as exc:  # noqa: BLE001 - the one place every failure becomes an answer
+        return report_failure(exc, args)
+
+
+# Commands that change the workbook they are given: after a failure they say it was left as it was.
+CHANGES_BOOK = frozenset({"run"})
+
+
+def report_failure(exc: BaseException, args) -> int:
+    """The one place a failure of any command becomes its Indonesian message and exit code.
+
+    Refused (SOP rules) exit 1; unusable input, damaged files and file-system
+    errors exit 2 with a message naming the file (and sheet and cell, which the
+    readers put in the message); a closed pipe (`... | head`) ends quietly;
+    anything else is a bug: "kesalahan program", exit 2.
+    """
+    from .errors import Refused, RenaksiError
+
+    command = args.command
+    unchanged = command in CHANGES_BOOK
+    if isinstance(exc, BrokenPipeError):
+        _silence_stdout()
+        return 141  # like a shell: 128 + SIGPIPE, no message
+    if isinstance(exc, KeyboardInterrupt):
         print("Dibatalkan.", file=sys.stderr)
         return 130
-    except Exception as exc:  # a bug: one Indonesian line, the traceback only on request
-        if os.environ.get("RENAKSI_XL_DEBUG"):
-            raise
-        cause = _os_error_behind(exc)
-        if cause is not None:  # a library wrapped a file-system error (e.g. XlsxWriter's FileCreateError)
+    if isinstance(exc, SystemExit):
+        raise exc
+    if isinstance(exc, Refused) and unchanged:
+        print(f"Ditolak: {exc.message}", file=sys.stderr)
+        print("Buku kerja tidak diubah.", file=sys.stderr)
+        return exc.exit_code
+    if isinstance(exc, RenaksiError):
+        print(f"Galat: {with_book_name(exc.message, args, exc)}", file=sys.stderr)
+        if unchanged and "tidak diubah" not in exc.message:
+            print("Buku kerja tidak diubah.", file=sys.stderr)
+        return exc.exit_code
+    if not isinstance(exc, Exception):
+        raise exc
+    if os.environ.get("RENAKSI_XL_DEBUG"):
+        raise exc
+    cause = exc if isinstance(exc, OSError) else _os_error_behind(exc)
+    if cause is not None:  # a file-system error (or one a library wrapped, e.g. XlsxWriter's)
+        if unchanged:
+            target = getattr(args, "out", None) or args.book
+            print(
+                f"Galat: hasil tidak bisa disimpan ke '{target}': {os_error_reason(cause)}.", file=sys.stderr
+            )
+            print("Buku kerja tidak diubah.", file=sys.stderr)
+        else:
             print(f"Galat: {os_error_message(cause, getattr(args, 'out', None))}", file=sys.stderr)
-            return 2
-        print(
-            f"Galat: perintah '{args.command}' berhenti karena kesalahan program "
-            f"({type(exc).__name__}: {exc}). Laporkan pesan ini ke admin; jalankan ulang dengan "
-            "RENAKSI_XL_DEBUG=1 untuk melihat rinciannya.",
-            file=sys.stderr,
-        )
         return 2
+    print(
+        f"Galat: perintah '{command}' berhenti karena kesalahan program "
+        f"({type(exc).__name__}: {exc}). Laporkan pesan ini ke admin; jalankan ulang dengan "
+        "RENAKSI_XL_DEBUG=1 untuk melihat rinciannya.",
+        file=sys.stderr,
+    )
+    return 2
+
+
+def _silence_stdout() -> None:
+    """After the reader of our output went away: no more writes, no 'Broken pipe' at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # pragma: no cover - stdout without a descriptor (tests)
+        pass
 
 
 def with_book_name(message: str, args, exc=None) -> str:

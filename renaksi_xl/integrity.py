@@ -397,17 +397,28 @@ class Verdict:
     records: list[RecordVerdict] = field(default_factory=list)
     changed_tables: list[ChangedTable] = field(default_factory=list)
     approved_by: str | None = None  # action of the last record when it approves the content
+    chain_problems: list[str] = field(default_factory=list)  # the chain ends earlier than the status says
+    log_records: int = 0  # paraf/tanda tangan records in the Log
+    last_chain: str = ""  # the last one's Sidik Rantai
 
     def to_json(self) -> dict:
         return {
             "ok": self.ok,
             "records": [asdict(r) for r in self.records],
             "changed_tables": [asdict(c) for c in self.changed_tables],
+            "chain_problems": list(self.chain_problems),
+            "record_count": self.log_records,
+            "last_chain": self.last_chain,
         }
 
     def summary(self) -> str:
         """One line for Beranda (nmKeaslian)."""
         broken = [r for r in self.records if not r.valid]
+        if self.chain_problems and not broken:
+            more = (
+                f" (dan {len(self.chain_problems) - 1} masalah lain)" if len(self.chain_problems) > 1 else ""
+            )
+            return f"RUSAK: rantai catatan tidak lengkap{more}. {self.chain_problems[0]}"
         if broken:
             r = broken[0]
             return (
@@ -580,8 +591,19 @@ def verify_book(book) -> Verdict:
                 changed.append(ChangedTable(key, last.step or 0))
         if last.action in APPROVAL_ACTIONS:
             approved_by = last.action
-    ok = all(v.valid for v in verdicts) and not (changed and approved_by)
-    return Verdict(ok=ok, records=verdicts, changed_tables=changed, approved_by=approved_by)
+    from .chainend import chain_end_problems
+
+    problems = chain_end_problems(book, records)
+    ok = all(v.valid for v in verdicts) and not (changed and approved_by) and not problems
+    return Verdict(
+        ok=ok,
+        records=verdicts,
+        changed_tables=changed,
+        approved_by=approved_by,
+        chain_problems=problems,
+        log_records=len(records),
+        last_chain=stored_chains[-1] if stored_chains else "",
+    )
 
 
 STEP_ACTIONS = layout.STEP_ACTIONS
@@ -602,6 +624,12 @@ def render_text(verdict: Verdict, name: str = "") -> str:
     lines = [f"Keaslian {name or 'buku kerja'}: {head}"]
     if not verdict.records:
         lines.append("Belum ada catatan paraf atau tanda tangan.")
+    else:
+        lines.append(
+            f"Rantai: {verdict.log_records} catatan di Log; sidik rantai terakhir {verdict.last_chain or '-'}."
+        )
+    for problem in verdict.chain_problems:
+        lines.append(f"RANTAI TIDAK LENGKAP: {problem}")
     for r in verdict.records:
         status = "utuh" if r.valid else f"TIDAK UTUH: {r.reason}"
         what = f"Langkah {r.step}" if r.step else "Laporan realisasi"

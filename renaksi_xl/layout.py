@@ -463,6 +463,10 @@ NAMED_CELLS = {
     "nmValidasiStatus": (SHEET_BERANDA, "C8"),
     "nmValidasiWaktu": (SHEET_BERANDA, "C9"),
     "nmKeaslian": (SHEET_BERANDA, "C10"),
+    # The chain's anchor: how many paraf/tanda tangan records, and the last one's Sidik
+    # Rantai (written with every record; `verify` compares them with the Log).
+    "nmJumlahCatatan": (SHEET_BERANDA, "I4"),
+    "nmSidikTerakhir": (SHEET_BERANDA, "I5"),
     "nmSelfTest": (SHEET_BERANDA, "K2"),  # verdict of the VBA self-test (hidden text)
     "nmValidasiRingkas": (SHEET_VALIDASI, "B2"),
     "nmCapaianTriwulan": (SHEET_CAPAIAN, "C4"),  # the quarter tblCapaianAksi shows

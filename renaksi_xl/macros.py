@@ -161,7 +161,12 @@ def run_action(book, action: str, ctx: ActionContext) -> str:
     fn = ACTIONS[check_action(action)]
     check_workbook(book)
     ctx.action = action
-    return fn(book, ctx) or ""
+    summary = fn(book, ctx) or ""
+    # Text stays text, whole, in every engine: the one place the queued writes are checked.
+    from .cellsafe import protect_book
+
+    protect_book(book)
+    return summary
 
 
 def check_workbook(book) -> None:
