@@ -25,10 +25,14 @@ from xml.etree import ElementTree as ET
 from .payload import NS, R_ID, _not_a_workbook_message, _rels, _split_ref, _table_part_ids, _table_payload
 from .tables import WorkbookError
 
+_CELL_TAG = re.compile(rb"<c[ >/]")
+_PREFIXED_CELL = re.compile(rb":c[ >/]")  # a cell element written with a namespace prefix
 _REF_COLUMN = re.compile(rb' r="([A-Z]{1,4})[0-9]')
+_REF_WIDE_COLUMN = re.compile(rb' r="([A-Z]{2,4})[0-9]')  # column AA or further
 _REF_FAR_ROW = re.compile(rb' r="[A-Z]{1,4}([0-9]{5,8})"')  # row 10,000 or further
 _REF_FULL = re.compile(rb' r="([A-Z]{1,4})([0-9]{1,8})"')
 NEAR_ROWS = 9_999  # the furthest row a reference of at most four digits can name
+NEAR_COLS = 26  # the furthest column a one-letter reference can name (Z)
 
 
 def read_tables(path: str | os.PathLike, names: Iterable[str]):
@@ -118,34 +122,45 @@ def _read(path: Path, names: list[str], where: list[str]):
 
 
 def _every_cell_has_its_reference_first(data: bytes) -> bool:
-    """Every <c> element starts with its r="..." attribute, as Excel, XlsxWriter and openpyxl write it
-    (byte counts only); anything else (no reference, another order, a namespace prefix) is False."""
-    cells = data.count(b"<c ") + data.count(b"<c>") + data.count(b"<c/>")
-    return cells == data.count(b'<c r="') and not any(p in data for p in (b":c ", b":c>", b":c/"))
+    """Every <c> element starts with its r="..." attribute, as Excel, XlsxWriter and openpyxl write it;
+    anything else (no reference, another order, a namespace prefix) is False."""
+    return len(_CELL_TAG.findall(data)) == data.count(b'<c r="') and _PREFIXED_CELL.search(data) is None
 
 
 def _check_extent(data: bytes, sheet: str, path) -> None:
     """The sheet's furthest cell within readlimits' grid limits, before calamine allocates the grid.
 
-    Columns are read from every cell reference; rows only from references of five
-    or more digits, the rest bounded by 9,999.  When that bound could break the
-    cell limit with the sheet's width, the exact furthest row is read; a sheet
-    with cells placed by position goes through `readlimits.scan_sheet`.
+    Cheap first: only references with two or more column letters, or five or more row
+    digits, are read; the others are bounded by column Z and row 9,999.  Only when
+    those bounds could break a limit is every reference read, so a refusal names the
+    real furthest cell.  A sheet with cells placed by position goes through
+    `readlimits.scan_sheet`, which accounts for them.
     """
     from . import readlimits
 
     if not _every_cell_has_its_reference_first(data):
         readlimits.scan_sheet(data, sheet, path, [])  # the careful scan: it counts cells placed by position
         return
+    wide = set(_REF_WIDE_COLUMN.findall(data))
+    far_rows = set(_REF_FAR_ROW.findall(data))
+    far_col = max(map(_col_number_bytes, wide), default=NEAR_COLS)
+    far_row = max(map(int, far_rows), default=NEAR_ROWS)
+    if (
+        far_col <= readlimits.MAX_COLS
+        and far_row <= readlimits.MAX_ROWS
+        and far_col * far_row <= readlimits.MAX_CELLS
+    ):
+        return  # within the limits even at the bounds
     letters = max(set(_REF_COLUMN.findall(data)), key=lambda c: (len(c), c), default=b"")
-    far_col = readlimits._col_number(letters.decode())
-    far_rows = _REF_FAR_ROW.findall(data)
-    far_row = max(map(int, set(far_rows)), default=NEAR_ROWS)
-    if not far_rows and far_col * NEAR_ROWS > readlimits.MAX_CELLS:
-        far_row = max((int(r) for _c, r in _REF_FULL.findall(data)), default=0)
+    far_col = _col_number_bytes(letters) if letters else 0
+    far_row = max((int(r) for _c, r in _REF_FULL.findall(data)), default=0)
     readlimits._check_extent(
         path, sheet, far_row, f"baris {far_row}", far_col, f"kolom {letters.decode() or '-'}"
     )
+
+
+def _col_number_bytes(letters: bytes) -> int:
+    return _col_number(letters.decode())
 
 
 def _col_number(letters: str) -> int:
