@@ -382,3 +382,23 @@ def test_rekap_shows_the_latest_quarter_capaian_and_serapan(realised_book, tmp_p
     assert got["Triwulan Terakhir"] == "TW II"
     assert got["Capaian Rata-rata (%)"] == 86.67
     assert got["Serapan (%)"] == 50.0
+
+
+def test_pk_template_carries_arah():
+    """The PK import reads the optional Arah column (and names a value it does not know)."""
+    from renaksi_xl.dpa.grid import DpaError, Grid, Source
+    from renaksi_xl.dpa.pk import read_pk_grids
+
+    head = ["Indikator Kinerja", "Satuan", "Target Tahunan", "Sifat Target", "Arah"]
+    rows = [
+        head,
+        ["Angka aduan", "Kasus", 20, "Kumulatif", "Turun"],
+        ["Nilai SAKIP", "Nilai", 72, "Tetap", None],
+    ]
+    out = read_pk_grids([Grid(Source("pk.xlsx", "PK"), rows)], "pk.xlsx")
+    col = layout.table(layout.TBL_KINERJA).col_index(layout.H_ARAH)
+    assert [r[col] for r in out] == ["Turun", None]
+    rows[2][4] = "Menurun"
+    with pytest.raises(DpaError) as exc:
+        read_pk_grids([Grid(Source("pk.xlsx", "PK"), rows)], "pk.xlsx")
+    assert "sel E3" in exc.value.message and "'Menurun'" in exc.value.message
