@@ -131,7 +131,11 @@ class _Numbers:
     def at(self, data, i: int, value, header: str) -> float | None:
         kind = type(value)
         if kind is float:
-            if value != value:
+            if value - value != 0:  # NaN or infinity (a numeral of thousands of digits reads as one)
+                self.warnings.append(
+                    f"Lembar '{data.spec.sheet}' sel {data.address(i, header)}: nilainya bukan angka yang sah "
+                    "(tak hingga); sel ini tidak dihitung."
+                )
                 return None
             return int(value) if value.is_integer() else value
         if kind is int or value is None:
@@ -422,7 +426,11 @@ def _plan_rows(data, numbers: _Numbers, kind: str, warnings: list[str]) -> list[
     return out
 
 
-def _realisasi_rows(data, numbers: _Numbers, plan_keys: set, aksi: bool, warnings: list[str]) -> dict:
+def _realisasi_rows(
+    data, numbers: _Numbers, plan_keys: set, aksi: bool, warnings: list[str], only: int | None = None
+) -> dict:
+    """(quarter, keys...) -> _Realisasi; `only`: keep only that quarter's rows (the others are
+    checked for a readable Triwulan only)."""
     out: dict = {}
     where: dict = {}
     keys, quarters, texts = _Memo(key_text), _Memo(quarter_of), _Memo(_text)
@@ -447,6 +455,8 @@ def _realisasi_rows(data, numbers: _Numbers, plan_keys: set, aksi: bool, warning
                 f"{label} (sel {data.address(i, layout.H_TRIWULAN)}): Triwulan '{_text(raw_tw)}' tidak dikenal "
                 "(tulis I, II, III atau IV); baris ini tidak dihitung."
             )
+            continue
+        if only is not None and k != only:
             continue
         raw_ind = row[c_ind]
         ind_key = keys[raw_ind] if isinstance(raw_ind, str) else key_text(raw_ind)
@@ -478,16 +488,27 @@ def _realisasi_rows(data, numbers: _Numbers, plan_keys: set, aksi: bool, warning
     return out
 
 
-def book_of_tables(rencana, kinerja, real_aksi, real_kinerja, file: str = "") -> Book:
+def book_of_tables(
+    rencana, kinerja, real_aksi, real_kinerja, file: str = "", only: int | None = None
+) -> Book:
+    """The four tables parsed; `only`: the realisasi of that quarter only (what one report needs)."""
     warnings: list[str] = []
     numbers = _Numbers(warnings)
     aksi = _plan_rows(rencana, numbers, "aksi", warnings)
     kin = _plan_rows(kinerja, numbers, "kinerja", warnings)
-    ra = _realisasi_rows(
-        real_aksi, numbers, {(key_text(p.kode), key_text(p.indikator)) for p in aksi}, True, warnings
-    )
-    rk = _realisasi_rows(real_kinerja, numbers, {(key_text(p.indikator),) for p in kin}, False, warnings)
+    ra = _realisasi_rows(real_aksi, numbers, {p.key for p in aksi}, True, warnings, only)
+    rk = _realisasi_rows(real_kinerja, numbers, {(p.key[1],) for p in kin}, False, warnings, only)
     return Book(aksi, kin, ra, rk, warnings, file)
+
+
+def quarters_present(real_aksi, real_kinerja) -> list[int]:
+    """The quarters the realisasi tables hold rows of (readable Triwulan cells only)."""
+    found: set[int | None] = set()
+    for data in (real_aksi, real_kinerja):
+        col = data.col(layout.H_TRIWULAN)
+        for value in {r[col] for r in data.rows if isinstance(r[col], (str, int, float))}:
+            found.add(quarter_of(value))
+    return sorted(k for k in found if k is not None)
 
 
 READ_TABLES = (
@@ -506,14 +527,16 @@ def read_book(book, file: str = "") -> Book:
     return book_of_tables(rencana, kinerja, real_aksi, real_kinerja, file=file)
 
 
-def choose_quarter(data: Book, tw: Any) -> int:
-    """The quarter asked for (I..IV), else the latest one with any realisasi; InputError if none."""
+def choose_quarter(data: Book | list[int], tw: Any) -> int:
+    """The quarter asked for (I..IV), else the latest one with any realisasi (`data`: a Book or
+    the quarters present); InputError if none."""
     if tw not in (None, ""):
         k = quarter_of(tw)
         if k is None:
             raise InputError(f"Triwulan '{tw}' tidak dikenal: tulis I, II, III atau IV.")
         return k
-    k = data.latest_quarter()
+    present = data if isinstance(data, list) else data.quarters_with_realisasi()
+    k = present[-1] if present else None
     if k is None:
         raise InputError(
             f"Belum ada realisasi di tabel {layout.TBL_REALISASI_AKSI} (lembar '{layout.SHEET_REALISASI_AKSI}') "
@@ -592,9 +615,9 @@ def capaian_file(path, tw: Any = None) -> Capaian:
     from .table_reader import read_tables
 
     found = read_tables(path, READ_TABLES)
-    rencana, kinerja, real_aksi, real_kinerja = (found[name] for name in READ_TABLES)
-    data = book_of_tables(rencana, kinerja, real_aksi, real_kinerja, file=Path(path).name)
-    return data.for_quarter(choose_quarter(data, tw))
+    tables_ = [found[name] for name in READ_TABLES]
+    k = choose_quarter(quarters_present(*tables_[2:]), tw)
+    return book_of_tables(*tables_, file=Path(path).name, only=k).for_quarter(k)
 
 
 def _num(value) -> str:

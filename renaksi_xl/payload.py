@@ -192,7 +192,13 @@ def _protected_tables() -> frozenset[str]:
     from . import layout
 
     return frozenset(
-        (*layout.PLAN_TABLES, layout.TBL_LOG, *(layout.step_table(n) for n in layout.STEP_SHEETS))
+        (
+            *layout.PLAN_TABLES,
+            *layout.REALISASI_TABLES,  # fingerprinted once reported (renaksi_xl.laporan)
+            layout.TBL_LOG,
+            layout.TBL_LAPORAN,
+            *(layout.step_table(n) for n in layout.STEP_SHEETS),
+        )
     )
 
 
