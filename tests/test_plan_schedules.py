@@ -44,3 +44,25 @@ def test_keuangan_schedule(pagu, kas, expected):
 )
 def test_fisik_schedule(keuangan, pagu, expected):
     assert fisik_schedule(keuangan, pagu) == expected
+
+
+@pytest.mark.parametrize(
+    ("annual", "sifat", "satuan", "fractions", "expected"),
+    [
+        # Kumulatif grows with the schedule to the annual target; whole numbers for countable units
+        (10, "Kumulatif", "Dokumen", (0.25, 0.5, 0.75, 1.0), [3, 5, 8, 10]),
+        (10, "Kumulatif", "%", (0.25, 0.5, 0.75, 1.0), [2.5, 5.0, 7.5, 10]),
+        (7.5, "Kumulatif", "Dokumen", (0.25, 0.5, 0.75, 1.0), [1.88, 3.75, 5.63, 7.5]),
+        # never decreasing, whatever the fractions
+        (100, "Kumulatif", "Dokumen", (0.5, 0.25, 0.1, 1.0), [50, 50, 50, 100]),
+        (100, "Kumulatif", "Dokumen", (0.2, 0.6, 0.4, 1.0), [20, 60, 60, 100]),
+        # Tetap: the annual target every quarter; Akhir Tahun: 0 until TW IV
+        (90, "Tetap", "%", (0.25, 0.5, 0.75, 1.0), [90, 90, 90, 90]),
+        (4, "Akhir Tahun", "Dokumen", (0.25, 0.5, 0.75, 1.0), [0, 0, 0, 4]),
+        (None, "Kumulatif", "Dokumen", (0.25, 0.5, 0.75, 1.0), [None] * 4),
+    ],
+)
+def test_target_schedule(annual, sifat, satuan, fractions, expected):
+    from renaksi_xl.plan import target_schedule
+
+    assert target_schedule(annual, sifat, satuan, fractions) == expected
