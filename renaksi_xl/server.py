@@ -159,23 +159,32 @@ def cmd_serve(args) -> int:
 
 def _main(argv: list[str] | None = None) -> int:
     """Admin helpers: hash a token, or make a new one with its config entry."""
-    import argparse
     import getpass
     import secrets
 
-    p = argparse.ArgumentParser(
+    from .cli import IndonesianArgumentParser
+
+    p = IndonesianArgumentParser(
         prog="python -m renaksi_xl.server", description="Alat bantu admin server renaksi-xl."
     )
-    sub = p.add_subparsers(dest="cmd", required=True)
+    sub = p.add_subparsers(dest="cmd", required=True, metavar="PERINTAH")
     h = sub.add_parser(
         "hash-token", help="cetak hash SHA-256 sebuah token (token dibaca dari stdin atau ditanyakan)"
     )
-    h.add_argument("token", nargs="?", help="token (lebih aman: jangan ditulis di sini, ketik saat ditanya)")
+    h.add_argument(
+        "token",
+        nargs="?",
+        metavar="TOKEN",
+        help="token (lebih aman: jangan ditulis di sini, ketik saat ditanya)",
+    )
     n = sub.add_parser("new-token", help="buat token acak baru dan entri konfigurasinya")
-    n.add_argument("nip")
-    n.add_argument("role", help="; ".join(layout.ROLES))
-    n.add_argument("--name", default="")
-    args = p.parse_args(argv)
+    n.add_argument("nip", metavar="NIP", help="NIP pejabat pemilik token (18 angka)")
+    n.add_argument("role", metavar="PERAN", help="peran pejabat: " + "; ".join(layout.ROLES))
+    n.add_argument("--name", default="", metavar="NAMA", help="nama pejabat (dicatat di konfigurasi)")
+    try:
+        args = p.parse_args(argv)
+    except SystemExit as exc:  # --help, or an argument error already explained
+        return exc.code if isinstance(exc.code, int) else 2
     if args.cmd == "hash-token":
         token = args.token
         if token is None:
