@@ -58,7 +58,7 @@ def record(
         fields["time"],
         fields["nip"],
         fields["role"],
-        _one_line(fields["action"]),
+        _one_line(action),
         fields["http"],
         fields["status"],
         fields["sha256"],
