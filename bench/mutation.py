@@ -22,6 +22,8 @@ How:
   and/or, True/False, break/continue, numbers, loops run zero times, exception
   handlers that catch nothing.  Bit operators, `is` swaps and variable
   replacements are left out: they mostly give noise, not questions.
+- The module's tests first run once without a mutant: if they fail, the module is
+  skipped (every mutant would look killed).
 - `--sample N` mutants per module (seeded, so a rerun draws the same ones),
   `--sample 0` for all of them; `--minutes` caps the whole run: what ran by
   then is reported, and says so.
@@ -178,6 +180,16 @@ def results(session: Path):
 def run_module(root: Path, name: str, args, deadline: float):
     files, tests = MODULES[name]
     cfg = write_config(root, name, files, tests, args.timeout)
+    baseline = subprocess.run(
+        [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *tests],
+        cwd=root,
+        env=environment(),
+        capture_output=True,
+        text=True,
+    )
+    if baseline.returncode != 0:  # every mutant would count as killed
+        print(f"{name}: the tests fail without any mutant; skipped\n{baseline.stdout[-2000:]}", flush=True)
+        return Counter(), [], False
     session = root / f"mutation-{name}.sqlite"
     cr = [sys.executable, "-m", "cosmic_ray.cli"]
     subprocess.run([*cr, "init", str(cfg), str(session)], cwd=root, env=environment(), check=True)
