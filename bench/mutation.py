@@ -173,7 +173,10 @@ def results(session: Path):
             else:
                 counts["survived"] += 1
                 m = item.mutations[0]
-                survivors.append((m.module_path, m.start_pos[0], m.operator_name, m.occurrence))
+                line = Path(session.parent, m.module_path).read_text("utf-8").splitlines()[m.start_pos[0] - 1]
+                survivors.append(
+                    (str(m.module_path), m.start_pos[0], m.operator_name, m.occurrence, line.strip())
+                )
     return counts, survivors
 
 
@@ -260,9 +263,8 @@ def main(argv=None) -> int:
     print(_row("all", total))
     if all_survivors:
         print("\nsurvivors (a missing test, or a mutant no test can tell apart):")
-        for path, line, operator, occurrence in sorted(all_survivors):
-            shown = str(path).replace("renaksi_xl/validators/", "validators/")
-            source = (REPO / shown).read_text("utf-8").splitlines()[line - 1].strip()
+        for path, line, operator, occurrence, source in sorted(all_survivors):
+            shown = path.replace("renaksi_xl/validators/", "validators/")
             print(f"  {shown}:{line}  {operator.removeprefix('core/')} #{occurrence}  | {source[:90]}")
     if capped_any:
         print("\nthe time cap ended the run early: the figures cover the mutants that ran.")
