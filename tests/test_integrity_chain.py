@@ -244,3 +244,29 @@ def test_verify_exit_codes(records_file, tmp_path, capsys):
     headless.run_on_file(broken, other_nip)
     assert cli.main(["verify", str(broken)]) == 1
     capsys.readouterr()
+
+
+def test_the_summary_line_names_the_first_broken_record_and_counts_the_rest(book):
+    _edit_table(book, layout.step_table(1), lambda rows, h: _set_nip(None, rows, h, OTHER_NIP))
+    verdict = integrity.verify_book(book)
+    reason = verdict.records[0].reason
+    assert verdict.summary() == f"RUSAK: catatan Langkah 1 (catat-disposisi) tidak utuh. {reason}"
+
+    def swap(rows, header):
+        rows[2], rows[3] = rows[3], rows[2]
+
+    _edit_table(book, layout.TBL_LOG, swap)
+    verdict = integrity.verify_book(book)
+    assert verdict.summary().startswith(
+        "RUSAK: catatan Langkah 1 (catat-disposisi) tidak utuh dan 2 catatan lain. "
+    )
+
+
+def test_a_plan_edit_is_measured_against_the_last_record(book):
+    def edit(rows, header):
+        rows[0][header.index("Keterangan")] = "diubah setelah pembahasan"
+
+    _edit_table(book, layout.TBL_RENCANA, edit)
+    verdict = integrity.verify_book(book)
+    assert [(c.table, c.since_step) for c in verdict.changed_tables] == [(layout.TBL_RENCANA, 4)]
+    assert verdict.ok and verdict.approved_by is None  # no approval yet: work in progress
