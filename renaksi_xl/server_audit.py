@@ -22,6 +22,19 @@ AUDIT_LOGGER = "renaksi_xl.server.audit"
 audit_log = logging.getLogger(AUDIT_LOGGER)
 
 
+def log_to_stderr() -> None:
+    """For `renaksi-xl serve`: the audit lines on standard error, beside uvicorn's own
+    log, unless a handler was configured already."""
+    import sys
+
+    if not audit_log.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        audit_log.addHandler(handler)
+    if audit_log.level == logging.NOTSET or audit_log.level > logging.INFO:
+        audit_log.setLevel(logging.INFO)
+
+
 def payload_hash(body: bytes | None) -> str:
     """SHA-256 (hex) of the request body as received; '-' when none was read."""
     return hashlib.sha256(body).hexdigest() if body is not None else "-"
@@ -46,7 +59,7 @@ def record(
         fields["time"],
         fields["nip"],
         fields["role"],
-        _one_line(fields["action"]),
+        _one_line(action),
         fields["http"],
         fields["status"],
         fields["sha256"],

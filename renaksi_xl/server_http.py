@@ -34,8 +34,8 @@ def _base_protocol():
         return H11Protocol
 
 
-if TYPE_CHECKING:  # the protocol the mixin is combined with (h11 or httptools: same surface)
-    from uvicorn.protocols.http.h11_impl import H11Protocol as _Protocol
+if TYPE_CHECKING:  # what the mixin is mixed into
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol as _Protocol
 else:
     _Protocol = object
 
