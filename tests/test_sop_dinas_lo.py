@@ -18,10 +18,13 @@ DINAS = Path(__file__).parent / "data" / "sop_dinas.toml"
 
 
 def test_dinas_workbook_selftest_and_lock(tmp_path):
-    book = build_workbook(tmp_path / "dinas.xlsm", sop_data=sop.load(DINAS))
+    dinas = sop.load(DINAS)
+    book = build_workbook(tmp_path / "dinas.xlsm", sop_data=dinas)
     out = tmp_path / "after.xlsx"
     report = run_macros(
-        lo_copy(book, tmp_path / "dinas-lo.xlsm", {"UjiLO": helper_module()}),
+        lo_copy(
+            book, tmp_path / "dinas-lo.xlsm", {"UjiLO": helper_module()}, lay=layout.BookLayout.of(dinas)
+        ),
         ["RenaksiUji.Renaksi_SelfTest", "UjiLO.Uji_Kunci"],
         read_cells=[SELFTEST],
         out_path=out,
