@@ -623,6 +623,8 @@ def verify_book(book) -> Verdict:
         "nomor": s.nomor,
         "unit": s.unit,
         "langkah": s.number_of_steps,
+        "langkah_pemeriksaan": s.step_of_kind("pemeriksaan").number,
+        "langkah_susun": s.step_of_kind("susun").number,
         "sha256": s.digest,
     }
     return Verdict(
@@ -715,7 +717,8 @@ def render_text(verdict: Verdict, name: str = "") -> str:
         if verdict.approved_by:
             lines.append(
                 "Isi berubah setelah disetujui: paraf/tanda tangan terakhir tidak lagi berlaku "
-                "untuk isi ini. Ulangi pemeriksaan (Langkah 5) atau kembalikan ke Langkah 3."
+                f"untuk isi ini. Ulangi pemeriksaan (Langkah {verdict.sop.get('langkah_pemeriksaan', 5)}) atau "
+                f"kembalikan ke Langkah {verdict.sop.get('langkah_susun', 3)}."
             )
         else:
             lines.append("Perubahan ini bagian dari penyusunan; akan tercatat pada paraf berikutnya.")
