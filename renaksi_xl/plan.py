@@ -185,12 +185,15 @@ def _kinerja_index(book) -> dict[str, dict]:
 
 
 def _default_pj(book) -> str:
+    """The official of the SOP's `susun` step (the Kasubag by default), else that role."""
+    from . import sop
     from .tables import read_table
 
+    role = sop.from_book(book).step_of_kind(sop.SUSUN).role
     for r in read_table(book, layout.TBL_PEJABAT).records():
-        if str(r.get("Peran") or "").strip() == layout.ROLE_KASUBAG and not is_blank(r.get("Nama")):
+        if str(r.get("Peran") or "").strip() == role and not is_blank(r.get("Nama")):
             return str(r["Nama"]).strip()
-    return layout.ROLE_KASUBAG
+    return role
 
 
 def generate(rec: dict, kinerja: dict, pj: str, *, sifat=None, annual=..., satuan=...) -> dict:

@@ -13,12 +13,13 @@ Public API (imports stay light: the readers load python-calamine on use):
 
 from pathlib import Path
 
+from ..resources import workbook_file
 from .readers import IMPOR_MARKER
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 SAMPLE_DPA = DATA_DIR / "DPA_Rincian_Belanja_Neglasari_2025.xlsx"
 SAMPLE_PK = DATA_DIR / "PK_Neglasari_2025.xlsx"
-TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "workbook" / "templates"
+TEMPLATES_DIR = workbook_file("templates")  # workbook/templates, package data in a wheel
 TEMPLATE_DPA = TEMPLATES_DIR / "Templat_Impor_DPA.xlsx"
 TEMPLATE_CSV = TEMPLATES_DIR / "Contoh_Impor_DPA.csv"
 TEMPLATE_PK = TEMPLATES_DIR / "Templat_Perjanjian_Kinerja.xlsx"

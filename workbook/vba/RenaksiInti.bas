@@ -378,3 +378,13 @@ Public Sub Renaksi_KunciLembar(wb As Workbook)
         Renaksi_Protect wb.Worksheets(CStr(names(i)))
     Next i
 End Sub
+
+' The page header names the unit (after Pengaturan changes it): every sheet that prints one.
+Public Sub Renaksi_KopHalaman(wb As Workbook, unit As String)
+    Dim ws As Worksheet
+    On Error Resume Next
+    For Each ws In wb.Worksheets
+        If Len(ws.PageSetup.LeftHeader) > 0 Then ws.PageSetup.LeftHeader = "&B&9Rencana Aksi " & unit
+    Next ws
+    On Error GoTo 0
+End Sub
