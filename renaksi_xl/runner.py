@@ -77,6 +77,10 @@ def context_from_args(args) -> ActionContext:
     files = []
     for f in getattr(args, "dpa", None) or []:
         files.append(str(_existing_file("Berkas --dpa", f, OptionError).resolve()))
+    kas_files = [
+        str(_existing_file("Berkas --kas", f, OptionError).resolve())
+        for f in getattr(args, "kas", None) or []
+    ]
     fields = {}
     for name in FIELD_OPTIONS:
         value = getattr(args, name, None)
@@ -97,6 +101,7 @@ def context_from_args(args) -> ActionContext:
         catatan=getattr(args, "catatan", None),
         fields=fields,
         files=files,
+        kas_files=kas_files,
     )
 
 

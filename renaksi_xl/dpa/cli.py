@@ -60,7 +60,7 @@ def render_table(result) -> str:
 
 def cmd_dpa(args) -> int:
     """Exit 0 when the file was read (warnings included); DpaError (exit 2) when unusable."""
-    result = read_dpa(args.file)
+    result = read_dpa(args.file, kas=getattr(args, "kas", None))
     if getattr(args, "json", False):
         json.dump(result.to_json(), sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
