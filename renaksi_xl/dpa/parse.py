@@ -308,9 +308,10 @@ class SipdParser:
     def _unknown(self, r: int, j: int, first: Any) -> None:
         """A row inside a sub kegiatan block that no rule reads: say so, never drop it silently."""
         key = norm(first) if isinstance(first, str) else ""
-        if key in KNOWN_LABELS or key.startswith(KNOWN_PREFIXES) or key in (":", ""):
-            if self.mode != "info":
-                self.mode = "info"
+        if key.startswith(KNOWN_PREFIXES) or key in (":", ""):
+            return  # page furniture (titles repeated on a printed page): the table goes on
+        if key in KNOWN_LABELS:
+            self.mode = "info"
             return
         if ":" in key and norm(key.partition(":")[0]) in KNOWN_LABELS:
             return
@@ -656,19 +657,20 @@ def _rekening(row: list, j: int) -> tuple[str | None, int]:
     text = first.strip()
     if not _CODE_PART.match(text):
         return None, j
-    k = j
-    while k + 1 < len(row) and k - j < 5:
-        v = row[k + 1]
+    k, parts = j, 1
+    while parts < 6:
+        # the next non-empty cell (a PDF print leaves empty columns between the parts)
+        nk, v = _next_value(row, k)
         v = v.strip() if isinstance(v, str) else None
         if v and _CODE_PART.match(v):
             text += v
-            k += 1
         elif v and _CODE_LAST.match(v):
             text += v
-            k += 1
+            k = nk
             break
         else:
             break
+        k, parts = nk, parts + 1
     text = text.rstrip(".")
     return (text, k) if _REKENING.match(text) else (None, j)
 

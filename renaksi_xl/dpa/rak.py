@@ -59,9 +59,14 @@ def _month_header(row: list) -> dict[int, int] | None:
 
 
 def is_rak(grid: Grid) -> bool:
-    return any(_month_header(row) for row in grid.rows[:60]) and any(
-        isinstance(v, str) and norm(v).startswith(FOOTER) for row in grid.rows for v in row[:3]
-    )
+    """Twelve month names in one row near the top, and a 'JUMLAH ALOKASI KAS PER ...' row."""
+    if not any(_month_header(row) for row in grid.rows[:60]):
+        return False
+    for row in grid.rows:
+        first = _first(row)[1]
+        if isinstance(first, str) and norm(first).startswith(FOOTER):
+            return True
+    return False
 
 
 class _RakParser:

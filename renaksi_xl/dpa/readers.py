@@ -45,7 +45,7 @@ def _fail(path: Path, message: str) -> ReadError:
 
 
 def sniff(path: Path) -> str:
-    """'workbook', 'csv', or raises ReadError with the reason in Indonesian."""
+    """'workbook', 'pdf', 'csv', or raises ReadError with the reason in Indonesian."""
     if not path.exists():
         raise _fail(path, f"Berkas tidak ditemukan: {path}.")
     if path.is_dir():
@@ -56,13 +56,8 @@ def sniff(path: Path) -> str:
     with path.open("rb") as fh:
         head = fh.read(4096)
     ext = path.suffix.lower()
-    if head.startswith(b"%PDF"):
-        raise _fail(
-            path,
-            "Berkas ini PDF. DPA dalam PDF tidak bisa dibaca angkanya dengan andal; unduh DPA "
-            "Rincian Belanja dari SIPD dalam format Excel (.xlsx), atau salin angkanya ke templat "
-            "impor DPA (workbook/templates).",
-        )
+    if head.lstrip(b"\x00\t\r\n ").startswith(b"%PDF"):
+        return "pdf"
     if head.startswith(CFB_MAGIC):
         data = path.read_bytes()
         if ENCRYPTED_STREAM in data:
@@ -169,6 +164,13 @@ def read_csv(path: Path) -> list[Grid]:
 def read_path(path: str | Path) -> list[Grid]:
     path = Path(path)
     kind = sniff(path)
+    if kind == "pdf":
+        from .pdfgrid import PdfReadError, read_pdf
+
+        try:
+            return read_pdf(path)
+        except PdfReadError as exc:
+            raise _fail(path, str(exc)) from None
     return read_workbook(path) if kind == "workbook" else read_csv(path)
 
 
