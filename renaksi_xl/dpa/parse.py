@@ -162,8 +162,8 @@ def _next_value(row: list, start: int) -> tuple[int, Any]:
 
 def _label(value: Any) -> tuple[str | None, str | None]:
     """(field, inline value) for a label cell; ('Sub Kegiatan : 7.01...' -> inline value)."""
-    if not isinstance(value, str):
-        return None, None
+    if not isinstance(value, str) or (len(value) > 48 and ":" not in value):
+        return None, None  # labels are short; spending descriptions are not
     key = norm(value)
     field_ = LABELS.get(key)
     if field_ is not None:
@@ -275,13 +275,21 @@ class SipdParser:
     # ------------------------------------------------------------------ rows
     def run(self) -> list[ParsedRecord]:
         for r, row in enumerate(self.grid.rows):
-            j, first = _first(row)
+            # the first non-empty cell (inlined: this loop runs once per row of a city DPA)
+            j, first = -1, None
+            for k, v in enumerate(row):
+                if v is None or v == "" or (v.__class__ is str and v.isspace()):
+                    continue
+                j, first = k, v
+                break
             if j < 0:
                 continue
             mode = self.mode
             if mode == "lines":
                 if self.dppa_spans is not None and self._dppa_subheader(row):
                     continue
+                if j > self.kode_col:
+                    continue  # an item line ([#], Spesifikasi, Sumber dana): the code column is empty
                 code, k = _rekening(row, j)
                 if code is not None:
                     self._line(r, row, k, code)
@@ -604,7 +612,9 @@ class SipdParser:
             for k, month in cols.items():
                 value = row[k] if k < len(row) else None
                 self._cash_value(d, month, value, self.where(r, k))
+            self._cash_done()
             return
+        found = False
         for k, v in enumerate(row):
             # month names and 'Jumlah' are short: skip long texts cheaply
             if k == skip or not isinstance(v, str) or len(v) > 16:
@@ -618,6 +628,13 @@ class SipdParser:
             if c < 0 or (isinstance(value, str) and (norm(value) in MONTH_INDEX)):
                 value, c = None, k
             self._cash_value(d, 12 if is_total else month, value, self.where(r, c))
+            found = True
+        if d.kas_total is not None or (not found and all(k is not None for k in d.kas)):
+            self.mode = "tail"  # the plan is complete: later rows are signatures and titles
+
+    def _cash_done(self) -> None:
+        if self.cur.kas_total is not None:
+            self.mode = "tail"
 
     def _cash_value(self, d: _Draft, month: int, value: Any, where: str) -> None:
         try:
