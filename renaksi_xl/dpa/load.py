@@ -195,6 +195,23 @@ def record_row(rec: dict) -> list:
     ]
 
 
+def record_rows(rec: dict) -> list[list]:
+    """tblDPA rows of one record: the first carries the pagu and the cash plan; each further
+    Keluaran indicator gets a row of its own with the same codes and names and no money,
+    so a sum over the Pagu column counts every sub kegiatan once."""
+    first = record_row(rec)
+    rows = [first]
+    money_from = layout.DPA_COLUMNS.index(next(c for c in layout.DPA_COLUMNS if c.header == layout.H_PAGU))
+    ind = layout.DPA_COLUMNS.index(
+        next(c for c in layout.DPA_COLUMNS if c.header == layout.H_INDIKATOR_KELUARAN)
+    )
+    for k in rec.get("keluaran", [])[1:]:
+        row = first[:money_from] + [None] * (len(first) - money_from)
+        row[ind : ind + 3] = [k["indikator"], k["target"], k["satuan"]]
+        rows.append(row)
+    return rows
+
+
 SETTING_SEPARATOR = " | "
 
 
@@ -252,6 +269,26 @@ def summary_line(result: DpaResult) -> str:
         f"{len(result.records)} sub kegiatan dari {result.file} ({result.format_label()}), "
         f"total pagu {format_rupiah(result.total_pagu)}."
     )
+    changed = [r for r in result.records if r.get("pagu_sebelum") is not None]
+    if changed:
+        before = sum(r["pagu_sebelum"] for r in changed)
+        moved = [r for r in changed if r["pagu_sebelum"] != r["pagu"]]
+        text += (
+            f" DPPA (perubahan): pagu dipakai 'Setelah Perubahan'; total sebelum perubahan "
+            f"{format_rupiah(before)}, {len(moved)} sub kegiatan berubah pagu"
+        )
+        if moved:
+            shown = [
+                f"{r['kode_sub_kegiatan']} {format_rupiah(r['pagu_sebelum'])} menjadi {format_rupiah(r['pagu'])}"
+                for r in moved[:20]
+            ]
+            text += ": " + "; ".join(shown) + ("; ..." if len(moved) > 20 else "")
+        text += "."
+    several = sum(1 for r in result.records if len(r.get("keluaran", [])) > 1)
+    if several:
+        text += (
+            f" {several} sub kegiatan memiliki lebih dari satu indikator keluaran (satu baris per indikator)."
+        )
     if result.warnings:
         text += f" {len(result.warnings)} peringatan:"
         text += "".join(f"\n- {w.text()}" for w in result.warnings)
@@ -267,7 +304,7 @@ def tarik_dpa_body(book, ctx) -> str:
     from .. import tables
 
     result, setting, kas_setting = _source_for(book, ctx)
-    tables.write_table(book, layout.TBL_DPA, [record_row(r) for r in result.records])
+    tables.write_table(book, layout.TBL_DPA, [row for r in result.records for row in record_rows(r)])
     tables.write_setting(book, layout.SET_FILE_DPA, setting)
     if layout.SET_FILE_KAS in tables.read_settings(book):  # workbooks built before the setting lack it
         tables.write_setting(book, layout.SET_FILE_KAS, kas_setting)

@@ -83,31 +83,28 @@ def _objects(page, textpage, raw, buf_holder):
     return texts, hrules, vrules
 
 
-def _merge_rules(rules: list) -> tuple[list[float], list[list[tuple[float, float]]]]:
-    """Rules at (almost) the same position as one: sorted positions, and the extents at each."""
+def _merge_rules(rules: list) -> tuple[list[float], list[float], list[float]]:
+    """Rules at (almost) the same position as one: sorted positions, and the extent each covers
+    (from its lowest start to its highest end, widened by a point)."""
     rules.sort()
     pos: list[float] = []
-    spans: list[list[tuple[float, float]]] = []
+    lo: list[float] = []
+    hi: list[float] = []
     for p, a, b in rules:
         if pos and p - pos[-1] <= SAME_Y:
-            spans[-1].append((a, b))
+            lo[-1] = min(lo[-1], a - 1)
+            hi[-1] = max(hi[-1], b + 1)
         else:
             pos.append(p)
-            spans.append([(a, b)])
-    return pos, spans
-
-
-def _covers(spans: list[tuple[float, float]], v: float) -> bool:
-    for a, b in spans:
-        if a - 1 <= v <= b + 1:
-            return True
-    return False
+            lo.append(a - 1)
+            hi.append(b + 1)
+    return pos, lo, hi
 
 
 def _page_rows(texts: list, hrules: list, vrules: list) -> list[list]:
     """The page's rows (top to bottom), each a list of cell texts by column index."""
-    hy, hspans = _merge_rules(hrules)
-    vx, vspans = _merge_rules(vrules)
+    hy, hlo, hhi = _merge_rules(hrules)
+    vx, vlo, vhi = _merge_rules(vrules)
     rows: dict[tuple, dict] = {}  # row key -> {col: [(top, left, right, text)]}
     tops: dict[tuple, float] = {}
     free = []
@@ -118,10 +115,10 @@ def _page_rows(texts: list, hrules: list, vrules: list) -> list[list]:
         cx = (left + right) / 2
         i = bisect_left(hy, cy)
         below = i - 1
-        while below >= 0 and not _covers(hspans[below], cx):
+        while below >= 0 and not hlo[below] <= cx <= hhi[below]:
             below -= 1
         above = i
-        while above < n_h and not _covers(hspans[above], cx):
+        while above < n_h and not hlo[above] <= cx <= hhi[above]:
             above += 1
         if below < 0 or above >= n_h:
             free.append(item)
@@ -130,7 +127,7 @@ def _page_rows(texts: list, hrules: list, vrules: list) -> list[list]:
         # the column: the nearest vertical rule on the text's left that crosses the band
         mid = (y_top + y_bottom) / 2
         j = bisect_right(vx, left + 1.0) - 1
-        while j >= 0 and not _covers(vspans[j], mid):
+        while j >= 0 and not vlo[j] <= mid <= vhi[j]:
             j -= 1
         x = vx[j] if j >= 0 else left
         key = ("b", y_top)
