@@ -116,7 +116,10 @@ def timed(fn, *args):
 
 def side_by_side(repeat: int, mine, floors: list) -> tuple:
     """Best wall and CPU seconds of `mine` and of each floor, alternated run by run."""
-    best = {"ours": [float("inf"), float("inf")], **{name: [float("inf"), float("inf")] for name, _ in floors}}
+    best = {
+        "ours": [float("inf"), float("inf")],
+        **{name: [float("inf"), float("inf")] for name, _ in floors},
+    }
     result = None
     for _ in range(repeat):
         for name, fn in floors:
@@ -156,7 +159,9 @@ def bench_xlsx(path: Path, repeat: int) -> None:
     print(f"  sub kegiatan: {len(result.records):,} (child: {n:,}); total pagu {result.total_pagu:,}")
     print(line("python-calamine, all cells of all sheets (floor)", best["calamine"]))
     print(line("renaksi-xl read + normalize", best["ours"], best["calamine"], 2.5))
-    print(f"  peak memory (fresh process): {peak:.0f} MB (target < 500 MB) {'OK' if peak < 500 else 'OVER TARGET'}")
+    print(
+        f"  peak memory (fresh process): {peak:.0f} MB (target < 500 MB) {'OK' if peak < 500 else 'OVER TARGET'}"
+    )
 
 
 def bench_pdf(path: Path, repeat: int, plumber_pages: int) -> None:
@@ -188,7 +193,9 @@ def bench_pdf(path: Path, repeat: int, plumber_pages: int) -> None:
     print(line(f"pdfplumber extract_words ({plumber_pages} pages x {scale:.0f})", [w * scale, c * scale]))
     print(line("renaksi-xl read + normalize vs pypdfium2 words", best["ours"], best["objects"], 1.5))
     print(line("renaksi-xl read + normalize vs plain text (floor)", best["ours"], best["plain"]))
-    print(f"  peak memory (fresh process): {peak:.0f} MB (target < 500 MB) {'OK' if peak < 500 else 'OVER TARGET'}")
+    print(
+        f"  peak memory (fresh process): {peak:.0f} MB (target < 500 MB) {'OK' if peak < 500 else 'OVER TARGET'}"
+    )
 
 
 def main(argv=None) -> int:

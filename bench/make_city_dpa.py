@@ -81,7 +81,10 @@ def print_subs(n_sub: int, n_lines: int) -> list:
     out = []
     for s in city_subs(n_sub, n_lines):
         lines = [PrintLine(x.kode, x.uraian, it[1], it[2], it[3]) for x in s.lines for it in x.items]
-        keluaran = [(s.indikator, int(s.target.split()[0]), "Dokumen"), ("Persentase layanan tepat waktu", 100, "%")]
+        keluaran = [
+            (s.indikator, int(s.target.split()[0]), "Dokumen"),
+            ("Persentase layanan tepat waktu", 100, "%"),
+        ]
         sub = PrintSub(s.program, s.kegiatan, s.code, s.name, keluaran, lines, [], s.sumber, s.lokasi)
         sub.kas = spread(sub.pagu, WEIGHTS[s.cash])
         out.append(sub)
