@@ -10,7 +10,6 @@ export instead (VBA), so this module is what the CLI and the server use.
 from __future__ import annotations
 
 import math
-import shutil
 import tempfile
 from pathlib import Path
 
@@ -53,6 +52,19 @@ def _row_height(texts_and_widths, *, line_pt: float = 10.5) -> float:
             lines_here = max(1, math.ceil(len(part) / max(width * 1.6, 1)))
             lines = max(lines, lines_here + str(text or "").count("\n"))
     return lines * line_pt + 3
+
+
+def _signed_on(selesai) -> str:
+    """The date under which the document is signed, as a letter writes it: '13 Januari 2025'
+    (the record keeps the minute: '2025-01-13 09:08 WIB')."""
+    from .context import parse_timestamp
+    from .workflow import tanggal
+
+    try:
+        moment = parse_timestamp(selesai)
+    except (TypeError, ValueError):
+        return str(selesai or "")
+    return tanggal(moment) if moment else ""
 
 
 def write_print_workbook(book, path: Path) -> Path:
@@ -167,7 +179,7 @@ def write_print_workbook(book, path: Path) -> Path:
     sign = (records.get(6) or [None])[-1]
     block_col = max(last_col - 5, 0)
     place = str(settings.get(layout.SET_PEMDA) or "").replace("Kota ", "").replace("Kabupaten ", "")
-    date_text = (sign or {}).get("Selesai") or "...................."
+    date_text = _signed_on((sign or {}).get("Selesai")) or "...................."
     ws.write(row, block_col, f"{place}, {date_text}")
     ws.write(row + 1, block_col, "Ditetapkan oleh,", bold)
     ws.write(
@@ -241,9 +253,25 @@ def write_print_workbook(book, path: Path) -> Path:
         f"Jumlah waktu baku: {sop.TOTAL_TIME_LABEL}. {sop.PENCATATAN_CATATAN}.",
         wrap,
     )
-    ws2.print_area(0, 0, r + 1, len(heads) - 1)
+    ws2.merge_range(r + 2, 0, r + 2, len(heads) - 1, chain_anchor_text(book), wrap)
+    ws2.set_row(r + 2, 30)
+    ws2.print_area(0, 0, r + 2, len(heads) - 1)
     wb.close()
     return path
+
+
+def chain_anchor_text(book) -> str:
+    """The chain's length and end, printed so the paper copy anchors them (docs/keaslian.md)."""
+    from .integrity import field_text, read_log, records_of
+
+    records = records_of(read_log(book))
+    if not records:
+        return "Rantai catatan: belum ada catatan paraf atau tanda tangan."
+    last = field_text(records[-1].get("Sidik Rantai"))
+    return (
+        f"Rantai catatan: {len(records)} catatan paraf/tanda tangan; sidik rantai terakhir: {last}. "
+        "Bandingkan dengan 'Periksa Keaslian' (renaksi-xl verify) pada berkasnya."
+    )
 
 
 def export_pdf(book_path: str | Path, out: str | Path | None = None) -> Path:
@@ -253,6 +281,9 @@ def export_pdf(book_path: str | Path, out: str | Path | None = None) -> Path:
     if not book_path.exists():
         raise InputError(f"Berkas '{book_path}' tidak ditemukan.")
     out = Path(out) if out else book_path.with_name(book_path.stem + "-Dokumen-Rencana-Aksi.pdf")
+    from .outputs import check_output, replace_with
+
+    check_output(out, inputs=[book_path], option="--out")
     from .xlsm.lo_host import LibreOfficeUnavailable, find_soffice
     from .xlsm.render import RenderError, to_pdf
 
@@ -267,8 +298,7 @@ def export_pdf(book_path: str | Path, out: str | Path | None = None) -> Path:
             pdf = to_pdf(src, Path(tmp) / "pdf")
         except RenderError as exc:
             raise InputError(f"LibreOffice gagal mencetak '{book_path.name}' ke PDF: {exc}") from exc
-        out.parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(str(pdf), out)
+        replace_with(out, pdf)
     return out
 
 
@@ -279,6 +309,16 @@ def cetak_pdf_body(book, ctx) -> str:
 
 
 def cmd_pdf(args) -> int:
+    from .runner import check_out
+
+    if args.out is not None:
+        check_out(args.out, Path(args.book).stem + ".pdf")
+    if getattr(args, "tw", None):
+        from .pdf_capaian import export_report_pdf
+
+        out = export_report_pdf(args.book, args.tw, args.out)
+        print(f"PDF Laporan Capaian Rencana Aksi TW {args.tw} ditulis: {out}")
+        return 0
     out = export_pdf(args.book, args.out)
     print(f"PDF Dokumen Rencana Aksi ditulis: {out}")
     return 0

@@ -50,10 +50,11 @@ class TableDiff:
     changed: list[CellChange] = field(default_factory=list)
     added: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    moved: list[str] = field(default_factory=list)  # keys whose row order changed
 
     @property
     def empty(self) -> bool:
-        return not (self.changed or self.added or self.removed)
+        return not (self.changed or self.added or self.removed or self.moved)
 
 
 @dataclass
@@ -62,10 +63,11 @@ class BookDiff:
     new: str
     tables: list[TableDiff]
     new_records: list[dict]
+    removed_records: list[dict] = field(default_factory=list)  # Log rows of OLD that NEW lacks
 
     @property
     def empty(self) -> bool:
-        return all(t.empty for t in self.tables) and not self.new_records
+        return all(t.empty for t in self.tables) and not self.new_records and not self.removed_records
 
     def to_json(self) -> dict:
         return {
@@ -77,10 +79,12 @@ class BookDiff:
                     "changed": [asdict(c) for c in t.changed],
                     "added": t.added,
                     "removed": t.removed,
+                    "moved": t.moved,
                 }
                 for t in self.tables
             ],
             "new_records": self.new_records,
+            "removed_records": self.removed_records,
             "changed": not self.empty,
         }
 
@@ -141,6 +145,10 @@ def diff_tables(old: tables.TableData, new: tables.TableData) -> TableDiff:
                     CellChange(key, col, comparable(a), comparable(b), new.address(ni, col))
                 )
     result.removed = [k for k in old_keys if k not in new_keys]
+    # Row order is part of the fingerprint: rows that swapped places are a change too.
+    old_order = [k for k in old_keys if k in new_keys]
+    new_order = [k for k in new_keys if k in old_keys]
+    result.moved = [k for k, was in zip(new_order, old_order) if k != was]
     return result
 
 
@@ -159,22 +167,30 @@ def diff_books(old_path: str | Path, new_path: str | Path) -> BookDiff:
     ]
     old_log = _log_records(old_book)
     new_log = _log_records(new_book)
-    seen = {json.dumps(r, sort_keys=True, default=str) for r in old_log}
-    fresh = [r for r in new_log if json.dumps(r, sort_keys=True, default=str) not in seen]
-    records = [
-        {
-            "no": r.get("No"),
-            "time": r.get("Waktu"),
-            "action": r.get("Aksi"),
-            "step": r.get("Langkah"),
-            "role": r.get("Peran"),
-            "name": r.get("Nama"),
-            "kind": r.get("Pengesahan"),
-            "note": r.get("Keterangan"),
-        }
-        for r in fresh
-    ]
-    return BookDiff(str(old_path), str(new_path), diffs, records)
+
+    def key(r):
+        return json.dumps(r, sort_keys=True, default=str)
+
+    seen = {key(r) for r in old_log}
+    kept = {key(r) for r in new_log}
+    fresh = [r for r in new_log if key(r) not in seen]
+    gone = [r for r in old_log if key(r) not in kept]
+    return BookDiff(
+        str(old_path), str(new_path), diffs, [_record(r) for r in fresh], [_record(r) for r in gone]
+    )
+
+
+def _record(r: dict) -> dict:
+    return {
+        "no": r.get("No"),
+        "time": r.get("Waktu"),
+        "action": r.get("Aksi"),
+        "step": r.get("Langkah"),
+        "role": r.get("Peran"),
+        "name": r.get("Nama"),
+        "kind": r.get("Pengesahan"),
+        "note": r.get("Keterangan"),
+    }
 
 
 def rupiah_or_value(value: Any) -> str:
@@ -212,9 +228,16 @@ def describe_diff(d: BookDiff, *, limit: int = 40) -> str:
             lines.append(f"  + baris baru: {key}")
         for key in t.removed:
             lines.append(f"  - baris dihapus: {key}")
-    if d.new_records:
-        lines.append("Catatan baru di Log:")
-        for r in d.new_records:
+        if t.moved:
+            lines.append("  ~ urutan baris berubah: " + ", ".join(t.moved[:limit]))
+    for title, records in (
+        ("Catatan baru di Log:", d.new_records),
+        ("CATATAN DIHAPUS dari Log:", d.removed_records),
+    ):
+        if not records:
+            continue
+        lines.append(title)
+        for r in records:
             who = f"{r['name']} ({r['role']})" if r.get("name") else (r.get("role") or "-")
             kind = f", {str(r['kind']).lower()}" if r.get("kind") and r.get("kind") != "-" else ""
             lines.append(f"  - {r['time']}: {r['action']} oleh {who}{kind}")
@@ -278,12 +301,20 @@ def email_draft(book_path: str | Path, to_role: str, *, previous: str | Path | N
     unit = str(settings.get(layout.SET_UNIT) or "").strip() or "Unit kerja"
     year = str(settings.get(layout.SET_TAHUN) or "").strip()
     state = state_of(book)
-    person = holder(officials(book), to_role)
+    people = officials(book)
+    person = holder(people, to_role)
     name = person.name if person else ""
     last_step = (state.pending or len(sop.STEPS) + 1) - 1  # steps complete in order
+    last = state.records[-1] if state.records else None
+    returned = ""
     if state.ditetapkan:
         stage_label = "Rencana Aksi telah DITETAPKAN"
         task = "menyimpan dan mengarsipkan dokumen (softcopy dan hardcopy) sesuai SOP"
+    elif last is not None and last.action == layout.ACTION_KEMBALIKAN:
+        stage_label = f"Dikembalikan ke Langkah {state.pending}"
+        who = " ".join(x for x in (str(last.get("Peran") or ""), str(last.get("Nama") or "")) if x)
+        returned = f"Draft dikembalikan oleh {who or 'pemeriksa'}. {last.get('Keterangan') or ''}".strip()
+        task = NEXT_TASK.get(state.pending, "meninjau buku kerja")
     else:
         stage_label = f"Langkah {last_step} selesai" if last_step else "belum ada langkah selesai"
         task = NEXT_TASK.get(state.pending, "meninjau buku kerja")
@@ -299,6 +330,7 @@ def email_draft(book_path: str | Path, to_role: str, *, previous: str | Path | N
             "",
             f"Terlampir buku kerja Rencana Aksi {unit} Tahun Anggaran {year} "
             f"(SOP {sop.SOP_NAME} nomor {sop.SOP_NUMBER}). Tahap saat ini: {stage_label}.",
+            *(["", returned] if returned else []),
             "",
             f"Mohon Bapak/Ibu {task}.",
             "",
@@ -307,15 +339,20 @@ def email_draft(book_path: str | Path, to_role: str, *, previous: str | Path | N
             "Yang berubah sejak serah terima terakhir:",
             changes,
             "",
-            "Sebelum membuka lampiran: bila makro diblokir (tanda 'Mark of the Web'), klik kanan berkas > "
-            "Properties > centang 'Unblock', atau simpan di Trusted Location. Panduan: docs/panduan.md.",
+            "Cara membuka lampiran: simpan berkas ke folder kerja Anda, klik kanan berkas > Properties > "
+            "centang 'Unblock' > OK (Windows memblokir makro dari email), lalu buka di Excel dan klik "
+            "'Enable Content' bila diminta. Setelah selesai, simpan, lalu kirim buku kerja itu kepada "
+            "pejabat langkah berikutnya (tombol 'Siapkan Email Review' menyiapkan emailnya bila Mode "
+            "Lokal dipakai). Bila ada kendala, balas email ini.",
             "",
             "Email ini disiapkan oleh renaksi-xl.",
         ]
     )
     msg = EmailMessage()
     msg["Subject"] = subject
-    msg["To"] = ""
+    sender = holder(people, str(last.get("Peran") or "")) if last is not None else None
+    msg["From"] = _mailbox(sender, str(last.get("Peran") or "") if last is not None else "Pengirim", book)
+    msg["To"] = _mailbox(person, to_role, book)
     msg["X-Unsent"] = "1"
     msg["Date"] = format_datetime(dt.datetime.now(WIB))
     msg.set_content(body)
@@ -326,6 +363,40 @@ def email_draft(book_path: str | Path, to_role: str, *, previous: str | Path | N
         filename=book_path.name,
     )
     return msg
+
+
+# Headers an optional e-mail column of tblPejabat may have (lower case).
+EMAIL_HEADERS = ("email", "e-mail", "surel", "alamat email", "alamat e-mail")
+
+
+def official_emails(book) -> dict[str, str]:
+    """NIP (or role, for rows without NIP) -> e-mail, from an optional e-mail column of tblPejabat."""
+    data = tables.read_table(book, layout.TBL_PEJABAT, check_headers=False)
+    column = next((h for h in data.header if str(h or "").strip().lower() in EMAIL_HEADERS), None)
+    if column is None:
+        return {}
+    out: dict[str, str] = {}
+    for row in data.rows:
+        address = str(row[data.col(column)] or "").strip()
+        if "@" in address:
+            key = str(row[data.col("NIP")] or "").strip() or str(row[data.col("Peran")] or "").strip()
+            out.setdefault(key, address)
+    return out
+
+
+def _mailbox(person, role: str, book) -> Any:
+    """A From/To value: 'Nama (Peran) <email>' when Pengaturan has the e-mail; otherwise
+    an empty group named after the person (RFC 5322 3.4 for To, RFC 6854 for From), which
+    the mail program shows as the recipient's name for the user to complete."""
+    from email.headerregistry import Address, Group
+
+    label = f"{person.name} ({role})" if person and person.name else role
+    emails = official_emails(book)
+    address = emails.get(person.nip) or emails.get(role) if person else emails.get(role)
+    if address:
+        local, _, domain = address.rpartition("@")
+        return Address(display_name=label, username=local, domain=domain)
+    return Group(display_name=label)
 
 
 def _changes_from_log(book) -> str:
@@ -341,17 +412,27 @@ def _changes_from_log(book) -> str:
 
 
 def write_email(book_path, to_role: str, out: str | Path | None = None, *, previous=None) -> Path:
-    msg = email_draft(book_path, to_role, previous=previous)
+    from .outputs import check_output, write_bytes
+
     book_path = Path(book_path)
+    inputs = [book_path] + ([Path(previous)] if previous is not None else [])
+    option = "--out" if out else "Draf email"
     slug = to_role.split()[0].lower()
     out = Path(out) if out else book_path.with_name(f"{book_path.stem}-untuk-{slug}.eml")
-    out.write_bytes(bytes(msg))
+    check_output(out, inputs=inputs, option=option)  # before the (slow) draft is built
+    msg = email_draft(book_path, to_role, previous=previous)
+    check_output(out, inputs=inputs, option=option)
+    write_bytes(out, bytes(msg))
     return out
 
 
 def cmd_email(args) -> int:
+    from .runner import check_out
+
     if not Path(args.book).exists():
         raise InputError(f"Berkas '{args.book}' tidak ditemukan.")
+    if args.out is not None:
+        check_out(args.out, Path(args.book).stem + ".eml")
     out = write_email(args.book, args.ke, args.out, previous=args.sebelumnya)
     print(f"Draf email ditulis: {out} (buka dengan Outlook/Thunderbird, periksa, lalu kirim).")
     return 0

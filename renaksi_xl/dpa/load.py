@@ -220,13 +220,12 @@ def _kas_source(book, ctx, settings: dict, impor: list | None) -> tuple[list[Gri
     else the last RAK file if it exists here, else sheets pasted under IMPOR_MARKER_KAS, else none."""
     files = list(getattr(ctx, "kas_files", None) or [])
     if files:
-        return _grids(files), SETTING_SEPARATOR.join(str(Path(p).resolve()) for p in files)
+        return _grids(files), SETTING_SEPARATOR.join(Path(p).name for p in files)
     if getattr(ctx, "files", None):
         return None, ""  # a new DPA chosen without a RAK: the old RAK does not belong to it
-    last = settings.get(layout.SET_FILE_KAS)
-    paths = [p.strip() for p in str(last or "").split(SETTING_SEPARATOR) if p.strip()]
-    if paths and all(Path(p).is_file() for p in paths):
-        return _grids(paths), SETTING_SEPARATOR.join(paths)
+    paths = _last_files(book, str(settings.get(layout.SET_FILE_KAS) or ""))
+    if paths and all(p.is_file() for p in paths):
+        return _grids(paths), SETTING_SEPARATOR.join(p.name for p in paths)
     grids = grids_from_impor(impor if impor is not None else impor_values(book), IMPOR_MARKER_KAS)
     if grids:
         return grids, ", ".join(dict.fromkeys(g.source.file for g in grids))
@@ -234,7 +233,11 @@ def _kas_source(book, ctx, settings: dict, impor: list | None) -> tuple[list[Gri
 
 
 def _source_for(book, ctx) -> tuple[DpaResult, str, str]:
-    """(result, 'Berkas DPA Terakhir' value, 'Berkas Anggaran Kas Terakhir' value)."""
+    """(result, 'Berkas DPA Terakhir' value, 'Berkas Anggaran Kas Terakhir' value).
+
+    The settings keep only the file names: the workbook travels by email, and a
+    folder of this machine means nothing (and tells too much) on the recipient's.
+    """
     from .. import tables
 
     settings = tables.read_settings(book)
@@ -242,19 +245,19 @@ def _source_for(book, ctx) -> tuple[DpaResult, str, str]:
     if files:
         kas, kas_setting = _kas_source(book, ctx, settings, None)
         result = result_from_grids(_grids(files), ", ".join(Path(p).name for p in files), kas)
-        return result, SETTING_SEPARATOR.join(str(Path(p).resolve()) for p in files), kas_setting
+        return result, SETTING_SEPARATOR.join(Path(p).name for p in files), kas_setting
     last = settings.get(layout.SET_FILE_DPA)
-    paths = [p.strip() for p in str(last or "").split(SETTING_SEPARATOR) if p.strip()]
-    if paths and all(Path(p).is_file() for p in paths):
+    paths = _last_files(book, str(last or ""))
+    if paths and all(p.is_file() for p in paths):
         kas, kas_setting = _kas_source(book, ctx, settings, None)
-        result = result_from_grids(_grids(paths), ", ".join(Path(p).name for p in paths), kas)
-        return result, SETTING_SEPARATOR.join(paths), kas_setting
+        result = result_from_grids(_grids(paths), ", ".join(p.name for p in paths), kas)
+        return result, SETTING_SEPARATOR.join(p.name for p in paths), kas_setting
     impor = impor_values(book)
     grids = grids_from_impor(impor)
     if not grids:
         raise InputError(
             "Belum ada berkas DPA untuk ditarik: tidak ada berkas yang dipilih, berkas DPA terakhir "
-            f"('{last or '-'}') tidak ada di komputer ini, dan lembar '{layout.SHEET_IMPOR}' kosong. "
+            f"('{last or '-'}') tidak ada di folder buku kerja ini, dan lembar '{layout.SHEET_IMPOR}' kosong. "
             "Pilih berkas DPA Rincian Belanja (.xlsx) atau templat impor DPA, lalu ulangi.",
             where=layout.SHEET_IMPOR,
         )
@@ -262,6 +265,23 @@ def _source_for(book, ctx) -> tuple[DpaResult, str, str]:
     label = ", ".join(files_seen)
     kas, kas_setting = _kas_source(book, ctx, settings, impor)
     return result_from_grids(grids, label, kas), label, kas_setting
+
+
+def _last_files(book, setting: str) -> list[Path]:
+    """The files the 'Berkas DPA Terakhir' setting names: file names beside the
+    workbook (full paths, as older workbooks stored them, as they are).  A book
+    without a folder of this machine (server mode) has no last files."""
+    names = [p.strip() for p in setting.split(SETTING_SEPARATOR) if p.strip()]
+    book_path = Path(str(book.fullname or ""))
+    out = []
+    for name in names:
+        path = Path(name)
+        if not path.is_absolute():
+            if not book_path.is_absolute():
+                return []
+            path = book_path.parent / path
+        out.append(path)
+    return out
 
 
 def summary_line(result: DpaResult) -> str:
