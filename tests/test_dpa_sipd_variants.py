@@ -223,3 +223,32 @@ def test_cli_run_tarik_dpa_with_kas(built_workbook, tmp_path, capsys):
     assert "Berkas --kas" in capsys.readouterr().err
     assert cli.main(tarik + ["--kas", str(kas)]) == 0, capsys.readouterr().err
     assert _kas_rows(built_workbook) == [s.kas for s in subs]
+
+
+def test_password_protected_pdf_says_so(tmp_path):
+    from PIL import Image
+    from pypdf import PdfReader, PdfWriter
+
+    plain = tmp_path / "polos.pdf"
+    Image.new("RGB", (200, 200), "white").save(plain)
+    writer = PdfWriter()
+    writer.append(PdfReader(str(plain)))
+    writer.encrypt(user_password="rahasia", owner_password="pemilik")
+    locked = tmp_path / "terkunci.pdf"
+    with locked.open("wb") as fh:
+        writer.write(fh)
+    with pytest.raises(DpaError, match="terkunci kata sandi"):
+        read_dpa(locked)
+
+
+@pytest.mark.libreoffice
+def test_pdf_beyond_the_page_limit_is_refused_naming_the_limit(tmp_path, monkeypatch):
+    from renaksi_xl.dpa import pdfgrid
+    from renaksi_xl.dpa.sipd_corpus import print_pdfs
+
+    _, doc, _ = _doc(tmp_path, n=3)
+    pdf = print_pdfs([doc])[0]
+    assert len(read_dpa(pdf).records) == 3
+    monkeypatch.setattr(pdfgrid, "MAX_PAGES", 1)
+    with pytest.raises(DpaError, match="melebihi batas baca 1 halaman"):
+        read_dpa(pdf)

@@ -33,6 +33,11 @@ RULE_PT = 2.5  # a path thinner than this, and longer than MIN_RULE_PT, is a bor
 MIN_RULE_PT = 4.0
 SAME_Y = 1.5  # rules/lines closer than this are one
 MAX_COLS = 400
+# Reading limits (a PDF arrives by email like a workbook): a city's DPA printed by SIPD is a
+# few thousand pages of a few hundred objects each; our 3,000-sub kegiatan print, 14,400 pages.
+MAX_PDF_BYTES = 512 * 1024 * 1024
+MAX_PAGES = 50_000
+MAX_OBJECTS_PER_PAGE = 100_000
 
 
 class PdfReadError(Exception):
@@ -180,6 +185,12 @@ def read_pdf(path: str | Path) -> list[Grid]:
     import pypdfium2.raw as raw
 
     path = Path(path)
+    size = path.stat().st_size
+    if size > MAX_PDF_BYTES:
+        raise PdfReadError(
+            f"PDF ini berukuran {size // (1024 * 1024)} MB, melebihi batas baca {MAX_PDF_BYTES // (1024 * 1024)} MB; "
+            "pisahkan per perangkat daerah atau unduh DPA dalam format Excel (.xlsx)."
+        )
     try:
         pdf = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as exc:
@@ -200,8 +211,19 @@ def read_pdf(path: str | Path) -> list[Grid]:
     buf_size = 4096
     buf_holder = [(ctypes.c_ushort * (buf_size // 2 + 1))(), buf_size]
     try:
+        if len(pdf) > MAX_PAGES:
+            raise PdfReadError(
+                f"PDF ini {len(pdf):,} halaman, melebihi batas baca {MAX_PAGES:,} halaman; pisahkan per "
+                "perangkat daerah atau unduh DPA dalam format Excel (.xlsx).".replace(",", ".")
+            )
         for i in range(len(pdf)):
             page = pdf[i]
+            if raw.FPDFPage_CountObjects(page.raw) > MAX_OBJECTS_PER_PAGE:
+                page.close()
+                raise PdfReadError(
+                    f"Halaman {i + 1} PDF ini berisi lebih dari {MAX_OBJECTS_PER_PAGE:,} objek; ini bukan "
+                    "cetakan DPA yang wajar. Unduh ulang dari SIPD.".replace(",", ".")
+                )
             textpage = page.get_textpage()
             try:
                 texts, hrules, vrules = _objects(page, textpage, raw, buf_holder)
