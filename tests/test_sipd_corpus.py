@@ -108,3 +108,17 @@ def test_cli_json_has_every_indicator_and_the_pagu_before_the_change(corpus):
         assert entry["pagu"] == want["pagu"] and entry["pagu_sebelum"] == want["pagu_sebelum"]
         assert entry["kas"] == want["kas"] and sum(entry["kas"]) == entry["pagu"]
     assert any(e["pagu_sebelum"] != e["pagu"] for e in data["sub_kegiatan"])
+
+
+@pytest.mark.libreoffice
+def test_cli_table_lists_every_indicator_and_the_sebelum_column(corpus, capsys):
+    from renaksi_xl import cli
+
+    truth = _truth(corpus, "dppa_nested")
+    doc, _ = _files(corpus, truth, ".pdf")
+    assert cli.main(["dpa", str(doc)]) == 0
+    out = capsys.readouterr().out
+    assert "Sebelum Perubahan (Rp)" in out
+    for sub in truth["sub_kegiatan"]:
+        for k in sub["keluaran"][1:]:
+            assert f"  + {k['indikator'][:40]}" in out
