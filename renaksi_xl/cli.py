@@ -212,7 +212,7 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser(
         "capaian", help="hitung capaian (kinerja, fisik, keuangan) satu triwulan dari realisasi buku kerja"
     )
-    s.add_argument("book", metavar="BUKU")
+    s.add_argument("book", metavar="BUKU", help="berkas buku kerja Rencana Aksi (.xlsm)")
     s.add_argument(
         "--tw",
         metavar="TW",

@@ -114,11 +114,15 @@ def test_cli_json_has_every_indicator_and_the_pagu_before_the_change(corpus):
 def test_cli_table_lists_every_indicator_and_the_sebelum_column(corpus, capsys):
     from renaksi_xl import cli
 
-    truth = _truth(corpus, "dppa_nested")
+    truth = _truth(corpus, "dpa_nested3_rp")
     doc, _ = _files(corpus, truth, ".pdf")
     assert cli.main(["dpa", str(doc)]) == 0
     out = capsys.readouterr().out
-    assert "Sebelum Perubahan (Rp)" in out
-    for sub in truth["sub_kegiatan"]:
-        for k in sub["keluaran"][1:]:
-            assert f"  + {k['indikator'][:40]}" in out
+    assert "Sebelum Perubahan (Rp)" not in out
+    further = [k for sub in truth["sub_kegiatan"] for k in sub["keluaran"][1:]]
+    assert further
+    for k in further:
+        assert f"  + {k['indikator'][:40]}" in out
+    dppa, _ = _files(corpus, _truth(corpus, "dppa_nested"), ".pdf")
+    assert cli.main(["dpa", str(dppa)]) == 0
+    assert "Sebelum Perubahan (Rp)" in capsys.readouterr().out
