@@ -126,3 +126,26 @@ def test_cli_table_lists_every_indicator_and_the_sebelum_column(corpus, capsys):
     dppa, _ = _files(corpus, _truth(corpus, "dppa_nested"), ".pdf")
     assert cli.main(["dpa", str(dppa)]) == 0
     assert "Sebelum Perubahan (Rp)" in capsys.readouterr().out
+
+
+@pytest.mark.libreoffice
+def test_pdf_whose_pages_are_wrapped_in_form_xobjects_reads_the_same(corpus, tmp_path):
+    """Browsers and PDF tools often wrap page content in a form XObject, moved by its matrix:
+    the reader must look inside and place what it finds on the page (it said 'no text layer')."""
+    import pypdfium2 as pdfium
+
+    truth = _truth(corpus, "dppa_kode_terpisah")
+    doc, _ = _files(corpus, truth, ".pdf")
+    src, dst = pdfium.PdfDocument(str(doc)), pdfium.PdfDocument.new()
+    for i in range(len(src)):
+        width, height = src[i].get_size()
+        obj = src.page_as_xobject(i, dst).as_pageobject()
+        obj.transform(pdfium.PdfMatrix().scale(0.9, 0.9).translate(30, 20))
+        page = dst.new_page(width, height)
+        page.insert_obj(obj)
+        page.gen_content()
+    wrapped = tmp_path / "dibungkus.pdf"
+    dst.save(str(wrapped))
+    result = read_dpa(wrapped)
+    assert [{k: rec[k] for k in KEYS} for rec in result.records] == truth["sub_kegiatan"]
+    assert result.warnings == []

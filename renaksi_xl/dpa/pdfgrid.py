@@ -45,23 +45,59 @@ class PdfReadError(Exception):
 
 
 def _objects(page, textpage, raw, buf_holder):
-    """(texts, hrules, vrules) of one page: texts as (left, bottom, right, top, text)."""
-    texts, hrules, vrules = [], [], []
-    praw, tpraw = page.raw, textpage.raw
-    count = raw.FPDFPage_CountObjects(praw)
-    get_obj, get_type, get_bounds = raw.FPDFPage_GetObject, raw.FPDFPageObj_GetType, raw.FPDFPageObj_GetBounds
+    """(texts, hrules, vrules) of one page: texts as (left, bottom, right, top, text).
+
+    Objects inside form XObjects (browsers and PDF tools wrap page content in them) are
+    read too, their boxes taken from form space to page space through the form's matrix.
+    """
+    texts: list = []
+    hrules: list = []
+    vrules: list = []
+    praw = page.raw
+    _collect(
+        raw.FPDFPage_CountObjects(praw),
+        lambda k: raw.FPDFPage_GetObject(praw, k),
+        None,
+        textpage.raw,
+        raw,
+        buf_holder,
+        (texts, hrules, vrules),
+    )
+    return texts, hrules, vrules
+
+
+def _collect(count, get_obj, matrix, tpraw, raw, buf_holder, out, depth=0) -> None:
+    texts, hrules, vrules = out
+    get_type, get_bounds = raw.FPDFPageObj_GetType, raw.FPDFPageObj_GetBounds
     get_text = raw.FPDFTextObj_GetText
-    TEXT, PATH = raw.FPDF_PAGEOBJ_TEXT, raw.FPDF_PAGEOBJ_PATH
+    TEXT, PATH, FORM = raw.FPDF_PAGEOBJ_TEXT, raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM
     fl, fb, fr, ft = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
     pl, pb, pr, pt = ctypes.byref(fl), ctypes.byref(fb), ctypes.byref(fr), ctypes.byref(ft)
     string_at = ctypes.string_at
     for k in range(count):
-        obj = get_obj(praw, k)
+        obj = get_obj(k)
         kind = get_type(obj)
+        if kind == FORM and depth < 8:
+            m = raw.FS_MATRIX()
+            raw.FPDFPageObj_GetMatrix(obj, m)
+            own = (m.a, m.b, m.c, m.d, m.e, m.f)
+            _collect(
+                raw.FPDFFormObj_CountObjects(obj),
+                lambda i, form=obj: raw.FPDFFormObj_GetObject(form, i),
+                own if matrix is None else _compose(own, matrix),
+                tpraw,
+                raw,
+                buf_holder,
+                out,
+                depth + 1,
+            )
+            continue
         if kind != TEXT and kind != PATH:
             continue
         get_bounds(obj, pl, pb, pr, pt)
         left, bottom, right, top = fl.value, fb.value, fr.value, ft.value
+        if matrix is not None:
+            left, bottom, right, top = _transform(matrix, left, bottom, right, top)
         if kind == TEXT:
             buf, size = buf_holder
             n = get_text(obj, tpraw, buf, size)
@@ -85,7 +121,22 @@ def _objects(page, textpage, raw, buf_holder):
             # a stroked rectangle: its four edges are borders
             hrules += [(bottom, left, right), (top, left, right)]
             vrules += [(left, bottom, top), (right, bottom, top)]
-    return texts, hrules, vrules
+
+
+def _compose(inner: tuple, outer: tuple) -> tuple:
+    """The matrix applying `inner` then `outer` (PDF row-vector convention)."""
+    a, b, c, d, e, f = inner
+    A, B, C, D, E, F = outer
+    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
+
+
+def _transform(m: tuple, left: float, bottom: float, right: float, top: float) -> tuple:
+    a, b, c, d, e, f = m
+    xs, ys = [], []
+    for x, y in ((left, bottom), (left, top), (right, bottom), (right, top)):
+        xs.append(a * x + c * y + e)
+        ys.append(b * x + d * y + f)
+    return min(xs), min(ys), max(xs), max(ys)
 
 
 def _merge_rules(rules: list) -> tuple[list[float], list[float], list[float]]:
