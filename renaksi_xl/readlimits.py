@@ -131,6 +131,20 @@ _CELL_BODY = re.compile(
 LONG_RUN = re.compile(rb"(?<![^<>])[^<>]{%d}" % (MAX_TEXT + 1))
 
 
+def _may_have_long_text(data: bytes) -> bool:
+    """LONG_RUN.search(data) is not None, without running the regex over clean XML.
+
+    A run of MAX_TEXT + 1 bytes without '<' or '>' covers at least one whole window
+    [p, p + step) of the windows starting at multiples of step = (MAX_TEXT + 1) // 2; only
+    when such a window has neither byte can the run exist, and the regex decides."""
+    step = (MAX_TEXT + 1) // 2
+    find = data.find
+    for p in range(0, len(data) - step + 1, step):
+        if find(b"<", p, p + step) < 0 and find(b">", p, p + step) < 0:
+            return LONG_RUN.search(data) is not None
+    return False
+
+
 @dataclass
 class SheetScan:
     may_have_long_text: bool = False
@@ -145,16 +159,20 @@ def scan_sheet(
     far_row = far_col = 0
     far_row_cell = far_col_cell = ""
     with_ref = closed = 0
-    for m in _CELL.finditer(data):
-        if m.group(3):  # <c r="X1" s="3"/>: formatting only, no value
+    col_of: dict[bytes, int] = {}  # a sheet has few distinct column letters: number each once
+    for letters, digits, empty in _CELL.findall(data):
+        if empty:  # <c r="X1" s="3"/>: formatting only, no value
             closed += 1
             continue
         with_ref += 1
-        col, row = _col_number(m.group(1).decode()), int(m.group(2))
+        row = int(digits)
         if row > far_row:
-            far_row, far_row_cell = row, m.group(1).decode() + m.group(2).decode()
+            far_row, far_row_cell = row, (letters + digits).decode()
+        col = col_of.get(letters)
+        if col is None:
+            col = col_of[letters] = _col_number(letters.decode())
         if col > far_col:
-            far_col, far_col_cell = col, m.group(1).decode() + m.group(2).decode()
+            far_col, far_col_cell = col, (letters + digits).decode()
     without_ref = len(_ANY_CELL.findall(data)) - with_ref - closed
     if without_ref > 0:  # cells placed by position: count them as if they followed the furthest column
         for m in _ROW.finditer(data):
@@ -163,7 +181,7 @@ def scan_sheet(
         far_col = max(far_col, min(without_ref, 10**9))
         far_col_cell = far_col_cell or f"kolom ke-{far_col}"
     _check_extent(path, sheet, far_row, far_row_cell, far_col, far_col_cell)
-    scan = SheetScan(may_have_long_text=LONG_RUN.search(data) is not None)
+    scan = SheetScan(may_have_long_text=_may_have_long_text(data))
     if protected and _FORMULA.search(data):
         for m in _CELL_BODY.finditer(data):
             if not _FORMULA.search(m.group(3)):
