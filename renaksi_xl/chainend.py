@@ -62,11 +62,21 @@ def _done_on_beranda(book) -> dict[int, str]:
         if str(cells.get("Status") or "").strip() != STATUS_SELESAI:
             continue
         try:
-            step = int(cells.get("Langkah"))
+            step = int(cells.get("Langkah") or "")  # empty: ValueError, as for any non-number
         except (TypeError, ValueError):
             continue
         out[step] = f"{layout.SHEET_BERANDA}!{data.address(i, 'Status')}"
     return out
+
+
+def write_anchor(book, count: int, last_chain: str) -> None:
+    """Beranda's anchor of the chain: its length and its end, so a chain cut short shows.
+
+    Every writer of a chained record calls this (the SOP steps and the quarterly reports)."""
+    from . import tables
+
+    tables.named_range(book, "nmJumlahCatatan").value = count
+    tables.named_range(book, "nmSidikTerakhir").value = last_chain
 
 
 def chain_end_problems(book, records) -> list[str]:

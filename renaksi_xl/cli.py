@@ -21,6 +21,7 @@ COMMANDS = {
     "dpa": "renaksi_xl.dpa.cli:cmd_dpa",
     "run": "renaksi_xl.runner:cmd_run",
     "validate": "renaksi_xl.validate:cmd_validate",
+    "rekap": "renaksi_xl.rekap:cmd_rekap",
     "verify": "renaksi_xl.integrity:cmd_verify",
     "serve": "renaksi_xl.server:cmd_serve",
     "pdf": "renaksi_xl.pdf:cmd_pdf",
@@ -106,7 +107,8 @@ class IndonesianArgumentParser(argparse.ArgumentParser):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("formatter_class", _Formatter)
         add_help = kwargs.pop("add_help", True)
-        super().__init__(*args, add_help=False, **kwargs)
+        kwargs["add_help"] = False  # ours below, with an Indonesian text
+        super().__init__(*args, **kwargs)
         self._positionals.title = "argumen"
         self._optionals.title = "opsi"
         if add_help:
@@ -212,7 +214,7 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser(
         "capaian", help="hitung capaian (kinerja, fisik, keuangan) satu triwulan dari realisasi buku kerja"
     )
-    s.add_argument("book", metavar="BUKU", help="berkas buku kerja Rencana Aksi (.xlsm)")
+    s.add_argument("book", metavar="BUKU", help="buku kerja Rencana Aksi (.xlsm) yang berisi realisasi")
     s.add_argument(
         "--tw",
         metavar="TW",
@@ -230,6 +232,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     s.add_argument("--json", action="store_true", help="keluaran JSON")
     s.add_argument("--rekap", metavar="OUT.xlsx", help="tulis rekap satu baris per berkas")
+
+    s = sub.add_parser(
+        "rekap",
+        help="rekap Pemda: semua buku kerja unit dalam satu buku kerja bergrafik",
+        description="Membaca setiap buku kerja di folder (beserta subfoldernya) dan menulis satu rekap: "
+        "tahap SOP dan ketepatan waktu per langkah, keaslian, hasil validasi, versi, capaian dan serapan "
+        "per triwulan. Berkas yang rusak atau tidak terbaca dicatat beserta alasannya tanpa menghentikan "
+        "rekap. Kode keluar: 0 semua terbaca, 1 ada yang gagal dibaca, 2 masukan tidak dapat dipakai.",
+    )
+    s.add_argument(
+        "folders", nargs="+", metavar="FOLDER", help="folder berisi buku kerja unit (atau berkasnya)"
+    )
+    s.add_argument("--out", metavar="REKAP.xlsx", help="berkas rekap yang ditulis (wajib tanpa --json)")
+    s.add_argument("--json", action="store_true", help="keluaran JSON ke layar")
+    s.add_argument(
+        "--workers",
+        type=_positive_int,
+        metavar="N",
+        help="jumlah proses pembaca (bawaan: jumlah inti CPU)",
+    )
 
     s = sub.add_parser("verify", help="periksa keaslian catatan paraf dan tanda tangan")
     s.add_argument("book", metavar="BUKU", help="buku kerja Rencana Aksi (.xlsm) yang diperiksa")
@@ -399,10 +421,11 @@ def with_book_name(message: str, args, exc=None) -> str:
 
 def _os_error_behind(exc: BaseException) -> OSError | None:
     seen = 0
-    while exc is not None and seen < 5:
-        if isinstance(exc, OSError):
-            return exc
-        exc = exc.__cause__ or exc.__context__
+    cause: BaseException | None = exc
+    while cause is not None and seen < 5:
+        if isinstance(cause, OSError):
+            return cause
+        cause = cause.__cause__ or cause.__context__
         seen += 1
     return None
 
@@ -419,7 +442,8 @@ _ERRNO_TEXT = {
 
 
 def os_error_reason(exc: OSError) -> str:
-    return _ERRNO_TEXT.get(exc.errno, exc.strerror or str(exc))
+    text = _ERRNO_TEXT.get(exc.errno) if exc.errno is not None else None
+    return text or exc.strerror or str(exc)
 
 
 def os_error_message(exc: OSError, out=None) -> str:

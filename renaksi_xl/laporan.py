@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import capaian, layout, tables, workflow
+from .chainend import write_anchor
 from .context import ActionContext, format_timestamp
 from .errors import InputError, Refused
 from .integrity import (
@@ -83,8 +84,9 @@ def report_state(book) -> ReportState:
         if r.action not in layout.REALISASI_ACTIONS:
             continue
         m = _NOTE.match(field_text(r.get("Keterangan")))
-        if m:
-            state.done.setdefault(capaian.quarter_of(m.group(1)), {})[r.action] = r
+        k = capaian.quarter_of(m.group(1)) if m else None  # _NOTE matches only I..IV
+        if k is not None:
+            state.done.setdefault(k, {})[r.action] = r
     return state
 
 
@@ -328,6 +330,7 @@ def _write(book, action, k, official, pengesahan, now, note, state, due_text, ke
         ("NIP", "Sidik Rantai"),
     )
     workflow._append(book, layout.TBL_LOG, cells, ("NIP", "Sidik Isi", "Sidik Rantai"))
+    write_anchor(book, len(state.records) + 1, cells["Sidik Rantai"])
     return waktu
 
 

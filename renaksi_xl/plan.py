@@ -155,7 +155,8 @@ def read_dpa_table(book) -> list[dict]:
     from .tables import read_table
 
     data = read_table(book, layout.TBL_DPA)
-    out, seen = [], {}
+    out: list[dict] = []
+    seen: dict[str, str] = {}
     previous = None
     for i, row in enumerate(data.rows):
         rec = dict(zip(data.header, row))
@@ -342,7 +343,7 @@ def susun_body(book, ctx) -> str:
     current = read_table(book, layout.TBL_RENCANA)
     shadow = read_table(book, layout.TBL_DRAFT_SHADOW)
     shadow_rows = shadow.records()
-    shadow_by = {}
+    shadow_by: dict[tuple, dict] = {}
     for key, r in zip(_numbered(shadow_rows), shadow_rows):
         if key[0] is not None:
             shadow_by.setdefault(key, r)
@@ -379,7 +380,7 @@ def susun_body(book, ctx) -> str:
             return not same(c, prev.get(h))
 
         def pick(h, default):
-            return cur.get(h) if manual(h) else default
+            return cur.get(h) if cur is not None and manual(h) else default
 
         base = generate(rec, kinerja, pj, k=k)
         gen = generate(
@@ -408,7 +409,7 @@ def susun_body(book, ctx) -> str:
                     pagu_reset.append(
                         f"{addr(i, h)} ({h}, {code}): {_show(h, cur.get(h))} diganti {_show(h, g)} sesuai DPA"
                     )
-            elif manual(h):
+            elif cur is not None and manual(h):
                 c = _strip_mark(cur.get(h)) if h == H_KET else cur.get(h)
                 row[h] = c
                 if not same(c, g):

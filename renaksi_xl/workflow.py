@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import layout, sop, tables
+from .cellsafe import check_text
+from .chainend import write_anchor
 from .context import ActionContext, format_timestamp, parse_timestamp
 from .errors import InputError, Refused
 from .headless import macro_equivalent
@@ -233,6 +235,7 @@ def _check_order(action: str, state: State, roles: dict[int, StepRole], people: 
             f"Rencana Aksi sudah ditetapkan (Langkah 6) oleh {field_text(r.get('Nama'))} pada "
             f"{field_text(r.get('Waktu'))}; aksi '{action}' tidak bisa dilakukan lagi."
         )
+    assert pending is not None  # not ditetapkan, so some step is pending
     nxt = _who(holder(people, roles[pending].role), roles[pending].role)
     if action == layout.ACTION_KEMBALIKAN:
         if pending not in RETURN_STEPS:
@@ -447,6 +450,10 @@ def _write_record(
     people,
     roles,
 ) -> str:
+    # What is hashed is what is stored: a text no cell can hold whole is refused before hashing.
+    for label, value in (("Catatan", note), ("Nama", official.name), ("Peran", official.role)):
+        if isinstance(value, str):
+            check_text(value, f"{label} untuk Langkah {step}")
     digests = content_digests(book)
     start = state.last_time or now
     worked = working_duration(start, now, calendar)
@@ -518,9 +525,7 @@ def _write_record(
             f"({_who(holder(people, nxt.role), nxt.role)})"
         )
     tables.named_range(book, "nmTahap").value = tahap
-    # The chain's anchor: its length and its end, so a chain cut short shows.
-    tables.named_range(book, "nmJumlahCatatan").value = len(state.records) + 1
-    tables.named_range(book, "nmSidikTerakhir").value = chain
+    write_anchor(book, len(state.records) + 1, chain)
     tables.named_range(book, "nmStatusDokumen").value = (
         layout.STATUS_DITETAPKAN if action == layout.ACTION_TETAPKAN else layout.STATUS_DRAF
     )

@@ -18,7 +18,14 @@ def _cut(text, width: int) -> str:
 def render_table(result) -> str:
     """The readable Indonesian table printed by default."""
     dppa = any(r.get("pagu_sebelum") is not None for r in result.records)
-    head = ("No", "Kode Sub Kegiatan", "Sub Kegiatan", "Target Keluaran", "Sumber Dana", "Pagu (Rp)")
+    head: tuple[str, ...] = (
+        "No",
+        "Kode Sub Kegiatan",
+        "Sub Kegiatan",
+        "Target Keluaran",
+        "Sumber Dana",
+        "Pagu (Rp)",
+    )
     if dppa:
         head += ("Sebelum Perubahan (Rp)",)
     rows = []
@@ -34,7 +41,7 @@ def render_table(result) -> str:
                 extra = ("", "", _cut(f"  + {item['indikator'] or '-'}", 48), _cut(target, 18), "", "")
                 rows.append(extra + ("",) * (len(head) - len(extra)))
                 continue
-            row = (
+            row: tuple[str, ...] = (
                 str(i),
                 r["kode_sub_kegiatan"],
                 _cut(r["sub_kegiatan"], 48),

@@ -11,6 +11,7 @@ the caller decides whether to show them in an alert, the Log, or the CLI.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -148,7 +149,7 @@ def apply_rak(parsed: list, plans: dict, f: Findings) -> None:
             )
 
 
-def _grids(paths: list[str | Path]) -> list[Grid]:
+def _grids(paths: Sequence[str | Path]) -> list[Grid]:
     grids: list[Grid] = []
     problems: list[Problem] = []
     for p in paths:
@@ -169,7 +170,7 @@ def read_dpa(path: str | Path, kas: str | Path | None = None) -> DpaResult:
     return read_dpa_files([path], [kas] if kas else None)
 
 
-def read_dpa_files(paths: list[str | Path], kas: list[str | Path] | None = None) -> DpaResult:
+def read_dpa_files(paths: Sequence[str | Path], kas: Sequence[str | Path] | None = None) -> DpaResult:
     """Several files (e.g. one per program) as one table; duplicates across files are errors."""
     grids = _grids(paths)
     kas_grids = _grids(kas) if kas else None

@@ -325,7 +325,7 @@ class SipdParser:
             return
         self.mode = "info"
         self.f.warn(
-            f"Sub kegiatan {self.cur.code or '?'}: baris '{_text(first)[:60]}' tidak dikenali sebagai label "
+            f"Sub kegiatan {self._open.code or '?'}: baris '{_text(first)[:60]}' tidak dikenali sebagai label "
             "DPA (mis. Sumber Pendanaan, Lokasi, Keluaran Sub Kegiatan); isinya tidak dibaca. Periksa apakah "
             "ada data yang perlu diisi manual.",
             self.where(r, j),
@@ -382,16 +382,16 @@ class SipdParser:
         if field_ == "ind_keluaran":
             if self.ind_cols and len(row) > self.ind_cols[1]:
                 tc, gc = self.ind_cols
-                indikator, target, tw = row[tc], row[gc], self.where(r, gc)
+                indikator, target_value, tw = row[tc], row[gc], self.where(r, gc)
             else:
                 c, indikator = _next_value(row, j)
-                gc, target = _next_value(row, c) if c >= 0 else (-1, None)
+                gc, target_value = _next_value(row, c) if c >= 0 else (-1, None)
                 tw = self.where(r, gc if gc >= 0 else j)
-            item = (_text(indikator) or None, target, tw)
+            found = (_text(indikator) or None, target_value, tw)
             if self.cur is not None:
-                self.cur.indikator, self.cur.target_raw, self.cur.target_where = item
+                self.cur.indikator, self.cur.target_raw, self.cur.target_where = found
             else:
-                self.pending_ind = item
+                self.pending_ind = found
             return
         if field_ == "lines_header":
             self._lines_header(r, row, j)
@@ -471,14 +471,20 @@ class SipdParser:
             return
         if is_blank(indikator):
             self.f.warn(
-                f"Sub kegiatan {self.cur.code or '?'}: target keluaran '{_text(target)}' tanpa indikator; "
+                f"Sub kegiatan {self._open.code or '?'}: target keluaran '{_text(target)}' tanpa indikator; "
                 "baris ini tidak dibaca.",
                 self.where(r, ct),
             )
             return
-        self.cur.keluaran.append(
+        self._open.keluaran.append(
             (_text(indikator), target, _text(satuan) or None, self.where(r, ct if ct >= 0 else ci))
         )
+
+    @property
+    def _open(self) -> _Draft:
+        """The sub kegiatan being read: the 'lines' and 'cash' modes start only under one."""
+        assert self.cur is not None
+        return self.cur
 
     # ------------------------------------------------------------ spending lines
     def _lines_header(self, r: int, row: list, j: int) -> None:
@@ -511,6 +517,7 @@ class SipdParser:
 
     def _dppa_subheader(self, row: list) -> bool:
         """The DPPA header's second row (Koefisien .. Jumlah per span); True when consumed."""
+        assert self.dppa_spans is not None  # the caller checks
         s0, s1, after = self.dppa_spans
         self.dppa_spans = None
         jumlah = [k for k, v in enumerate(row) if norm(v).startswith("jumlah")]
@@ -546,10 +553,10 @@ class SipdParser:
                 f"Isi dengan angka (mis. 1.250.000).{ambiguity_hint(exc)}",
                 self.where(r, c),
             )
-            self.cur.ok = False
+            self._open.ok = False
             return
         if amount is not None:
-            self.cur.lines.append((code.count(".") + 1, amount, r, c))
+            self._open.lines.append((code.count(".") + 1, amount, r, c))
 
     def _lines_other(self, r: int, row: list, j: int, first: Any) -> None:
         key = norm(first) if isinstance(first, str) else ""
@@ -564,10 +571,10 @@ class SipdParser:
                 self.f.error(
                     f"Jumlah anggaran sub kegiatan bukan angka: '{_text(value)}'.{ambiguity_hint(exc)}", where
                 )
-                self.cur.ok = False
+                self._open.ok = False
                 return
             if amount is not None:
-                self.cur.total = (amount, where)
+                self._open.total = (amount, where)
             sc = self.sebelum_col
             if 0 <= sc < len(row) and sc != c:
                 try:
@@ -577,9 +584,9 @@ class SipdParser:
                         f"Jumlah anggaran sebelum perubahan bukan angka: '{_text(row[sc])}'.",
                         self.where(r, sc),
                     )
-                    self.cur.ok = False
+                    self._open.ok = False
                     return
-                self.cur.total_sebelum = (before or 0, self.where(r, sc))
+                self._open.total_sebelum = (before or 0, self.where(r, sc))
             self.mode = "tail"
         # item detail lines ([#], [-], descriptions) and numeric subtotal codes are skipped
 
@@ -604,7 +611,7 @@ class SipdParser:
         return cols if nxt in cols else None
 
     def _cash_row(self, r: int, row: list, skip: int = -1) -> None:
-        d = self.cur
+        d = self._open
         header = self._cash_header(row)
         if header is not None:
             self.cash_cols = header
@@ -622,20 +629,20 @@ class SipdParser:
             if k == skip or not isinstance(v, str) or len(v) > 16:
                 continue
             key = norm(v)
-            month = MONTH_INDEX.get(key)
+            index = MONTH_INDEX.get(key)
             is_total = key in ("jumlah", "total", "jumlah total")
-            if month is None and not is_total:
+            if index is None and not is_total:
                 continue
             c, value = _next_value(row, k)
             if c < 0 or (isinstance(value, str) and (norm(value) in MONTH_INDEX)):
                 value, c = None, k
-            self._cash_value(d, 12 if is_total else month, value, self.where(r, c))
+            self._cash_value(d, 12 if index is None else index, value, self.where(r, c))
             found = True
         if d.kas_total is not None or (not found and all(k is not None for k in d.kas)):
             self.mode = "tail"  # the plan is complete: later rows are signatures and titles
 
     def _cash_done(self) -> None:
-        if self.cur.kas_total is not None:
+        if self._open.kas_total is not None:
             self.mode = "tail"
 
     def _cash_value(self, d: _Draft, month: int, value: Any, where: str) -> None:
@@ -721,7 +728,7 @@ def finish_record(d: _Draft, f: Findings) -> ParsedRecord | None:
         if d.program is None:
             f.error(f"{label}: label 'Program' (kode dan nama program) tidak ditemukan di atasnya.", d.where)
         ok = False
-    if ok:
+    if ok and d.kegiatan is not None and d.program is not None:
         if not d.code.startswith(d.kegiatan[0] + "."):
             f.error(
                 f"{label} bukan bagian dari kegiatan {d.kegiatan[0]} (lihat {_ref(d.kegiatan[2], d.where)}); "
@@ -790,6 +797,7 @@ def finish_record(d: _Draft, f: Findings) -> ParsedRecord | None:
     if not ok:
         return None
     first = keluaran[0] if keluaran else {"indikator": d.indikator or None, "target": None, "satuan": None}
+    assert d.kegiatan is not None and d.program is not None  # else not ok
     record = {
         "kode_sub_kegiatan": d.code,
         "sub_kegiatan": d.name,
@@ -939,7 +947,7 @@ def parse_flat(grid: Grid, header_row: int, cols: dict[str, int], f: Findings) -
             )
             continue
         d = _Draft(where=where(r, "kode_sub_kegiatan"))
-        codes = {}
+        codes: dict[str, str | None] = {}
         for kind, name in (
             ("sub_kegiatan", "kode_sub_kegiatan"),
             ("kegiatan", "kode_kegiatan"),
@@ -969,7 +977,7 @@ def parse_flat(grid: Grid, header_row: int, cols: dict[str, int], f: Findings) -
         d.name = _text(cell(row, "sub_kegiatan"))
         # Codes of the kegiatan/program are prefixes of the sub kegiatan code
         # (Permendagri 90/2019), so a missing column or cell is derived, not guessed.
-        parts = d.code.split(".")
+        parts = (d.code or "").split(".")
         keg_code = codes.get("kegiatan") or ".".join(parts[:5])
         prog_code = codes.get("program") or ".".join(parts[:3])
         d.kegiatan = (keg_code, _text(cell(row, "kegiatan")), where(r, "kode_kegiatan"))

@@ -49,7 +49,7 @@ def _tidy(value):
 
 
 def _month_header(row: list) -> dict[int, int] | None:
-    cols = {}
+    cols: dict[int, int] = {}
     for k, v in enumerate(row):
         if isinstance(v, str) and len(v) <= 16:
             m = MONTH_INDEX.get(norm(v))

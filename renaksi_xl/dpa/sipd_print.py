@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,7 +54,7 @@ class PrintSub:
     kegiatan: tuple[str, str]
     code: str
     name: str
-    keluaran: list[tuple[str, int | float, str]]  # (indikator, target, satuan)
+    keluaran: list  # (indikator, target number, satuan) per Keluaran indicator
     lines: list[PrintLine]
     kas: list[int]
     sumber: str = "PAD"
@@ -123,7 +124,7 @@ class PrintSheet:
     widths: list[float]
     rows: list[tuple[dict[int, Cell], bool]] = field(default_factory=list)  # (cells by col, bordered)
 
-    def add(self, cells: dict[int, object], *, border: bool = True, bold: bool = False) -> None:
+    def add(self, cells: Mapping[int, object], *, border: bool = True, bold: bool = False) -> None:
         row = {}
         for c, v in cells.items():
             if isinstance(v, Cell):
@@ -182,7 +183,7 @@ def write_print(path: str | Path, sheets: list[PrintSheet], *, landscape: bool =
         last = len(sheet.widths) - 1
         for r, (cells, border) in enumerate(sheet.rows):
             height = 1
-            covered = set()
+            covered: set[int] = set()
             for c, cell in cells.items():
                 width = sum(sheet.widths[c : c + cell.span])
                 height = max(height, _lines_needed(cell, width))
@@ -512,7 +513,7 @@ def rak_sheet(subs: list[PrintSub], *, sub_totals: bool = True, parents: bool = 
     sheet.add({3 + i: Cell(m, bold=True) for i, m in enumerate(layout.MONTHS)})
     per_month = [0] * 12
     for s in subs:
-        row = {0: Cell(s.code), 1: Cell(s.name)}
+        row: dict[int, object] = {0: Cell(s.code), 1: Cell(s.name)}
         if sub_totals:
             row.update({2: s.pagu, **{3 + i: s.kas[i] for i in range(12)}, 15: sum(s.kas)})
         sheet.add(row, bold=True)
