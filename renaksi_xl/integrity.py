@@ -223,7 +223,9 @@ def digest_of(book, key: str) -> str:
     name, _, quarter = key.partition("@")
     data = tables.read_table(book, name)
     if quarter:
-        data = realisasi_rows_upto(data, quarter_of(quarter))
+        upto = quarter_of(quarter)
+        assert upto is not None, key  # parse_content_text accepts only 'name@I'..'name@IV'
+        data = realisasi_rows_upto(data, upto)
     return table_digest(data)
 
 
@@ -458,7 +460,7 @@ def _step_sheet_records(book) -> list[tuple[int | None, str, dict[str, Any]]]:
     """(step, address, cells) of every record on the step sheets and on Laporan Realisasi (step None)."""
     from . import tables
 
-    out = []
+    out: list[tuple[int | None, str, dict[str, Any]]] = []
     for n in layout.STEP_SHEETS:
         data = tables.read_table(book, layout.step_table(n))
         for i, row in enumerate(data.rows):
@@ -545,7 +547,7 @@ def verify_book(book) -> Verdict:
                 role=field_text(row.get("Peran")),
                 name=field_text(row.get("Nama")),
                 nip=field_text(row.get("NIP")),
-                kind=row.kind,
+                kind=row.kind or "",
                 time=time_text,
                 valid=not reasons,
                 reason=" ".join(reasons) or None,

@@ -115,6 +115,7 @@ def check_table_ref(ref: str | None, table: str, sheet: str, path) -> None:
 def ref_box(ref: str) -> tuple[int, int, int, int]:
     """(first row, first col, last row, last col) of a checked ref."""
     m = _REF.match(ref)
+    assert m is not None, ref  # check_table_ref accepted it
     c1, r1 = _col_number(m.group(1)), int(m.group(2))
     c2, r2 = (_col_number(m.group(3)), int(m.group(4))) if m.group(3) else (c1, r1)
     return r1, c1, r2, c2

@@ -235,6 +235,7 @@ def _check_order(action: str, state: State, roles: dict[int, StepRole], people: 
             f"Rencana Aksi sudah ditetapkan (Langkah 6) oleh {field_text(r.get('Nama'))} pada "
             f"{field_text(r.get('Waktu'))}; aksi '{action}' tidak bisa dilakukan lagi."
         )
+    assert pending is not None  # not ditetapkan, so some step is pending
     nxt = _who(holder(people, roles[pending].role), roles[pending].role)
     if action == layout.ACTION_KEMBALIKAN:
         if pending not in RETURN_STEPS:
