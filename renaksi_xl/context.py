@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 from zoneinfo import ZoneInfo
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -23,6 +24,11 @@ class ActionContext:
     identity_from_server: bool = False  # the NIP was authenticated by the server's token
     role: str | None = None  # role asserted by the server config (checked against Pengaturan)
     action: str | None = None  # the action being run (set by renaksi_xl.macros.run_action)
+    # Signing (renaksi_xl.ttd): where a paraf / tanda tangan record gets its signature
+    # (a ttd.signer.KeySource; None: the record is written unsigned), and the trust
+    # anchors a 'periksa-keaslian' checks signatures against (a ttd.trust.TrustStore).
+    keys: Any = None
+    trust: Any = None
 
     def time(self) -> dt.datetime:
         """The action's time in WIB."""

@@ -319,6 +319,12 @@ class RecordVerdict:
     time: str
     valid: bool
     reason: str | None
+    # The record's digital signature (renaksi_xl.ttd.verify fills these in):
+    # "valid" | "invalid" | "absent" | "untrusted" | "nip_mismatch", the certificate's
+    # subject, and why (Indonesian).
+    signature: str = "absent"
+    signer: str | None = None
+    signature_reason: str | None = None
 
 
 @dataclass
@@ -333,6 +339,7 @@ class Verdict:
     records: list[RecordVerdict] = field(default_factory=list)
     changed_tables: list[ChangedTable] = field(default_factory=list)
     approved_by: str | None = None  # action of the last record when it approves the content
+    notes: list[str] = field(default_factory=list)  # extra lines for people (e.g. which CAs were trusted)
 
     def to_json(self) -> dict:
         return {
@@ -523,7 +530,7 @@ def render_text(verdict: Verdict, name: str = "") -> str:
         status = "utuh" if r.valid else f"TIDAK UTUH: {r.reason}"
         lines.append(
             f"- Langkah {r.step} ({r.action}): {r.kind} {r.role} {r.name} (NIP {r.nip or '-'}), "
-            f"{_wib_text(r.time)}: {status}"
+            f"{_wib_text(r.time)}: {status}; {signature_text(r)}"
         )
     for c in verdict.changed_tables:
         lines.append(f"Tabel {c.table} berubah setelah catatan Langkah {c.since_step}.")
@@ -535,7 +542,27 @@ def render_text(verdict: Verdict, name: str = "") -> str:
             )
         else:
             lines.append("Perubahan ini bagian dari penyusunan; akan tercatat pada paraf berikutnya.")
+    lines.extend(verdict.notes)
     return "\n".join(lines)
+
+
+SIGNATURE_LABELS = {
+    "valid": "tanda tangan digital SAH",
+    "invalid": "tanda tangan digital TIDAK SAH",
+    "absent": "tanpa tanda tangan digital",
+    "untrusted": "tanda tangan digital TIDAK DIPERCAYA",
+    "nip_mismatch": "tanda tangan digital dari NIP LAIN",
+}
+
+
+def signature_text(r: RecordVerdict) -> str:
+    """The signature part of a record's line, in Indonesian."""
+    label = SIGNATURE_LABELS.get(r.signature, r.signature)
+    if r.signature == "valid":
+        return f"{label} ({r.signature_reason}: {r.signer})"
+    if r.signature == "absent":
+        return label
+    return f"{label}: {r.signature_reason}" + (f" (sertifikat {r.signer})" if r.signer else "")
 
 
 def cmd_verify(args) -> int:
@@ -546,6 +573,9 @@ def cmd_verify(args) -> int:
 
     book = open_book(args.book)
     verdict = verify_book(book)
+    from .ttd.verify import check_signatures_from_args
+
+    check_signatures_from_args(book, verdict, args)
     if getattr(args, "json", False):
         print(json.dumps(verdict.to_json(), ensure_ascii=False, indent=2))
     else:

@@ -52,6 +52,9 @@ class Column:
     header: str
     kind: str = TEXT
     width: float = 14
+    # An optional column may be missing from a workbook built by an older version: readers
+    # do not require it, and the code that writes it says what to do when it is absent.
+    optional: bool = False
 
 
 @dataclass(frozen=True)
@@ -266,7 +269,12 @@ LOG_COLUMNS = (
     Column("Keterangan", TEXT, 50),
     Column("Sidik Isi", CODE, 20),
     Column("Sidik Rantai", CODE, 20),
+    # The record's digital signature and the signer's certificate chain (renaksi_xl.ttd).
+    Column("Tanda Tangan Digital", CODE, 20, optional=True),
+    Column("Sertifikat", CODE, 20, optional=True),
 )
+H_TTD_DIGITAL = "Tanda Tangan Digital"
+H_SERTIFIKAT = "Sertifikat"
 
 
 # Each step sheet holds a table of that step's records.

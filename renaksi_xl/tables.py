@@ -111,7 +111,7 @@ def read_table(book, name: str, *, check_headers: bool = True) -> TableData:
                 body_values = _as_grid(values, header_range.shape[1])
     header = [("" if h is None else str(h).strip()) for h in header_values]
     if check_headers:
-        missing = [h for h in spec.headers if h not in header]
+        missing = [c.header for c in spec.columns if not c.optional and c.header not in header]
         if missing:
             raise WorkbookError(
                 f"Tabel '{spec.name}' (lembar '{spec.sheet}') tidak memiliki kolom: "

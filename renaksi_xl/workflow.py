@@ -391,7 +391,9 @@ def perform(book, action: str, ctx: ActionContext, body: Body | None = None) -> 
         notes.append("identitas diautentikasi server")
     note = ". ".join(n.rstrip(". ") for n in notes)
 
-    record = _write_record(book, action, step, need, official, now, note, state, calendar, people, roles)
+    record = _write_record(
+        book, action, step, need, official, now, note, state, calendar, people, roles, ctx=ctx
+    )
     if action == layout.ACTION_TETAPKAN:
         book.macro(MACRO_KUNCI)()
     return record
@@ -445,6 +447,7 @@ def _write_record(
     calendar: WorkCalendar,
     people,
     roles,
+    ctx: ActionContext | None = None,
 ) -> str:
     digests = content_digests(book)
     start = state.last_time or now
@@ -471,6 +474,10 @@ def _write_record(
 
     chain = chain_hash(state.last_chain, [cells[h] for h in CHAIN_FIELDS], content_hash(digests))
     cells["Sidik Rantai"] = chain
+    # Every paraf / tanda tangan record is signed when the action has a key (renaksi_xl.ttd).
+    from .ttd.records import seal_cells
+
+    signature = seal_cells(book, ctx, cells, now)
     step_rows = tables.read_table(book, layout.step_table(step)).rows
     _append(
         book,
@@ -491,7 +498,8 @@ def _write_record(
         },
         ("NIP", "Sidik Rantai"),
     )
-    _append(book, layout.TBL_LOG, cells, ("NIP", "Sidik Isi", "Sidik Rantai"))
+    cells.update(signature)
+    _append(book, layout.TBL_LOG, cells, ("NIP", "Sidik Isi", "Sidik Rantai", *signature))
 
     # Beranda: progress of all six steps after this record.
     events = [
@@ -657,12 +665,15 @@ def tetapkan(book, ctx: ActionContext) -> str:
 
 def periksa_keaslian(book, ctx: ActionContext) -> str:
     """'Periksa Keaslian': the verify verdict on Beranda (nmKeaslian); no record."""
+    from .ttd import verify as ttd_verify
+
     verdict = verify_book(book)
-    text = f"{verdict.summary()} (diperiksa {format_timestamp(ctx.time())})"
+    per_step = ttd_verify.periksa_keaslian(book, ctx, verdict)
+    text = f"{ttd_verify.summary(verdict)} (diperiksa {format_timestamp(ctx.time())})"
     cell = tables.named_range(book, "nmKeaslian")
     cell.value = text
     cell.color = "#C6EFCE" if verdict.ok else "#FFC7CE"
-    return text
+    return "\n".join([text, *per_step])
 
 
 def record_run(book, action: str, ctx: ActionContext | None = None, summary: str | None = None) -> str:

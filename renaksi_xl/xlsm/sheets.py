@@ -198,6 +198,8 @@ LOG_WIDTHS = {
     "Keterangan": 40,
     "Sidik Isi": 12,
     "Sidik Rantai": 12,
+    "Tanda Tangan Digital": 14,
+    "Sertifikat": 14,
 }
 BERANDA_LABELS = {
     "nmUnit": "Unit kerja",
