@@ -26,6 +26,7 @@ COMMANDS = {
     "pdf": "renaksi_xl.pdf:cmd_pdf",
     "email": "renaksi_xl.review:cmd_email",
     "diff": "renaksi_xl.review:cmd_diff",
+    "ca": "renaksi_xl.ttd.cli:cmd_ca",
 }
 
 ACTIONS_HELP = (
@@ -175,6 +176,13 @@ def build_parser() -> argparse.ArgumentParser:
         "bawaan: sel Tanggal di lembar L4 Pembahasan, lalu hari ini",
     )
     s.add_argument("--out", metavar="BERKAS", help="simpan hasil ke berkas lain (bawaan: berkas yang sama)")
+    s.add_argument(
+        "--kunci",
+        metavar="BERKAS.p12",
+        help="tandatangani catatan paraf/tanda tangan dengan berkas kunci PKCS#12 Anda "
+        "(sandi ditanyakan, atau dari RENAKSI_KUNCI_SANDI)",
+    )
+    _add_trust_option(s)
 
     s = sub.add_parser("validate", help="periksa Rencana Aksi (buku kerja atau folder)")
     s.add_argument("books", nargs="+", metavar="BUKU")
@@ -184,6 +192,12 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("verify", help="periksa keaslian catatan paraf dan tanda tangan")
     s.add_argument("book", metavar="BUKU")
     s.add_argument("--json", action="store_true", help="keluaran JSON")
+    _add_trust_option(s)
+    s.add_argument(
+        "--wajib-tanda-tangan",
+        action="store_true",
+        help="catatan tanpa tanda tangan digital membuat hasilnya tidak utuh",
+    )
 
     s = sub.add_parser(
         "serve",
@@ -206,6 +220,11 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("pdf", help="cetak Dokumen Rencana Aksi dan catatan SOP ke PDF")
     s.add_argument("book", metavar="BUKU")
     s.add_argument("--out", metavar="BERKAS.pdf")
+    s.add_argument(
+        "--tandatangani",
+        metavar="BERKAS.p12",
+        help="tandatangani PDF (PAdES) dengan berkas kunci pejabat yang menetapkan",
+    )
 
     s = sub.add_parser("email", help="siapkan draf email review (.eml) dengan lampiran buku kerja")
     s.add_argument("book", metavar="BUKU")
@@ -219,7 +238,23 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("old", metavar="LAMA")
     s.add_argument("new", metavar="BARU")
     s.add_argument("--json", action="store_true", help="keluaran JSON")
+    _add_ca_parser(sub)
     return p
+
+
+def _add_trust_option(s) -> None:
+    s.add_argument(
+        "--percaya",
+        metavar="CA.pem",
+        action="append",
+        help="sertifikat CA yang Anda percaya (boleh berulang; juga dari folder kepercayaan pengguna)",
+    )
+
+
+def _add_ca_parser(sub) -> None:
+    from .ttd.ca_args import add_parser  # standard library only
+
+    add_parser(sub)
 
 
 def _version() -> str:

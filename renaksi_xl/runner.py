@@ -91,13 +91,30 @@ def context_from_args(args) -> ActionContext:
         nip = nip.strip()
         if not nip.isdigit():
             raise OptionError(f"Opsi --pejabat '{nip}' bukan NIP: NIP terdiri atas 18 angka.")
-    return ActionContext(
+    ctx = ActionContext(
         nip=nip or None,
         now=parse_waktu(getattr(args, "waktu", None)),
         catatan=getattr(args, "catatan", None),
         fields=fields,
         files=files,
     )
+    _signing_options(args, ctx)
+    return ctx
+
+
+def _signing_options(args, ctx: ActionContext) -> None:
+    """--kunci: records are signed with that PKCS#12 file (passphrase asked when a record is
+    written); --percaya: the CAs 'periksa-keaslian' trusts besides the user's folder."""
+    kunci = getattr(args, "kunci", None)
+    if kunci:
+        from .ttd.signer import Pkcs12File
+
+        ctx.keys = Pkcs12File(_existing_file("Berkas --kunci", kunci, OptionError), where="Berkas --kunci")
+    percaya = getattr(args, "percaya", None)
+    if percaya:
+        from .ttd.trust import load_trust
+
+        ctx.trust = load_trust(percaya)
 
 
 def run_action(

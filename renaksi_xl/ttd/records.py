@@ -97,7 +97,7 @@ def seal_cells(book, ctx, cells: dict[str, Any], now: dt.datetime) -> dict[str, 
             raise Refused(
                 f"Kunci '{certs.common_name(cert)}' milik NIP {cert_nip or '(tanpa NIP)'}, bukan milik pejabat "
                 f"yang bertindak ({field_text(cells.get('Nama'))}, NIP {nip}). Setiap pejabat menandatangani "
-                "dengan berkas kuncinya sendiri. Buku kerja tidak diubah."
+                "dengan berkas kuncinya sendiri."
             )
     elif not certs.is_server_seal(cert):
         raise InputError(f"Sertifikat '{certs.common_name(cert)}' bukan sertifikat segel server.")
