@@ -166,7 +166,7 @@ def path_problem(
     problem = certs.key_usage_problem(cert)
     if problem:
         return problem
-    issuers = [x509.load_der_x509_certificate(c.dump()) for c in path]
+    issuers = [x509.load_der_x509_certificate(c.dump()) for c in path.iter_certs(include_root=True)]
     return _revocation_problem(cert, issuers, store, moment)
 
 
