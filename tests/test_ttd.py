@@ -26,7 +26,6 @@ from renaksi_xl.errors import InputError, Refused
 from renaksi_xl.ttd import certs, records
 from renaksi_xl.ttd.signer import Pkcs12File
 from renaksi_xl.ttd.trust import load_trust, user_trust_dir
-from renaksi_xl.ttd.verify import check_signatures
 
 CAM, SEK, KAS = layout.ROLE_CAMAT, layout.ROLE_SEKRETARIS, layout.ROLE_KASUBAG
 
