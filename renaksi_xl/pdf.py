@@ -55,8 +55,11 @@ def _row_height(texts_and_widths, *, line_pt: float = 10.5) -> float:
     return lines * line_pt + 3
 
 
-def write_print_workbook(book, path: Path) -> Path:
-    """The print layout: sheet 1 the Dokumen Rencana Aksi, sheet 2 the SOP record."""
+def write_print_workbook(book, path: Path, *, signature_space: bool = False) -> Path:
+    """The print layout: sheet 1 the Dokumen Rencana Aksi, sheet 2 the SOP record.
+
+    `signature_space`: leave room for a visible PDF signature field above the
+    approver's name (renaksi_xl.ttd.pdfsign) instead of the "recorded" line."""
     import xlsxwriter
 
     from .dpa.numbers import round_rupiah
@@ -167,7 +170,10 @@ def write_print_workbook(book, path: Path) -> Path:
     ws.write(
         row + 2, block_col, f"{layout.ROLE_CAMAT.upper()} {unit.replace('Kecamatan ', '').upper()}", bold
     )
-    if sign:
+    if signature_space:
+        for r in range(row + 3, row + 6):
+            ws.set_row(r, 22)
+    elif sign:
         ws.write(row + 4, block_col, f"[{sign.get('Pengesahan')} elektronik tercatat]")
     ws.write(row + 6, block_col, str(camat.get("Nama") or "...................."), bold)
     ws.write(row + 7, block_col, f"NIP. {camat.get('NIP') or '....................'}")
@@ -240,7 +246,9 @@ def write_print_workbook(book, path: Path) -> Path:
     return path
 
 
-def export_pdf(book_path: str | Path, out: str | Path | None = None) -> Path:
+def export_pdf(
+    book_path: str | Path, out: str | Path | None = None, *, signature_space: bool = False
+) -> Path:
     from .headless import open_book
 
     book_path = Path(book_path)
@@ -256,7 +264,9 @@ def export_pdf(book_path: str | Path, out: str | Path | None = None) -> Path:
         raise InputError(SOFFICE_HINT) from exc
     book = open_book(book_path)
     with tempfile.TemporaryDirectory(prefix="renaksi-pdf-") as tmp:
-        src = write_print_workbook(book, Path(tmp) / out.with_suffix(".xlsx").name)
+        src = write_print_workbook(
+            book, Path(tmp) / out.with_suffix(".xlsx").name, signature_space=signature_space
+        )
         try:
             pdf = to_pdf(src, Path(tmp) / "pdf")
         except RenderError as exc:
@@ -273,6 +283,10 @@ def cetak_pdf_body(book, ctx) -> str:
 
 
 def cmd_pdf(args) -> int:
+    if getattr(args, "tandatangani", None):
+        from .ttd.pdfsign import cmd_signed_pdf
+
+        return cmd_signed_pdf(args)
     out = export_pdf(args.book, args.out)
     print(f"PDF Dokumen Rencana Aksi ditulis: {out}")
     return 0
