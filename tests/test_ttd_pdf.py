@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (the fixtures imported from test_ttd are parameters here)
 """The PAdES-signed Dokumen Rencana Aksi (issue 14): checked by poppler's pdfsig (NSS, an
 independent verifier) and pyHanko's validator; an edited PDF must fail both."""
 
@@ -21,14 +22,14 @@ CAM, SEK = layout.ROLE_CAMAT, layout.ROLE_SEKRETARIS
 
 
 @pytest.fixture(scope="module")
-def signed_pdf(signed_master, pki, tmp_path_factory):  # noqa: F811
+def signed_pdf(signed_master, pki, tmp_path_factory):
     out = tmp_path_factory.mktemp("pdf") / "Dokumen-ttd.pdf"
     pdfsign.export_signed_pdf(signed_master, out, pki.keys[CAM], ask_passphrase=lambda p: PASS)
     return out
 
 
 @pytest.fixture(scope="module")
-def nss_db(pki, tmp_path_factory):  # noqa: F811
+def nss_db(pki, tmp_path_factory):
     """An NSS database that trusts the office CA, for pdfsig -nssdir."""
     folder = tmp_path_factory.mktemp("nss")
     subprocess.run(["certutil", "-N", "-d", f"sql:{folder}", "--empty-password"], check=True)
@@ -56,7 +57,7 @@ def pdfsig(path: Path, nss: Path | None = None) -> str:
     return done.stdout + done.stderr
 
 
-def pyhanko_status(path: Path, pki):  # noqa: F811
+def pyhanko_status(path: Path, pki):
     from asn1crypto import x509 as ax
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
@@ -78,7 +79,7 @@ def test_signed_pdf_validates_in_pdfsig_with_the_office_ca_trusted(signed_pdf, n
     assert f"serialNumber={NIP[CAM]}" in out and "title=Camat" in out
 
 
-def test_signed_pdf_validates_in_pyhanko_with_a_visible_field_on_the_pengesahan_page(signed_pdf, pki):  # noqa: F811
+def test_signed_pdf_validates_in_pyhanko_with_a_visible_field_on_the_pengesahan_page(signed_pdf, pki):
     import pypdf
 
     name, status = pyhanko_status(signed_pdf, pki)
@@ -96,7 +97,7 @@ def test_signed_pdf_validates_in_pyhanko_with_a_visible_field_on_the_pengesahan_
     assert x2 - x1 > 100 and y2 - y1 > 30, "a visible field, not a zero-size one"
 
 
-def test_an_edited_pdf_does_not_validate(signed_pdf, nss_db, pki, tmp_path):  # noqa: F811
+def test_an_edited_pdf_does_not_validate(signed_pdf, nss_db, pki, tmp_path):
     data = signed_pdf.read_bytes()
     assert data.count(b"LibreOffice") >= 1
     edited = tmp_path / "diubah.pdf"
@@ -107,7 +108,7 @@ def test_an_edited_pdf_does_not_validate(signed_pdf, nss_db, pki, tmp_path):  # 
     assert not status.intact and not status.bottom_line
 
 
-def test_a_page_rewritten_after_signing_is_reported(signed_pdf, nss_db, pki, tmp_path):  # noqa: F811
+def test_a_page_rewritten_after_signing_is_reported(signed_pdf, nss_db, pki, tmp_path):
     """An incremental update that replaces the signed page's content: pdfsig no longer reports the whole document
     signed, and pyHanko's difference analysis refuses the change."""
     from pyhanko.pdf_utils import generic
@@ -130,7 +131,7 @@ def test_a_page_rewritten_after_signing_is_reported(signed_pdf, nss_db, pki, tmp
 
 def test_pdf_signing_refuses_another_officials_key_and_an_unfinished_plan(
     signed, built_workbook, pki, tmp_path
-):  # noqa: F811
+):
     from renaksi_xl.errors import Refused
 
     with pytest.raises(Refused) as info:
@@ -145,7 +146,7 @@ def test_pdf_signing_refuses_another_officials_key_and_an_unfinished_plan(
     assert "belum ditetapkan" in info.value.message
 
 
-def test_cli_pdf_tandatangani(signed, pki, tmp_path, monkeypatch, capsys, nss_db):  # noqa: F811
+def test_cli_pdf_tandatangani(signed, pki, tmp_path, monkeypatch, capsys, nss_db):
     monkeypatch.setenv("RENAKSI_KUNCI_SANDI", PASS)
     out = tmp_path / "cli.pdf"
     before = sha(signed)
