@@ -83,6 +83,10 @@ class ServerConfig:
     max_payload_bytes: int = DEFAULT_MAX_PAYLOAD_BYTES
     timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS
     workers: int = DEFAULT_WORKERS
+    # Signing (renaksi_xl.ttd.server_config): the server's seal for records, and the CAs its
+    # 'Periksa Keaslian' trusts.  None / empty: records unsigned, no CA trusted.
+    seal: Any = None
+    trust: Any = None
 
     def identify(self, authorization: str | None) -> Identity | None:
         """The official behind an Authorization header ('<token>' or 'Bearer <token>')."""
@@ -145,6 +149,9 @@ def load_config(path: str | os.PathLike | None) -> ServerConfig:
             )
         tokens[h] = Identity(nip=nip, role=role, name=str(entry.get("name", "")).strip())
     cfg = ServerConfig(tokens=tokens)
+    from .ttd.server_config import load_signing
+
+    cfg.seal, cfg.trust = load_signing(raw, path, where)
     for key, conv, minimum in (
         ("max_payload_bytes", int, 1024),
         ("timeout_seconds", float, 0.1),
@@ -548,7 +555,9 @@ def create_app(config: ServerConfig | None = None):
 
     def run(action: str, book, who: Identity) -> tuple[str, dict]:
         """Run the action on the request's own Book; refusals become one alert."""
-        ctx = ActionContext(nip=who.nip, role=who.role, identity_from_server=True)
+        ctx = ActionContext(
+            nip=who.nip, role=who.role, identity_from_server=True, keys=config.seal, trust=config.trust
+        )
         try:
             if action in LOCAL_ONLY_ACTIONS:
                 raise InputError(TEXT_LOCAL_ONLY.format(caption=macros._caption(action)))

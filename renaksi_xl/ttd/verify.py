@@ -90,6 +90,8 @@ def summary(verdict: Verdict) -> str:
 def periksa_keaslian(book, ctx, verdict: Verdict) -> list[str]:
     """Hook of workflow.periksa_keaslian: signatures checked against the context's trust
     (the server config's, or the user's folder); returns the per-step lines."""
-    store = ctx.trust if getattr(ctx, "trust", None) is not None else load_trust()
+    store = getattr(ctx, "trust", None)
+    if store is None:  # the server trusts only its config, never a folder on the server machine
+        store = TrustStore() if getattr(ctx, "identity_from_server", False) else load_trust()
     check_signatures(book, verdict, store)
     return step_lines(verdict)
