@@ -27,6 +27,7 @@ COMMANDS = {
     "email": "renaksi_xl.review:cmd_email",
     "diff": "renaksi_xl.review:cmd_diff",
     "ca": "renaksi_xl.ttd.cli:cmd_ca",
+    "kunci": "renaksi_xl.ttd.keys:cmd_kunci",
 }
 
 ACTIONS_HELP = (
@@ -239,6 +240,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("new", metavar="BARU")
     s.add_argument("--json", action="store_true", help="keluaran JSON")
     _add_ca_parser(sub)
+    s = sub.add_parser("kunci", help="catat berkas kunci .p12 seorang pejabat di komputer ini (mode Lokal)")
+    s.add_argument("nip", metavar="NIP")
+    s.add_argument("berkas", metavar="BERKAS.p12")
     return p
 
 

@@ -90,6 +90,8 @@ def seal_cells(book, ctx, cells: dict[str, Any], now: dt.datetime) -> dict[str, 
         )
     nip = field_text(cells.get("NIP"))
     signer = keys.signer_for(nip)
+    if signer is None:  # e.g. the desktop has no key file for this official
+        return {}
     cert = signer.certificate
     if signer.basis == BASIS_OFFICIAL:
         cert_nip = certs.nip_of(cert)

@@ -48,8 +48,8 @@ class Signer(Protocol):
 
 
 class KeySource(Protocol):
-    def signer_for(self, nip: str) -> Signer:
-        """The signer for the acting official (NIP); raise InputError when there is none."""
+    def signer_for(self, nip: str) -> Signer | None:
+        """The signer for the acting official (NIP); None: write the record unsigned."""
 
 
 @dataclass
