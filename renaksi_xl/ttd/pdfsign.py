@@ -18,8 +18,11 @@ import io
 import re
 import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
+from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
 from .. import layout
@@ -31,6 +34,7 @@ from .signer import Pkcs12File
 FIELD_NAME = "PengesahanRencanaAksi"
 ANCHOR_TEXT = "Ditetapkan oleh"
 BOX_WIDTH = 240.0
+Box = tuple[float, float, float, float]  # x1, y1, x2, y2 in PDF points, origin bottom left
 
 
 def _approval(book) -> tuple[str, str, str]:
@@ -116,18 +120,59 @@ def _simple_signer(kf: certs.KeyFile):
     )
 
 
-def sign_pdf(pdf: Path, out: Path, kf: certs.KeyFile, *, nip: str, role: str, place: str) -> Path:
+class PdfSigningBackend(Protocol):
+    """Who applies the PAdES signature to the rendered PDF.
+
+    `certificate` is checked (NIP, validity, key usage) before `sign` is called.
+    The built-in backend is Pkcs12PdfSigner (pyHanko, key in this process).  A
+    remote service (e.g. BSrE's eSign Client Service, which takes the PDF, the
+    signer's NIK and passphrase, and the page and rectangle of a visible
+    signature, and returns the signed PDF) would implement the same two members;
+    see docs/keaslian.md.  No such backend is implemented or tested here.
+    """
+
+    certificate: x509.Certificate
+
+    def sign(
+        self, pdf: Path, out: Path, *, page: int, box: Box, reason: str, location: str, nip: str
+    ) -> Path: ...
+
+
+@dataclass
+class Pkcs12PdfSigner:
+    key_file: certs.KeyFile
+
+    @property
+    def certificate(self) -> x509.Certificate:
+        return self.key_file.certificate
+
+    def sign(
+        self, pdf: Path, out: Path, *, page: int, box: Box, reason: str, location: str, nip: str
+    ) -> Path:
+        return _pyhanko_sign(
+            pdf, out, self.key_file, page=page, box=box, reason=reason, location=location, nip=nip
+        )
+
+
+def sign_pdf(pdf: Path, out: Path, backend: PdfSigningBackend, *, nip: str, role: str, place: str) -> Path:
     """Sign `pdf` into `out` (PAdES, visible field on the pengesahan page)."""
+    page, box = signature_box(pdf)
+    reason = f"Penetapan Rencana Aksi oleh {role}"
+    return backend.sign(pdf, out, page=page, box=box, reason=reason, location=place, nip=nip)
+
+
+def _pyhanko_sign(
+    pdf: Path, out: Path, kf: certs.KeyFile, *, page: int, box: Box, reason: str, location: str, nip: str
+) -> Path:
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
     from pyhanko.stamp import TextStampStyle
 
-    page, box = signature_box(pdf)
     name = certs.common_name(kf.certificate)
     meta = signers.PdfSignatureMetadata(
         field_name=FIELD_NAME,
-        reason=f"Penetapan Rencana Aksi oleh {role}",
-        location=place or None,
+        reason=reason,
+        location=location or None,
         name=name,
         md_algorithm="sha256",
         subfilter=fields.SigSeedSubFilter.PADES,
@@ -175,11 +220,12 @@ def export_signed_pdf(book_path: Path, out: Path, key_path: Path, ask_passphrase
     signer = source.load()
     kf = certs.KeyFile(signer.key, signer.certificate, signer.chain)
     check_key(kf, nip, name, f"'{key_path}'")
+    backend = Pkcs12PdfSigner(kf)
     settings = tables.read_settings(book)
     place = str(settings.get(layout.SET_PEMDA) or "").replace("Kota ", "").replace("Kabupaten ", "")
     with tempfile.TemporaryDirectory(prefix="renaksi-ttd-pdf-") as tmp:
         plain = export_pdf(book_path, Path(tmp) / "tanpa-ttd.pdf", signature_space=True)
-        signed = sign_pdf(plain, Path(tmp) / "ttd.pdf", kf, nip=nip, role=role, place=place)
+        signed = sign_pdf(plain, Path(tmp) / "ttd.pdf", backend, nip=nip, role=role, place=place)
         out.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(str(signed), out)
     return out
