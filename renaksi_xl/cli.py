@@ -92,6 +92,12 @@ class _Formatter(argparse.HelpFormatter):
     def add_usage(self, usage, actions, groups, prefix=None):
         super().add_usage(usage, actions, groups, USAGE_PREFIX if prefix is None else prefix)
 
+    def _split_lines(self, text, width):
+        """Wrap help without breaking words at hyphens: action names (cetak-pdf) stay whole."""
+        import textwrap
+
+        return textwrap.wrap(" ".join(text.split()), width, break_on_hyphens=False)
+
 
 class IndonesianArgumentParser(argparse.ArgumentParser):
     """argparse with Indonesian usage, section titles, -h text and error messages;

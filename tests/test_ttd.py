@@ -398,3 +398,18 @@ def test_signature_cells_stay_far_below_excels_cell_limit(signed):
     for rec in log_table(signed).records():
         for h in (layout.H_TTD_DIGITAL, layout.H_SERTIFIKAT):
             assert rec[h] and len(rec[h]) < 8_000 < records.CELL_LIMIT, (h, len(rec[h]))
+
+
+def test_every_package_of_renaksi_xl_goes_into_the_wheel():
+    """renaksi_xl.ttd (and any later subpackage) must be listed for setuptools, or a wheel
+    install lacks it (the editable install used here would not notice)."""
+    import tomllib
+
+    repo = Path(__file__).resolve().parents[1]
+    listed = set(tomllib.loads((repo / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    on_disk = {
+        ".".join(p.parent.relative_to(repo).parts)
+        for p in (repo / "renaksi_xl").rglob("__init__.py")
+        if "__pycache__" not in p.parts
+    }
+    assert on_disk <= listed, on_disk - listed
