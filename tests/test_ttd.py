@@ -229,8 +229,24 @@ def test_removed_signature_is_absent_and_fails_only_when_required(signed, pki, c
     assert code == 1 and report["ok"] is False
 
 
-def test_a_damaged_signature_cell_is_invalid(signed, pki, capsys):
-    edit_log_row(signed, 1, lambda c: c.update({layout.H_TTD_DIGITAL: "pejabat rsa-sha256 bukan-base64!"}))
+@pytest.mark.parametrize(
+    "damage",
+    [
+        {layout.H_TTD_DIGITAL: "pejabat rsa-sha256 bukan-base64!"},
+        {layout.H_TTD_DIGITAL: "camat rsa-sha256 QUJD"},  # an unknown basis
+        {layout.H_SERTIFIKAT: "QUJD"},  # base64 that is not a certificate
+        {layout.H_SERTIFIKAT: None},  # the signature without its certificate
+        "many",  # a chain of 200 certificates: hostile, refused before any path building
+    ],
+)
+def test_a_damaged_signature_cell_is_invalid(signed, pki, capsys, damage):
+    def change(cells):
+        if damage == "many":
+            cells[layout.H_SERTIFIKAT] = " ".join([cells[layout.H_SERTIFIKAT].split()[0]] * 200)
+        else:
+            cells.update(damage)
+
+    edit_log_row(signed, 1, change)
     _code, report = verify_json(signed, capsys, "--percaya", str(pki.ca_pem))
     assert statuses(report)[1] == "invalid"
     assert "rusak" in report["records"][1]["signature_reason"]
@@ -413,3 +429,45 @@ def test_every_package_of_renaksi_xl_goes_into_the_wheel():
         if "__pycache__" not in p.parts
     }
     assert on_disk <= listed, on_disk - listed
+
+
+def drop_signature_columns(path: Path) -> None:
+    """A workbook built before issue 14: tblLog without the two signature columns."""
+    import openpyxl
+
+    from renaksi_xl.tables import cell_address, col_letter
+
+    wb = openpyxl.load_workbook(path, keep_vba=True)
+    ws = wb[layout.SHEET_LOG]
+    table = ws.tables[layout.TBL_LOG]
+    first, last = table.ref.split(":")
+    spec = layout.table(layout.TBL_LOG)
+    keep = len(spec.headers) - 2
+    new_last = col_letter(spec.first_col + keep - 1) + "".join(ch for ch in last if ch.isdigit())
+    table.ref = f"{first}:{new_last}"
+    if table.autoFilter is not None:
+        table.autoFilter.ref = table.ref
+    del table.tableColumns[keep:]
+    for i in range(keep, keep + 2):
+        ws[cell_address(spec.header_row, spec.first_col + i)].value = None
+    headless.save_atomic(wb, path)
+
+
+def test_an_old_workbook_verifies_as_unsigned_and_refuses_signing_clearly(built_workbook, pki, capsys):
+    drop_signature_columns(built_workbook)
+    setup_officials(built_workbook)
+    assert layout.H_TTD_DIGITAL not in log_table(built_workbook).header
+    headless.run_on_file(
+        built_workbook, lambda b: workflow.catat_disposisi(b, ctx_for(CAM, at(), catatan="x"))
+    )
+    code, report = verify_json(built_workbook, capsys, "--percaya", str(pki.ca_pem))
+    assert code == 0 and statuses(report) == ["absent"]
+    before = sha(built_workbook)
+    ctx = ctx_for(KAS, at(hours=1), keys=pki.source(KAS))
+    with pytest.raises(InputError) as info:
+        headless.run_on_file(
+            built_workbook,
+            lambda b: workflow.perform(b, layout.ACTION_TARIK_DPA, ctx, lambda b, c: "tanpa data"),
+        )
+    assert "versi lama" in info.value.message and layout.H_TTD_DIGITAL in info.value.message
+    assert sha(built_workbook) == before

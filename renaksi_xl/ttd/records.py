@@ -36,6 +36,7 @@ from .signer import BASES, BASIS_OFFICIAL, BASIS_SERVER, Signer
 SIGN_TAG = "renaksi-xl/tanda-tangan-catatan/1"
 SIGNED_FIELDS = ("Sidik Rantai", "Langkah", "Aksi", "Peran", "Nama", "NIP", "Waktu")
 CELL_LIMIT = 32_767  # Excel's maximum characters in one cell
+MAX_CHAIN = 6  # certificates read from one record (a real chain has 2-4); more is hostile input
 
 # Statuses of a record's signature (the `verify --json` contract).
 VALID, INVALID, ABSENT, UNTRUSTED, NIP_MISMATCH = "valid", "invalid", "absent", "untrusted", "nip_mismatch"
@@ -125,10 +126,13 @@ def _parse(sig_text: str, chain_text: str) -> tuple[str, str, bytes, list[x509.C
     if len(parts) != 3 or parts[0] not in BASES:
         raise ValueError("format")
     basis, algorithm, b64 = parts
+    if len(sig_text) > CELL_LIMIT or len(chain_text) > CELL_LIMIT:
+        raise ValueError("longer than an Excel cell")
     signature = base64.b64decode(b64, validate=True)
-    chain = [certs.from_b64(p) for p in chain_text.split()]
-    if not chain:
-        raise ValueError("no certificate")
+    parts = chain_text.split()
+    if not parts or len(parts) > MAX_CHAIN:
+        raise ValueError("number of certificates")
+    chain = [certs.from_b64(p) for p in parts]
     return basis, algorithm, signature, chain
 
 
