@@ -160,7 +160,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--out", default=None, help="berkas hasil (bawaan: workbook/RencanaAksi.xlsm)")
 
     s = sub.add_parser("dpa", help="baca berkas DPA/RKA (SIPD .xlsx, templat, CSV) dan tampilkan tabelnya")
-    s.add_argument("file", metavar="BERKAS")
+    s.add_argument(
+        "file", metavar="BERKAS", help="berkas DPA/RKA: ekspor SIPD (.xlsx), templat impor, atau CSV"
+    )
     s.add_argument("--json", action="store_true", help="keluaran JSON")
 
     s = sub.add_parser("run", help="jalankan satu aksi tombol pada buku kerja, tanpa Excel")
@@ -192,12 +194,17 @@ def build_parser() -> argparse.ArgumentParser:
     _add_trust_option(s)
 
     s = sub.add_parser("validate", help="periksa Rencana Aksi (buku kerja atau folder)")
-    s.add_argument("books", nargs="+", metavar="BUKU")
+    s.add_argument(
+        "books",
+        nargs="+",
+        metavar="BUKU",
+        help="buku kerja Rencana Aksi (.xlsm), atau folder berisi buku kerja",
+    )
     s.add_argument("--json", action="store_true", help="keluaran JSON")
     s.add_argument("--rekap", metavar="OUT.xlsx", help="tulis rekap satu baris per berkas")
 
     s = sub.add_parser("verify", help="periksa keaslian catatan paraf dan tanda tangan")
-    s.add_argument("book", metavar="BUKU")
+    s.add_argument("book", metavar="BUKU", help="buku kerja Rencana Aksi (.xlsm) yang diperiksa")
     s.add_argument("--json", action="store_true", help="keluaran JSON")
     _add_trust_option(s)
     s.add_argument(
@@ -214,8 +221,13 @@ def build_parser() -> argparse.ArgumentParser:
         "python -m renaksi_xl.server new-token NIP PERAN; hash token lama: "
         "python -m renaksi_xl.server hash-token. Panduan: docs/server.md.",
     )
-    s.add_argument("--host", default="127.0.0.1")
-    s.add_argument("--port", type=int, default=8000)
+    s.add_argument(
+        "--host",
+        default="127.0.0.1",
+        metavar="ALAMAT",
+        help="alamat yang didengarkan (bawaan: 127.0.0.1, hanya komputer ini; 0.0.0.0 untuk seluruh jaringan kantor)",
+    )
+    s.add_argument("--port", type=int, default=8000, help="nomor port (bawaan: 8000)")
     s.add_argument("--config", metavar="BERKAS", help="berkas konfigurasi server (token pejabat)")
     s.add_argument(
         "--workers",
@@ -225,8 +237,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     s = sub.add_parser("pdf", help="cetak Dokumen Rencana Aksi dan catatan SOP ke PDF")
-    s.add_argument("book", metavar="BUKU")
-    s.add_argument("--out", metavar="BERKAS.pdf")
+    s.add_argument("book", metavar="BUKU", help="buku kerja Rencana Aksi (.xlsm) yang dicetak")
+    s.add_argument(
+        "--out",
+        metavar="BERKAS.pdf",
+        help="berkas PDF hasil; foldernya harus sudah ada (bawaan: di samping BUKU, "
+        "NAMA-Dokumen-Rencana-Aksi.pdf)",
+    )
     s.add_argument(
         "--tandatangani",
         metavar="BERKAS.p12",
@@ -234,21 +251,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     s = sub.add_parser("email", help="siapkan draf email review (.eml) dengan lampiran buku kerja")
-    s.add_argument("book", metavar="BUKU")
+    s.add_argument("book", metavar="BUKU", help="buku kerja Rencana Aksi (.xlsm) yang dilampirkan")
     s.add_argument("--ke", required=True, metavar="PERAN", help="peran penerima, mis. 'Sekretaris Camat'")
-    s.add_argument("--out", metavar="BERKAS.eml")
+    s.add_argument(
+        "--out",
+        metavar="BERKAS.eml",
+        help="berkas draf email; foldernya harus sudah ada (bawaan: di samping BUKU, NAMA-untuk-PERAN.eml)",
+    )
     s.add_argument(
         "--sebelumnya", metavar="BUKU", help="versi yang terakhir dilihat penerima (untuk 'apa yang berubah')"
     )
 
     s = sub.add_parser("diff", help="apa yang berubah antara dua versi buku kerja")
-    s.add_argument("old", metavar="LAMA")
-    s.add_argument("new", metavar="BARU")
+    s.add_argument("old", metavar="LAMA", help="versi buku kerja sebelumnya (.xlsm)")
+    s.add_argument("new", metavar="BARU", help="versi buku kerja yang lebih baru (.xlsm)")
     s.add_argument("--json", action="store_true", help="keluaran JSON")
     _add_ca_parser(sub)
     s = sub.add_parser("kunci", help="catat berkas kunci .p12 seorang pejabat di komputer ini (mode Lokal)")
-    s.add_argument("nip", metavar="NIP")
-    s.add_argument("berkas", metavar="BERKAS.p12")
+    s.add_argument("nip", metavar="NIP", help="NIP 18 angka pejabat pemilik kunci")
+    s.add_argument("berkas", metavar="BERKAS.p12", help="berkas kunci PKCS#12 pejabat itu di komputer ini")
     return p
 
 

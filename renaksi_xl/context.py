@@ -24,11 +24,16 @@ class ActionContext:
     identity_from_server: bool = False  # the NIP was authenticated by the server's token
     role: str | None = None  # role asserted by the server config (checked against Pengaturan)
     action: str | None = None  # the action being run (set by renaksi_xl.macros.run_action)
+    from_cli: bool = False  # run by `renaksi-xl run`: messages may name its options
     # Signing (renaksi_xl.ttd): where a paraf / tanda tangan record gets its signature
     # (a ttd.signer.KeySource; None: the record is written unsigned), and the trust
     # anchors a 'periksa-keaslian' checks signatures against (a ttd.trust.TrustStore).
     keys: Any = None
     trust: Any = None
+
+    def option_hint(self, option: str) -> str:
+        """' atau pakai opsi --x' on the command line; nothing for Excel users (no such option there)."""
+        return f" atau pakai opsi {option}" if self.from_cli else ""
 
     def time(self) -> dt.datetime:
         """The action's time in WIB."""

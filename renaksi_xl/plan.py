@@ -29,7 +29,14 @@ from __future__ import annotations
 
 from . import layout
 from .dpa.grid import CODE_LABEL, check_code, is_blank, mangled_code, norm
-from .dpa.numbers import format_number, format_rupiah, parse_number, round_half_up, round_rupiah
+from .dpa.numbers import (
+    ambiguity_hint,
+    format_number,
+    format_rupiah,
+    parse_number,
+    round_half_up,
+    round_rupiah,
+)
 from .errors import InputError
 from .tables import cell_address
 
@@ -122,10 +129,10 @@ def _number(data, i, header, what):
     value = data.rows[i][data.col(header)]
     try:
         return parse_number(value)
-    except ValueError:
+    except ValueError as exc:
         raise InputError(
             f"{what} di lembar '{data.spec.sheet}' sel {data.address(i, header)} bukan angka: "
-            f"'{value}'. Perbaiki, atau jalankan ulang Tarik Data DPA.",
+            f"'{value}'. Perbaiki, atau jalankan ulang Tarik Data DPA.{ambiguity_hint(exc)}",
             where=data.address(i, header),
         ) from None
 

@@ -97,6 +97,7 @@ def context_from_args(args) -> ActionContext:
         catatan=getattr(args, "catatan", None),
         fields=fields,
         files=files,
+        from_cli=True,
     )
     _signing_options(args, ctx)
     return ctx
@@ -117,6 +118,19 @@ def _signing_options(args, ctx: ActionContext) -> None:
         ctx.trust = load_trust(percaya)
 
 
+def check_out(out: str | os.PathLike, example_name: str) -> Path:
+    """An --out file of any command (run, pdf, email): its folder must exist and be
+    writable; a missing folder is refused, never created (a typo would scatter files)."""
+    out = Path(out)
+    if out.is_dir():
+        raise OptionError(f"--out '{out}' adalah folder. Tulis nama berkasnya, mis. {out / example_name}.")
+    if not out.parent.is_dir():
+        raise OptionError(f"Folder untuk --out '{out}' ({out.parent}) tidak ada. Buat foldernya dulu.")
+    if not os.access(out.parent, os.W_OK):
+        raise OptionError(f"Folder untuk --out '{out}' ({out.parent}) hanya-baca. Pilih folder lain.")
+    return out
+
+
 def run_action(
     path: str | os.PathLike, action: str, ctx: ActionContext, out: str | os.PathLike | None = None
 ):
@@ -130,13 +144,7 @@ def run_action(
     macros.check_action(action)
     path = _existing_file("Buku kerja", str(path))
     if out is not None:
-        out = Path(out)
-        if out.is_dir():
-            raise OptionError(f"--out '{out}' adalah folder. Tulis nama berkasnya, mis. {out / path.name}.")
-        if not out.parent.is_dir():
-            raise OptionError(f"Folder untuk --out '{out}' ({out.parent}) tidak ada. Buat foldernya dulu.")
-        if not os.access(out.parent, os.W_OK):
-            raise OptionError(f"Folder untuk --out '{out}' ({out.parent}) hanya-baca. Pilih folder lain.")
+        out = check_out(out, path.name)
     return headless.run_on_file(path, lambda book: macros.run_action(book, action, ctx), out_path=out)
 
 
