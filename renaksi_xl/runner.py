@@ -15,6 +15,7 @@ import os
 import sys
 from pathlib import Path
 
+from . import layout
 from .context import WIB, ActionContext
 from .errors import InputError, Refused
 
@@ -177,4 +178,8 @@ def cmd_run(args) -> int:
         print(summary)
     target = args.out or args.book
     print(f"Selesai: aksi '{args.action}' dijalankan; hasil disimpan di {target}.")
+    if args.action == layout.ACTION_TETAPKAN and ctx.keys is not None:
+        from .ttd.pdfsign import after_penetapan
+
+        after_penetapan(args, ctx)
     return 0

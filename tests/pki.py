@@ -68,8 +68,9 @@ def act_signed(path: Path, fn, role: str, when: dt.datetime, keys, **kw):
     return value
 
 
-def full_signed_sop(path: Path, pki: Pki, keys_for=None) -> None:
-    """Steps 1-6 on the plain valid plan, each record signed by its official's key."""
+def full_signed_sop(path: Path, pki: Pki, keys_for=None, *, tetapkan: bool = True) -> None:
+    """Steps 1-6 (1-5 without `tetapkan`) on the plain valid plan, each record signed by its
+    official's key."""
     keys_for = keys_for or pki.source
     setup_officials(path)
     cam, sek, kas = layout.ROLE_CAMAT, layout.ROLE_SEKRETARIS, layout.ROLE_KASUBAG
@@ -106,7 +107,8 @@ def full_signed_sop(path: Path, pki: Pki, keys_for=None) -> None:
         fields={"peserta": "Sekretaris Camat, Kasubag", "keputusan": "Draft disetujui"},
     )
     act_signed(path, workflow.paraf_pemeriksaan, sek, at(hours=4), keys_for(sek))
-    act_signed(path, workflow.tetapkan, cam, at(hours=4, minutes=5), keys_for(cam))
+    if tetapkan:
+        act_signed(path, workflow.tetapkan, cam, at(hours=4, minutes=5), keys_for(cam))
 
 
 __all__ = ["rencana_rows"]

@@ -156,3 +156,22 @@ def test_cli_pdf_tandatangani(signed, pki, tmp_path, monkeypatch, capsys, nss_db
     assert sha(signed) == before, "signing the PDF does not touch the workbook"
     code = cli.main(["pdf", str(signed), "--out", str(out), "--tandatangani", str(pki.keys[SEK])])
     assert code == 1 and "bukan milik pejabat yang menetapkan" in capsys.readouterr().err
+
+
+def test_penetapan_with_a_key_writes_the_signed_pdf_beside_the_workbook(
+    built_workbook, pki, monkeypatch, capsys, nss_db
+):
+    from pki import full_signed_sop
+
+    full_signed_sop(built_workbook, pki, tetapkan=False)
+    monkeypatch.setenv("RENAKSI_KUNCI_SANDI", PASS)
+    args = ["run", "tetapkan", str(built_workbook), "--pejabat", NIP[CAM], "--waktu", "2025-01-06T13:05"]
+    assert cli.main([*args, "--kunci", str(pki.keys[CAM])]) == 0
+    out = capsys.readouterr().out
+    pdf = built_workbook.with_name(built_workbook.stem + "-Dokumen-Rencana-Aksi-ttd.pdf")
+    assert str(pdf) in out and pdf.is_file()
+    text = pdfsig(pdf, nss_db)
+    assert "Signature is Valid." in text and "Certificate is Trusted." in text
+    assert (
+        cli.main(["verify", str(built_workbook), "--percaya", str(pki.ca_pem), "--wajib-tanda-tangan"]) == 0
+    )

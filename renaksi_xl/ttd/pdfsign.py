@@ -206,17 +206,20 @@ def _ascii(text: str) -> str:
     return re.sub(r"\s+", " ", plain).strip() or text
 
 
-def export_signed_pdf(book_path: Path, out: Path, key_path: Path, ask_passphrase=None) -> Path:
-    """`renaksi-xl pdf BOOK --tandatangani FILE.p12`: render, check, sign."""
+def export_signed_pdf(book_path: Path, out: Path, key_path: Path, ask_passphrase=None, source=None) -> Path:
+    """`renaksi-xl pdf BOOK --tandatangani FILE.p12`: render, check, sign.
+
+    `source`: a Pkcs12File already opened (the penetapan flow: no second passphrase prompt)."""
     from .. import tables
     from ..headless import open_book
     from ..pdf import export_pdf
 
     book = open_book(book_path)
     name, nip, role = _approval(book)
-    source = Pkcs12File(key_path, where="Berkas --tandatangani")
-    if ask_passphrase is not None:
-        source.ask_passphrase = ask_passphrase
+    if source is None:
+        source = Pkcs12File(key_path, where="Berkas --tandatangani")
+        if ask_passphrase is not None:
+            source.ask_passphrase = ask_passphrase
     signer = source.load()
     kf = certs.KeyFile(signer.key, signer.certificate, signer.chain)
     check_key(kf, nip, name, f"'{key_path}'")
@@ -241,3 +244,24 @@ def cmd_signed_pdf(args) -> int:
     print(f"PDF Dokumen Rencana Aksi bertanda tangan elektronik (PAdES) ditulis: {out}")
     print(f"Periksa dengan pembaca PDF, atau: pdfsig {out}")
     return 0
+
+
+def after_penetapan(args, ctx) -> None:
+    """`renaksi-xl run tetapkan BOOK --kunci FILE.p12`: the penetapan record is signed; the
+    signed Dokumen Rencana Aksi PDF is written beside the workbook with the same key."""
+    from ..errors import RenaksiError
+
+    source = getattr(ctx, "keys", None)
+    if not isinstance(source, Pkcs12File) or source._signer is None:
+        return
+    book = Path(args.out or args.book)
+    out = book.with_name(book.stem + "-Dokumen-Rencana-Aksi-ttd.pdf")
+    try:
+        export_signed_pdf(book, out, source.path, source=source)
+    except RenaksiError as exc:
+        print(
+            f"Catatan: PDF bertanda tangan belum dibuat ({exc.message}). Penetapan sudah tercatat; buat PDF-nya "
+            f"dengan: renaksi-xl pdf {book} --tandatangani {source.path}"
+        )
+        return
+    print(f"PDF Dokumen Rencana Aksi bertanda tangan elektronik (PAdES) ditulis: {out}")
