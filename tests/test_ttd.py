@@ -471,3 +471,22 @@ def test_an_old_workbook_verifies_as_unsigned_and_refuses_signing_clearly(built_
         )
     assert "versi lama" in info.value.message and layout.H_TTD_DIGITAL in info.value.message
     assert sha(built_workbook) == before
+
+
+def test_the_log_prints_at_its_own_width_after_signed_records(signed):
+    """The signature and certificate cells are long: the Log keeps a print area of exactly the
+    table's columns through headless saves, so LibreOffice does not shrink the printed Log to
+    fit text that never shows; the long cells are cut at their edge (fill), like the Sidik ones."""
+    import openpyxl
+
+    from renaksi_xl.tables import col_letter
+
+    spec = layout.table(layout.TBL_LOG)
+    wb = openpyxl.load_workbook(signed, keep_vba=True)
+    ws = wb[layout.SHEET_LOG]
+    last = col_letter(spec.first_col + len(spec.headers) - 1)
+    assert ws.print_area.split("!")[-1] == f"$A$1:${last}$1048575"
+    row = spec.header_row + 1
+    for h in (layout.H_TTD_DIGITAL, layout.H_SERTIFIKAT):
+        cell = ws.cell(row=row + 3, column=spec.first_col + spec.col_index(h))
+        assert len(str(cell.value)) > 100 and cell.alignment.horizontal == "fill", h
