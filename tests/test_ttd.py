@@ -490,3 +490,52 @@ def test_the_log_prints_at_its_own_width_after_signed_records(signed):
     for h in (layout.H_TTD_DIGITAL, layout.H_SERTIFIKAT):
         cell = ws.cell(row=row + 3, column=spec.first_col + spec.col_index(h))
         assert len(str(cell.value)) > 100 and cell.alignment.horizontal == "fill", h
+
+
+def test_the_passphrase_is_asked_on_the_terminal_without_echo(built_workbook, pki):
+    """`run --kunci` without RENAKSI_KUNCI_SANDI: getpass on a real pseudo-terminal (the
+    child's controlling terminal); what is typed is not echoed, and the record is signed."""
+    import os
+    import pty
+    import select
+    import sys
+    import time
+
+    setup_officials(built_workbook)
+    secret = PASS
+    argv = [sys.executable, "-m", "renaksi_xl.cli", "run", "catat-disposisi", str(built_workbook)]
+    argv += [
+        "--pejabat",
+        NIP[CAM],
+        "--waktu",
+        "2025-01-06T09:00",
+        "--catatan",
+        "Susun",
+        "--kunci",
+        str(pki.keys[CAM]),
+    ]
+    env = {k: v for k, v in os.environ.items() if k != "RENAKSI_KUNCI_SANDI"}
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the CLI on the pseudo-terminal
+        os.execve(sys.executable, argv, env)
+    seen, answered, deadline = b"", False, time.monotonic() + 120
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 1)
+        if ready:
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:  # the child closed the terminal
+                break
+            if not chunk:
+                break
+            seen += chunk
+        if not answered and b"Sandi berkas kunci camat.p12" in seen:
+            os.write(fd, secret.encode() + b"\n")
+            answered = True
+    _, status = os.waitpid(pid, 0)
+    text = seen.decode("utf-8", "replace")
+    assert answered, text
+    assert os.waitstatus_to_exitcode(status) == 0, text
+    assert secret not in text, "the passphrase must not be echoed"
+    row = log_table(built_workbook).records()[0]
+    assert row[layout.H_TTD_DIGITAL].startswith("pejabat ")
