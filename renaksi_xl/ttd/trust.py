@@ -142,6 +142,13 @@ def path_problem(
             "tidak ada CA yang dipercaya: berikan sertifikat CA dengan --percaya, atau simpan di folder "
             f"{user_trust_dir()}"
         )
+    key = (_fp(cert), tuple(_fp(c) for c in chain), tuple(_fp(a) for a in store.anchors))
+    known = _PATHS.get(key)
+    if known is not None and all(c.not_valid_before_utc <= moment <= c.not_valid_after_utc for c in known):
+        # The same chain was validated for another record: only the validity periods depend
+        # on the moment (revocation is checked below for each record).
+        problem = certs.key_usage_problem(cert)
+        return problem or _revocation_problem(cert, known, store, moment)
     context = ValidationContext(
         trust_roots=[_asn1(a) for a in store.anchors],
         other_certs=[_asn1(c) for c in chain],
@@ -167,7 +174,19 @@ def path_problem(
     if problem:
         return problem
     issuers = [x509.load_der_x509_certificate(c.dump()) for c in path.iter_certs(include_root=True)]
+    if len(_PATHS) >= _MAX_PATHS:
+        _PATHS.clear()
+    _PATHS[key] = issuers
     return _revocation_problem(cert, issuers, store, moment)
+
+
+# Validated paths (every certificate, anchor included) by (leaf, chain given, anchors).
+_PATHS: dict[tuple, list[x509.Certificate]] = {}
+_MAX_PATHS = 256
+
+
+def _fp(cert: x509.Certificate) -> bytes:
+    return cert.fingerprint(certs.hashes.SHA256())
 
 
 def _revocation_problem(

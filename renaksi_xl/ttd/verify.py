@@ -45,9 +45,10 @@ def signature_notes(verdict: Verdict, store: TrustStore, require: bool) -> list[
     lines = []
     if counts:
         lines.append("Tanda tangan digital: " + ", ".join(counts) + ".")
+    signed = any(r.signature != records.ABSENT for r in verdict.records)
     if store.sources:
         lines.append("CA yang dipercaya: " + "; ".join(store.sources) + ".")
-    else:
+    elif signed:
         lines.append("Tidak ada CA yang dipercaya (berikan --percaya CA.pem).")
     if require and any(r.signature == records.ABSENT for r in verdict.records):
         lines.append(
