@@ -33,7 +33,7 @@ from renaksi_xl.context import ActionContext  # noqa: E402
 from renaksi_xl.dpa import SAMPLE_DPA, SAMPLE_PK  # noqa: E402
 from renaksi_xl.integrity import read_log, records_of, verify_book  # noqa: E402
 from renaksi_xl.runner import run_action  # noqa: E402
-from renaksi_xl.ttd import certs, records  # noqa: E402
+from renaksi_xl.ttd import certs, records, trust  # noqa: E402
 from renaksi_xl.ttd.signer import Pkcs12File  # noqa: E402
 from renaksi_xl.ttd.trust import load_trust  # noqa: E402
 from renaksi_xl.ttd.verify import check_signatures  # noqa: E402
@@ -126,6 +126,7 @@ def main() -> int:
         t_chain = statistics.median(_time(lambda: verify_book(book)) for _ in range(args.repeat))
 
         def full_verify():
+            trust._PATHS.clear()  # as in a fresh `renaksi-xl verify` process
             check_signatures(book, verify_book(book), store)
 
         t_verify = statistics.median(_time(full_verify) for _ in range(args.repeat))
