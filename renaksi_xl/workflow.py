@@ -410,6 +410,23 @@ def _text_format(book, table_name: str, excel_row: int, header: list[str], colum
             sheet.range((excel_row, first_col + header.index(h))).number_format = "@"
 
 
+def sign_record(book, ctx: ActionContext | None, cells: dict[str, Any], now: dt.datetime) -> dict[str, str]:
+    """The signature cells of a paraf / tanda tangan record (empty when the action has no key).
+
+    Every writer of a chained record calls this, after computing the Sidik Rantai and
+    before writing anything (a refusal here leaves the workbook as it was), then
+    append_log_record: signing is a property of the record write (renaksi_xl.ttd.records).
+    """
+    from .ttd.records import seal_cells
+
+    return seal_cells(book, ctx, cells, now)
+
+
+def append_log_record(book, cells: dict[str, Any], signature: dict[str, str]) -> None:
+    """Append a chained record to the Log with its signature cells."""
+    _append(book, layout.TBL_LOG, {**cells, **signature}, ("NIP", "Sidik Isi", "Sidik Rantai", *signature))
+
+
 def _append(book, table_name: str, cells: dict[str, Any], code_columns: tuple[str, ...]) -> None:
     data = tables.read_table(book, table_name)
     header_row = book.sheets[data.spec.sheet].tables[table_name].header_row_range.row
@@ -475,10 +492,7 @@ def _write_record(
 
     chain = chain_hash(state.last_chain, [cells[h] for h in CHAIN_FIELDS], content_hash(digests))
     cells["Sidik Rantai"] = chain
-    # Every paraf / tanda tangan record is signed when the action has a key (renaksi_xl.ttd).
-    from .ttd.records import seal_cells
-
-    signature = seal_cells(book, ctx, cells, now)
+    signature = sign_record(book, ctx, cells, now)  # before anything is written
     step_rows = tables.read_table(book, layout.step_table(step)).rows
     _append(
         book,
@@ -499,8 +513,7 @@ def _write_record(
         },
         ("NIP", "Sidik Rantai"),
     )
-    cells.update(signature)
-    _append(book, layout.TBL_LOG, cells, ("NIP", "Sidik Isi", "Sidik Rantai", *signature))
+    append_log_record(book, cells, signature)
 
     # Beranda: progress of all six steps after this record.
     events = [
@@ -526,6 +539,9 @@ def _write_record(
             f"({_who(holder(people, nxt.role), nxt.role)})"
         )
     tables.named_range(book, "nmTahap").value = tahap
+    # The chain's anchor: its length and its end, so a chain cut short shows.
+    tables.named_range(book, "nmJumlahCatatan").value = len(state.records) + 1
+    tables.named_range(book, "nmSidikTerakhir").value = chain
     tables.named_range(book, "nmStatusDokumen").value = (
         layout.STATUS_DITETAPKAN if action == layout.ACTION_TETAPKAN else layout.STATUS_DRAF
     )

@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -226,11 +225,13 @@ def export_signed_pdf(book_path: Path, out: Path, key_path: Path, ask_passphrase
     backend = Pkcs12PdfSigner(kf)
     settings = tables.read_settings(book)
     place = str(settings.get(layout.SET_PEMDA) or "").replace("Kota ", "").replace("Kabupaten ", "")
+    from ..outputs import check_output, replace_with
+
+    check_output(out, inputs=[book_path], option="--out")
     with tempfile.TemporaryDirectory(prefix="renaksi-ttd-pdf-") as tmp:
         plain = export_pdf(book_path, Path(tmp) / "tanpa-ttd.pdf", signature_space=True)
         signed = sign_pdf(plain, Path(tmp) / "ttd.pdf", backend, nip=nip, role=role, place=place)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(str(signed), out)
+        replace_with(out, signed)
     return out
 
 

@@ -340,6 +340,13 @@ def guide_shots() -> list[Shot]:
         Shot("l5-pemeriksaan.png", "akhir", layout.STEP_SHEETS[5], "A:L"),
         Shot("l6-penetapan.png", "akhir", layout.STEP_SHEETS[6], "A:L"),
         Shot("pengaturan.png", "akhir", layout.SHEET_PENGATURAN, "A:F"),
+        Shot(
+            "capaian.png",
+            "akhir",
+            layout.SHEET_CAPAIAN,
+            "A:K",
+            last_row=layout.CAPAIAN_AKSI_HEADER_ROW + 6,
+        ),
     ]
 
 

@@ -18,7 +18,8 @@ MARK = "\u25cf"  # black circle: in WGL4, so every Windows font has it
 SECOND_PAGE_FROM = "Keterkaitan"
 ROLE_COLUMNS = {role: 2 + i for i, role in enumerate(layout.ROLES)}
 SECTIONS = (
-    ("Dasar Hukum", sop.DASAR_HUKUM),
+    # The printed SOP lists its first legal basis twice; the sheet lists each once.
+    ("Dasar Hukum", tuple(dict.fromkeys(sop.DASAR_HUKUM))),
     ("Kualifikasi Pelaksana", sop.KUALIFIKASI_PELAKSANA),
     ("Keterkaitan", sop.KETERKAITAN),
     ("Peralatan/Perlengkapan", sop.PERALATAN),

@@ -40,6 +40,9 @@ def default_rows(table_name: str) -> list[list]:
         return [[s.number, s.uraian, s.role, s.pengesahan] for s in sop.STEPS]
     if table_name == layout.TBL_SETELAN:
         return [list(r) for r in layout.SETELAN_DEFAULTS]
+    if table_name == layout.TBL_CAPAIAN_TW:  # the charts' four rows, one per quarter
+        blank = [None] * (len(layout.CAPAIAN_TW_COLUMNS) - 1)
+        return [[f"TW {q}", *blank] for q in layout.QUARTERS]
     if table_name == layout.TBL_PROGRES:
         return [
             [s.number, s.uraian, s.role, STATUS_BELUM, "", "", "", s.waktu.label(), ""] for s in sop.STEPS
@@ -213,6 +216,9 @@ BERANDA_LABELS = {
 }
 
 
+ANCHOR_LABELS = {"nmJumlahCatatan": "Jumlah catatan", "nmSidikTerakhir": "Sidik terakhir"}
+
+
 def _setting(key: str) -> str:
     return dict((k, v) for k, v, _ in layout.SETELAN_DEFAULTS)[key]
 
@@ -226,6 +232,8 @@ def beranda_values() -> dict[str, str]:
         "nmValidasiStatus": VALIDASI_BELUM,
         "nmValidasiWaktu": "-",
         "nmKeaslian": "Belum diperiksa",
+        "nmJumlahCatatan": "0",
+        "nmSidikTerakhir": "-",
     }
 
 
@@ -251,6 +259,11 @@ def write_beranda(ctx: BuildContext) -> None:
         ws.write(row, 1, label, st.label)
         fmt = st.banner if nm == "nmStatusDokumen" else st.value_text
         ws.write_string(address, values[nm], fmt)
+    for nm, label in ANCHOR_LABELS.items():  # the chain's anchor, right of the buttons
+        sheet, address = layout.NAMED_CELLS[nm]
+        row, col = int(address[1:]) - 1, ord(address[0]) - 65
+        ws.write(row, col - 1, label, st.label)
+        ws.write_string(row, col, values[nm], st.value_text)
     for r in range(3, 10):
         ws.set_row(r, 19)
     ws.set_row(6, 24)  # the status banner
@@ -301,6 +314,16 @@ def step_instruction(n: int) -> str:
     return text + " Tabel di bawah diisi otomatis dan dikunci."
 
 
+def clock_start(n: int) -> str:
+    """When the step's working-time clock starts (workflow: from the previous Log record)."""
+    if n == 1:
+        return "(jam kerja; langkah pertama, waktunya mulai saat disposisi dicatat)"
+    return (
+        f"(jam kerja, dihitung sejak paraf/tanda tangan terakhir: serah terima dari Langkah {n - 1} "
+        "atau pengembalian, bukan sejak berkas dibuka)"
+    )
+
+
 def write_step_sheet(ctx: BuildContext, n: int) -> None:
     name = layout.STEP_SHEETS[n]
     ws, st = ctx.ws(name), ctx.styles
@@ -312,7 +335,8 @@ def write_step_sheet(ctx: BuildContext, n: int) -> None:
     ws.write(
         1,
         0,
-        f"Pelaksana menurut SOP: {step.role} ({step.pengesahan.lower()}). Waktu baku: {step.waktu.label()}.",
+        f"Pelaksana menurut SOP: {step.role} ({step.pengesahan.lower()}). Waktu baku: {step.waktu.label()} "
+        f"{clock_start(n)}.",
         st.subtitle,
     )
     ws.write(2, 0, f"Kelengkapan: {step.kelengkapan}. Output: {step.output}.", st.subtitle)
