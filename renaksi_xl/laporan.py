@@ -330,7 +330,7 @@ def _write(
         },
         ("NIP", "Sidik Rantai"),
     )
-    workflow.append_log_record(book, cells, signature)
+    workflow.append_log_record(book, cells, signature, len(state.records) + 1)
     return waktu
 
 

@@ -422,9 +422,12 @@ def sign_record(book, ctx: ActionContext | None, cells: dict[str, Any], now: dt.
     return seal_cells(book, ctx, cells, now)
 
 
-def append_log_record(book, cells: dict[str, Any], signature: dict[str, str]) -> None:
-    """Append a chained record to the Log with its signature cells."""
+def append_log_record(book, cells: dict[str, Any], signature: dict[str, str], record_count: int) -> None:
+    """Append a chained record to the Log with its signature cells, and move the chain's
+    anchor on Beranda (its length and its end, so a chain cut short shows)."""
     _append(book, layout.TBL_LOG, {**cells, **signature}, ("NIP", "Sidik Isi", "Sidik Rantai", *signature))
+    tables.named_range(book, "nmJumlahCatatan").value = record_count
+    tables.named_range(book, "nmSidikTerakhir").value = cells["Sidik Rantai"]
 
 
 def _append(book, table_name: str, cells: dict[str, Any], code_columns: tuple[str, ...]) -> None:
@@ -513,7 +516,7 @@ def _write_record(
         },
         ("NIP", "Sidik Rantai"),
     )
-    append_log_record(book, cells, signature)
+    append_log_record(book, cells, signature, len(state.records) + 1)
 
     # Beranda: progress of all six steps after this record.
     events = [
@@ -539,9 +542,6 @@ def _write_record(
             f"({_who(holder(people, nxt.role), nxt.role)})"
         )
     tables.named_range(book, "nmTahap").value = tahap
-    # The chain's anchor: its length and its end, so a chain cut short shows.
-    tables.named_range(book, "nmJumlahCatatan").value = len(state.records) + 1
-    tables.named_range(book, "nmSidikTerakhir").value = chain
     tables.named_range(book, "nmStatusDokumen").value = (
         layout.STATUS_DITETAPKAN if action == layout.ACTION_TETAPKAN else layout.STATUS_DRAF
     )
