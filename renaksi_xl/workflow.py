@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import layout, sop, tables
+from .chainend import write_anchor
 from .context import ActionContext, format_timestamp, parse_timestamp
 from .errors import InputError, Refused
 from .headless import macro_equivalent
@@ -426,8 +427,7 @@ def append_log_record(book, cells: dict[str, Any], signature: dict[str, str], re
     """Append a chained record to the Log with its signature cells, and move the chain's
     anchor on Beranda (its length and its end, so a chain cut short shows)."""
     _append(book, layout.TBL_LOG, {**cells, **signature}, ("NIP", "Sidik Isi", "Sidik Rantai", *signature))
-    tables.named_range(book, "nmJumlahCatatan").value = record_count
-    tables.named_range(book, "nmSidikTerakhir").value = cells["Sidik Rantai"]
+    write_anchor(book, record_count, cells["Sidik Rantai"])
 
 
 def _append(book, table_name: str, cells: dict[str, Any], code_columns: tuple[str, ...]) -> None:
