@@ -539,3 +539,16 @@ def test_the_passphrase_is_asked_on_the_terminal_without_echo(built_workbook, pk
     assert secret not in text, "the passphrase must not be echoed"
     row = log_table(built_workbook).records()[0]
     assert row[layout.H_TTD_DIGITAL].startswith("pejabat ")
+
+
+def test_openpyxl_keeps_its_own_xml_writer_although_pyhanko_brings_lxml():
+    """pyHanko depends on lxml, and openpyxl switches to lxml when it can; renaksi_xl keeps
+    openpyxl's own writer so headless saves do not change with what else is installed."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "OPENPYXL_LXML"}
+    code = "import lxml, renaksi_xl, openpyxl.xml as x; print(x.LXML)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert out.stdout.strip() == "False"
