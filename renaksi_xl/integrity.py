@@ -223,7 +223,9 @@ def digest_of(book, key: str) -> str:
     name, _, quarter = key.partition("@")
     data = tables.read_table(book, name)
     if quarter:
-        data = realisasi_rows_upto(data, quarter_of(quarter))
+        upto = quarter_of(quarter)
+        assert upto is not None, key  # parse_content_text accepts only 'name@I'..'name@IV'
+        data = realisasi_rows_upto(data, upto)
     return table_digest(data)
 
 
@@ -266,7 +268,12 @@ def field_text(value: Any) -> str:
         value = int(value)
     if isinstance(value, (dt.datetime, dt.date)):
         return value.isoformat()
-    return unicodedata.normalize("NFC", str(value)).replace("\r\n", "\n").strip()
+    # A lone CR counts as a line break, as in canonical_value: a file written by openpyxl
+    # stores it raw and XML readers hand it back as LF, so the hash must not tell them apart.
+    text = str(value)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return unicodedata.normalize("NFC", text).strip()
 
 
 def chain_hash(prev: str, fields: Sequence[Any], content: str) -> str:
@@ -460,7 +467,7 @@ def _step_sheet_records(book) -> list[tuple[int | None, str, dict[str, Any]]]:
     """(step, address, cells) of every record on the step sheets and on Laporan Realisasi (step None)."""
     from . import tables
 
-    out = []
+    out: list[tuple[int | None, str, dict[str, Any]]] = []
     for n in layout.STEP_SHEETS:
         data = tables.read_table(book, layout.step_table(n))
         for i, row in enumerate(data.rows):
@@ -547,7 +554,7 @@ def verify_book(book) -> Verdict:
                 role=field_text(row.get("Peran")),
                 name=field_text(row.get("Nama")),
                 nip=field_text(row.get("NIP")),
-                kind=row.kind,
+                kind=row.kind or "",
                 time=time_text,
                 valid=not reasons,
                 reason=" ".join(reasons) or None,

@@ -83,8 +83,9 @@ def report_state(book) -> ReportState:
         if r.action not in layout.REALISASI_ACTIONS:
             continue
         m = _NOTE.match(field_text(r.get("Keterangan")))
-        if m:
-            state.done.setdefault(capaian.quarter_of(m.group(1)), {})[r.action] = r
+        k = capaian.quarter_of(m.group(1)) if m else None  # _NOTE matches only I..IV
+        if k is not None:
+            state.done.setdefault(k, {})[r.action] = r
     return state
 
 

@@ -173,7 +173,7 @@ def write_print_workbook(book, path: Path, *, signature_space: bool = False) -> 
 
     # Approval block: the Camat's tanda tangan from step 6.
     camat = officials.get(layout.ROLE_CAMAT, {})
-    sign = (records.get(6) or [None])[-1]
+    sign = records[6][-1] if records.get(6) else None
     block_col = max(last_col - 5, 0)
     place = str(settings.get(layout.SET_PEMDA) or "").replace("Kota ", "").replace("Kabupaten ", "")
     date_text = _signed_on((sign or {}).get("Selesai")) or "...................."
@@ -220,9 +220,7 @@ def write_print_workbook(book, path: Path, *, signature_space: bool = False) -> 
         ws2.write(3, i, h, head)
     r = 4
     for st in sop.STEPS:
-        recs = records.get(st.number) or [None]
-        for rec in recs:
-            rec = rec or {}
+        for rec in records.get(st.number) or [{}]:  # a step without records: one empty row
             who = (
                 f"{rec.get('Nama') or ''}\nNIP. {rec.get('NIP')}"
                 if rec.get("NIP")

@@ -308,10 +308,10 @@ def email_draft(book_path: str | Path, to_role: str, *, previous: str | Path | N
         stage_label = f"Dikembalikan ke Langkah {state.pending}"
         who = " ".join(x for x in (str(last.get("Peran") or ""), str(last.get("Nama") or "")) if x)
         returned = f"Draft dikembalikan oleh {who or 'pemeriksa'}. {last.get('Keterangan') or ''}".strip()
-        task = NEXT_TASK.get(state.pending, "meninjau buku kerja")
+        task = NEXT_TASK.get(state.pending or 0, "meninjau buku kerja")
     else:
         stage_label = f"Langkah {last_step} selesai" if last_step else "belum ada langkah selesai"
-        task = NEXT_TASK.get(state.pending, "meninjau buku kerja")
+        task = NEXT_TASK.get(state.pending or 0, "meninjau buku kerja")
     subject = f"[Rencana Aksi] {unit} TA {year} - {stage_label}"
     if previous is not None:
         changes = describe_diff(diff_books(previous, book_path))

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import layout, sop, tables
+from .cellsafe import check_text
 from .chainend import write_anchor
 from .context import ActionContext, format_timestamp, parse_timestamp
 from .errors import InputError, Refused
@@ -234,6 +235,7 @@ def _check_order(action: str, state: State, roles: dict[int, StepRole], people: 
             f"Rencana Aksi sudah ditetapkan (Langkah 6) oleh {field_text(r.get('Nama'))} pada "
             f"{field_text(r.get('Waktu'))}; aksi '{action}' tidak bisa dilakukan lagi."
         )
+    assert pending is not None  # not ditetapkan, so some step is pending
     nxt = _who(holder(people, roles[pending].role), roles[pending].role)
     if action == layout.ACTION_KEMBALIKAN:
         if pending not in RETURN_STEPS:
@@ -470,6 +472,10 @@ def _write_record(
     roles,
     ctx: ActionContext | None = None,
 ) -> str:
+    # What is hashed is what is stored: a text no cell can hold whole is refused before hashing.
+    for label, value in (("Catatan", note), ("Nama", official.name), ("Peran", official.role)):
+        if isinstance(value, str):
+            check_text(value, f"{label} untuk Langkah {step}")
     digests = content_digests(book)
     start = state.last_time or now
     worked = working_duration(start, now, calendar)
