@@ -32,7 +32,10 @@ NIP_PATTERN = re.compile(r"^\d{18}$")
 SERVER_SEAL_EKU = x509.ObjectIdentifier("2.25.38448505569691981154694528105409489744")
 
 KEY_TYPES = ("rsa", "ec")
-RSA_BITS = 2048  # what BSrE issues for personal certificates; enough for records until ~2030
+RSA_BITS = 2048
+PrivateKey = (
+    rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
+)  # the key types renaksi-xl signs with  # what BSrE issues for personal certificates; enough for records until ~2030
 
 
 # --------------------------------------------------------------------------- reading certificates
@@ -120,8 +123,10 @@ def signature_matches(cert: x509.Certificate, algorithm: str, signature: bytes, 
             return False
         if isinstance(key, rsa.RSAPublicKey):
             key.verify(signature, data, padding.PKCS1v15(), hashes.SHA256())
-        else:
+        elif isinstance(key, ec.EllipticCurvePublicKey):
             key.verify(signature, data, ec.ECDSA(hashes.SHA256()))
+        else:
+            return False
     except (InvalidSignature, InputError, ValueError):
         return False
     return True
@@ -132,7 +137,7 @@ def signature_matches(cert: x509.Certificate, algorithm: str, signature: bytes, 
 class KeyFile:
     """What a PKCS#12 file holds: the key, its certificate, the rest of the chain."""
 
-    key: object
+    key: PrivateKey
     certificate: x509.Certificate
     chain: list[x509.Certificate]
 
@@ -146,7 +151,10 @@ def load_pkcs12(data: bytes, passphrase: str, where: str) -> KeyFile:
         ) from exc
     if key is None or cert is None:
         raise InputError(f"Berkas kunci {where} tidak berisi kunci privat beserta sertifikatnya.")
-    algorithm_of(key)
+    if not isinstance(key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey):
+        raise InputError(
+            f"Berkas kunci {where}: kuncinya bukan RSA atau EC, jadi tidak bisa dipakai renaksi-xl."
+        )
     return KeyFile(key, cert, list(extra or []))
 
 
@@ -199,7 +207,7 @@ def check_signing_certificate(cert: x509.Certificate, moments: list[dt.datetime]
 
 
 # --------------------------------------------------------------------------- the office CA
-def new_key(key_type: str = "rsa"):
+def new_key(key_type: str = "rsa") -> PrivateKey:
     if key_type == "ec":
         return ec.generate_private_key(ec.SECP256R1())
     return rsa.generate_private_key(public_exponent=65537, key_size=RSA_BITS)
@@ -303,7 +311,7 @@ def issue(
         )
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
         .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca.certificate.public_key()), critical=False
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca.key.public_key()), critical=False
         )
     )
     if server_seal:

@@ -20,7 +20,9 @@ import os
 import sys
 from pathlib import Path
 
+from cryptography import x509
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from ..errors import InputError
 from . import certs
@@ -94,6 +96,8 @@ def load_ca(folder: Path) -> certs.KeyFile:
         raise InputError(
             f"Kunci CA '{key_path}' tidak bisa dibuka: sandinya salah atau berkas rusak."
         ) from exc
+    if not isinstance(key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey):
+        raise InputError(f"Kunci CA '{key_path}' bukan kunci RSA atau EC.")
     return certs.KeyFile(key, cert, [])
 
 
@@ -179,7 +183,7 @@ def cmd_terbitkan(args) -> int:
     return 0
 
 
-def _certificate_of(path: Path) -> object:
+def _certificate_of(path: Path) -> x509.Certificate:
     data = read_key_file(path, "Berkas --sertifikat")
     if path.suffix.lower() in (".p12", ".pfx"):
         passphrase = _passphrase(PASSPHRASE_ENV, f"Sandi berkas {path.name}: ", new=False)

@@ -17,6 +17,7 @@ writes the entry.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,7 +35,10 @@ def keys_file() -> Path:
 
 def read_key_paths(path: Path | None = None) -> dict[str, Path]:
     """NIP -> key file from the user's kunci.toml (empty when there is none)."""
-    import tomllib
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # Python 3.10 (requires-python): the same parser, from PyPI
+        import tomli as tomllib
 
     path = path or keys_file()
     if not path.is_file():

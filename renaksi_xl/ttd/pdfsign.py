@@ -130,7 +130,8 @@ class PdfSigningBackend(Protocol):
     see docs/keaslian.md.  No such backend is implemented or tested here.
     """
 
-    certificate: x509.Certificate
+    @property
+    def certificate(self) -> x509.Certificate: ...
 
     def sign(
         self, pdf: Path, out: Path, *, page: int, box: Box, reason: str, location: str, nip: str
@@ -185,7 +186,11 @@ def _pyhanko_sign(
         meta,
         signer=_simple_signer(kf),
         stamp_style=style,
-        new_field_spec=fields.SigFieldSpec(sig_field_name=FIELD_NAME, on_page=page, box=box),
+        new_field_spec=fields.SigFieldSpec(
+            sig_field_name=FIELD_NAME,
+            on_page=page,
+            box=(round(box[0]), round(box[1]), round(box[2]), round(box[3])),
+        ),
     )
     buffer = io.BytesIO()
     with pdf.open("rb") as f:

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from ..errors import InputError
 from . import certs
@@ -196,7 +197,10 @@ def _revocation_problem(
         if crl.issuer != cert.issuer:
             continue
         issuer = next((i for i in issuers if i.subject == crl.issuer), None)
-        if issuer is None or not crl.is_signature_valid(issuer.public_key()):
+        issuer_key = issuer.public_key() if issuer is not None else None
+        if not isinstance(issuer_key, rsa.RSAPublicKey | ec.EllipticCurvePublicKey):
+            continue
+        if not crl.is_signature_valid(issuer_key):
             continue
         entry = crl.get_revoked_certificate_by_serial_number(cert.serial_number)
         if entry is not None and entry.revocation_date_utc <= moment:
