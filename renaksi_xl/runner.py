@@ -4,14 +4,16 @@ The file becomes the VBA client's payload, the button's function runs on the
 xlwings remote engine (`renaksi_xl.macros.run_action`, the same code as the
 desktop and the server), and the returned actions are applied to the file
 under a lock and saved atomically (`renaksi_xl.headless.run_on_file`).
-Exit 0 done, 1 refused (SOP rules or validation), 2 unusable input; on 1 and 2
-the file is left byte-identical.
+Exit 0 done, 1 refused (SOP rules or validation), 2 unusable input; on a refusal
+and on 2 the file is left byte-identical. `validasi` that finds errors and
+`periksa-keaslian` on a changed workbook also exit 1, after saving their findings.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import sys
 from pathlib import Path
 
 from . import layout
@@ -107,6 +109,10 @@ def context_from_args(args) -> ActionContext:
     files = []
     for f in getattr(args, "dpa", None) or []:
         files.append(str(_existing_file("Berkas --dpa", f, OptionError).resolve()))
+    kas_files = [
+        str(_existing_file("Berkas --kas", f, OptionError).resolve())
+        for f in getattr(args, "kas", None) or []
+    ]
     for f in getattr(args, "berkas", None) or []:
         files.append(str(_existing_file("Berkas --berkas", f, OptionError).resolve()))
     fields = {}
@@ -129,15 +135,19 @@ def context_from_args(args) -> ActionContext:
                 raise OptionError(exc.message) from None
     nip = getattr(args, "pejabat", None)
     if nip is not None:
+        from .nip import nip_problem
+
         nip = nip.strip()
-        if not nip.isdigit():
-            raise OptionError(f"Opsi --pejabat '{nip}' bukan NIP: NIP terdiri atas 18 angka.")
+        problem = nip_problem(nip)
+        if problem:
+            raise OptionError(f"Opsi --pejabat '{nip}' bukan NIP yang sah: {problem}.")
     ctx = ActionContext(
         nip=nip or None,
         now=parse_waktu(getattr(args, "waktu", None)),
         catatan=getattr(args, "catatan", None),
         fields=fields,
         files=files,
+        kas_files=kas_files,
         from_cli=True,
     )
     _signing_options(args, ctx)
@@ -211,4 +221,9 @@ def cmd_run(args) -> int:
         from .ttd.pdfsign import after_penetapan
 
         after_penetapan(args, ctx)
+    if ctx.found_problems:
+        print(
+            f"Aksi '{args.action}' menemukan masalah (lihat pesan di atas): kode keluar 1.", file=sys.stderr
+        )
+        return 1
     return 0
