@@ -54,6 +54,7 @@ class Column:
     width: float = 14
     # An optional column was added after workbooks were in use: a workbook without it is
     # still read (the column counts as empty), and the fingerprint leaves it out while empty.
+    # A writer of an optional column says what to do when a workbook lacks it.
     optional: bool = False
 
 
@@ -394,7 +395,12 @@ LOG_COLUMNS = (
     Column("Keterangan", TEXT, 50),
     Column("Sidik Isi", CODE, 20),
     Column("Sidik Rantai", CODE, 20),
+    # The record's digital signature and the signer's certificate chain (renaksi_xl.ttd).
+    Column("Tanda Tangan Digital", CODE, 20, optional=True),
+    Column("Sertifikat", CODE, 20, optional=True),
 )
+H_TTD_DIGITAL = "Tanda Tangan Digital"
+H_SERTIFIKAT = "Sertifikat"
 
 
 # Each step sheet holds a table of that step's records.

@@ -254,8 +254,14 @@ def test_verify_json_contract_and_exit_0(filled, capsys):
     assert out["record_count"] == len(out["records"]) and len(out["last_chain"]) == 64
     assert out["sop"]["nomor"] == "004/000.9.3.3/I/2024" and out["sop_problems"] == []
     first = out["records"][0]
-    assert set(first) == {"step", "action", "role", "name", "nip", "kind", "time", "valid", "reason"}
-    assert first == {
+    # issue 14 adds each record's digital signature: an unsigned record is "absent", no signer
+    signature_keys = {"signature", "signer", "signature_reason"}
+    assert (
+        set(first)
+        == {"step", "action", "role", "name", "nip", "kind", "time", "valid", "reason"} | signature_keys
+    )
+    assert first["signature"] == "absent" and first["signer"] is None
+    assert {k: v for k, v in first.items() if k not in signature_keys} == {
         "step": 1,
         "action": "catat-disposisi",
         "role": layout.ROLE_CAMAT,
