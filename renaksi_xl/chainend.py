@@ -38,15 +38,15 @@ def _cell(book, name: str) -> Any:
     return None if value in ("", "-", None) else value
 
 
-def _done_in_chain(records) -> set[int]:
-    """Steps completed in the current round, as the workflow counts them."""
-    from .workflow import RETURN_TO
+def _done_in_chain(records, s) -> set[int]:
+    """Steps completed in the current round, as the workflow counts them (`s`: the book's SOP)."""
+    from .workflow import return_to
 
     done: set[int] = set()
     for r in records:
         if r.action == layout.ACTION_KEMBALIKAN:
-            done -= set(range(RETURN_TO, 7))
-        elif r.step in layout.STEP_SHEETS:
+            done -= set(range(return_to(s), s.number_of_steps + 1))
+        elif r.step is not None and 1 <= r.step <= s.number_of_steps:
             done.add(r.step)
     return done
 
@@ -108,7 +108,11 @@ def chain_end_problems(book, records) -> list[str]:
                 f"Sidik terakhir di {last_cell} tidak sama dengan Sidik Rantai catatan terakhir di Log "
                 f"({end[:12] + '...' if end else 'tidak ada catatan'}): rantai catatan dipotong atau diganti."
             )
-    in_chain = _done_in_chain(records)
+    from . import sop
+
+    s = sop.from_book(book)
+    last_step = s.number_of_steps
+    in_chain = _done_in_chain(records, s)
     for step, where in sorted(_done_on_beranda(book).items()):
         if step not in in_chain:
             problems.append(
@@ -116,10 +120,10 @@ def chain_end_problems(book, records) -> list[str]:
                 "di Log: catatan itu dihapus."
             )
     status = _cell(book, "nmStatusDokumen")
-    if str(status or "").strip().upper() == layout.STATUS_DITETAPKAN and 6 not in in_chain:
+    if str(status or "").strip().upper() == layout.STATUS_DITETAPKAN and last_step not in in_chain:
         where = "{}!{}".format(*layout.NAMED_CELLS["nmStatusDokumen"])
         problems.append(
-            f"{where} berstatus {layout.STATUS_DITETAPKAN}, tetapi tanda tangan penetapan (Langkah 6) "
+            f"{where} berstatus {layout.STATUS_DITETAPKAN}, tetapi tanda tangan penetapan (Langkah {last_step}) "
             "tidak ada di Log."
         )
     return problems

@@ -28,13 +28,14 @@ COMMANDS = {
     "capaian": "renaksi_xl.capaian:cmd_capaian",
     "email": "renaksi_xl.review:cmd_email",
     "diff": "renaksi_xl.review:cmd_diff",
+    "pengaturan": "renaksi_xl.settings_file:cmd_pengaturan",
 }
 
 ACTIONS_HELP = (
-    "catat-disposisi, tarik-dpa, susun, catat-pembahasan, validasi, "
+    "catat-disposisi, tarik-dpa, susun, catat-pembahasan, paraf, validasi, "
     "paraf-pemeriksaan, kembalikan, tetapkan, periksa-keaslian, impor-kinerja, "
     "siapkan-email, cetak-pdf, impor-realisasi, hitung-capaian, lapor-realisasi, "
-    "verifikasi-realisasi, sahkan-realisasi"
+    "verifikasi-realisasi, sahkan-realisasi (paraf: langkah berjenis paraf dalam SOP)"
 )
 
 # --------------------------------------------------------------------------- Indonesian argparse
@@ -90,6 +91,17 @@ def translate_argparse(message: str) -> str:
 
 
 class _Formatter(argparse.HelpFormatter):
+    def add_argument(self, action):
+        super().add_argument(action)
+        # argparse sizes the help column without the commands' own indent, so a long command
+        # name ('pengaturan') would sit alone on its line: count the indent too.
+        subactions = getattr(action, "_get_subactions", lambda: [])()
+        if subactions and action.help is not argparse.SUPPRESS:
+            longest = max(len(self._format_action_invocation(a)) for a in subactions)
+            self._action_max_length = max(
+                self._action_max_length, longest + self._current_indent + 2 * self._indent_increment
+            )
+
     def add_usage(self, usage, actions, groups, prefix=None):
         super().add_usage(usage, actions, groups, USAGE_PREFIX if prefix is None else prefix)
 
@@ -163,10 +175,36 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("build", help="bangun buku kerja kosong RencanaAksi.xlsm dari sumbernya")
     s.add_argument("--out", default=None, help="berkas hasil (bawaan: workbook/RencanaAksi.xlsm)")
-
-    s = sub.add_parser("dpa", help="baca berkas DPA/RKA (SIPD .xlsx, templat, CSV) dan tampilkan tabelnya")
     s.add_argument(
-        "file", metavar="BERKAS", help="berkas DPA/RKA: ekspor SIPD (.xlsx), templat impor, atau CSV"
+        "--sop",
+        metavar="SOP.toml",
+        help="SOP Penyusunan Rencana Aksi unit Anda (TOML; contoh: workbook/sop/neglasari.toml); "
+        "bawaan: SOP Kecamatan Neglasari",
+    )
+
+    s = sub.add_parser(
+        "pengaturan",
+        help="isi lembar Pengaturan (unit, tahun, pejabat, libur) dari berkas TOML, tanpa Excel",
+        epilog="Berkas: [setelan] unit, pemda, tahun, mode, url_server, jam_masuk, jam_pulang; "
+        "[[pejabat]] peran, nama, nip, email; [[libur]] tanggal, keterangan, jenis. "
+        "Setelah Langkah 1 tercatat hanya boleh menambah pejabat atau email.",
+    )
+    s.add_argument("book", metavar="BUKU", help="berkas buku kerja Rencana Aksi (.xlsm)")
+    s.add_argument(
+        "--dari", required=True, metavar="KANTOR.toml", help="berkas TOML berisi pengaturan kantor"
+    )
+    s.add_argument("--out", metavar="BERKAS", help="simpan hasil ke berkas lain (bawaan: berkas yang sama)")
+
+    s = sub.add_parser(
+        "dpa", help="baca berkas DPA/DPPA/RKA (SIPD .xlsx atau PDF, templat, CSV) dan tampilkan tabelnya"
+    )
+    s.add_argument(
+        "file",
+        metavar="BERKAS",
+        help="berkas DPA/DPPA/RKA: ekspor SIPD (.xlsx) atau cetakan PDF, templat impor, atau CSV",
+    )
+    s.add_argument(
+        "--kas", metavar="BERKAS_RAK", help="formulir Anggaran Kas (RAK) SIPD; dicocokkan dengan pagu DPA"
     )
     s.add_argument("--json", action="store_true", help="keluaran JSON")
 
@@ -177,6 +215,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument(
         "--dpa", metavar="BERKAS", action="append", help="berkas DPA untuk tarik-dpa / PK untuk impor-kinerja"
     )
+    s.add_argument("--kas", metavar="BERKAS", action="append", help="Anggaran Kas (RAK) untuk tarik-dpa")
     s.add_argument("--waktu", metavar="ISO8601", help="waktu tindakan, mis. 2025-01-06T09:00+07:00")
     s.add_argument("--catatan", metavar="TEKS", help="catatan / isi disposisi / alasan pengembalian")
     s.add_argument("--kepada", metavar="PERAN", help="tujuan disposisi (catat-disposisi)")
@@ -247,6 +286,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("verify", help="periksa keaslian catatan paraf dan tanda tangan")
     s.add_argument("book", metavar="BUKU", help="buku kerja Rencana Aksi (.xlsm) yang diperiksa")
+    s.add_argument(
+        "--sop",
+        metavar="SOP.toml",
+        help="SOP yang Anda percayai: laporkan bila SOP atau pelaksana langkah di buku kerja berbeda",
+    )
     s.add_argument("--json", action="store_true", help="keluaran JSON")
 
     s = sub.add_parser(
@@ -289,7 +333,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("email", help="siapkan draf email review (.eml) dengan lampiran buku kerja")
     s.add_argument("book", metavar="BUKU", help="buku kerja Rencana Aksi (.xlsm) yang dilampirkan")
-    s.add_argument("--ke", required=True, metavar="PERAN", help="peran penerima, mis. 'Sekretaris Camat'")
+    s.add_argument(
+        "--ke",
+        required=True,
+        metavar="PERAN",
+        help="peran penerima menurut SOP buku kerja, mis. 'Sekretaris Camat'; alamatnya dari kolom Email "
+        "tabel Pejabat",
+    )
     s.add_argument(
         "--out",
         metavar="BERKAS.eml",

@@ -20,9 +20,15 @@ class ActionContext:
     catatan: str | None = None  # free note / instruction / reason
     fields: dict[str, str] = field(default_factory=dict)  # step inputs (kepada, batas, peserta, keputusan)
     files: list[str] = field(default_factory=list)  # DPA/PK files on disk (local and headless only)
+    kas_files: list[str] = field(default_factory=list)  # Anggaran Kas (RAK) files for tarik-dpa
     identity_from_server: bool = False  # the NIP was authenticated by the server's token
     role: str | None = None  # role asserted by the server config (checked against Pengaturan)
     action: str | None = None  # the action being run (set by renaksi_xl.macros.run_action)
+    # The SOP the server trusts (server mode): it alone maps steps to roles, never the workbook.
+    sop: object | None = None
+    # Set by an action that ran to the end but found problems (validasi with errors, a changed
+    # workbook in periksa-keaslian): its changes are kept and `renaksi-xl run` exits 1.
+    found_problems: bool = False
     from_cli: bool = False  # run by `renaksi-xl run`: messages may name its options
 
     def option_hint(self, option: str) -> str:

@@ -50,6 +50,7 @@ CHAIN_FIELDS = ("No", "Waktu", "Aksi", "Langkah", "Peran", "Nama", "NIP", "Penge
 # approval (exit 1).  A change after an earlier step's record is ongoing work.
 APPROVAL_ACTIONS = (
     layout.ACTION_PARAF_PEMERIKSAAN,
+    layout.ACTION_PARAF,
     layout.ACTION_TETAPKAN,
     layout.ACTION_VERIFIKASI_REALISASI,
     layout.ACTION_SAHKAN_REALISASI,
@@ -407,6 +408,8 @@ class Verdict:
     chain_problems: list[str] = field(default_factory=list)  # the chain ends earlier than the status says
     log_records: int = 0  # paraf/tanda tangan records in the Log
     last_chain: str = ""  # the last one's Sidik Rantai
+    sop: dict = field(default_factory=dict)  # the workbook's SOP: nama, nomor, unit, sha256
+    sop_problems: list[str] = field(default_factory=list)  # differences from a trusted SOP
 
     def to_json(self) -> dict:
         return {
@@ -416,6 +419,8 @@ class Verdict:
             "chain_problems": list(self.chain_problems),
             "record_count": self.log_records,
             "last_chain": self.last_chain,
+            "sop": self.sop,
+            "sop_problems": self.sop_problems,
         }
 
     def summary(self) -> str:
@@ -456,12 +461,21 @@ def _iso_time(value: Any) -> tuple[str, bool]:
     return moment.isoformat(), True
 
 
-def _step_sheet_records(book) -> list[tuple[int | None, str, dict[str, Any]]]:
+def _book_layout(book) -> layout.BookLayout:
+    from . import sop
+
+    return layout.BookLayout.of(sop.from_book(book))
+
+
+def _step_sheet_records(
+    book, lay: layout.BookLayout | None = None
+) -> list[tuple[int | None, str, dict[str, Any]]]:
     """(step, address, cells) of every record on the step sheets and on Laporan Realisasi (step None)."""
     from . import tables
 
+    lay = lay or _book_layout(book)
     out: list[tuple[int | None, str, dict[str, Any]]] = []
-    for n in layout.STEP_SHEETS:
+    for n in lay.step_sheets:
         data = tables.read_table(book, layout.step_table(n))
         for i, row in enumerate(data.rows):
             cells = dict(zip(data.header, row))
@@ -481,7 +495,8 @@ def verify_book(book) -> Verdict:
     """Recompute the record chain and compare the content with the last record."""
     log = read_log(book)
     records = records_of(log)
-    sheet_records = _step_sheet_records(book)
+    lay = _book_layout(book)
+    sheet_records = _step_sheet_records(book, lay)
     by_chain_on_sheets = {field_text(c.get("Sidik Rantai")): (n, addr, c) for n, addr, c in sheet_records}
     stored_chains = [field_text(r.get("Sidik Rantai")) for r in records]
     known_chains = set(stored_chains) | set(by_chain_on_sheets) | {GENESIS}
@@ -521,7 +536,7 @@ def verify_book(book) -> Verdict:
             sheet = (
                 layout.SHEET_LAPORAN
                 if row.action in layout.REALISASI_ACTIONS
-                else layout.STEP_SHEETS.get(row.step or 0, "?")
+                else lay.step_sheets.get(row.step or 0, "?")
             )
             reasons.append(f"Catatan ini tidak ada di lembar '{sheet}'.")
         else:
@@ -568,7 +583,7 @@ def verify_book(book) -> Verdict:
             action = (
                 layout.ACTION_KEMBALIKAN
                 if note.lower().startswith("dikembalikan")
-                else STEP_ACTIONS.get(n, "")
+                else lay.step_actions.get(n, "")
             )
         verdicts.append(
             RecordVerdict(
@@ -602,6 +617,16 @@ def verify_book(book) -> Verdict:
 
     problems = chain_end_problems(book, records)
     ok = all(v.valid for v in verdicts) and not (changed and approved_by) and not problems
+    s = lay.sop
+    info = {
+        "nama": s.nama,
+        "nomor": s.nomor,
+        "unit": s.unit,
+        "langkah": s.number_of_steps,
+        "langkah_pemeriksaan": s.step_of_kind("pemeriksaan").number,
+        "langkah_susun": s.step_of_kind("susun").number,
+        "sha256": s.digest,
+    }
     return Verdict(
         ok=ok,
         records=verdicts,
@@ -610,7 +635,45 @@ def verify_book(book) -> Verdict:
         chain_problems=problems,
         log_records=len(records),
         last_chain=stored_chains[-1] if stored_chains else "",
+        sop=info,
     )
+
+
+def check_sop(book, verdict: Verdict, trusted) -> Verdict:
+    """Compare the workbook's SOP, its role map and its records with an SOP the verifier trusts.
+
+    Any difference makes the verdict not ok: a workbook cannot grant itself who signs a step.
+    """
+    from . import sop as sop_module
+    from .workflow import step_roles
+
+    own = sop_module.from_book(book)
+    problems = []
+    if own.digest != trusted.digest:
+        problems.append(
+            f"SOP di buku kerja (nomor {own.nomor}, {own.number_of_steps} langkah) berbeda dari SOP yang "
+            f"dipercaya (nomor {trusted.nomor}, {trusted.number_of_steps} langkah)."
+        )
+    if [x.kind for x in own.steps] == [x.kind for x in trusted.steps]:
+        for n, role in step_roles(book).items():
+            want = trusted.step(n).role
+            if role.role != want:
+                problems.append(
+                    f"Pelaksana Langkah {n} di tabel {layout.TBL_PERAN_LANGKAH} adalah '{role.role}', "
+                    f"sedangkan SOP yang dipercaya menetapkan '{want}'."
+                )
+    for r in verdict.records:
+        if r.action == layout.ACTION_KEMBALIKAN or not 1 <= r.step <= trusted.number_of_steps:
+            continue
+        want = trusted.step(r.step).role
+        if r.role != want:
+            problems.append(
+                f"Catatan Langkah {r.step} ({r.action}) dibuat oleh peran '{r.role}', bukan '{want}' "
+                "menurut SOP yang dipercaya."
+            )
+    verdict.sop_problems = problems
+    verdict.ok = verdict.ok and not problems
+    return verdict
 
 
 STEP_ACTIONS = layout.STEP_ACTIONS
@@ -629,6 +692,10 @@ def render_text(verdict: Verdict, name: str = "") -> str:
     """The verdict for people, in Indonesian."""
     head = "UTUH" if verdict.ok else "TIDAK UTUH"
     lines = [f"Keaslian {name or 'buku kerja'}: {head}"]
+    if verdict.sop:
+        s = verdict.sop
+        lines.append(f"SOP {s['nama']} nomor {s['nomor']} ({s['unit']}, {s['langkah']} langkah)")
+    lines += [f"SOP TIDAK SESUAI: {p}" for p in verdict.sop_problems]
     if not verdict.records:
         lines.append("Belum ada catatan paraf atau tanda tangan.")
     else:
@@ -650,7 +717,8 @@ def render_text(verdict: Verdict, name: str = "") -> str:
         if verdict.approved_by:
             lines.append(
                 "Isi berubah setelah disetujui: paraf/tanda tangan terakhir tidak lagi berlaku "
-                "untuk isi ini. Ulangi pemeriksaan (Langkah 5) atau kembalikan ke Langkah 3."
+                f"untuk isi ini. Ulangi pemeriksaan (Langkah {verdict.sop.get('langkah_pemeriksaan', 5)}) atau "
+                f"kembalikan ke Langkah {verdict.sop.get('langkah_susun', 3)}."
             )
         else:
             lines.append("Perubahan ini bagian dari penyusunan; akan tercatat pada paraf berikutnya.")
@@ -663,8 +731,15 @@ def cmd_verify(args) -> int:
 
     from .headless import open_book
 
+    trusted = None
+    if getattr(args, "sop", None):
+        from . import sop
+
+        trusted = sop.load(args.sop)
     book = open_book(args.book)
     verdict = verify_book(book)
+    if trusted is not None:
+        check_sop(book, verdict, trusted)
     if getattr(args, "json", False):
         print(json.dumps(verdict.to_json(), ensure_ascii=False, indent=2))
     else:

@@ -102,12 +102,18 @@ SHEET_LAPORAN = "Laporan Realisasi"  # the quarterly report's records (lapor, ve
 SHEET_LOG = "Log"
 SHEET_PENGATURAN = "Pengaturan"
 SHEET_DRAFT_SHADOW = "_Draf"  # hidden: last values `susun` generated, to tell manual edits
+SHEET_SOP_SOURCE = "_SOP"  # hidden: the text of the SOP file the workbook was built with
+TBL_SOP_SOURCE = "tblSumberSOP"
+SOP_SOURCE_COLUMNS = (Column("Baris", NUMBER, 7), Column("Teks", TEXT, 120))
 SHEET_IMPOR = "Impor"  # where a macro pastes a DPA file's cells in server mode
 # Contract of that paste (VBA Renaksi_PasteIntoImpor <-> renaksi_xl.dpa.readers):
 # row 1 is the sheet's title; from IMPOR_FIRST_ROW, per source sheet, one marker
 # row (IMPOR_MARKER, file name, sheet name, address of its first used cell) and
 # the sheet's values below it, from column A.
 IMPOR_MARKER = "#SUMBER"
+# The same marker row with IMPOR_MARKER_KAS instead: that sheet is the Anggaran Kas (RAK)
+# form chosen beside the DPA (tarik-dpa's second file).
+IMPOR_MARKER_KAS = "#KAS"
 IMPOR_FIRST_ROW = 3
 # Several chosen files are joined with this in the "Berkas DPA Terakhir" setting.
 FILE_LIST_SEPARATOR = " | "
@@ -139,8 +145,9 @@ SHEET_ORDER = (
     SHEET_PENGATURAN,
     SHEET_IMPOR,
     SHEET_DRAFT_SHADOW,
+    SHEET_SOP_SOURCE,
 )
-HIDDEN_SHEETS = (SHEET_DRAFT_SHADOW,)
+HIDDEN_SHEETS = (SHEET_DRAFT_SHADOW, SHEET_SOP_SOURCE)
 
 CODENAMES = {
     SHEET_BERANDA: "shBeranda",
@@ -158,6 +165,7 @@ CODENAMES = {
     SHEET_PENGATURAN: "shPengaturan",
     SHEET_IMPOR: "shImpor",
     SHEET_DRAFT_SHADOW: "shDraf",
+    SHEET_SOP_SOURCE: "shSumberSOP",
 }
 WORKBOOK_CODENAME = "ThisWorkbook"
 
@@ -317,6 +325,7 @@ PEJABAT_COLUMNS = (
     Column("Peran", TEXT, 34),
     Column("Nama", TEXT, 36),
     Column("NIP", CODE, 22),
+    Column("Email", TEXT, 30, optional=True),  # used by `email --ke`; workbooks built before it lack it
 )
 PERAN_LANGKAH_COLUMNS = (
     Column("Langkah", NUMBER, 9),
@@ -347,13 +356,15 @@ SET_PEJABAT_AKTIF = "NIP Pengguna"
 SET_JAM_MASUK = "Jam Masuk"
 SET_JAM_PULANG = "Jam Pulang"
 SET_FILE_DPA = "Berkas DPA Terakhir"
+SET_FILE_KAS = "Berkas Anggaran Kas Terakhir"
 MODE_LOKAL = "Lokal"
 MODE_SERVER = "Server"
 MODES = (MODE_LOKAL, MODE_SERVER)
 
 SETELAN_DEFAULTS = (
-    (SET_UNIT, "Kecamatan Neglasari", "Nama unit kerja yang menyusun Rencana Aksi."),
-    (SET_PEMDA, "Kota Tangerang", "Pemerintah daerah induk."),
+    # unit and pemda: the build fills them from the SOP's `unit` and `pemda`
+    (SET_UNIT, "", "Nama unit kerja yang menyusun Rencana Aksi."),
+    (SET_PEMDA, "", "Pemerintah daerah induk."),
     (SET_TAHUN, "2025", "Tahun anggaran Rencana Aksi."),
     (
         SET_MODE,
@@ -366,6 +377,7 @@ SETELAN_DEFAULTS = (
     (SET_JAM_MASUK, "08:00", "Awal jam kerja (WIB), untuk menghitung waktu kerja."),
     (SET_JAM_PULANG, "16:00", "Akhir jam kerja (WIB)."),
     (SET_FILE_DPA, "", "Berkas DPA yang terakhir ditarik (diisi otomatis)."),
+    (SET_FILE_KAS, "", "Berkas Anggaran Kas (RAK) yang terakhir ditarik bersama DPA (diisi otomatis)."),
 )
 
 # --- records ------------------------------------------------------------------
@@ -510,6 +522,7 @@ TABLES: dict[str, TableSpec] = {
         TableSpec(TBL_LAPORAN, SHEET_LAPORAN, LAPORAN_COLUMNS, header_row=LAPORAN_HEADER_ROW),
         # The hidden shadow of the draft: same columns as the plan.
         TableSpec("tblDrafOtomatis", SHEET_DRAFT_SHADOW, RENCANA_COLUMNS, header_row=1),
+        TableSpec(TBL_SOP_SOURCE, SHEET_SOP_SOURCE, SOP_SOURCE_COLUMNS, header_row=1),
     )
 }
 TBL_DRAFT_SHADOW = "tblDrafOtomatis"
@@ -538,6 +551,7 @@ ACTION_VALIDASI = "validasi"
 ACTION_PARAF_PEMERIKSAAN = "paraf-pemeriksaan"
 ACTION_KEMBALIKAN = "kembalikan"
 ACTION_TETAPKAN = "tetapkan"
+ACTION_PARAF = "paraf"  # a `paraf` step of the SOP: its official initials the draft
 ACTION_PERIKSA_KEASLIAN = "periksa-keaslian"
 ACTION_EMAIL = "siapkan-email"
 ACTION_PDF = "cetak-pdf"
@@ -609,7 +623,13 @@ BUTTONS = (
 
 
 def table(name: str) -> TableSpec:
-    return TABLES[name]
+    """The spec of a table; a step table beyond the default SOP's six gets its generic spec
+    (the reader finds its sheet in the workbook)."""
+    if name in TABLES:
+        return TABLES[name]
+    if name.startswith("tblLangkah") and name[10:].isdigit():
+        return TableSpec(name, "", STEP_RECORD_COLUMNS, header_row=STEP_TABLE_HEADER_ROW)
+    raise KeyError(name)
 
 
 # --- header names that code refers to (the Column specs above are the source) ------
@@ -628,3 +648,122 @@ H_NAMA = "Nama"
 H_SEL = "Sel"
 H_LANGKAH = "Langkah"
 H_STATUS = "Status"
+
+
+# --- the layout of a workbook built from a given SOP ------------------------------------
+# The constants above are those of the default SOP (Kecamatan Neglasari, six steps); a
+# workbook built with `--sop` has one step sheet, step table, Pengaturan row and Beranda
+# button per step of its SOP. `BookLayout.of(sop)` gives those names; for the default SOP
+# they equal the constants above (tests/test_sop.py holds them equal).
+STEP_KIND_SHEET = {  # step sheet name after "L<n> "
+    "disposisi": "Disposisi",
+    "data": "Persiapan Data",
+    "susun": "Penyusunan",
+    "pembahasan": "Pembahasan",
+    "paraf": "Paraf",
+    "pemeriksaan": "Pemeriksaan",
+    "penetapan": "Penetapan",
+}
+STEP_KIND_BUTTON = {  # (caption after "<n>. ", VBA Sub in RenaksiTombol.bas)
+    "disposisi": ("Catat Disposisi", "Tombol_CatatDisposisi"),
+    "data": ("Tarik Data DPA", "Tombol_TarikDPA"),
+    "susun": ("Susun Draft", "Tombol_SusunDraft"),
+    "pembahasan": ("Catat Pembahasan", "Tombol_CatatPembahasan"),
+    "paraf": ("Paraf", "Tombol_Paraf"),
+    "pemeriksaan": ("Paraf Pemeriksaan", "Tombol_ParafPemeriksaan"),
+    "penetapan": ("Tetapkan", "Tombol_Tetapkan"),
+}
+STEP_KIND_INPUTS = {"disposisi": STEP_INPUTS[1], "pembahasan": STEP_INPUTS[4]}
+# Beranda's button grid: columns D.. of the progress table, rows 4, 6, 8.
+BUTTON_SLOTS = tuple(f"{c}{r}" for c in "DEFGHIJ" for r in (4, 6, 8))
+# Pengaturan: a table's header row, at least the default's, and room below each table.
+PENGATURAN_HEADER_ROWS = {TBL_PEJABAT: 4, TBL_PERAN_LANGKAH: 11, TBL_SETELAN: 20, TBL_LIBUR: 34}
+
+
+@dataclass(frozen=True)
+class BookLayout:
+    """Sheet, table, button and action names of a workbook built from one SOP."""
+
+    sop: object  # renaksi_xl.sop.Sop
+    step_sheets: dict
+    step_actions: dict
+    tables: dict
+    buttons: tuple
+    sheet_order: tuple
+    codenames: dict
+
+    @classmethod
+    def of(cls, sop) -> BookLayout:
+        step_sheets = {s.number: f"L{s.number} {STEP_KIND_SHEET[s.kind]}" for s in sop.steps}
+        step_actions = {s.number: s.action for s in sop.steps}
+        order = (SHEET_BERANDA, SHEET_SOP, *step_sheets.values(), *SHEET_ORDER[2 + len(STEP_SHEETS) :])
+        codenames = {name: CODENAMES.get(name) for name in SHEET_ORDER if name not in STEP_SHEETS.values()}
+        codenames.update({name: f"shL{n}" for n, name in step_sheets.items()})
+        tables = {n: t for n, t in TABLES.items() if not t.name.startswith("tblLangkah")}
+        for n, sheet in step_sheets.items():
+            tables[step_table(n)] = TableSpec(
+                step_table(n), sheet, STEP_RECORD_COLUMNS, header_row=STEP_TABLE_HEADER_ROW
+            )
+        rows = {TBL_PEJABAT: max(len(sop.roles) + 2, 5), TBL_PERAN_LANGKAH: max(len(sop.steps), 5)}
+        rows[TBL_SETELAN] = max(len(SETELAN_DEFAULTS), 5)
+        header = PENGATURAN_HEADER_ROWS[TBL_PEJABAT]
+        for name in (TBL_PEJABAT, TBL_PERAN_LANGKAH, TBL_SETELAN, TBL_LIBUR):
+            header = max(header, PENGATURAN_HEADER_ROWS[name])
+            tables[name] = TableSpec(name, SHEET_PENGATURAN, TABLES[name].columns, header_row=header)
+            header += rows.get(name, 0) + 2
+        # Beranda: every step's button, Validasi before the pemeriksaan step, Kembalikan before
+        # the last step, then the buttons of no step.
+        susun = next(s.number for s in sop.steps if s.kind == "susun")
+        seq = []
+        for s in sop.steps:
+            if s.kind == "pemeriksaan":
+                seq.append(("Validasi", "Tombol_Validasi", ACTION_VALIDASI))
+            if s.number == len(sop.steps):
+                seq.append((f"Kembalikan ke Langkah {susun}", "Tombol_Kembalikan", ACTION_KEMBALIKAN))
+            caption, macro = STEP_KIND_BUTTON[s.kind]
+            seq.append((f"{s.number}. {caption}", macro, s.action))
+        seq += [
+            ("Periksa Keaslian", "Tombol_PeriksaKeaslian", ACTION_PERIKSA_KEASLIAN),
+            ("Siapkan Email Review", "Tombol_SiapkanEmail", ACTION_EMAIL),
+            ("Cetak PDF", "Tombol_CetakPDF", ACTION_PDF),
+        ]
+        if len(seq) > len(BUTTON_SLOTS):
+            raise ValueError(f"{len(seq)} buttons do not fit Beranda's {len(BUTTON_SLOTS)} places")
+        beranda = tuple(Button(c, m, a, SHEET_BERANDA, slot) for (c, m, a), slot in zip(seq, BUTTON_SLOTS))
+        others = tuple(b for b in BUTTONS if b.sheet != SHEET_BERANDA)
+        return cls(sop, step_sheets, step_actions, tables, beranda + others, order, codenames)
+
+    def table(self, name: str) -> TableSpec:
+        return self.tables[name]
+
+    @property
+    def roles(self) -> tuple:
+        return self.sop.roles
+
+    @property
+    def step_of_action(self) -> dict:
+        """Action -> the steps it records (a `paraf` SOP may have several paraf steps)."""
+        out: dict = {}
+        for n, a in self.step_actions.items():
+            out.setdefault(a, []).append(n)
+        return out
+
+    @property
+    def locked_after_tetapkan(self) -> tuple:
+        return (SHEET_DPA, SHEET_RENCANA, SHEET_KINERJA, *self.step_sheets.values())
+
+    @property
+    def pdf_sheets(self) -> tuple:
+        return (SHEET_RENCANA, self.step_sheets[len(self.step_sheets)], SHEET_BERANDA)
+
+    def step_inputs(self, n: int) -> list[tuple[str, str]]:
+        """(label, defined name) of a step sheet's input cells, in row order."""
+        kind = self.sop.step(n).kind
+        return list(STEP_KIND_INPUTS.get(kind, ())) + [("Catatan", f"{INPUT_CATATAN}{n}")]
+
+    def named_cells(self) -> dict:
+        out = dict(NAMED_CELLS)
+        for n, sheet in self.step_sheets.items():
+            for i, (_, name) in enumerate(self.step_inputs(n)):
+                out[name] = (sheet, f"C{INPUT_FIRST_ROW + i}")
+        return out

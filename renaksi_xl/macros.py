@@ -120,6 +120,7 @@ ACTIONS: dict[str, ActionFn] = {
     layout.ACTION_PARAF_PEMERIKSAAN: _step(
         layout.ACTION_PARAF_PEMERIKSAAN, "renaksi_xl.workflow:paraf_pemeriksaan"
     ),
+    layout.ACTION_PARAF: _step(layout.ACTION_PARAF, "renaksi_xl.workflow:paraf"),
     layout.ACTION_KEMBALIKAN: _step(layout.ACTION_KEMBALIKAN, "renaksi_xl.workflow:kembalikan"),
     layout.ACTION_TETAPKAN: _step(layout.ACTION_TETAPKAN, "renaksi_xl.workflow:tetapkan"),
     layout.ACTION_PERIKSA_KEASLIAN: _step(
@@ -184,11 +185,19 @@ def check_workbook(book) -> None:
     from .tables import WorkbookError
 
     present = {s.name for s in book.sheets}
-    missing = [name for name in layout.SHEET_ORDER if name not in present]
+    expected = [name for name in layout.SHEET_ORDER if name != layout.SHEET_SOP_SOURCE]
+    if not any(name in present for name in expected):
+        missing = expected
+    else:  # the step sheets follow the workbook's own SOP (an older workbook has no _SOP sheet)
+        from . import sop
+
+        lay = layout.BookLayout.of(sop.from_book(book))
+        expected = [name for name in lay.sheet_order if name != layout.SHEET_SOP_SOURCE]
+        missing = [name for name in expected if name not in present]
     if not missing:
         return
     name = str(book.name).replace("\\", "/").rsplit("/", 1)[-1]
-    if len(missing) == len(layout.SHEET_ORDER):
+    if len(missing) == len(expected):
         raise WorkbookError(
             f"Buku kerja '{name}' bukan buku kerja Rencana Aksi: tidak ada satu pun lembarnya (mis. "
             f"'{layout.SHEET_BERANDA}', '{layout.SHEET_DPA}', '{layout.SHEET_LOG}'). "
@@ -315,6 +324,10 @@ def validasi():
 
 def paraf_pemeriksaan():
     return run_on_caller(layout.ACTION_PARAF_PEMERIKSAAN)
+
+
+def paraf():
+    return run_on_caller(layout.ACTION_PARAF)
 
 
 def kembalikan():

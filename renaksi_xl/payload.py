@@ -190,14 +190,17 @@ class _Reading:
 # value may be stale; the fingerprint is of values).
 def _protected_tables() -> frozenset[str]:
     from . import layout
+    from .sop import MAX_STEPS
 
+    # every step table an SOP may have (a workbook built with --sop has up to MAX_STEPS)
     return frozenset(
         (
             *layout.PLAN_TABLES,
             *layout.REALISASI_TABLES,  # fingerprinted once reported (renaksi_xl.laporan)
             layout.TBL_LOG,
             layout.TBL_LAPORAN,
-            *(layout.step_table(n) for n in layout.STEP_SHEETS),
+            # every step table an SOP may have (a workbook built with --sop has up to MAX_STEPS)
+            *(layout.step_table(n) for n in range(1, MAX_STEPS + 1)),
         )
     )
 

@@ -23,12 +23,21 @@ SOFFICE_HINT = (
 )
 
 
-def _records_by_step(book) -> dict[int, list[dict]]:
+def _records_by_step(book, s: sop.Sop) -> dict[int, list[dict]]:
     out: dict[int, list[dict]] = {}
-    for n in layout.STEP_SHEETS:
+    for n in range(1, s.number_of_steps + 1):
         data = tables.read_table(book, layout.step_table(n), check_headers=False)
         out[n] = data.records()
     return out
+
+
+def signer_title(s: sop.Sop, role: str, unit: str) -> str:
+    """'Camat Neglasari', 'Kepala Dinas Komunikasi dan Informatika': the SOP's approver's jabatan
+    when the penetapan role is that office, else the role and the unit."""
+    jabatan = s.disahkan_oleh.jabatan
+    if jabatan.lower().startswith(role.lower()):
+        return jabatan
+    return f"{role} {unit}".strip()
 
 
 def _fmt_money(v) -> str:
@@ -83,7 +92,12 @@ def write_print_workbook(book, path: Path) -> Path:
         for r in tables.read_table(book, layout.TBL_PEJABAT).records()
         if r.get("Peran")
     }
-    records = _records_by_step(book)
+    from .workflow import step_roles
+
+    s = sop.from_book(book)
+    records = _records_by_step(book, s)
+    penetapan = s.step_of_kind(sop.PENETAPAN)
+    signer_role = step_roles(book)[penetapan.number].role
     status = tables.named_range(book, "nmStatusDokumen").value or layout.STATUS_DRAF
 
     wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False})
@@ -135,7 +149,7 @@ def write_print_workbook(book, path: Path) -> Path:
         0,
         3,
         last_col,
-        f"Disusun menurut SOP {sop.SOP_NAME} Nomor {sop.SOP_NUMBER} - Status: {status}",
+        f"Disusun menurut SOP {s.nama} Nomor {s.nomor} - Status: {status}",
         wb.add_format({"align": "center", "italic": True}),
     )
     header_row = 5
@@ -145,13 +159,19 @@ def write_print_workbook(book, path: Path) -> Path:
     ws.repeat_rows(header_row)
     row = header_row + 1
     total = 0
-    for n, rec in enumerate(plan.records(), start=1):
+    n, previous = 0, None
+    for rec in plan.records():
+        # a further Keluaran indicator of the sub kegiatan above: one number, one code and name
+        code = str(rec.get("Kode Sub Kegiatan") or "").strip() or None
+        further = code is not None and code == previous
+        previous = code
+        n += 0 if further else 1
         ws.set_row(row, _row_height((rec.get(key), width) for _, width, key in columns if key))
         for i, (_, _, key) in enumerate(columns):
             if key is None:
-                ws.write(row, i, n, num)
+                ws.write(row, i, "" if further else n, num)
                 continue
-            value = rec.get(key)
+            value = None if further and key in ("Kode Sub Kegiatan", "Sub Kegiatan") else rec.get(key)
             if "(Rp)" in key:
                 ws.write_string(row, i, _fmt_money(value), num)
             elif isinstance(value, (int, float)):
@@ -168,17 +188,15 @@ def write_print_workbook(book, path: Path) -> Path:
     ws.write_string(row, pagu_col, _fmt_money(total), num)
     row += 3
 
-    # Approval block: the Camat's tanda tangan from step 6.
-    camat = officials.get(layout.ROLE_CAMAT, {})
-    sign = records[6][-1] if records.get(6) else None
+    # Approval block: the tanda tangan of the SOP's penetapan step (the Camat's step 6 by default).
+    camat = officials.get(signer_role, {})
+    sign = records[penetapan.number][-1] if records.get(penetapan.number) else None
     block_col = max(last_col - 5, 0)
     place = str(settings.get(layout.SET_PEMDA) or "").replace("Kota ", "").replace("Kabupaten ", "")
     date_text = _signed_on((sign or {}).get("Selesai")) or "...................."
     ws.write(row, block_col, f"{place}, {date_text}")
     ws.write(row + 1, block_col, "Ditetapkan oleh,", bold)
-    ws.write(
-        row + 2, block_col, f"{layout.ROLE_CAMAT.upper()} {unit.replace('Kecamatan ', '').upper()}", bold
-    )
+    ws.write(row + 2, block_col, signer_title(s, signer_role, unit).upper(), bold)
     if sign:
         ws.write(row + 4, block_col, f"[{sign.get('Pengesahan')} elektronik tercatat]")
     ws.write(row + 6, block_col, str(camat.get("Nama") or "...................."), bold)
@@ -191,9 +209,9 @@ def write_print_workbook(book, path: Path) -> Path:
     ws2.set_paper(9)
     ws2.set_landscape()
     ws2.fit_to_pages(1, 0)
-    ws2.set_footer(f"&L{unit} - Catatan pelaksanaan SOP {sop.SOP_NUMBER}&RHalaman &P dari &N")
-    ws2.merge_range(0, 0, 0, 10, f"CATATAN PELAKSANAAN SOP {sop.SOP_NAME.upper()}", h1)
-    ws2.merge_range(1, 0, 1, 10, f"{unit} - Tahun Anggaran {year} - SOP Nomor {sop.SOP_NUMBER}", h2)
+    ws2.set_footer(f"&L{unit.replace('&', '&&')} - Catatan pelaksanaan SOP {s.nomor}&RHalaman &P dari &N")
+    ws2.merge_range(0, 0, 0, 10, f"CATATAN PELAKSANAAN SOP {s.nama.upper()}", h1)
+    ws2.merge_range(1, 0, 1, 10, f"{unit} - Tahun Anggaran {year} - SOP Nomor {s.nomor}", h2)
     heads = [
         "Langkah",
         "Uraian Prosedur",
@@ -213,7 +231,7 @@ def write_print_workbook(book, path: Path) -> Path:
         ws2.set_column(i, i, w)
         ws2.write(3, i, h, head)
     r = 4
-    for st in sop.STEPS:
+    for st in s.steps:
         for rec in records.get(st.number) or [{}]:  # a step without records: one empty row
             who = (
                 f"{rec.get('Nama') or ''}\nNIP. {rec.get('NIP')}"
@@ -242,7 +260,14 @@ def write_print_workbook(book, path: Path) -> Path:
         0,
         r + 1,
         len(heads) - 1,
-        f"Jumlah waktu baku: {sop.TOTAL_TIME_LABEL}. {sop.PENCATATAN_CATATAN}.",
+        " ".join(
+            t
+            for t in (
+                f"Jumlah waktu baku: {s.total_time_label}.",
+                s.pencatatan_catatan and s.pencatatan_catatan + ".",
+            )
+            if t
+        ),
         wrap,
     )
     ws2.merge_range(r + 2, 0, r + 2, len(heads) - 1, chain_anchor_text(book), wrap)

@@ -108,12 +108,18 @@ def comparable(value: Any) -> Any:
 
 
 def _keyed(data: tables.TableData, key_col: str) -> dict[str, int]:
+    """Row key -> row index.  A sub kegiatan with several Keluaran indicators has one row per
+    indicator under the same code: the second is keyed '<code> (indikator 2)', and so on."""
     out: dict[str, int] = {}
+    seen: dict[str, int] = {}
     k = data.col(key_col)
     for i, row in enumerate(data.rows):
         key = comparable(row[k])
-        if key is not None:
-            out.setdefault(str(key), i)
+        if key is None:
+            continue
+        key = str(key)
+        n = seen[key] = seen.get(key, 0) + 1
+        out.setdefault(key if n == 1 else f"{key} (indikator {n})", i)
     return out
 
 
@@ -252,15 +258,27 @@ def cmd_diff(args) -> int:
 
 
 # --------------------------------------------------------------------------- email
-NEXT_TASK = {
-    # step the recipient must do next -> what they do, in Indonesian
-    1: "mencatat disposisi (Langkah 1) dengan tombol '1. Catat Disposisi'",
-    2: "menarik data DPA (Langkah 2) dengan tombol '2. Tarik Data DPA'",
-    3: "menyusun draft Rencana Aksi (Langkah 3) dengan tombol '3. Susun Draft'",
-    4: "membahas draft (Langkah 4) dan mencatatnya dengan tombol '4. Catat Pembahasan'",
-    5: "memeriksa draft (Langkah 5): jalankan 'Validasi', lalu '5. Paraf Pemeriksaan' bila tidak ada galat",
-    6: "menetapkan Rencana Aksi (Langkah 6) dengan tombol '6. Tetapkan'",
+KIND_TASK = {
+    # kind of the step the recipient must do next -> what they do ({n}: step, {b}: its button)
+    "disposisi": "mencatat disposisi (Langkah {n}) dengan tombol '{b}'",
+    "data": "menarik data DPA (Langkah {n}) dengan tombol '{b}'",
+    "susun": "menyusun draft Rencana Aksi (Langkah {n}) dengan tombol '{b}'",
+    "pembahasan": "membahas draft (Langkah {n}) dan mencatatnya dengan tombol '{b}'",
+    "pemeriksaan": "memeriksa draft (Langkah {n}): jalankan 'Validasi', lalu '{b}' bila tidak ada galat",
+    "paraf": "memaraf draft (Langkah {n}) dengan tombol '{b}'",
+    "penetapan": "menetapkan Rencana Aksi (Langkah {n}) dengan tombol '{b}'",
 }
+
+
+def next_task(s: sop.Sop, step: int | None) -> str:
+    if step is None:
+        return "meninjau buku kerja"
+    lay = layout.BookLayout.of(s)
+    button = next(b.caption for b in lay.buttons if b.caption.startswith(f"{step}. "))
+    return KIND_TASK[s.step(step).kind].format(n=step, b=button)
+
+
+NEXT_TASK = {n: next_task(sop.default(), n) for n in range(1, 7)}  # the default SOP's, for reference
 
 
 def _validation_verdict(book) -> str:
@@ -286,19 +304,21 @@ def email_draft(book_path: str | Path, to_role: str, *, previous: str | Path | N
     from .workflow import holder, officials, state_of
 
     book_path = Path(book_path)
-    if to_role not in layout.ROLES:
-        raise InputError(
-            f"Peran penerima '{to_role}' tidak dikenal. Pilih salah satu: " + ", ".join(layout.ROLES) + "."
-        )
     book = open_book(book_path)
+    s = sop.from_book(book)
+    people = officials(book)
+    roles = list(dict.fromkeys([*s.roles, *(p.role for p in people if p.role)]))
+    if to_role not in roles:
+        raise InputError(
+            f"Peran penerima '{to_role}' tidak dikenal. Pilih salah satu: " + ", ".join(roles) + "."
+        )
     settings = tables.read_settings(book)
     unit = str(settings.get(layout.SET_UNIT) or "").strip() or "Unit kerja"
     year = str(settings.get(layout.SET_TAHUN) or "").strip()
-    state = state_of(book)
-    people = officials(book)
+    state = state_of(book, s)
     person = holder(people, to_role)
     name = person.name if person else ""
-    last_step = (state.pending or len(sop.STEPS) + 1) - 1  # steps complete in order
+    last_step = (state.pending or s.number_of_steps + 1) - 1  # steps complete in order
     last = state.records[-1] if state.records else None
     returned = ""
     if state.ditetapkan:
@@ -308,10 +328,10 @@ def email_draft(book_path: str | Path, to_role: str, *, previous: str | Path | N
         stage_label = f"Dikembalikan ke Langkah {state.pending}"
         who = " ".join(x for x in (str(last.get("Peran") or ""), str(last.get("Nama") or "")) if x)
         returned = f"Draft dikembalikan oleh {who or 'pemeriksa'}. {last.get('Keterangan') or ''}".strip()
-        task = NEXT_TASK.get(state.pending or 0, "meninjau buku kerja")
+        task = next_task(s, state.pending)
     else:
         stage_label = f"Langkah {last_step} selesai" if last_step else "belum ada langkah selesai"
-        task = NEXT_TASK.get(state.pending or 0, "meninjau buku kerja")
+        task = next_task(s, state.pending)
     subject = f"[Rencana Aksi] {unit} TA {year} - {stage_label}"
     if previous is not None:
         changes = describe_diff(diff_books(previous, book_path))
@@ -323,7 +343,7 @@ def email_draft(book_path: str | Path, to_role: str, *, previous: str | Path | N
             f"{greeting},",
             "",
             f"Terlampir buku kerja Rencana Aksi {unit} Tahun Anggaran {year} "
-            f"(SOP {sop.SOP_NAME} nomor {sop.SOP_NUMBER}). Tahap saat ini: {stage_label}.",
+            f"(SOP {s.nama} nomor {s.nomor}). Tahap saat ini: {stage_label}.",
             *(["", returned] if returned else []),
             "",
             f"Mohon Bapak/Ibu {task}.",
@@ -436,7 +456,8 @@ def next_recipient_role(book) -> str:
     """The role that acts in the next SOP step (from tblPeranLangkah)."""
     from .workflow import state_of, step_roles
 
-    step = state_of(book).pending or len(sop.STEPS)
+    state = state_of(book)
+    step = state.pending or state.last_step
     return step_roles(book)[step].role
 
 

@@ -4,14 +4,16 @@ The file becomes the VBA client's payload, the button's function runs on the
 xlwings remote engine (`renaksi_xl.macros.run_action`, the same code as the
 desktop and the server), and the returned actions are applied to the file
 under a lock and saved atomically (`renaksi_xl.headless.run_on_file`).
-Exit 0 done, 1 refused (SOP rules or validation), 2 unusable input; on 1 and 2
-the file is left byte-identical.
+Exit 0 done, 1 refused (SOP rules or validation), 2 unusable input; on a refusal
+and on 2 the file is left byte-identical. `validasi` that finds errors and
+`periksa-keaslian` on a changed workbook also exit 1, after saving their findings.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import sys
 from pathlib import Path
 
 from .context import WIB, ActionContext
@@ -106,6 +108,10 @@ def context_from_args(args) -> ActionContext:
     files = []
     for f in getattr(args, "dpa", None) or []:
         files.append(str(_existing_file("Berkas --dpa", f, OptionError).resolve()))
+    kas_files = [
+        str(_existing_file("Berkas --kas", f, OptionError).resolve())
+        for f in getattr(args, "kas", None) or []
+    ]
     for f in getattr(args, "berkas", None) or []:
         files.append(str(_existing_file("Berkas --berkas", f, OptionError).resolve()))
     fields = {}
@@ -128,15 +134,19 @@ def context_from_args(args) -> ActionContext:
                 raise OptionError(exc.message) from None
     nip = getattr(args, "pejabat", None)
     if nip is not None:
+        from .nip import nip_problem
+
         nip = nip.strip()
-        if not nip.isdigit():
-            raise OptionError(f"Opsi --pejabat '{nip}' bukan NIP: NIP terdiri atas 18 angka.")
+        problem = nip_problem(nip)
+        if problem:
+            raise OptionError(f"Opsi --pejabat '{nip}' bukan NIP yang sah: {problem}.")
     return ActionContext(
         nip=nip or None,
         now=parse_waktu(getattr(args, "waktu", None)),
         catatan=getattr(args, "catatan", None),
         fields=fields,
         files=files,
+        kas_files=kas_files,
         from_cli=True,
     )
 
@@ -189,4 +199,9 @@ def cmd_run(args) -> int:
         print(summary)
     target = args.out or args.book
     print(f"Selesai: aksi '{args.action}' dijalankan; hasil disimpan di {target}.")
+    if ctx.found_problems:
+        print(
+            f"Aksi '{args.action}' menemukan masalah (lihat pesan di atas): kode keluar 1.", file=sys.stderr
+        )
+        return 1
     return 0

@@ -36,6 +36,7 @@ from pathlib import Path
 
 from . import layout
 from .errors import InputError, Refused
+from .nip import nip_problem
 from .server_answers import (
     STATUS_DONE,
     STATUS_HEADER,
@@ -55,7 +56,6 @@ from .server_config import (
     DEFAULT_MAX_PAYLOAD_BYTES,
     DEFAULT_TIMEOUT_SECONDS,
     DEFAULT_WORKERS,
-    NIP_PATTERN,
     Identity,
     ServerConfig,
     hash_token,
@@ -179,7 +179,9 @@ def _main(argv: list[str] | None = None) -> int:
     )
     n = sub.add_parser("new-token", help="buat token acak baru dan entri konfigurasinya")
     n.add_argument("nip", metavar="NIP", help="NIP pejabat pemilik token (18 angka)")
-    n.add_argument("role", metavar="PERAN", help="peran pejabat: " + "; ".join(layout.ROLES))
+    n.add_argument(
+        "role", metavar="PERAN", help="peran pejabat menurut SOP server, mis. " + "; ".join(layout.ROLES)
+    )
     n.add_argument("--name", default="", metavar="NAMA", help="nama pejabat (dicatat di konfigurasi)")
     try:
         args = p.parse_args(argv)
@@ -194,8 +196,9 @@ def _main(argv: list[str] | None = None) -> int:
             return 2
         print(hash_token(token))
         return 0
-    if not NIP_PATTERN.match(args.nip) or args.role not in layout.ROLES:
-        print("NIP harus 18 digit dan peran salah satu dari: " + ", ".join(layout.ROLES), file=sys.stderr)
+    problem = nip_problem(args.nip)
+    if problem or not args.role.strip():
+        print(f"NIP {args.nip} {problem}." if problem else "Peran tidak boleh kosong.", file=sys.stderr)
         return 2
     token = secrets.token_urlsafe(32)
     print(f"# Token untuk pejabat (berikan secara pribadi, isi di Pengaturan > Token Server):\n# {token}")

@@ -54,9 +54,10 @@ ACTION_THREADS = 2
 class ActionRunner:
     """Parse, check, open and run one action: in a worker thread, off the event loop."""
 
-    def __init__(self, Payload, client_funcs: frozenset[str]) -> None:
+    def __init__(self, Payload, client_funcs: frozenset[str], trusted_sop=None) -> None:
         self.Payload = Payload
         self.client_funcs = client_funcs
+        self.trusted_sop = trusted_sop  # the SOP of the server's config (ServerConfig.sop)
 
     def job(self, action: str, body: bytes, who: Identity, deadline: Deadline) -> tuple[str, dict]:
         import xlwings
@@ -92,7 +93,8 @@ class ActionRunner:
         from . import macros
         from .context import ActionContext
 
-        ctx = ActionContext(nip=who.nip, role=who.role, identity_from_server=True)
+        # the step-to-role map is the server's SOP's, never the uploaded workbook's (issue 16)
+        ctx = ActionContext(nip=who.nip, role=who.role, identity_from_server=True, sop=self.trusted_sop)
         try:
             if action in LOCAL_ONLY_ACTIONS:
                 raise InputError(TEXT_LOCAL_ONLY.format(caption=macros._caption(action)))
@@ -214,7 +216,7 @@ def create_app(config: ServerConfig | None = None):
     )
     app.state.config = config
     app.state.pool = pool
-    gate = ActionGate(config, ActionRunner(Payload, vba_client_functions()), pool, macros.ACTIONS)
+    gate = ActionGate(config, ActionRunner(Payload, vba_client_functions(), config.sop), pool, macros.ACTIONS)
     app.state.gate = gate
 
     @app.exception_handler(PlainError)

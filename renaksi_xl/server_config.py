@@ -11,8 +11,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import layout
 from .errors import InputError
+from .nip import nip_problem
 
 DEFAULT_MAX_PAYLOAD_BYTES = 64 * 1024 * 1024
 DEFAULT_TIMEOUT_SECONDS = 60.0
@@ -52,6 +52,9 @@ class ServerConfig:
     """
 
     tokens: dict[str, Identity] = field(default_factory=dict)
+    # The SOP this server trusts: it alone decides which role signs which step (never the
+    # uploaded workbook's Pengaturan). Config key `sop` names its file; default the shipped one.
+    sop: object = field(default_factory=lambda: _default_sop())
     max_payload_bytes: int = DEFAULT_MAX_PAYLOAD_BYTES
     timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS
     body_timeout_seconds: float = DEFAULT_BODY_TIMEOUT_SECONDS
@@ -72,6 +75,27 @@ def token_of(authorization: str | None) -> str:
     if token.lower().startswith("bearer "):
         token = token[7:].strip()
     return token
+
+
+def _default_sop():
+    from . import sop
+
+    return sop.default()
+
+
+def _config_sop(raw: dict, path: Path, where: str):
+    """`sop = "FILE.toml"` (relative to the config file), else the shipped SOP."""
+    from . import sop
+
+    if "sop" not in raw:
+        return sop.default()
+    value = raw["sop"]
+    if not isinstance(value, str) or not value.strip():
+        raise InputError(f"{where}: 'sop' harus berupa nama berkas SOP (TOML), dalam tanda kutip.")
+    sop_path = Path(value.strip())
+    if not sop_path.is_absolute():
+        sop_path = path.parent / sop_path
+    return sop.load(sop_path)
 
 
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
@@ -112,7 +136,10 @@ def load_config(path: str | os.PathLike | None) -> ServerConfig:
         raise InputError(f"{where} tidak bisa dibaca: {exc}") from exc
     if not isinstance(raw, dict):
         raise InputError(f"{where}: isinya harus berupa tabel/objek.")
-    cfg = ServerConfig(tokens=_read_tokens(raw.get("tokens", {}), where))
+    trusted = _config_sop(raw, path, where)
+    cfg = ServerConfig(
+        tokens=_read_tokens(raw.get("tokens", {}), where, trusted.roles, trusted.nomor), sop=trusted
+    )
     for key, conv, minimum in LIMIT_KEYS:
         if key in raw:
             value = raw[key]
@@ -128,7 +155,7 @@ def load_config(path: str | os.PathLike | None) -> ServerConfig:
     return cfg
 
 
-def _read_tokens(entries, where: str) -> dict[str, Identity]:
+def _read_tokens(entries, where: str, roles: tuple[str, ...], sop_number: str) -> dict[str, Identity]:
     if not isinstance(entries, dict):
         raise InputError(f"{where}: bagian 'tokens' harus berupa tabel [tokens.<hash>].")
     tokens: dict[str, Identity] = {}
@@ -147,9 +174,14 @@ def _read_tokens(entries, where: str) -> dict[str, Identity]:
         role = str(entry.get("role", "")).strip()
         if not isinstance(nip_raw, str) or not NIP_PATTERN.match(nip):
             raise InputError(f"{label}: 'nip' harus 18 digit (ditulis sebagai teks), bukan '{nip}'.")
-        if role not in layout.ROLES:
+        problem = nip_problem(nip)
+        if problem:
+            raise InputError(f"{label}: 'nip' {nip} {problem}.")
+        if role not in roles:
             raise InputError(
-                f"{label}: 'role' harus salah satu dari: " + ", ".join(layout.ROLES) + f"; bukan '{role}'."
+                f"{label}: 'role' harus salah satu peran SOP server (nomor {sop_number}): "
+                + ", ".join(roles)
+                + f"; bukan '{role}'."
             )
         tokens[h] = Identity(nip=nip, role=role, name=str(entry.get("name", "")).strip())
     return tokens

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from . import layout
@@ -86,10 +86,21 @@ def _sheet(book, name: str):
 
 
 def _table(book, spec: TableSpec):
-    sheet = _sheet(book, spec.sheet)
-    for t in sheet.tables:
+    """The table; a step table of a workbook built from another SOP may sit on another sheet."""
+    try:
+        sheet = _sheet(book, spec.sheet) if spec.sheet else None
+    except WorkbookError:
+        if not spec.name.startswith("tblLangkah"):
+            raise
+        sheet = None
+    for t in sheet.tables if sheet is not None else ():
         if t.name == spec.name:
             return t
+    if spec.name.startswith("tblLangkah"):
+        for other in book.sheets:
+            for t in other.tables:
+                if t.name == spec.name:
+                    return t
     raise WorkbookError(
         f"Tabel '{spec.name}' tidak ditemukan di lembar '{spec.sheet}'. "
         "Buku kerja ini mungkin bukan buku kerja Rencana Aksi atau tabelnya terhapus."
@@ -106,6 +117,8 @@ def read_table(book, name: str, *, check_headers: bool = True) -> TableData:
     """
     spec = layout.table(name)
     tbl = _table(book, spec)
+    if spec.name.startswith("tblLangkah") and tbl.parent.name != spec.sheet:
+        spec = replace(spec, sheet=tbl.parent.name)
     header_range = tbl.header_row_range
     body = tbl.data_body_range
     if _is_remote(book):

@@ -85,6 +85,8 @@ def validasi_body(book, ctx: ActionContext) -> str:
     moment = format_timestamp(ctx.time())
     named_range(book, "nmValidasiStatus").value = verdict_text(errors, warnings)
     named_range(book, "nmValidasiWaktu").value = moment
+    if errors:
+        ctx.found_problems = True  # `renaksi-xl run validasi` exits 1 (the findings are still saved)
     named_range(book, "nmValidasiRingkas").value = f"Validasi {moment}: {summary_text(errors, warnings)}." + (
         " Klik alamat di kolom Sel untuk menuju sel yang bermasalah." if findings else ""
     )
@@ -251,7 +253,7 @@ def _sheets_read() -> tuple[str, ...]:
     """What `validate_file` reads: the validators' tables, Beranda (unit, year, stage, tblProgres)."""
     from .validators.core import SHEETS_READ
 
-    extra = [layout.NAMED_CELLS[n][0] for n in ("nmUnit", "nmTahun", "nmTahap")]
+    extra = [layout.NAMED_CELLS[n][0] for n in ("nmUnit", "nmTahun", "nmTahap")] + [layout.SHEET_PENGATURAN]
     return tuple(dict.fromkeys([*SHEETS_READ, *extra, layout.table(layout.TBL_PROGRES).sheet]))
 
 
@@ -260,7 +262,7 @@ def validate_file(path: Path) -> FileResult:
 
     Only the sheets it reads are loaded (like the VBA client's `include`)."""
     from . import headless
-    from .tables import named_range, read_table
+    from .tables import named_range, read_settings, read_table
     from .validators import validate_book
 
     SHEETS_READ = _sheets_read()
@@ -277,8 +279,14 @@ def validate_file(path: Path) -> FileResult:
         # a Book of its own, dropped afterwards: a folder of dozens of plans must not pile them up
         with headless.remote_book(headless.payload_from_file(path, sheets=SHEETS_READ)) as book:
             result.findings = validate_book(book)
-            result.unit = _value(lambda: named_range(book, "nmUnit").value)
-            result.tahun = _value(lambda: named_range(book, "nmTahun").value)
+            # Pengaturan is the source (Beranda's copy may predate a manual edit of it)
+            settings = _value(lambda: read_settings(book)) or {}
+            result.unit = _value(lambda: settings.get(layout.SET_UNIT)) or _value(
+                lambda: named_range(book, "nmUnit").value
+            )
+            result.tahun = _value(lambda: settings.get(layout.SET_TAHUN)) or _value(
+                lambda: named_range(book, "nmTahun").value
+            )
             result.tahap = _value(lambda: named_range(book, "nmTahap").value) or _stage_from_progress(
                 book, read_table
             )

@@ -38,6 +38,7 @@ from .integrity import (
     records_of,
     verify_book,
 )
+from .nip import nip_problem
 from .worktime import (
     WorkCalendar,
     calendar_from_book,
@@ -52,9 +53,35 @@ MACRO_KUNCI = layout.MACRO_KUNCI_LEMBAR
 # Sheets protected after tetapkan: the plan and the step records.
 PROTECTED_SHEETS = layout.LOCKED_AFTER_TETAPKAN
 
-ACTION_STEP = layout.STEP_OF_ACTION
-RETURN_STEPS = (4, 5, 6)  # steps at which kembalikan is allowed
-RETURN_TO = 3
+ACTION_STEP = layout.STEP_OF_ACTION  # the default SOP's; a workbook's own: BookLayout.step_of_action
+RETURN_STEPS = (4, 5, 6)  # the default SOP's steps at which kembalikan is allowed (after `susun`)
+RETURN_TO = 3  # the default SOP's `susun` step; a workbook's own: return_to(sop)
+SOP_ACTIONS = (*sorted(set(sop.KIND_ACTION.values())), layout.ACTION_KEMBALIKAN)
+
+
+def book_sop(book, ctx: ActionContext | None = None) -> sop.Sop:
+    """The SOP that governs this workbook: the workbook's own (desktop, headless).
+
+    On the server, the SOP the server is configured with (`ctx.sop`) decides who signs
+    which step; the workbook must follow the same steps, else it is refused.
+    """
+    own = sop.from_book(book)
+    trusted = getattr(ctx, "sop", None) if ctx is not None else None
+    if trusted is None:
+        return own
+    if [s.kind for s in own.steps] != [s.kind for s in trusted.steps]:
+        raise Refused(
+            f"Buku kerja ini disusun menurut SOP nomor {own.nomor} ({own.number_of_steps} langkah), "
+            f"sedangkan server memakai SOP nomor {trusted.nomor} ({trusted.number_of_steps} langkah). "
+            "Minta admin server memakai SOP unit Anda, atau bangun buku kerja dengan SOP server."
+        )
+    return trusted
+
+
+def return_to(s: sop.Sop) -> int:
+    """The step `kembalikan` returns to: the `susun` step."""
+    return s.step_of_kind(sop.SUSUN).number
+
 
 STATUS_SELESAI = "Selesai"
 STATUS_BELUM = "Belum dimulai"
@@ -68,6 +95,7 @@ class Official:
     role: str
     name: str
     nip: str
+    email: str = ""
 
 
 @dataclass(frozen=True)
@@ -80,9 +108,16 @@ def _verb(pengesahan: str) -> str:
     return "ditandatangani" if pengesahan == layout.TANDA_TANGAN else "diparaf"
 
 
-def step_roles(book) -> dict[int, StepRole]:
-    """Role and kind of approval per step: tblPeranLangkah, defaults from sop.STEPS."""
-    out = {s.number: StepRole(s.role, s.pengesahan) for s in sop.STEPS}
+def step_roles(book, ctx: ActionContext | None = None) -> dict[int, StepRole]:
+    """Role and kind of approval per step: the SOP's, overridden by tblPeranLangkah.
+
+    With a server's trusted SOP (`ctx.sop`), only that SOP counts: a workbook cannot
+    grant itself who signs which step.
+    """
+    s_ = book_sop(book, ctx)
+    out = {s.number: StepRole(s.role, s.pengesahan) for s in s_.steps}
+    if ctx is not None and getattr(ctx, "sop", None) is not None:
+        return out
     data = tables.read_table(book, layout.TBL_PERAN_LANGKAH)
     for i, row in enumerate(data.rows):
         raw = row[data.col("Langkah")]
@@ -93,7 +128,7 @@ def step_roles(book) -> dict[int, StepRole]:
         if n not in out or (isinstance(raw, float) and not raw.is_integer()):
             raise InputError(
                 f"Nomor langkah '{raw}' di tabel {layout.TBL_PERAN_LANGKAH} (lembar {layout.SHEET_PENGATURAN}, "
-                f"sel {data.address(i, 'Langkah')}) tidak dikenal: isi 1 sampai 6."
+                f"sel {data.address(i, 'Langkah')}) tidak dikenal: isi 1 sampai {len(out)}."
             )
         role = field_text(row[data.col("Peran")]) or out[n].role
         kind_raw = field_text(row[data.col("Pengesahan")])
@@ -120,10 +155,16 @@ def officials(book) -> list[Official]:
                 f"{data.address(i, 'NIP')}) tersimpan sebagai angka ({nip_raw}), sehingga digitnya bisa "
                 "berubah. Format sel sebagai Teks lalu ketik ulang NIP 18 angka."
             )
-        out.append(
-            Official(
-                field_text(row[data.col("Peran")]), field_text(row[data.col("Nama")]), field_text(nip_raw)
+        nip = field_text(nip_raw)
+        problem = nip_problem(nip) if nip else None
+        if problem:
+            raise InputError(
+                f"NIP '{nip}' di tabel {layout.TBL_PEJABAT} (lembar {layout.SHEET_PENGATURAN}, sel "
+                f"{data.address(i, 'NIP')}) {problem}."
             )
+        email = field_text(row[data.col("Email")]) if "Email" in data.header else ""
+        out.append(
+            Official(field_text(row[data.col("Peran")]), field_text(row[data.col("Nama")]), nip, email)
         )
     return out
 
@@ -162,7 +203,7 @@ def _official_for(book, ctx: ActionContext, step: int, need: StepRole, what: str
             f"{layout.TBL_SETELAN} (lembar {layout.SHEET_PENGATURAN}) dengan NIP Anda"
             f"{ctx.option_hint('--pejabat NIP')}."
         )
-    st = sop.step(step)
+    st = book_sop(book, ctx).step(step)
     need_text = (
         f"Langkah {step} ({st.uraian}) harus {_verb(need.pengesahan)} oleh {need.role} "
         f"({expected.name or 'tanpa nama'}, NIP {expected.nip})"
@@ -188,14 +229,19 @@ class State:
     records: list[LogRow]
     done: dict[int, LogRow]  # step -> record that completed it in the current round
     log_size: int
+    sop: sop.Sop = None  # type: ignore[assignment]
+
+    @property
+    def last_step(self) -> int:
+        return self.sop.number_of_steps if self.sop else len(layout.STEP_SHEETS)
 
     @property
     def pending(self) -> int | None:
-        return next((n for n in layout.STEP_SHEETS if n not in self.done), None)
+        return next((n for n in range(1, self.last_step + 1) if n not in self.done), None)
 
     @property
     def ditetapkan(self) -> bool:
-        return 6 in self.done
+        return self.last_step in self.done
 
     @property
     def last_time(self) -> dt.datetime | None:
@@ -213,65 +259,77 @@ def _record_time(row: LogRow) -> dt.datetime | None:
         return None
 
 
-def state_of(book) -> State:
+def state_of(book, s: sop.Sop | None = None) -> State:
+    s = s or sop.from_book(book)
     log = read_log(book)
     records = records_of(log)
     done: dict[int, LogRow] = {}
+    back = return_to(s)
     for r in records:
         if r.action == layout.ACTION_KEMBALIKAN:
-            for n in range(RETURN_TO, 7):
+            for n in range(back, s.number_of_steps + 1):
                 done.pop(n, None)
-        elif r.step in layout.STEP_SHEETS:
+        elif r.step is not None and 1 <= r.step <= s.number_of_steps:
             done[r.step] = r
-    return State(records, done, len(log))
+    return State(records, done, len(log), s)
 
 
 def _check_order(action: str, state: State, roles: dict[int, StepRole], people: list[Official]) -> int:
     """The step this action acts on, or Refused saying what is expected instead."""
+    s = state.sop
     pending = state.pending
+    last = s.number_of_steps
     if state.ditetapkan:
-        r = state.done[6]
+        r = state.done[last]
         raise Refused(
-            f"Rencana Aksi sudah ditetapkan (Langkah 6) oleh {field_text(r.get('Nama'))} pada "
+            f"Rencana Aksi sudah ditetapkan (Langkah {last}) oleh {field_text(r.get('Nama'))} pada "
             f"{field_text(r.get('Waktu'))}; aksi '{action}' tidak bisa dilakukan lagi."
         )
     assert pending is not None  # not ditetapkan, so some step is pending
     nxt = _who(holder(people, roles[pending].role), roles[pending].role)
     if action == layout.ACTION_KEMBALIKAN:
-        if pending not in RETURN_STEPS:
+        back = return_to(s)
+        if pending <= back:
             raise Refused(
-                f"Pengembalian ke Langkah {RETURN_TO} hanya bisa pada Langkah 4 sampai 6; sekarang "
-                f"Rencana Aksi ada di Langkah {pending} ({sop.step(pending).uraian}), menunggu {nxt}."
+                f"Pengembalian ke Langkah {back} hanya bisa pada Langkah {back + 1} sampai {last}; sekarang "
+                f"Rencana Aksi ada di Langkah {pending} ({s.step(pending).uraian}), menunggu {nxt}."
             )
         return pending
-    step = ACTION_STEP[action]
+    steps = [st.number for st in s.steps if st.action == action]
+    if not steps:
+        raise Refused(
+            f"SOP buku kerja ini (nomor {s.nomor}) tidak memiliki langkah untuk aksi '{action}'. "
+            f"Langkah berikutnya: Langkah {pending} ({s.step(pending).uraian}), menunggu {nxt}."
+        )
+    if pending in steps:
+        return pending
+    step = next((n for n in steps if n not in state.done), steps[-1])
     if step in state.done:
         r = state.done[step]
         raise Refused(
-            f"Langkah {step} ({sop.step(step).uraian}) sudah selesai oleh {field_text(r.get('Nama'))} pada "
+            f"Langkah {step} ({s.step(step).uraian}) sudah selesai oleh {field_text(r.get('Nama'))} pada "
             f"{field_text(r.get('Waktu'))}. Langkah berikutnya: Langkah {pending} "
-            f"({sop.step(pending).uraian}), menunggu {nxt}."
+            f"({s.step(pending).uraian}), menunggu {nxt}."
         )
-    if step != pending:
-        raise Refused(
-            f"Langkah {step} ({sop.step(step).uraian}) belum bisa dikerjakan: Langkah {pending} "
-            f"({sop.step(pending).uraian}) belum selesai, menunggu {nxt}."
-        )
-    return step
+    raise Refused(
+        f"Langkah {step} ({s.step(step).uraian}) belum bisa dikerjakan: Langkah {pending} "
+        f"({s.step(pending).uraian}) belum selesai, menunggu {nxt}."
+    )
 
 
 # --------------------------------------------------------------------------- inputs
-def _input_range(book, name: str, step: int, position: int):
+def _input_range(book, name: str, step: int, position: int, lay: layout.BookLayout):
     try:
         return book.names[name].refers_to_range
     except Exception:  # the name is missing: fall back to the layout's cell
-        return book.sheets[layout.STEP_SHEETS[step]][f"C{layout.INPUT_FIRST_ROW + position}"]
+        return book.sheets[lay.step_sheets[step]][f"C{layout.INPUT_FIRST_ROW + position}"]
 
 
 def _input(book, step: int, name: str) -> tuple[Any, str]:
-    """Value and 'sheet!cell' of a step input cell (layout.STEP_INPUTS or inCatatan<n>)."""
-    names = [n for _label, n in layout.STEP_INPUTS.get(step, ())] + [f"{layout.INPUT_CATATAN}{step}"]
-    rng = _input_range(book, name, step, names.index(name))
+    """Value and 'sheet!cell' of a step input cell (layout.STEP_KIND_INPUTS or inCatatan<n>)."""
+    lay = layout.BookLayout.of(sop.from_book(book))
+    names = [n for _label, n in lay.step_inputs(step)]
+    rng = _input_range(book, name, step, names.index(name), lay)
     return rng.value, f"'{rng.sheet.name}'!{rng.address.replace('$', '')}"
 
 
@@ -311,31 +369,34 @@ def _pre_paraf_pemeriksaan(book, ctx, state: State, step: int) -> str | None:
         shown = "; ".join(str(f.message).rstrip(". ") for f in errors[:3])
         more = f" (dan {len(errors) - 3} galat lain)" if len(errors) > 3 else ""
         raise Refused(
-            f"Paraf pemeriksaan (Langkah 5) ditolak: validasi menemukan {len(errors)} galat: {shown}{more}. "
+            f"Paraf pemeriksaan (Langkah {step}) ditolak: validasi menemukan {len(errors)} galat: {shown}{more}. "
             "Perbaiki Rencana Aksi lalu jalankan Validasi lagi."
         )
     return "Validasi tanpa galat" + (f", {len(warnings)} peringatan" if warnings else "")
 
 
 def _pre_tetapkan(book, ctx, state: State, step: int) -> str | None:
-    paraf = state.done.get(5)
+    check = state.sop.step_of_kind(sop.PEMERIKSAAN).number
+    paraf = state.done.get(check)
     if paraf is None:  # cannot happen through _check_order, kept as a guard
-        raise Refused("Penetapan (Langkah 6) ditolak: Langkah 5 (paraf pemeriksaan) belum selesai.")
+        raise Refused(
+            f"Penetapan (Langkah {step}) ditolak: Langkah {check} (paraf pemeriksaan) belum selesai."
+        )
     verdict = verify_book(book)
     broken = [r for r in verdict.records if not r.valid]
     if broken:
         r = broken[0]
         raise Refused(
-            f"Penetapan (Langkah 6) ditolak: catatan Langkah {r.step} ({r.action}) tidak utuh: {r.reason}"
+            f"Penetapan (Langkah {step}) ditolak: catatan Langkah {r.step} ({r.action}) tidak utuh: {r.reason}"
         )
     stored = parse_content_text(paraf.get("Sidik Isi")) or {}
     current = content_digests(book)
     changed = [n for n in layout.PLAN_TABLES if stored.get(n) != current[n]]
     if changed:
         raise Refused(
-            "Penetapan (Langkah 6) ditolak: isi " + ", ".join(changed) + " berubah sejak paraf pemeriksaan "
-            f"(Langkah 5, {field_text(paraf.get('Waktu'))}). Kembalikan ke Langkah {RETURN_TO} atau minta "
-            "pemeriksaan ulang."
+            f"Penetapan (Langkah {step}) ditolak: isi " + ", ".join(changed) + " berubah sejak paraf "
+            f"pemeriksaan (Langkah {check}, {field_text(paraf.get('Waktu'))}). Kembalikan ke Langkah "
+            f"{return_to(state.sop)} atau minta pemeriksaan ulang."
         )
     return None
 
@@ -347,7 +408,7 @@ def _pre_kembalikan(book, ctx, state: State, step: int) -> str | None:
         raise InputError(
             f"Alasan pengembalian belum diisi: tulis di sel {where} (Catatan){ctx.option_hint('--catatan')}."
         )
-    return f"Dikembalikan ke Langkah {RETURN_TO} dari Langkah {step}: {reason}"
+    return f"Dikembalikan ke Langkah {return_to(state.sop)} dari Langkah {step}: {reason}"
 
 
 PRECHECKS: dict[str, Callable] = {
@@ -364,10 +425,10 @@ def perform(book, action: str, ctx: ActionContext, body: Body | None = None) -> 
     Raises Refused (SOP rules) or InputError (unusable input) before anything
     is written; `body` may raise InputError too.  Returns an Indonesian summary.
     """
-    if action not in ACTION_STEP and action != layout.ACTION_KEMBALIKAN:
+    if action not in SOP_ACTIONS:
         raise InputError(f"Aksi '{action}' bukan langkah SOP yang diparaf.")
-    state = state_of(book)
-    roles = step_roles(book)
+    state = state_of(book, book_sop(book, ctx))
+    roles = step_roles(book, ctx)
     people = officials(book)
     step = _check_order(action, state, roles, people)
     need = roles[step]
@@ -396,15 +457,29 @@ def perform(book, action: str, ctx: ActionContext, body: Body | None = None) -> 
     note = ". ".join(n.rstrip(". ") for n in notes)
 
     record = _write_record(book, action, step, need, official, now, note, state, calendar, people, roles)
+    _refresh_identity(book)
     if action == layout.ACTION_TETAPKAN:
         book.macro(MACRO_KUNCI)()
     return record
 
 
-def _text_format(book, table_name: str, excel_row: int, header: list[str], columns: tuple[str, ...]) -> None:
+def _refresh_identity(book, settings: dict | None = None) -> None:
+    """Beranda's unit and year follow Pengaturan (tblSetelan), whoever edited it and how.
+
+    `settings`: the values just written in this action (the remote engine reads the payload)."""
+    settings = settings if settings is not None else tables.read_settings(book)
+    for name, key in (("nmUnit", layout.SET_UNIT), ("nmTahun", layout.SET_TAHUN)):
+        value = field_text(settings.get(key))
+        cell = tables.named_range(book, name)
+        if value and field_text(cell.value) != value:
+            cell.value = value
+
+
+def _text_format(
+    book, table_name: str, excel_row: int, header: list[str], columns: tuple[str, ...], sheet_name: str = ""
+) -> None:
     """Format the new row's code cells as Text before writing, so Excel keeps NIPs and digests as text."""
-    spec = layout.table(table_name)
-    sheet = book.sheets[spec.sheet]
+    sheet = book.sheets[sheet_name or layout.table(table_name).sheet]
     first_col = sheet.tables[table_name].header_row_range.column
     for h in columns:
         if h in header:
@@ -414,7 +489,9 @@ def _text_format(book, table_name: str, excel_row: int, header: list[str], colum
 def _append(book, table_name: str, cells: dict[str, Any], code_columns: tuple[str, ...]) -> None:
     data = tables.read_table(book, table_name)
     header_row = book.sheets[data.spec.sheet].tables[table_name].header_row_range.row
-    _text_format(book, table_name, header_row + len(data.rows) + 1, data.header, code_columns)
+    _text_format(
+        book, table_name, header_row + len(data.rows) + 1, data.header, code_columns, data.spec.sheet
+    )
     new = [cells.get(h) for h in data.header]
     tables.write_table(book, table_name, [*data.rows, new], columns=data.header)
 
@@ -428,12 +505,14 @@ class _Event:
     role: str
 
 
-def _timing(events: list[_Event], k: int, calendar: WorkCalendar) -> tuple[dt.timedelta, dt.timedelta]:
+def _timing(
+    events: list[_Event], k: int, calendar: WorkCalendar, s: sop.Sop
+) -> tuple[dt.timedelta, dt.timedelta]:
     """(working time, standard time) of event k: from the previous record to this one."""
     ev = events[k]
     start = events[k - 1].time if k > 0 else ev.time
     worked = working_duration(start, ev.time, calendar)
-    w = sop.step(ev.step).waktu
+    w = s.step(ev.step).waktu
     return worked, standard_duration(w.days, w.minutes, calendar)
 
 
@@ -457,7 +536,8 @@ def _write_record(
     digests = content_digests(book)
     start = state.last_time or now
     worked = working_duration(start, now, calendar)
-    w = sop.step(step).waktu
+    s = state.sop
+    w = s.step(step).waktu
     standard = standard_duration(w.days, w.minutes, calendar)
     day = calendar.day_length
     ketepatan = punctuality(worked, standard, day)
@@ -513,11 +593,11 @@ def _write_record(
         for r in state.records
     ]
     events.append(_Event(step, action, now, official.name, official.role))
-    _write_progress(book, events, now, calendar, people, roles)
+    _write_progress(book, events, now, calendar, people, roles, s)
     if action == layout.ACTION_KEMBALIKAN:
-        tahap = f"Dikembalikan ke Langkah {RETURN_TO} dari Langkah {step} oleh {official.role}"
-    elif step == 6:
-        tahap = "Langkah 6 selesai: Rencana Aksi ditetapkan"
+        tahap = f"Dikembalikan ke Langkah {return_to(s)} dari Langkah {step} oleh {official.role}"
+    elif step == s.number_of_steps:
+        tahap = f"Langkah {step} selesai: Rencana Aksi ditetapkan"
     else:
         nxt = roles[step + 1]
         tahap = (
@@ -531,27 +611,25 @@ def _write_record(
     )
 
     kind = "tanda tangan" if need.pengesahan == layout.TANDA_TANGAN else "paraf"
-    what = (
-        "Pengembalian" if action == layout.ACTION_KEMBALIKAN else f"Langkah {step} ({sop.step(step).uraian})"
-    )
+    what = "Pengembalian" if action == layout.ACTION_KEMBALIKAN else f"Langkah {step} ({s.step(step).uraian})"
     return (
         f"{what} dicatat dengan {kind} {official.role} {official.name} (NIP {official.nip}) pada {waktu}. "
         f"Waktu kerja {format_duration(worked, day)} dari baku {w.label()}: {ketepatan}. {tahap}."
     )
 
 
-def _write_progress(book, events: list[_Event], now, calendar, people, roles) -> None:
+def _write_progress(book, events: list[_Event], now, calendar, people, roles, sop_data: sop.Sop) -> None:
     done: dict[int, int] = {}  # step -> index of the event that completed it this round
     for k, ev in enumerate(events):
         if ev.action == layout.ACTION_KEMBALIKAN:
-            for n in range(RETURN_TO, 7):
+            for n in range(return_to(sop_data), sop_data.number_of_steps + 1):
                 done.pop(n, None)
         else:
             done[ev.step] = k
-    pending = next((n for n in layout.STEP_SHEETS if n not in done), None)
+    pending = next((st.number for st in sop_data.steps if st.number not in done), None)
     day = calendar.day_length
     rows = []
-    for s in sop.STEPS:
+    for s in sop_data.steps:
         need = roles[s.number]
         pelaksana = need.role  # the column names the role; the name is under "Oleh"
         waiting_for = _who(holder(people, need.role), need.role)
@@ -559,7 +637,7 @@ def _write_progress(book, events: list[_Event], now, calendar, people, roles) ->
         row = [s.number, s.uraian, pelaksana, STATUS_BELUM, "", "", "", s.waktu.label(), ""]
         if s.number in done:
             k = done[s.number]
-            worked, _ = _timing(events, k, calendar)
+            worked, _ = _timing(events, k, calendar, sop_data)
             ev = events[k]
             row[3:] = [
                 STATUS_SELESAI,
@@ -587,7 +665,7 @@ def sentences(parts: list[str]) -> str:
 
 def _known_role(book, text: str, where: str) -> str:
     """`text` as one of the roles the workbook knows (any letter case), or InputError listing them."""
-    roles = list(dict.fromkeys([*layout.ROLES, *(r.role for r in step_roles(book).values())]))
+    roles = list(dict.fromkeys([*sop.from_book(book).roles, *(r.role for r in step_roles(book).values())]))
     match = next((r for r in roles if r.lower() == " ".join(text.split()).lower()), None)
     if match is None:
         raise InputError(
@@ -610,7 +688,7 @@ def catat_disposisi(book, ctx: ActionContext) -> str:
             )
         kepada_raw, _ = _input(book, 1, "inDisposisiKepada")
         given = (ctx.fields.get("kepada") or "").strip()
-        kepada = given or _text(kepada_raw) or step_roles(book)[2].role
+        kepada = given or _text(kepada_raw) or step_roles(book, ctx)[_kind_step(book, sop.DATA)].role
         if given:  # the cell has Excel's list of roles; the option must be held to the same
             kepada = _known_role(book, kepada, "opsi --kepada")
         batas_raw, batas_where = _input(book, 1, "inDisposisiBatas")
@@ -634,7 +712,8 @@ def catat_pembahasan(book, ctx: ActionContext) -> str:
     """Step 4: the discussion of the draft (date, participants, notes, decisions); paraf."""
 
     def body(book, ctx) -> str:
-        t_raw, t_where = _input(book, 4, "inPembahasanTanggal")
+        n = _kind_step(book, sop.PEMBAHASAN)
+        t_raw, t_where = _input(book, n, "inPembahasanTanggal")
         t_given = ctx.fields.get("tanggal") or t_raw
         day = ctx.time().date()
         if t_given not in (None, ""):
@@ -643,11 +722,11 @@ def catat_pembahasan(book, ctx: ActionContext) -> str:
                 raise InputError(
                     f"Tanggal pembahasan '{t_given}' (sel {t_where}) bukan tanggal; tulis seperti 2025-01-10."
                 )
-        peserta_raw, peserta_where = _input(book, 4, "inPembahasanPeserta")
+        peserta_raw, peserta_where = _input(book, n, "inPembahasanPeserta")
         peserta = (ctx.fields.get("peserta") or "").strip() or _text(peserta_raw)
-        keputusan_raw, keputusan_where = _input(book, 4, "inPembahasanKeputusan")
+        keputusan_raw, keputusan_where = _input(book, n, "inPembahasanKeputusan")
         keputusan = (ctx.fields.get("keputusan") or "").strip() or _text(keputusan_raw)
-        catatan_raw, _ = _input(book, 4, "inPembahasanCatatan")
+        catatan_raw, _ = _input(book, n, "inPembahasanCatatan")
         catatan = (ctx.catatan or "").strip() or _text(catatan_raw)
         if not peserta:
             raise InputError(
@@ -665,6 +744,15 @@ def catat_pembahasan(book, ctx: ActionContext) -> str:
         return sentences(parts)
 
     return perform(book, layout.ACTION_PEMBAHASAN, ctx, body)
+
+
+def _kind_step(book, kind: str) -> int:
+    return sop.from_book(book).step_of_kind(kind).number
+
+
+def paraf(book, ctx: ActionContext) -> str:
+    """A `paraf` step of the SOP (e.g. a Kepala Bidang initials the checked draft); no input."""
+    return perform(book, layout.ACTION_PARAF, ctx)
 
 
 def paraf_pemeriksaan(book, ctx: ActionContext) -> str:
@@ -689,6 +777,8 @@ def periksa_keaslian(book, ctx: ActionContext) -> str:
     cell = tables.named_range(book, "nmKeaslian")
     cell.value = text
     cell.color = "#C6EFCE" if verdict.ok else "#FFC7CE"
+    if not verdict.ok:
+        ctx.found_problems = True  # `renaksi-xl run periksa-keaslian` exits 1 (the verdict is saved)
     return text
 
 
@@ -728,6 +818,7 @@ def record_run(book, action: str, ctx: ActionContext | None = None, summary: str
 @macro_equivalent(MACRO_KUNCI)
 def _lock_sheets(wb, *args) -> None:
     """Headless twin of the VBA Sub Renaksi_KunciLembar(wb): protect the plan and step sheets."""
-    for name in PROTECTED_SHEETS:
+    step_sheets = [ws.title for ws in wb.worksheets if any(t.startswith("tblLangkah") for t in ws.tables)]
+    for name in dict.fromkeys([*PROTECTED_SHEETS, *step_sheets]):
         if name in wb.sheetnames:
             wb[name].protection.sheet = True

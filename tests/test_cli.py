@@ -379,3 +379,17 @@ def test_catat_pembahasan_takes_the_date_from_tanggal(capsys, built_workbook):
     last = tables.read_table(headless.open_book(built_workbook), layout.TBL_LOG).records()[-1]
     assert last["Aksi"] == layout.ACTION_PEMBAHASAN and last["Waktu"] == "2025-01-10 10:00 WIB"
     assert last["Keterangan"].startswith("Pembahasan 9 Januari 2025. Peserta: Sekretaris Camat, Kasubag.")
+
+
+def test_every_argument_of_every_command_has_help():
+    """Issue 11: every command's --help describes every argument."""
+    parser = cli.build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, __import__("argparse")._SubParsersAction))
+    assert set(sub.choices) == set(cli.COMMANDS)
+    undocumented = [
+        f"{name} {a.dest}"
+        for name, p in sub.choices.items()
+        for a in p._actions
+        if not a.help or a.help == __import__("argparse").SUPPRESS
+    ]
+    assert undocumented == []

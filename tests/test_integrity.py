@@ -239,10 +239,20 @@ def _rewrite_log(path, change):
 def test_verify_json_contract_and_exit_0(filled, capsys):
     assert cli.main(["verify", str(filled), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    # The original keys, plus the chain's anchor (issue 16: additive).
-    assert set(out) == {"ok", "records", "changed_tables", "chain_problems", "record_count", "last_chain"}
+    # The original keys, plus the chain's anchor (issue 16) and the workbook's SOP (issue 11): additive.
+    assert set(out) == {
+        "ok",
+        "records",
+        "changed_tables",
+        "chain_problems",
+        "record_count",
+        "last_chain",
+        "sop",
+        "sop_problems",
+    }
     assert out["ok"] is True and out["changed_tables"] == [] and out["chain_problems"] == []
     assert out["record_count"] == len(out["records"]) and len(out["last_chain"]) == 64
+    assert out["sop"]["nomor"] == "004/000.9.3.3/I/2024" and out["sop_problems"] == []
     first = out["records"][0]
     assert set(first) == {"step", "action", "role", "name", "nip", "kind", "time", "valid", "reason"}
     assert first == {

@@ -96,3 +96,64 @@ def test_pdf_file_name_helper_runs_in_a_vba_host(tmp_path):
     report = run_macros(book, ["UjiPdf.Uji_NamaPdf"], read_cells=[f"{layout.SHEET_IMPOR}!A30"])
     assert report["macros"]["UjiPdf.Uji_NamaPdf"]["ok"], report["macros"]
     assert report["cells"][f"{layout.SHEET_IMPOR}!A30"]["text"] == "RencanaAksi Neglasari.v2|tanpa-titik"
+
+
+def test_lokal_tarik_dpa_keeps_only_file_names_in_the_workbook(modules):
+    """Renaksi_Dispatch puts the chosen paths in 'Berkas DPA Terakhir' for Python, then
+    leaves only their names there, on success and on failure alike."""
+    code = modules["RenaksiInti"]
+    dispatch = code[
+        code.index("Public Sub Renaksi_Dispatch") : code.index(
+            "End Sub", code.index("Public Sub Renaksi_Dispatch")
+        )
+    ]
+    run = dispatch.index("RunPython Renaksi_PythonCommand(action, Empty)")
+    assert "Renaksi_SetSetting wb, RX_SET_FILE_DPA, Renaksi_FileNames(files)" in dispatch[run:]
+    failed = dispatch[dispatch.index("Failed:") :]
+    assert "Renaksi_SetSetting wb, RX_SET_FILE_DPA, Renaksi_FileNames(files)" in failed
+
+
+@pytest.mark.libreoffice
+def test_file_names_helper_runs_in_a_vba_host(tmp_path):
+    from test_workbook_lo import lo_copy
+
+    from renaksi_xl import layout
+    from renaksi_xl.xlsm.lo_host import run_macros
+
+    code = "\n".join(
+        [
+            "Option Explicit",
+            "Public Sub Uji_NamaBerkas()",
+            f'    ThisWorkbook.Worksheets("{layout.SHEET_IMPOR}").Range("A31").Value = '
+            'Renaksi_FileNames(Array("C:\\Data\\DPA 2025.xlsx", "/Users/rina/b.xlsx", "c.csv"))',
+            "End Sub",
+            "",
+        ]
+    )
+    book = lo_copy(BOOK, tmp_path / "nama.xlsm", {"UjiNama": code})
+    report = run_macros(book, ["UjiNama.Uji_NamaBerkas"], read_cells=[f"{layout.SHEET_IMPOR}!A31"])
+    assert report["macros"]["UjiNama.Uji_NamaBerkas"]["ok"], report["macros"]
+    sep = layout.FILE_LIST_SEPARATOR
+    assert report["cells"][f"{layout.SHEET_IMPOR}!A31"]["text"] == sep.join(
+        ["DPA 2025.xlsx", "b.xlsx", "c.csv"]
+    )
+
+
+def test_tarik_dpa_offers_the_anggaran_kas_as_a_second_file(modules):
+    """Server mode pastes the RAK under its own marker (renaksi_xl.dpa.readers reads it back);
+    Lokal mode keeps its path in the 'Berkas Anggaran Kas Terakhir' setting, emptied when none."""
+    from renaksi_xl import layout
+
+    inti = modules["RenaksiInti"]
+    dispatch = _body(inti, "Renaksi_Dispatch")
+    assert "If action = RX_ACTION_TARIK_DPA Then kas = Renaksi_AskKas(mode)" in dispatch
+    assert "Renaksi_PasteIntoImpor wb, files, kas" in dispatch
+    assert "Renaksi_SetSetting wb, RX_SET_FILE_KAS, Join(kas, RX_FILE_SEPARATOR)" in dispatch
+    assert 'Renaksi_SetSetting wb, RX_SET_FILE_KAS, ""' in dispatch
+    paste = _body(inti, "Renaksi_PasteIntoImpor")
+    assert "Renaksi_PasteFiles(target, files, RX_IMPOR_MARKER, r)" in paste
+    assert "Renaksi_PasteFiles(target, kas, RX_IMPOR_MARKER_KAS, r)" in paste
+    consts = dict(re.findall(r'Public Const (RX_\w+) As String = "(.*)"', modules["RenaksiLayout"]))
+    assert consts["RX_IMPOR_MARKER_KAS"] == layout.IMPOR_MARKER_KAS
+    assert consts["RX_SET_FILE_KAS"] == layout.SET_FILE_KAS
+    assert layout.SET_FILE_KAS in [key for key, _, _ in layout.SETELAN_DEFAULTS]

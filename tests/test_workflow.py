@@ -770,6 +770,11 @@ def _add_email_column(path: Path, emails: dict[str, str]) -> None:
     col = openpyxl.utils.column_index_from_string("".join(c for c in last if c.isalpha())) + 1
     top = int("".join(c for c in first if c.isdigit()))
     bottom = int("".join(c for c in last if c.isdigit()))
+    if ws.cell(top, col - 1).value == "Email":  # workbooks built since issue 11 have the column
+        for r in range(top + 1, bottom + 1):
+            ws.cell(r, col - 1, emails.get(ws.cell(r, col - 4).value))
+        headless.save_atomic(wb, path)
+        return
     ws.cell(top, col, "Email")
     for r in range(top + 1, bottom + 1):
         role = ws.cell(r, col - 3).value

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import layout
+from ..resources import workbook_file
 
 YEAR = 2025
 UNIT = "KECAMATAN NEGLASARI"
@@ -551,6 +552,8 @@ def expected_records(subs: list[Sub]) -> list[dict]:
                 "lokasi": s.lokasi,
                 "pagu": s.pagu,
                 "kas": s.kas,
+                "keluaran": [{"indikator": s.indikator, "target": target, "satuan": unit or None}],
+                "pagu_sebelum": None,
             }
         )
     return out
@@ -1005,7 +1008,7 @@ def write_pk_xlsx(path, rows: list[list] | None, *, note: str | None = NOTE) -> 
 
 # ============================================================== committed outputs
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
-TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "workbook" / "templates"
+TEMPLATES_DIR = workbook_file("templates")  # workbook/templates, package data in a wheel
 SAMPLE_DPA_NAME = "DPA_Rincian_Belanja_Neglasari_2025.xlsx"
 SAMPLE_PK_NAME = "PK_Neglasari_2025.xlsx"
 TEMPLATE_DPA_NAME = "Templat_Impor_DPA.xlsx"

@@ -25,7 +25,7 @@ def beranda_column_px() -> dict[str, int]:
 def add_buttons(ctx: BuildContext) -> None:
     """Beranda's buttons stand in a grid of its columns: each is as wide as its column allows."""
     columns = beranda_column_px()
-    for b in layout.BUTTONS:
+    for b in ctx.lay.buttons:
         width, x_offset = b.width, 0
         if b.sheet == layout.SHEET_BERANDA:
             letter = b.cell.rstrip("0123456789")

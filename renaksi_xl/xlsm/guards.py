@@ -19,7 +19,7 @@ from .. import layout
 from ..layout import TableSpec
 from ..tables import col_letter
 from .sheets import BuildContext
-from .vba_sources import ALWAYS_PROTECTED, step_inputs
+from .vba_sources import always_protected
 
 GUARD_ROWS = 1000
 PEJABAT_LIST_NAME = "lstNamaPejabat"
@@ -164,21 +164,23 @@ def _plan_validation(ctx: BuildContext) -> None:
     ws.data_validation(body_range(dpa, "Pagu (Rp)", layout.MONTHS[-1]), money)
 
 
-def setting_row(key: str) -> int:
+def setting_row(key: str, lay: layout.BookLayout | None = None) -> int:
     """1-based Excel row of a tblSetelan key in the blank workbook."""
     keys = [k for k, _, _ in layout.SETELAN_DEFAULTS]
-    return layout.table(layout.TBL_SETELAN).header_row + 1 + keys.index(key)
+    spec = lay.table(layout.TBL_SETELAN) if lay else layout.table(layout.TBL_SETELAN)
+    return spec.header_row + 1 + keys.index(key)
 
 
 def _pengaturan_validation(ctx: BuildContext) -> None:
     ws = ctx.ws(layout.SHEET_PENGATURAN)
+    lay = ctx.lay
     roles = _list(
-        layout.ROLES,
+        lay.roles,
         title="Peran",
         message="Pilih salah satu peran dalam SOP.",
-        error="Peran harus salah satu dari: " + ", ".join(layout.ROLES) + ".",
+        error=_short("Peran harus salah satu dari: " + ", ".join(lay.roles) + "."),
     )
-    pejabat = layout.table(layout.TBL_PEJABAT)
+    pejabat = lay.table(layout.TBL_PEJABAT)
     ws.data_validation(_rows(pejabat, "Peran", 5), roles)
     nip = first_cell(pejabat, "NIP")
     ws.data_validation(
@@ -191,10 +193,11 @@ def _pengaturan_validation(ctx: BuildContext) -> None:
         ),
     )
 
-    peran = layout.table(layout.TBL_PERAN_LANGKAH)
-    ws.data_validation(_rows(peran, "Peran", 6), roles)
+    peran = lay.table(layout.TBL_PERAN_LANGKAH)
+    nsteps = len(lay.step_sheets)
+    ws.data_validation(_rows(peran, "Peran", nsteps), roles)
     ws.data_validation(
-        _rows(peran, "Pengesahan", 6),
+        _rows(peran, "Pengesahan", nsteps),
         _list(
             (layout.PARAF, layout.TANDA_TANGAN),
             title="Pengesahan",
@@ -203,10 +206,10 @@ def _pengaturan_validation(ctx: BuildContext) -> None:
         ),
     )
 
-    value_col = col_of(layout.table(layout.TBL_SETELAN), "Nilai")
+    value_col = col_of(lay.table(layout.TBL_SETELAN), "Nilai")
 
     def cell(key: str) -> str:
-        return f"{value_col}{setting_row(key)}"
+        return f"{value_col}{setting_row(key, lay)}"
 
     ws.data_validation(
         cell(layout.SET_MODE),
@@ -259,7 +262,7 @@ def _pengaturan_validation(ctx: BuildContext) -> None:
         ),
     )
 
-    libur = layout.table(layout.TBL_LIBUR)
+    libur = lay.table(layout.TBL_LIBUR)
     ws.data_validation(
         body_range(libur, "Tanggal"),
         _custom(
@@ -286,9 +289,9 @@ def _rows(spec: TableSpec, header: str, n: int) -> str:
 
 
 def _step_validation(ctx: BuildContext) -> None:
-    for n, sheet in layout.STEP_SHEETS.items():
+    for n, sheet in ctx.lay.step_sheets.items():
         ws = ctx.ws(sheet)
-        for i, (label, name) in enumerate(step_inputs(n)):
+        for i, (label, name) in enumerate(ctx.lay.step_inputs(n)):
             cell = f"C{layout.INPUT_FIRST_ROW + i}"
             if "YYYY-MM-DD" in label:
                 ws.data_validation(
@@ -304,7 +307,7 @@ def _step_validation(ctx: BuildContext) -> None:
                 ws.data_validation(
                     cell,
                     _list(
-                        layout.ROLES,
+                        ctx.lay.roles,
                         title="Kepada",
                         message="Pejabat yang menerima disposisi.",
                         error="Pilih salah satu peran dalam SOP.",
@@ -432,8 +435,13 @@ def _status_formats(ctx: BuildContext, bad, good, warn) -> None:
 
 # --- protection ------------------------------------------------------------------------
 def protect_sheets(ctx: BuildContext) -> None:
-    for name in ALWAYS_PROTECTED:
+    for name in always_protected(ctx.lay):
         ctx.ws(name).protect("", PROTECT_OPTIONS)
+
+
+def _short(text: str) -> str:
+    """Excel limits a data validation's error message to 255 characters."""
+    return text if len(text) <= 255 else text[:252] + "..."
 
 
 def define_lists(ctx: BuildContext) -> None:

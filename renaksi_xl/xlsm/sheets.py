@@ -15,13 +15,14 @@ from .. import layout, sop
 from ..layout import TableSpec
 from ..tables import cell_address, col_letter
 from .styles import Styles, page_setup, print_scale
-from .vba_sources import step_inputs
 
-ACTION_CAPTION = {b.action: b.caption for b in layout.BUTTONS if b.sheet == layout.SHEET_BERANDA}
-STEP_ACTION = layout.STEP_ACTIONS
 STATUS_BELUM = "Belum dimulai"
 CENTERED = ("No", "Langkah")
 VALIDASI_BELUM = "Belum divalidasi"
+
+
+def _default_layout() -> layout.BookLayout:
+    return layout.BookLayout.of(sop.default())
 
 
 @dataclass
@@ -29,26 +30,37 @@ class BuildContext:
     wb: Any  # xlsxwriter.Workbook (xlsxwriter has no type information)
     styles: Styles
     sheets: dict = field(default_factory=dict)
+    lay: layout.BookLayout = field(default_factory=_default_layout)
 
     def ws(self, name: str):
         return self.sheets[name]
 
+    @property
+    def sop(self):
+        return self.lay.sop
 
-def default_rows(table_name: str) -> list[list]:
+
+def default_rows(table_name: str, lay: layout.BookLayout | None = None) -> list[list]:
     """Rows a blank workbook starts with."""
+    lay = lay or _default_layout()
+    s = lay.sop
     if table_name == layout.TBL_PEJABAT:
-        return [[role, "", ""] for role in layout.ROLES]
+        return [[role, "", ""] for role in lay.roles]
     if table_name == layout.TBL_PERAN_LANGKAH:
-        return [[s.number, s.uraian, s.role, s.pengesahan] for s in sop.STEPS]
+        return [[st.number, st.uraian, st.role, st.pengesahan] for st in s.steps]
     if table_name == layout.TBL_SETELAN:
-        return [list(r) for r in layout.SETELAN_DEFAULTS]
+        rows = [list(r) for r in layout.SETELAN_DEFAULTS]
+        defaults = {layout.SET_UNIT: s.unit, layout.SET_PEMDA: s.pemda}
+        return [[k, defaults.get(k, v), note] for k, v, note in rows]
     if table_name == layout.TBL_CAPAIAN_TW:  # the charts' four rows, one per quarter
         blank = [None] * (len(layout.CAPAIAN_TW_COLUMNS) - 1)
         return [[f"TW {q}", *blank] for q in layout.QUARTERS]
     if table_name == layout.TBL_PROGRES:
         return [
-            [s.number, s.uraian, s.role, STATUS_BELUM, "", "", "", s.waktu.label(), ""] for s in sop.STEPS
+            [st.number, st.uraian, st.role, STATUS_BELUM, "", "", "", st.waktu.label(), ""] for st in s.steps
         ]
+    if table_name == layout.TBL_SOP_SOURCE:
+        return sop.source_rows(s)
     return []
 
 
@@ -74,7 +86,7 @@ def add_table(
     """
     ws = ctx.ws(spec.sheet)
     st = ctx.styles
-    rows = default_rows(spec.name)
+    rows = default_rows(spec.name, ctx.lay)
     data = rows or [[None] * len(spec.columns)]
     ws.add_table(
         table_range(spec, len(rows)),
@@ -222,9 +234,10 @@ def _setting(key: str) -> str:
     return dict((k, v) for k, v, _ in layout.SETELAN_DEFAULTS)[key]
 
 
-def beranda_values() -> dict[str, str]:
+def beranda_values(ctx: BuildContext | None = None) -> dict[str, str]:
+    s = ctx.sop if ctx is not None else sop.default()
     return {
-        "nmUnit": _setting(layout.SET_UNIT),
+        "nmUnit": s.unit,
         "nmTahun": _setting(layout.SET_TAHUN),
         "nmTahap": STATUS_BELUM,
         "nmStatusDokumen": layout.STATUS_DRAF,
@@ -245,13 +258,12 @@ def write_beranda(ctx: BuildContext) -> None:
     last_col = spec.first_col + len(spec.columns) - 1
     ws.set_row(0, 30)
     ws.write(0, 1, "Rencana Aksi", st.title)
-    ws.write(
-        1, 1, f"SOP {sop.SOP_NAME} - Nomor {sop.SOP_NUMBER} ({sop.SOP_UNIT}, {sop.SOP_PEMDA})", st.subtitle
-    )
+    s = ctx.sop
+    ws.write(1, 1, f"SOP {s.nama} - Nomor {s.nomor} ({s.unit}, {s.pemda})", st.subtitle)
     ws.write(2, 1, "Identitas dan status", st.section)
     ws.write(2, 2, "", st.section)
     ws.merge_range(2, 3, 2, 6, "Tombol (aktifkan makro; lihat Panduan)", st.section)
-    values = beranda_values()
+    values = beranda_values(ctx)
     for nm, label in BERANDA_LABELS.items():
         sheet, address = layout.NAMED_CELLS[nm]
         row = int(address[1:]) - 1
@@ -279,11 +291,11 @@ def write_beranda(ctx: BuildContext) -> None:
     ws.write(spec.header_row - 2, 1, "Kemajuan SOP (diisi otomatis setiap langkah selesai)", st.section)
     for c in range(2, last_col):
         ws.write(spec.header_row - 2, c, "", st.section)
-    foot = spec.header_row + len(sop.STEPS) + 2
+    foot = spec.header_row + len(s.steps) + 2
     ws.write(
         foot - 1,
         1,
-        f"Jumlah waktu baku menurut SOP: {sop.TOTAL_TIME_LABEL}. Waktu kerja dihitung "
+        f"Jumlah waktu baku menurut SOP: {s.total_time_label}. Waktu kerja dihitung "
         "pada hari kerja (Senin-Jumat, di luar libur nasional dan cuti bersama) dan jam kerja "
         f"di lembar {layout.SHEET_PENGATURAN}.",
         st.note_nowrap,
@@ -298,19 +310,30 @@ def write_beranda(ctx: BuildContext) -> None:
 
 
 # --- step sheets -------------------------------------------------------------------
-def step_instruction(n: int) -> str:
+def step_instruction(n: int, lay: layout.BookLayout | None = None) -> str:
     """The one line under a step sheet's title: what to fill and which button to click."""
-    caption = ACTION_CAPTION[STEP_ACTION[n]]
-    fill = "Isi sel kuning" if n in layout.STEP_INPUTS else "Bila perlu, tulis Catatan (sel kuning)"
+    lay = lay or _default_layout()
+    captions = {b.action: b.caption for b in lay.buttons if b.sheet == layout.SHEET_BERANDA}
+    step = lay.sop.step(n)
+    caption = next(
+        b.caption for b in lay.buttons if b.sheet == layout.SHEET_BERANDA and b.caption.startswith(f"{n}. ")
+    )
+    fill = "Isi sel kuning" if len(lay.step_inputs(n)) > 1 else "Bila perlu, tulis Catatan (sel kuning)"
     text = f"{fill}, lalu klik tombol '{caption}' di lembar {layout.SHEET_BERANDA}."
-    if STEP_ACTION[n] == layout.ACTION_PARAF_PEMERIKSAAN:
-        validasi = ACTION_CAPTION[layout.ACTION_VALIDASI]
-        kembali = ACTION_CAPTION[layout.ACTION_KEMBALIKAN]
+    if step.kind == "pemeriksaan":
+        validasi = captions[layout.ACTION_VALIDASI]
+        kembali = captions[layout.ACTION_KEMBALIKAN]
+        penyusun = lay.sop.step_of_kind("susun").role
         text = (
             f"Klik '{validasi}' dahulu; paraf ditolak selama masih ada galat. {text} Untuk mengembalikan "
-            f"draft ke Kasubag, tulis alasannya di Catatan lalu klik '{kembali}'."
+            f"draft ke {_short_role(penyusun)}, tulis alasannya di Catatan lalu klik '{kembali}'."
         )
     return text + " Tabel di bawah diisi otomatis dan dikunci."
+
+
+def _short_role(role: str) -> str:
+    """'Kasubag Perencanaan dan Keuangan' -> 'Kasubag' (the first word of a long role)."""
+    return role.split()[0] if len(role) > 20 else role
 
 
 def clock_start(n: int) -> str:
@@ -324,10 +347,10 @@ def clock_start(n: int) -> str:
 
 
 def write_step_sheet(ctx: BuildContext, n: int) -> None:
-    name = layout.STEP_SHEETS[n]
+    name = ctx.lay.step_sheets[n]
     ws, st = ctx.ws(name), ctx.styles
-    step = sop.step(n)
-    spec = layout.table(layout.step_table(n))
+    step = ctx.sop.step(n)
+    spec = ctx.lay.table(layout.step_table(n))
     add_table(ctx, spec, widths=STEP_WIDTHS)
     ws.set_row(0, 30)
     ws.write(0, 0, f"Langkah {n}: {step.uraian}", st.title)
@@ -339,11 +362,11 @@ def write_step_sheet(ctx: BuildContext, n: int) -> None:
         st.subtitle,
     )
     ws.write(2, 0, f"Kelengkapan: {step.kelengkapan}. Output: {step.output}.", st.subtitle)
-    ws.write(3, 0, step_instruction(n), st.note_nowrap)
+    ws.write(3, 0, step_instruction(n, ctx.lay), st.note_nowrap)
     ws.write(4, 0, "Isian untuk langkah ini", st.section)
     for c in range(1, 7):
         ws.write(4, c, "", st.section)
-    inputs = step_inputs(n)
+    inputs = ctx.lay.step_inputs(n)
     last_input_row = layout.INPUT_FIRST_ROW + len(inputs) - 1
     if last_input_row >= spec.header_row - 1:
         raise ValueError(f"step {n}: {len(inputs)} inputs do not fit above the record table")
@@ -507,7 +530,8 @@ PENGATURAN_WIDTHS = {0: 32, 1: 46, 2: 46, 3: 14, 4: 2, 5: 52}
 PENGATURAN_SECTIONS = {
     layout.TBL_PEJABAT: (
         "Pejabat",
-        "Isi nama dan NIP (18 angka, disimpan sebagai teks) ketiga pejabat. Nama di sini menjadi pilihan "
+        "Isi nama, NIP (18 angka, disimpan sebagai teks) dan email setiap pejabat (atau pakai "
+        "'renaksi-xl pengaturan'). Nama di sini menjadi pilihan "
         "'Penanggung Jawab' di lembar Rencana Aksi dan Kinerja, dan NIP dipakai saat mencatat paraf dan "
         "tanda tangan.",
     ),
@@ -522,7 +546,9 @@ PENGATURAN_SECTIONS = {
         "ke server kantor (URL Server) dengan Token Server Anda; tidak perlu Python di komputer ini. "
         f"Pada mode Server, tombol Tarik Data DPA dan Impor Kinerja menyalin isi berkas yang Anda pilih ke "
         f"lembar '{layout.SHEET_IMPOR}' (server tidak dapat membuka berkas di komputer Anda), lalu "
-        "mengosongkannya lagi setelah selesai. Jangan mengisi lembar itu secara manual.",
+        "mengosongkannya lagi setelah selesai. Jangan mengisi lembar itu secara manual. Tarik Data DPA "
+        "menawarkan berkas kedua, Anggaran Kas (RAK) dari SIPD: rencana penarikan dana per bulan diambil "
+        "dari RAK dan harus sama dengan pagu DPA.",
     ),
     layout.TBL_LIBUR: (
         "Hari libur dan hari kerja pengganti",
@@ -544,7 +570,7 @@ def write_pengaturan(ctx: BuildContext) -> None:
     for col, width in PENGATURAN_WIDTHS.items():
         ws.set_column(col, col, width)
     for table_name, (heading, text) in PENGATURAN_SECTIONS.items():
-        spec = layout.table(table_name)
+        spec = ctx.lay.table(table_name)
         add_table(
             ctx,
             spec,
@@ -555,12 +581,12 @@ def write_pengaturan(ctx: BuildContext) -> None:
         ws.write(spec.header_row - 2, 0, heading, st.section)
         for c in range(1, 4):
             ws.write(spec.header_row - 2, c, "", st.section)
-        nrows = max(len(default_rows(table_name)), 1)
+        nrows = max(len(default_rows(table_name, ctx.lay)), 1)
         last = spec.header_row - 1 + max(nrows, 5)
         ws.merge_range(spec.header_row - 1, 5, last, 5, text, st.note)
     for col, width in PENGATURAN_WIDTHS.items():
         ws.set_column(col, col, width)
-    setelan = layout.table(layout.TBL_SETELAN)
+    setelan = ctx.lay.table(layout.TBL_SETELAN)
     for i in range(len(layout.SETELAN_DEFAULTS)):
         ws.set_row(setelan.header_row + i, 27)
     page_setup(ws, landscape=True)
@@ -572,11 +598,18 @@ def write_impor(ctx: BuildContext) -> None:
     ws.write(
         0,
         0,
-        "Impor: diisi otomatis (mode Server) dari berkas DPA/PK yang dipilih, lalu dikosongkan. "
+        "Impor: diisi otomatis (mode Server) dari berkas DPA/PK (dan Anggaran Kas) yang dipilih, lalu dikosongkan. "
         f"Penjelasan di lembar {layout.SHEET_PENGATURAN}.",
         st.note_nowrap,
     )
     page_setup(ws, landscape=True)
+
+
+def write_sop_source(ctx: BuildContext) -> None:
+    """Hidden sheet `_SOP`: the SOP file's text, one line per row, read back by sop.from_book."""
+    ws = ctx.ws(layout.SHEET_SOP_SOURCE)
+    add_table(ctx, layout.table(layout.TBL_SOP_SOURCE), widths={"Teks": 120})
+    ws.hide()
 
 
 def write_draf(ctx: BuildContext) -> None:

@@ -31,7 +31,7 @@ NUMBER_FORMATS = {
     layout.NUMBER: "General",
 }
 
-UNIT = dict((k, v) for k, v, _ in layout.SETELAN_DEFAULTS)[layout.SET_UNIT]
+UNIT = ""  # set_page_headers writes the SOP's unit into every header
 
 
 class Styles:
@@ -146,9 +146,7 @@ def page_setup(
         ws.repeat_rows(repeat_rows[0] - 1, repeat_rows[1] - 1)
     if print_area:
         ws.print_area(print_area)
-    ws.set_header(
-        f'&L&"{FONT},Bold"&9Rencana Aksi {_escape(UNIT)}&C&9&A&R&9SOP {_escape(layout_sop_number())}'
-    )
+    ws.set_header(page_header(UNIT, layout_sop_number()))
     ws.set_footer("&L&8Dicetak dari RencanaAksi.xlsm&C&9Halaman &P dari &N&R&8&A")
 
 
@@ -167,6 +165,19 @@ def print_scale(widths: list[float]) -> int:
     """
     total_pt = sum(w * 7.8 + 6 for w in widths) * 0.75
     return max(10, min(100, int(100 * A4_LANDSCAPE_PRINTABLE_PT / total_pt) - 1))
+
+
+def page_header(unit: str, sop_number: str) -> str:
+    """The page header: 'Rencana Aksi <unit>', the sheet's name, 'SOP <number>'."""
+    return f'&L&"{FONT},Bold"&9Rencana Aksi {_escape(unit)}&C&9&A&R&9SOP {_escape(sop_number)}'
+
+
+def set_page_headers(ctx) -> None:
+    """Every printed sheet's header names the unit and the SOP the workbook is built with."""
+    header = page_header(ctx.sop.unit, ctx.sop.nomor)
+    for ws in ctx.sheets.values():
+        if getattr(ws, "header", ""):
+            ws.set_header(header)
 
 
 def layout_sop_number() -> str:

@@ -33,10 +33,10 @@ from collections import defaultdict
 from pathlib import Path
 
 from .. import layout
+from ..resources import workbook_file
 from .vba_project import VbaModule, module_from_file
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-VBA_DIR = REPO_ROOT / "workbook" / "vba"
+VBA_DIR = workbook_file("vba")  # workbook/vba in a checkout, package data in a wheel
 
 LAYOUT_MODULE = "RenaksiLayout"
 PYTHON_MODULE = "renaksi_xl.macros"
@@ -64,8 +64,28 @@ ALWAYS_PROTECTED = (
     layout.SHEET_SOP,
     *layout.STEP_SHEETS.values(),
     layout.SHEET_LOG,
+    layout.SHEET_SOP_SOURCE,
 )
 LOCKED_AFTER_TETAPKAN = layout.LOCKED_AFTER_TETAPKAN
+
+
+def _lay(lay: layout.BookLayout | None) -> layout.BookLayout:
+    from .. import sop
+
+    return lay or layout.BookLayout.of(sop.default())
+
+
+def always_protected(lay: layout.BookLayout | None = None) -> tuple[str, ...]:
+    lay = _lay(lay)
+    return (
+        layout.SHEET_BERANDA,
+        layout.SHEET_SOP,
+        *lay.step_sheets.values(),
+        layout.SHEET_LOG,
+        layout.SHEET_SOP_SOURCE,
+    )
+
+
 # Tables whose data cells validasi may highlight; Renaksi_HapusSorotan clears them.
 HIGHLIGHT_TABLES = layout.PLAN_TABLES
 
@@ -106,8 +126,9 @@ def our_modules() -> list[VbaModule]:
     return [module_from_file(p.read_text(encoding="utf-8")) for p in our_module_files()]
 
 
-def document_modules() -> list[VbaModule]:
-    names = [layout.WORKBOOK_CODENAME] + [layout.CODENAMES[s] for s in layout.SHEET_ORDER]
+def document_modules(lay: layout.BookLayout | None = None) -> list[VbaModule]:
+    lay = _lay(lay)
+    names = [layout.WORKBOOK_CODENAME] + [lay.codenames[s] for s in lay.sheet_order]
     return [VbaModule(n, "document", "") for n in names]
 
 
@@ -117,8 +138,9 @@ def _vba_string(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def layout_module_code() -> str:
+def layout_module_code(lay: layout.BookLayout | None = None) -> str:
     """Source of RenaksiLayout: the layout facts our VBA needs, as constants."""
+    lay = _lay(lay)
     consts = {
         "RX_SHEET_BERANDA": layout.SHEET_BERANDA,
         "RX_SHEET_PENGATURAN": layout.SHEET_PENGATURAN,
@@ -128,20 +150,22 @@ def layout_module_code() -> str:
         "RX_SET_SERVER_URL": layout.SET_SERVER_URL,
         "RX_SET_TOKEN": layout.SET_TOKEN,
         "RX_SET_FILE_DPA": layout.SET_FILE_DPA,
+        "RX_SET_FILE_KAS": layout.SET_FILE_KAS,
         "RX_MODE_LOKAL": layout.MODE_LOKAL,
         "RX_MODE_SERVER": layout.MODE_SERVER,
         "RX_ACTION_TARIK_DPA": layout.ACTION_TARIK_DPA,
         "RX_ACTION_IMPOR_KINERJA": layout.ACTION_IMPOR_KINERJA,
         "RX_ACTION_IMPOR_REALISASI": layout.ACTION_IMPOR_REALISASI,
         "RX_ACTION_PDF": layout.ACTION_PDF,
-        "RX_PDF_SHEETS": "|".join(layout.PDF_SHEETS),
+        "RX_PDF_SHEETS": "|".join(lay.pdf_sheets),
         "RX_PYTHON_MODULE": PYTHON_MODULE,
         "RX_SERVER_ACTION_PATH": SERVER_ACTION_PATH,
         "RX_IMPOR_MARKER": layout.IMPOR_MARKER,
+        "RX_IMPOR_MARKER_KAS": layout.IMPOR_MARKER_KAS,
         "RX_FILE_SEPARATOR": layout.FILE_LIST_SEPARATOR,
         "RX_SELFTEST_NAME": "nmSelfTest",
         "RX_HIGHLIGHT_TABLES": "|".join(f"{t}:{layout.table(t).sheet}" for t in HIGHLIGHT_TABLES),
-        "RX_LOCK_AFTER_TETAPKAN": "|".join(LOCKED_AFTER_TETAPKAN),
+        "RX_LOCK_AFTER_TETAPKAN": "|".join(lay.locked_after_tetapkan),
     }
     lines = [
         f'Attribute VB_Name = "{LAYOUT_MODULE}"',
@@ -153,7 +177,7 @@ def layout_module_code() -> str:
     ]
     lines += [f"Public Const {k} As String = {_vba_string(v)}" for k, v in consts.items()]
 
-    sheets = "|".join(f"{s}:{layout.CODENAMES[s]}" for s in layout.SHEET_ORDER)
+    sheets = "|".join(f"{s}:{lay.codenames[s]}" for s in lay.sheet_order)
     lines += [
         "",
         "' Every sheet as name:codeName.",
@@ -168,7 +192,7 @@ def layout_module_code() -> str:
         "Public Function RX_Tables() As String",
         "    Dim s As String",
     ]
-    for spec in layout.TABLES.values():
+    for spec in lay.tables.values():
         from ..tables import cell_address
 
         entry = "|".join(
@@ -177,7 +201,7 @@ def layout_module_code() -> str:
         lines.append(f"    s = s & {_vba_string(entry)} & vbLf")
     lines += ["    RX_Tables = s", "End Function"]
 
-    names = "|".join(f"{n}:{sheet}:{addr}" for n, (sheet, addr) in named_cells().items())
+    names = "|".join(f"{n}:{sheet}:{addr}" for n, (sheet, addr) in named_cells(lay).items())
     lines += [
         "",
         "' Every defined name of a single cell as name:sheet:address.",
@@ -194,13 +218,9 @@ def layout_module_code() -> str:
     return "\n".join(lines)
 
 
-def named_cells() -> dict[str, tuple[str, str]]:
+def named_cells(lay: layout.BookLayout | None = None) -> dict[str, tuple[str, str]]:
     """Every single-cell defined name: layout.NAMED_CELLS and the step input cells."""
-    out = dict(layout.NAMED_CELLS)
-    for n, sheet in layout.STEP_SHEETS.items():
-        for i, (_, name) in enumerate(step_inputs(n)):
-            out[name] = (sheet, f"C{layout.INPUT_FIRST_ROW + i}")
-    return out
+    return _lay(lay).named_cells()
 
 
 def step_inputs(step: int) -> list[tuple[str, str]]:
@@ -208,13 +228,13 @@ def step_inputs(step: int) -> list[tuple[str, str]]:
     return list(layout.STEP_INPUTS.get(step, ())) + [("Catatan", f"{layout.INPUT_CATATAN}{step}")]
 
 
-def layout_module() -> VbaModule:
-    return module_from_file(layout_module_code())
+def layout_module(lay: layout.BookLayout | None = None) -> VbaModule:
+    return module_from_file(layout_module_code(lay))
 
 
-def all_modules(*, with_xlwings: bool = True) -> list[VbaModule]:
+def all_modules(*, with_xlwings: bool = True, lay: layout.BookLayout | None = None) -> list[VbaModule]:
     """Every module of the project, in project order, after the clash check."""
-    modules = document_modules() + our_modules() + [layout_module()]
+    modules = document_modules(lay) + our_modules() + [layout_module(lay)]
     if with_xlwings:
         modules += xlwings_modules()
     check_public_names(modules)

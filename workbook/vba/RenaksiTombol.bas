@@ -72,3 +72,7 @@ End Sub
 Public Sub Tombol_SahkanRealisasi()
     Renaksi_Dispatch "sahkan-realisasi"
 End Sub
+
+Public Sub Tombol_Paraf()
+    Renaksi_Dispatch "paraf"
+End Sub
