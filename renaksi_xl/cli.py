@@ -97,7 +97,7 @@ class _Formatter(argparse.HelpFormatter):
         super().add_argument(action)
         # argparse sizes the help column without the commands' own indent, so a long command
         # name ('pengaturan') would sit alone on its line: count the indent too.
-        subactions = getattr(action, "_get_subactions", lambda: [])()
+        subactions: list[argparse.Action] = getattr(action, "_get_subactions", lambda: [])()
         if subactions and action.help is not argparse.SUPPRESS:
             longest = max(len(self._format_action_invocation(a)) for a in subactions)
             self._action_max_length = max(

@@ -9,6 +9,10 @@ Python identifiers are English.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .sop import Sop
 
 # --- column kinds -----------------------------------------------------------
 # They decide number formats in the builder and parsing in the readers.
@@ -690,7 +694,7 @@ PENGATURAN_HEADER_ROWS = {TBL_PEJABAT: 4, TBL_PERAN_LANGKAH: 11, TBL_SETELAN: 20
 class BookLayout:
     """Sheet, table, button and action names of a workbook built from one SOP."""
 
-    sop: object  # renaksi_xl.sop.Sop
+    sop: Sop
     step_sheets: dict
     step_actions: dict
     tables: dict
