@@ -5,6 +5,7 @@ schema documents, with the documented content type.  Issue 16: run with the
 default limits and with tight ones (a 2 kB body limit, one action per token), so
 the 413 and 429 answers are exercised too."""
 
+import re
 import shutil
 import subprocess
 import sys
@@ -58,4 +59,9 @@ def test_schemathesis_finds_no_server_error(tmp_path, limits):
         )
     assert r.returncode == 0, r.stdout[-8000:] + r.stderr[-2000:]
     assert "POST /aksi/{action}" in r.stdout or "2 selected" in r.stdout
-    assert "No issues found" in r.stdout, r.stdout[-4000:]
+    # Every generated case passed every check.  (On a busy machine schemathesis may add a
+    # warning, e.g. that one operation rejected most generated data, in place of its
+    # "No issues found" line: that is no server error, so the counts decide.)
+    counts = re.search(r"(\d+) generated, (\d+) passed", r.stdout)
+    assert "No issues found" in r.stdout or (counts and counts.group(1) == counts.group(2)), r.stdout[-4000:]
+    assert "failed" not in r.stdout.split("Test cases:")[-1], r.stdout[-4000:]
