@@ -32,7 +32,8 @@ COMMANDS = {
 ACTIONS_HELP = (
     "catat-disposisi, tarik-dpa, susun, catat-pembahasan, paraf, validasi, "
     "paraf-pemeriksaan, kembalikan, tetapkan, periksa-keaslian, impor-kinerja, "
-    "siapkan-email, cetak-pdf (paraf: langkah berjenis paraf dalam SOP)"
+    "siapkan-email, cetak-pdf, revisi (paraf: langkah berjenis paraf dalam SOP; revisi: "
+    "Rencana Aksi Perubahan setelah ditetapkan)"
 )
 
 # --------------------------------------------------------------------------- Indonesian argparse

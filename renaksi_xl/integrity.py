@@ -319,6 +319,7 @@ class RecordVerdict:
     time: str
     valid: bool
     reason: str | None
+    versi: int = 1  # version of the plan the record belongs to (revisi opens the next one)
 
 
 @dataclass
@@ -335,6 +336,27 @@ class Verdict:
     approved_by: str | None = None  # action of the last record when it approves the content
     sop: dict = field(default_factory=dict)  # the workbook's SOP: nama, nomor, unit, sha256
     sop_problems: list[str] = field(default_factory=list)  # differences from a trusted SOP
+    snapshot_problems: list[str] = field(default_factory=list)  # the copies on _Versi (revision)
+    ditetapkan: bool = False  # the last record is the penetapan of the current version
+
+    @property
+    def version(self) -> int:
+        return max((r.versi for r in self.records), default=1)
+
+    def versions(self) -> list[dict]:
+        """Per version: its number, records, whether they are all intact, whether it was approved."""
+        out = []
+        for v in sorted({r.versi for r in self.records}):
+            mine = [r for r in self.records if r.versi == v]
+            out.append(
+                {
+                    "versi": v,
+                    "records": len(mine),
+                    "ok": all(r.valid for r in mine),
+                    "ditetapkan": any(r.action == layout.ACTION_TETAPKAN for r in mine),
+                }
+            )
+        return out
 
     def to_json(self) -> dict:
         return {
@@ -343,6 +365,9 @@ class Verdict:
             "changed_tables": [asdict(c) for c in self.changed_tables],
             "sop": self.sop,
             "sop_problems": self.sop_problems,
+            "versi": self.version,
+            "versions": self.versions(),
+            "snapshot_problems": self.snapshot_problems,
         }
 
     def summary(self) -> str:
@@ -355,11 +380,18 @@ class Verdict:
                 + (f" dan {len(broken) - 1} catatan lain" if len(broken) > 1 else "")
                 + f". {r.reason}"
             )
+        if self.snapshot_problems:
+            return f"RUSAK: {self.snapshot_problems[0]}"
         if self.changed_tables:
             names = ", ".join(c.table for c in self.changed_tables)
             since = self.changed_tables[0].since_step
             if not self.ok:
-                return f"BERUBAH SETELAH DISETUJUI: {names} diubah setelah Langkah {since}."
+                hint = (
+                    f" Bila perubahan memang diperlukan (DPPA), buka '{layout.REVISI_CAPTION}'."
+                    if self.ditetapkan
+                    else ""
+                )
+                return f"BERUBAH SETELAH DISETUJUI: {names} diubah setelah Langkah {since}.{hint}"
             return f"Utuh; {names} diubah setelah Langkah {since} (masih tahap penyusunan)."
         if not self.records:
             return "Belum ada paraf atau tanda tangan."
@@ -409,6 +441,9 @@ def verify_book(book) -> Verdict:
     stored_chains = [field_text(r.get("Sidik Rantai")) for r in records]
     known_chains = set(stored_chains) | set(by_chain_on_sheets) | {GENESIS}
 
+    from .revision import record_versions, snapshot_problems
+
+    versions = record_versions(records)
     verdicts: list[RecordVerdict] = []
     prev = GENESIS
     for pos, row in enumerate(records):
@@ -470,6 +505,7 @@ def verify_book(book) -> Verdict:
                 time=time_text,
                 valid=not reasons,
                 reason=" ".join(reasons) or None,
+                versi=versions[pos],
             )
         )
         prev = stored
@@ -484,6 +520,8 @@ def verify_book(book) -> Verdict:
         action = (
             layout.ACTION_KEMBALIKAN
             if note.lower().startswith("dikembalikan")
+            else layout.ACTION_REVISI
+            if note.lower().startswith("rencana aksi perubahan")
             else lay.step_actions.get(n, "")
         )
         verdicts.append(
@@ -497,6 +535,7 @@ def verify_book(book) -> Verdict:
                 time=time_text,
                 valid=False,
                 reason=f"Catatan di {addr} tidak ada di Log: baris Log-nya dihapus.",
+                versi=versions[-1] if versions else 1,
             )
         )
 
@@ -511,7 +550,8 @@ def verify_book(book) -> Verdict:
                 changed.append(ChangedTable(name, last.step or 0))
         if last.action in APPROVAL_ACTIONS:
             approved_by = last.action
-    ok = all(v.valid for v in verdicts) and not (changed and approved_by)
+    copies = snapshot_problems(book, records)
+    ok = all(v.valid for v in verdicts) and not (changed and approved_by) and not copies
     s = lay.sop
     info = {
         "nama": s.nama,
@@ -520,7 +560,15 @@ def verify_book(book) -> Verdict:
         "langkah": s.number_of_steps,
         "sha256": s.digest,
     }
-    return Verdict(ok=ok, records=verdicts, changed_tables=changed, approved_by=approved_by, sop=info)
+    return Verdict(
+        ok=ok,
+        records=verdicts,
+        changed_tables=changed,
+        approved_by=approved_by,
+        sop=info,
+        snapshot_problems=copies,
+        ditetapkan=bool(records) and records[-1].action == layout.ACTION_TETAPKAN,
+    )
 
 
 def check_sop(book, verdict: Verdict, trusted) -> Verdict:
@@ -582,16 +630,35 @@ def render_text(verdict: Verdict, name: str = "") -> str:
     lines += [f"SOP TIDAK SESUAI: {p}" for p in verdict.sop_problems]
     if not verdict.records:
         lines.append("Belum ada catatan paraf atau tanda tangan.")
+    many = verdict.version > 1
+    summaries = {v["versi"]: v for v in verdict.versions()}
+    shown = None
     for r in verdict.records:
+        if many and r.versi != shown:
+            shown = r.versi
+            v = summaries[r.versi]
+            state = "ditetapkan" if v["ditetapkan"] else "belum ditetapkan"
+            head_v = "utuh" if v["ok"] else "TIDAK UTUH"
+            label = " (Rencana Aksi Perubahan)" if r.versi > 1 else ""
+            lines.append(f"Versi {r.versi}{label}: {v['records']} catatan, {head_v}, {state}")
         status = "utuh" if r.valid else f"TIDAK UTUH: {r.reason}"
         lines.append(
             f"- Langkah {r.step} ({r.action}): {r.kind} {r.role} {r.name} (NIP {r.nip or '-'}), "
             f"{_wib_text(r.time)}: {status}"
         )
+    lines += [f"SALINAN TIDAK UTUH: {p}" for p in verdict.snapshot_problems]
     for c in verdict.changed_tables:
         lines.append(f"Tabel {c.table} berubah setelah catatan Langkah {c.since_step}.")
     if verdict.changed_tables:
-        if verdict.approved_by:
+        if verdict.approved_by and verdict.ditetapkan:
+            lines.append(
+                f"Isi berubah setelah ditetapkan (versi {verdict.version}): tanda tangan penetapan tidak "
+                "berlaku untuk isi ini. Bila perubahan ini memang diperlukan (mis. DPPA), pejabat "
+                f"penetapan membuka Rencana Aksi Perubahan: tombol '{layout.REVISI_CAPTION}' atau "
+                f"'renaksi-xl run {layout.ACTION_REVISI} BUKU --pejabat NIP --catatan ALASAN'; "
+                "bila tidak, kembalikan isinya seperti saat ditetapkan."
+            )
+        elif verdict.approved_by:
             lines.append(
                 "Isi berubah setelah disetujui: paraf/tanda tangan terakhir tidak lagi berlaku "
                 "untuk isi ini. Ulangi pemeriksaan (Langkah 5) atau kembalikan ke Langkah 3."
