@@ -62,10 +62,12 @@ class BookDiff:
     new: str
     tables: list[TableDiff]
     new_records: list[dict]
+    old_versi: int = 1  # version of the plan in each file (renaksi_xl.revision)
+    new_versi: int = 1
 
     @property
     def empty(self) -> bool:
-        return all(t.empty for t in self.tables) and not self.new_records
+        return all(t.empty for t in self.tables) and not self.new_records and self.old_versi == self.new_versi
 
     def to_json(self) -> dict:
         return {
@@ -82,6 +84,7 @@ class BookDiff:
             ],
             "new_records": self.new_records,
             "changed": not self.empty,
+            "versi": {"old": self.old_versi, "new": self.new_versi},
         }
 
 
@@ -143,6 +146,16 @@ def _log_records(book) -> list[dict]:
     return [{h: comparable(v) for h, v in zip(data.header, row)} for row in data.rows]
 
 
+def _log_versions(log: list[dict]) -> list[int]:
+    """The plan's version at each Log row: a `revisi` record opens the next one."""
+    out, version = [], 1
+    for r in log:
+        if r.get("Aksi") == layout.ACTION_REVISI and r.get("Sidik Rantai"):
+            version += 1
+        out.append(version)
+    return out
+
+
 def diff_books(old_path: str | Path, new_path: str | Path) -> BookDiff:
     from .headless import open_book
 
@@ -154,7 +167,12 @@ def diff_books(old_path: str | Path, new_path: str | Path) -> BookDiff:
     old_log = _log_records(old_book)
     new_log = _log_records(new_book)
     seen = {json.dumps(r, sort_keys=True, default=str) for r in old_log}
-    fresh = [r for r in new_log if json.dumps(r, sort_keys=True, default=str) not in seen]
+    new_versions = _log_versions(new_log)
+    fresh = [
+        (r, v)
+        for r, v in zip(new_log, new_versions)
+        if json.dumps(r, sort_keys=True, default=str) not in seen
+    ]
     records = [
         {
             "no": r.get("No"),
@@ -165,10 +183,13 @@ def diff_books(old_path: str | Path, new_path: str | Path) -> BookDiff:
             "name": r.get("Nama"),
             "kind": r.get("Pengesahan"),
             "note": r.get("Keterangan"),
+            "versi": v,
         }
-        for r in fresh
+        for r, v in fresh
     ]
-    return BookDiff(str(old_path), str(new_path), diffs, records)
+    old_versi = (_log_versions(old_log) or [1])[-1]
+    new_versi = (new_versions or [1])[-1]
+    return BookDiff(str(old_path), str(new_path), diffs, records, old_versi, new_versi)
 
 
 def rupiah_or_value(value: Any) -> str:
@@ -187,6 +208,16 @@ def describe_diff(d: BookDiff, *, limit: int = 40) -> str:
     if d.empty:
         return "Tidak ada perubahan pada tabel DPA, Rencana Aksi dan Kinerja, dan tidak ada catatan baru."
     lines: list[str] = []
+    if d.old_versi != d.new_versi:
+        opened = [r for r in d.new_records if r.get("action") == layout.ACTION_REVISI]
+        why = ""
+        if opened and opened[-1].get("note"):
+            note = str(opened[-1]["note"])
+            why = f", alasan: {note.split('Alasan: ', 1)[-1].rstrip('.')}"
+        lines.append(
+            f"Versi Rencana Aksi berubah: versi {d.old_versi} -> versi {d.new_versi} "
+            f"(Rencana Aksi Perubahan{why})."
+        )
     for t in d.tables:
         if t.empty:
             continue
@@ -211,7 +242,8 @@ def describe_diff(d: BookDiff, *, limit: int = 40) -> str:
         for r in d.new_records:
             who = f"{r['name']} ({r['role']})" if r.get("name") else (r.get("role") or "-")
             kind = f", {str(r['kind']).lower()}" if r.get("kind") and r.get("kind") != "-" else ""
-            lines.append(f"  - {r['time']}: {r['action']} oleh {who}{kind}")
+            versi = f" [versi {r['versi']}]" if d.new_versi > 1 else ""
+            lines.append(f"  - {r['time']}: {r['action']} oleh {who}{kind}{versi}")
     return "\n".join(lines)
 
 
@@ -297,6 +329,8 @@ def email_draft(book_path: str | Path, to_role: str, *, previous: str | Path | N
     else:
         stage_label = f"Langkah {last_step} selesai" if last_step else "belum ada langkah selesai"
         task = next_task(s, state.pending)
+    if state.version > 1:
+        stage_label = f"Rencana Aksi Perubahan versi {state.version}: {stage_label}"
     subject = f"[Rencana Aksi] {unit} TA {year} - {stage_label}"
     if previous is not None:
         changes = describe_diff(diff_books(previous, book_path))
