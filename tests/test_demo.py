@@ -30,7 +30,10 @@ def test_demo_final_workbook_is_valid_and_intact(demo_out, capsys):
     log = tables.read_table(b, layout.TBL_LOG)
     actions = [r[log.col("Aksi")] for r in log.rows]
     assert actions.count(layout.ACTION_KEMBALIKAN) == 1
-    assert actions.count(layout.ACTION_SUSUN) == 2
+    # version 1: susun, a return, susun again; version 2 (the DPPA): susun once more
+    assert actions.count(layout.ACTION_SUSUN) == 3
+    assert actions.count(layout.ACTION_REVISI) == 1
+    assert actions.count(layout.ACTION_TETAPKAN) == 2
     assert actions[-1] == layout.ACTION_TETAPKAN
     dpa = tables.read_table(b, layout.TBL_DPA)
     plan = tables.read_table(b, layout.TBL_RENCANA)
@@ -60,6 +63,42 @@ def test_demo_email_drafts_are_unsent_with_the_handoff_copy(demo_out):
         copy = demo_out / attachment.get_filename()
         assert copy.exists() and attachment.get_content() == copy.read_bytes()
     # the hand-off after the return to step 3 names what the Kasubag fixed
-    last_to_sekretaris = [e for e in emls if "sekretaris" in e.name][-1]
+    last_to_sekretaris = demo_out / "serah-terima-3-untuk-sekretaris.eml"
     body = email.message_from_bytes(last_to_sekretaris.read_bytes(), policy=email.policy.default)
     assert "Keuangan s.d. TW III" in body.get_body(("plain",)).get_content()
+
+
+@pytest.mark.libreoffice
+def test_demo_ends_with_a_dppa_revision_both_versions_verifiable(demo_out, capsys):
+    """Issue 17: version 2 drafted, re-checked, re-signed; both versions verifiable."""
+    import json
+
+    book = demo_out / "RencanaAksi-Neglasari-2025.xlsm"
+    v1 = demo_out / "RencanaAksi-Neglasari-2025-versi-1.xlsm"
+    capsys.readouterr()
+    assert main(["verify", str(book), "--json"]) == 0
+    verdict = json.loads(capsys.readouterr().out)
+    assert verdict["versi"] == 2
+    assert [(v["versi"], v["ok"], v["ditetapkan"]) for v in verdict["versions"]] == [
+        (1, True, True),
+        (2, True, True),
+    ]
+    assert main(["verify", str(v1)]) == 0
+    b = headless.open_book(book)
+    assert tables.named_range(b, "nmVersi").value == 2
+    assert main(["diff", str(v1), str(book), "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["versi"] == {"old": 1, "new": 2}
+    assert [r["action"] for r in d["new_records"] if r["kind"]][0] == layout.ACTION_REVISI
+    pagu = [
+        c
+        for t in d["tables"]
+        if t["table"] == layout.TBL_RENCANA
+        for c in t["changed"]
+        if c["column"] == layout.H_PAGU
+    ]
+    assert len(pagu) == 1 and pagu[0]["new"] - pagu[0]["old"] == 25_000_000
+    text = "\n".join(
+        p.extract_text() for p in PdfReader(demo_out / "Dokumen-Rencana-Aksi-Neglasari-2025.pdf").pages
+    )
+    assert "PERUBAHAN DARI RENCANA AKSI VERSI 1" in text and "terverifikasi" in text
