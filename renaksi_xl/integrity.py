@@ -652,8 +652,8 @@ def render_text(verdict: Verdict, name: str = "") -> str:
     if verdict.changed_tables:
         if verdict.approved_by and verdict.ditetapkan:
             lines.append(
-                f"Isi berubah setelah ditetapkan (versi {verdict.version}): tanda tangan penetapan tidak "
-                "berlaku untuk isi ini. Bila perubahan ini memang diperlukan (mis. DPPA), pejabat "
+                f"Isi berubah setelah disetujui (ditetapkan, versi {verdict.version}): tanda tangan "
+                "penetapan tidak berlaku untuk isi ini. Bila perubahan ini memang diperlukan (mis. DPPA), pejabat "
                 f"penetapan membuka Rencana Aksi Perubahan: tombol '{layout.REVISI_CAPTION}' atau "
                 f"'renaksi-xl run {layout.ACTION_REVISI} BUKU --pejabat NIP --catatan ALASAN'; "
                 "bila tidak, kembalikan isinya seperti saat ditetapkan."

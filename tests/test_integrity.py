@@ -239,10 +239,15 @@ def _rewrite_log(path, change):
 def test_verify_json_contract_and_exit_0(filled, capsys):
     assert cli.main(["verify", str(filled), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert set(out) == {"ok", "records", "changed_tables"}
+    # The original contract, and the additive keys: sop/sop_problems (issue 16), the versions (issue 17).
+    original = {"ok", "records", "changed_tables"}
+    assert set(out) == original | {"sop", "sop_problems", "versi", "versions", "snapshot_problems"}
     assert out["ok"] is True and out["changed_tables"] == []
+    assert out["versi"] == 1 and out["snapshot_problems"] == []
+    assert out["versions"] == [{"versi": 1, "records": 3, "ok": True, "ditetapkan": False}]
     first = out["records"][0]
-    assert set(first) == {"step", "action", "role", "name", "nip", "kind", "time", "valid", "reason"}
+    assert set(first) == {"step", "action", "role", "name", "nip", "kind", "time", "valid", "reason", "versi"}
+    assert first.pop("versi") == 1
     assert first == {
         "step": 1,
         "action": "catat-disposisi",
