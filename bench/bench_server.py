@@ -51,6 +51,8 @@ def server_process(folder: Path, workers: int, timeout: float = 120):
     cfg = folder / "server.toml"
     cfg.write_text(
         f"timeout_seconds = {timeout}\nworkers = {workers}\nmax_payload_bytes = {256 * 1024 * 1024}\n"
+        # capacity, not admission: every client may have its request in flight
+        "max_actions = 1000\nmax_actions_per_token = 1000\n"
         f'[tokens."{hash_token(token)}"]\nnip = "198507122010012005"\nrole = "{layout.ROLE_SEKRETARIS}"\n',
         encoding="utf-8",
     )

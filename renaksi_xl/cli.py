@@ -89,6 +89,17 @@ def translate_argparse(message: str) -> str:
 
 
 class _Formatter(argparse.HelpFormatter):
+    def add_argument(self, action):
+        super().add_argument(action)
+        # argparse sizes the help column without the commands' own indent, so a long command
+        # name ('pengaturan') would sit alone on its line: count the indent too.
+        subactions = getattr(action, "_get_subactions", lambda: [])()
+        if subactions and action.help is not argparse.SUPPRESS:
+            longest = max(len(self._format_action_invocation(a)) for a in subactions)
+            self._action_max_length = max(
+                self._action_max_length, longest + self._current_indent + 2 * self._indent_increment
+            )
+
     def add_usage(self, usage, actions, groups, prefix=None):
         super().add_usage(usage, actions, groups, USAGE_PREFIX if prefix is None else prefix)
 
@@ -173,7 +184,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--out", metavar="BERKAS", help="simpan hasil ke berkas lain (bawaan: berkas yang sama)")
 
     s = sub.add_parser("dpa", help="baca berkas DPA/RKA (SIPD .xlsx, templat, CSV) dan tampilkan tabelnya")
-    s.add_argument("file", metavar="BERKAS", help="berkas DPA/RKA: .xlsx, .xlsm, .xls, .ods atau .csv")
+    s.add_argument(
+        "file", metavar="BERKAS", help="berkas DPA/RKA: ekspor SIPD (.xlsx), templat impor, atau CSV"
+    )
     s.add_argument("--json", action="store_true", help="keluaran JSON")
 
     s = sub.add_parser("run", help="jalankan satu aksi tombol pada buku kerja, tanpa Excel")
@@ -199,13 +212,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("validate", help="periksa Rencana Aksi (buku kerja atau folder)")
     s.add_argument(
-        "books", nargs="+", metavar="BUKU", help="buku kerja (.xlsm) atau folder berisi buku kerja"
+        "books",
+        nargs="+",
+        metavar="BUKU",
+        help="buku kerja Rencana Aksi (.xlsm), atau folder berisi buku kerja",
     )
     s.add_argument("--json", action="store_true", help="keluaran JSON")
     s.add_argument("--rekap", metavar="OUT.xlsx", help="tulis rekap satu baris per berkas")
 
     s = sub.add_parser("verify", help="periksa keaslian catatan paraf dan tanda tangan")
-    s.add_argument("book", metavar="BUKU", help="berkas buku kerja Rencana Aksi (.xlsm)")
+    s.add_argument("book", metavar="BUKU", help="buku kerja Rencana Aksi (.xlsm) yang diperiksa")
     s.add_argument(
         "--sop",
         metavar="SOP.toml",
@@ -221,8 +237,13 @@ def build_parser() -> argparse.ArgumentParser:
         "python -m renaksi_xl.server new-token NIP PERAN; hash token lama: "
         "python -m renaksi_xl.server hash-token. Panduan: docs/server.md.",
     )
-    s.add_argument("--host", default="127.0.0.1", help="alamat yang didengar (bawaan: 127.0.0.1)")
-    s.add_argument("--port", type=int, default=8000, help="port TCP (bawaan: 8000)")
+    s.add_argument(
+        "--host",
+        default="127.0.0.1",
+        metavar="ALAMAT",
+        help="alamat yang didengarkan (bawaan: 127.0.0.1, hanya komputer ini; 0.0.0.0 untuk seluruh jaringan kantor)",
+    )
+    s.add_argument("--port", type=int, default=8000, help="nomor port (bawaan: 8000)")
     s.add_argument("--config", metavar="BERKAS", help="berkas konfigurasi server (token pejabat)")
     s.add_argument(
         "--workers",
@@ -232,11 +253,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     s = sub.add_parser("pdf", help="cetak Dokumen Rencana Aksi dan catatan SOP ke PDF")
-    s.add_argument("book", metavar="BUKU", help="berkas buku kerja Rencana Aksi (.xlsm)")
-    s.add_argument("--out", metavar="BERKAS.pdf", help="berkas PDF hasil (bawaan: di samping buku kerja)")
+    s.add_argument("book", metavar="BUKU", help="buku kerja Rencana Aksi (.xlsm) yang dicetak")
+    s.add_argument(
+        "--out",
+        metavar="BERKAS.pdf",
+        help="berkas PDF hasil; foldernya harus sudah ada (bawaan: di samping BUKU, "
+        "NAMA-Dokumen-Rencana-Aksi.pdf)",
+    )
 
     s = sub.add_parser("email", help="siapkan draf email review (.eml) dengan lampiran buku kerja")
-    s.add_argument("book", metavar="BUKU", help="berkas buku kerja Rencana Aksi (.xlsm)")
+    s.add_argument("book", metavar="BUKU", help="buku kerja Rencana Aksi (.xlsm) yang dilampirkan")
     s.add_argument(
         "--ke",
         required=True,
@@ -244,14 +270,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="peran penerima menurut SOP buku kerja, mis. 'Sekretaris Camat'; alamatnya dari kolom Email "
         "tabel Pejabat",
     )
-    s.add_argument("--out", metavar="BERKAS.eml", help="berkas .eml hasil (bawaan: di samping buku kerja)")
+    s.add_argument(
+        "--out",
+        metavar="BERKAS.eml",
+        help="berkas draf email; foldernya harus sudah ada (bawaan: di samping BUKU, NAMA-untuk-PERAN.eml)",
+    )
     s.add_argument(
         "--sebelumnya", metavar="BUKU", help="versi yang terakhir dilihat penerima (untuk 'apa yang berubah')"
     )
 
     s = sub.add_parser("diff", help="apa yang berubah antara dua versi buku kerja")
-    s.add_argument("old", metavar="LAMA", help="versi buku kerja yang lama")
-    s.add_argument("new", metavar="BARU", help="versi buku kerja yang baru")
+    s.add_argument("old", metavar="LAMA", help="versi buku kerja sebelumnya (.xlsm)")
+    s.add_argument("new", metavar="BARU", help="versi buku kerja yang lebih baru (.xlsm)")
     s.add_argument("--json", action="store_true", help="keluaran JSON")
     return p
 

@@ -28,6 +28,11 @@ class ActionContext:
     # Set by an action that ran to the end but found problems (validasi with errors, a changed
     # workbook in periksa-keaslian): its changes are kept and `renaksi-xl run` exits 1.
     found_problems: bool = False
+    from_cli: bool = False  # run by `renaksi-xl run`: messages may name its options
+
+    def option_hint(self, option: str) -> str:
+        """' atau pakai opsi --x' on the command line; nothing for Excel users (no such option there)."""
+        return f" atau pakai opsi {option}" if self.from_cli else ""
 
     def time(self) -> dt.datetime:
         """The action's time in WIB."""

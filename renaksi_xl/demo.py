@@ -368,11 +368,28 @@ def run_demo(out_dir: Path, *, with_pdf: bool = True, quiet: bool = False) -> di
     result["verify_v1_ok"] = verify_book(open_book(result["book_v1"])).ok
     if with_pdf:
         from .pdf import export_pdf
+        from .xlsm.lo_host import LibreOfficeUnavailable, find_soffice
 
-        say("Mencetak PDF Dokumen Rencana Aksi ...")
-        result["pdf"] = export_pdf(book, out_dir / PDF_NAME)
+        try:
+            find_soffice()
+        except LibreOfficeUnavailable:
+            # Everything else is done (a Windows user after pip install has no
+            # LibreOffice): say how to get the PDF instead of failing the demo.
+            result["pdf_missing"] = pdf_missing_text(book)
+        else:
+            say("Mencetak PDF Dokumen Rencana Aksi ...")
+            result["pdf"] = export_pdf(book, out_dir / PDF_NAME)
     result["seconds"] = time.perf_counter() - t0
     return result
+
+
+def pdf_missing_text(book: Path) -> str:
+    return (
+        "PDF tidak dibuat: LibreOffice tidak ditemukan di komputer ini. Pasang LibreOffice "
+        "(unduh dari libreoffice.org untuk Windows/macOS, atau: sudo apt-get install "
+        f'libreoffice-calc-nogui), lalu jalankan: renaksi-xl pdf "{book}". Di Excel desktop, '
+        "tombol 'Cetak PDF' memakai ekspor PDF milik Excel."
+    )
 
 
 def summary_text(result: dict) -> str:
@@ -421,6 +438,8 @@ def summary_text(result: dict) -> str:
         out.append(f"  draf email       : {e}")
     if result.get("pdf"):
         out.append(f"  PDF              : {result['pdf']}")
+    if result.get("pdf_missing"):
+        out.append(f"  PDF              : {result['pdf_missing']}")
     out.append(f"Selesai dalam {result['seconds']:.1f} detik.")
     return "\n".join(out)
 

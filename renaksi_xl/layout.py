@@ -252,8 +252,9 @@ MODE_SERVER = "Server"
 MODES = (MODE_LOKAL, MODE_SERVER)
 
 SETELAN_DEFAULTS = (
-    (SET_UNIT, "Kecamatan Neglasari", "Nama unit kerja yang menyusun Rencana Aksi."),
-    (SET_PEMDA, "Kota Tangerang", "Pemerintah daerah induk."),
+    # unit and pemda: the build fills them from the SOP's `unit` and `pemda`
+    (SET_UNIT, "", "Nama unit kerja yang menyusun Rencana Aksi."),
+    (SET_PEMDA, "", "Pemerintah daerah induk."),
     (SET_TAHUN, "2025", "Tahun anggaran Rencana Aksi."),
     (
         SET_MODE,

@@ -30,7 +30,7 @@ def nip_problem(nip: str, today: dt.date | None = None) -> str | None:
     try:
         born = dt.date(int(born_text[:4]), int(born_text[4:6]), int(born_text[6:8]))
     except ValueError:
-        return f"bagian tanggal lahir (angka 1-8: {born_text}) bukan tanggal yang sah (tttt bb hh)"
+        return f"bagian tanggal lahir (angka 1-8: {born_text}) bukan tanggal yang sah (ttttbbhh: tahun, bulan, hari)"
     if born.year < FIRST_YEAR or born > today:
         return f"bagian tanggal lahir (angka 1-8: {born_text}) tidak masuk akal (tahun {born.year})"
     year, month = int(tmt_text[:4]), int(tmt_text[4:])

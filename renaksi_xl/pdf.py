@@ -64,6 +64,19 @@ def _row_height(texts_and_widths, *, line_pt: float = 10.5) -> float:
     return lines * line_pt + 3
 
 
+def _signed_on(selesai) -> str:
+    """The date under which the document is signed, as a letter writes it: '13 Januari 2025'
+    (the record keeps the minute: '2025-01-13 09:08 WIB')."""
+    from .context import parse_timestamp
+    from .workflow import tanggal
+
+    try:
+        moment = parse_timestamp(selesai)
+    except (TypeError, ValueError):
+        return str(selesai or "")
+    return tanggal(moment) if moment else ""
+
+
 def write_print_workbook(book, path: Path) -> Path:
     """The print layout: sheet 1 the Dokumen Rencana Aksi, sheet 2 the SOP record."""
     import xlsxwriter
@@ -180,7 +193,7 @@ def write_print_workbook(book, path: Path) -> Path:
     sign = (records.get(penetapan.number) or [None])[-1]
     block_col = max(last_col - 5, 0)
     place = str(settings.get(layout.SET_PEMDA) or "").replace("Kota ", "").replace("Kabupaten ", "")
-    date_text = (sign or {}).get("Selesai") or "...................."
+    date_text = _signed_on((sign or {}).get("Selesai")) or "...................."
     ws.write(row, block_col, f"{place}, {date_text}")
     ws.write(row + 1, block_col, "Ditetapkan oleh,", bold)
     ws.write(row + 2, block_col, signer_title(s, signer_role, unit).upper(), bold)
@@ -367,7 +380,6 @@ def export_pdf(book_path: str | Path, out: str | Path | None = None) -> Path:
             pdf = to_pdf(src, Path(tmp) / "pdf")
         except RenderError as exc:
             raise InputError(f"LibreOffice gagal mencetak '{book_path.name}' ke PDF: {exc}") from exc
-        out.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(str(pdf), out)
     return out
 
@@ -379,6 +391,10 @@ def cetak_pdf_body(book, ctx) -> str:
 
 
 def cmd_pdf(args) -> int:
+    from .runner import check_out
+
+    if args.out is not None:
+        check_out(args.out, Path(args.book).stem + ".pdf")
     out = export_pdf(args.book, args.out)
     print(f"PDF Dokumen Rencana Aksi ditulis: {out}")
     return 0

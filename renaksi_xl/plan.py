@@ -29,7 +29,14 @@ from __future__ import annotations
 
 from . import layout
 from .dpa.grid import CODE_LABEL, check_code, is_blank, mangled_code, norm
-from .dpa.numbers import format_number, format_rupiah, parse_number, round_half_up, round_rupiah
+from .dpa.numbers import (
+    ambiguity_hint,
+    format_number,
+    format_rupiah,
+    parse_number,
+    round_half_up,
+    round_rupiah,
+)
 from .errors import InputError
 from .tables import cell_address
 
@@ -122,10 +129,10 @@ def _number(data, i, header, what):
     value = data.rows[i][data.col(header)]
     try:
         return parse_number(value)
-    except ValueError:
+    except ValueError as exc:
         raise InputError(
             f"{what} di lembar '{data.spec.sheet}' sel {data.address(i, header)} bukan angka: "
-            f"'{value}'. Perbaiki, atau jalankan ulang Tarik Data DPA.",
+            f"'{value}'. Perbaiki, atau jalankan ulang Tarik Data DPA.{ambiguity_hint(exc)}",
             where=data.address(i, header),
         ) from None
 
@@ -177,12 +184,15 @@ def _kinerja_index(book) -> dict[str, dict]:
 
 
 def _default_pj(book) -> str:
+    """The official of the SOP's `susun` step (the Kasubag by default), else that role."""
+    from . import sop
     from .tables import read_table
 
+    role = sop.from_book(book).step_of_kind(sop.SUSUN).role
     for r in read_table(book, layout.TBL_PEJABAT).records():
-        if str(r.get("Peran") or "").strip() == layout.ROLE_KASUBAG and not is_blank(r.get("Nama")):
+        if str(r.get("Peran") or "").strip() == role and not is_blank(r.get("Nama")):
             return str(r["Nama"]).strip()
-    return layout.ROLE_KASUBAG
+    return role
 
 
 def generate(rec: dict, kinerja: dict, pj: str, *, sifat=None, annual=..., satuan=...) -> dict:

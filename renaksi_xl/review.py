@@ -321,11 +321,17 @@ def email_draft(book_path: str | Path, to_role: str, *, previous: str | Path | N
     state = state_of(book, s)
     person = holder(people, to_role)
     name = person.name if person else ""
-    address = ", ".join(p.email for p in people if p.role == to_role and p.email)
     last_step = (state.pending or s.number_of_steps + 1) - 1  # steps complete in order
+    last = state.records[-1] if state.records else None
+    returned = ""
     if state.ditetapkan:
         stage_label = "Rencana Aksi telah DITETAPKAN"
         task = "menyimpan dan mengarsipkan dokumen (softcopy dan hardcopy) sesuai SOP"
+    elif last is not None and last.action == layout.ACTION_KEMBALIKAN:
+        stage_label = f"Dikembalikan ke Langkah {state.pending}"
+        who = " ".join(x for x in (str(last.get("Peran") or ""), str(last.get("Nama") or "")) if x)
+        returned = f"Draft dikembalikan oleh {who or 'pemeriksa'}. {last.get('Keterangan') or ''}".strip()
+        task = next_task(s, state.pending)
     else:
         stage_label = f"Langkah {last_step} selesai" if last_step else "belum ada langkah selesai"
         task = next_task(s, state.pending)
@@ -343,6 +349,7 @@ def email_draft(book_path: str | Path, to_role: str, *, previous: str | Path | N
             "",
             f"Terlampir buku kerja Rencana Aksi {unit} Tahun Anggaran {year} "
             f"(SOP {s.nama} nomor {s.nomor}). Tahap saat ini: {stage_label}.",
+            *(["", returned] if returned else []),
             "",
             f"Mohon Bapak/Ibu {task}.",
             "",
@@ -351,15 +358,20 @@ def email_draft(book_path: str | Path, to_role: str, *, previous: str | Path | N
             "Yang berubah sejak serah terima terakhir:",
             changes,
             "",
-            "Sebelum membuka lampiran: bila makro diblokir (tanda 'Mark of the Web'), klik kanan berkas > "
-            "Properties > centang 'Unblock', atau simpan di Trusted Location. Panduan: docs/panduan.md.",
+            "Cara membuka lampiran: simpan berkas ke folder kerja Anda, klik kanan berkas > Properties > "
+            "centang 'Unblock' > OK (Windows memblokir makro dari email), lalu buka di Excel dan klik "
+            "'Enable Content' bila diminta. Setelah selesai, simpan, lalu kirim buku kerja itu kepada "
+            "pejabat langkah berikutnya (tombol 'Siapkan Email Review' menyiapkan emailnya bila Mode "
+            "Lokal dipakai). Bila ada kendala, balas email ini.",
             "",
             "Email ini disiapkan oleh renaksi-xl.",
         ]
     )
     msg = EmailMessage()
     msg["Subject"] = subject
-    msg["To"] = address  # the Email column of tblPejabat; empty: the sender fills it in
+    sender = holder(people, str(last.get("Peran") or "")) if last is not None else None
+    msg["From"] = _mailbox(sender, str(last.get("Peran") or "") if last is not None else "Pengirim", book)
+    msg["To"] = _mailbox(person, to_role, book)
     msg["X-Unsent"] = "1"
     msg["Date"] = format_datetime(dt.datetime.now(WIB))
     msg.set_content(body)
@@ -370,6 +382,40 @@ def email_draft(book_path: str | Path, to_role: str, *, previous: str | Path | N
         filename=book_path.name,
     )
     return msg
+
+
+# Headers an optional e-mail column of tblPejabat may have (lower case).
+EMAIL_HEADERS = ("email", "e-mail", "surel", "alamat email", "alamat e-mail")
+
+
+def official_emails(book) -> dict[str, str]:
+    """NIP (or role, for rows without NIP) -> e-mail, from an optional e-mail column of tblPejabat."""
+    data = tables.read_table(book, layout.TBL_PEJABAT, check_headers=False)
+    column = next((h for h in data.header if str(h or "").strip().lower() in EMAIL_HEADERS), None)
+    if column is None:
+        return {}
+    out: dict[str, str] = {}
+    for row in data.rows:
+        address = str(row[data.col(column)] or "").strip()
+        if "@" in address:
+            key = str(row[data.col("NIP")] or "").strip() or str(row[data.col("Peran")] or "").strip()
+            out.setdefault(key, address)
+    return out
+
+
+def _mailbox(person, role: str, book) -> Any:
+    """A From/To value: 'Nama (Peran) <email>' when Pengaturan has the e-mail; otherwise
+    an empty group named after the person (RFC 5322 3.4 for To, RFC 6854 for From), which
+    the mail program shows as the recipient's name for the user to complete."""
+    from email.headerregistry import Address, Group
+
+    label = f"{person.name} ({role})" if person and person.name else role
+    emails = official_emails(book)
+    address = emails.get(person.nip) or emails.get(role) if person else emails.get(role)
+    if address:
+        local, _, domain = address.rpartition("@")
+        return Address(display_name=label, username=local, domain=domain)
+    return Group(display_name=label)
 
 
 def _changes_from_log(book) -> str:
@@ -394,8 +440,12 @@ def write_email(book_path, to_role: str, out: str | Path | None = None, *, previ
 
 
 def cmd_email(args) -> int:
+    from .runner import check_out
+
     if not Path(args.book).exists():
         raise InputError(f"Berkas '{args.book}' tidak ditemukan.")
+    if args.out is not None:
+        check_out(args.out, Path(args.book).stem + ".eml")
     out = write_email(args.book, args.ke, args.out, previous=args.sebelumnya)
     print(f"Draf email ditulis: {out} (buka dengan Outlook/Thunderbird, periksa, lalu kirim).")
     return 0

@@ -4,8 +4,9 @@ The file becomes the VBA client's payload, the button's function runs on the
 xlwings remote engine (`renaksi_xl.macros.run_action`, the same code as the
 desktop and the server), and the returned actions are applied to the file
 under a lock and saved atomically (`renaksi_xl.headless.run_on_file`).
-Exit 0 done, 1 refused (SOP rules or validation), 2 unusable input; on 1 and 2
-the file is left byte-identical.
+Exit 0 done, 1 refused (SOP rules or validation), 2 unusable input; on a refusal
+and on 2 the file is left byte-identical. `validasi` that finds errors and
+`periksa-keaslian` on a changed workbook also exit 1, after saving their findings.
 """
 
 from __future__ import annotations
@@ -100,7 +101,21 @@ def context_from_args(args) -> ActionContext:
         catatan=getattr(args, "catatan", None),
         fields=fields,
         files=files,
+        from_cli=True,
     )
+
+
+def check_out(out: str | os.PathLike, example_name: str) -> Path:
+    """An --out file of any command (run, pdf, email): its folder must exist and be
+    writable; a missing folder is refused, never created (a typo would scatter files)."""
+    out = Path(out)
+    if out.is_dir():
+        raise OptionError(f"--out '{out}' adalah folder. Tulis nama berkasnya, mis. {out / example_name}.")
+    if not out.parent.is_dir():
+        raise OptionError(f"Folder untuk --out '{out}' ({out.parent}) tidak ada. Buat foldernya dulu.")
+    if not os.access(out.parent, os.W_OK):
+        raise OptionError(f"Folder untuk --out '{out}' ({out.parent}) hanya-baca. Pilih folder lain.")
+    return out
 
 
 def run_action(
@@ -116,13 +131,7 @@ def run_action(
     macros.check_action(action)
     path = _existing_file("Buku kerja", str(path))
     if out is not None:
-        out = Path(out)
-        if out.is_dir():
-            raise OptionError(f"--out '{out}' adalah folder. Tulis nama berkasnya, mis. {out / path.name}.")
-        if not out.parent.is_dir():
-            raise OptionError(f"Folder untuk --out '{out}' ({out.parent}) tidak ada. Buat foldernya dulu.")
-        if not os.access(out.parent, os.W_OK):
-            raise OptionError(f"Folder untuk --out '{out}' ({out.parent}) hanya-baca. Pilih folder lain.")
+        out = check_out(out, path.name)
     return headless.run_on_file(path, lambda book: macros.run_action(book, action, ctx), out_path=out)
 
 

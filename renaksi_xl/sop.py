@@ -77,8 +77,11 @@ class StandardTime:
         parts = []
         if self.days:
             parts.append(f"{self.days} hari")
-        if self.minutes:
-            parts.append(f"{self.minutes} menit")
+        hours, minutes = divmod(self.minutes, 60)
+        if hours:
+            parts.append(f"{hours} jam")
+        if minutes:
+            parts.append(f"{minutes} menit")
         return " ".join(parts) or "0 menit"
 
 

@@ -348,7 +348,8 @@ class _Progress:
 def format_text(result: FileResult) -> str:
     """Readable Indonesian report of one file, grouped under its name."""
     if result.unusable:
-        return f"{result.path}: TIDAK DAPAT DIPERIKSA\n  {result.unusable}"
+        # The reason goes to stderr once, as 'Galat: ...' (cmd_validate), not here too.
+        return f"{result.path}: TIDAK DAPAT DIPERIKSA (alasannya di baris 'Galat:')"
     lines = [f"{result.path}: {verdict_text(len(result.errors), len(result.warnings))}"]
     for f in result.findings:
         where = f"{f.sheet}!{f.cell}" if f.cell else f.sheet

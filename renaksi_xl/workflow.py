@@ -216,8 +216,8 @@ def _official_for(book, ctx: ActionContext, step: int, need: StepRole, what: str
     if not nip:
         raise InputError(
             f"Tidak diketahui siapa yang bertindak: isi '{layout.SET_PEJABAT_AKTIF}' di tabel "
-            f"{layout.TBL_SETELAN} (lembar {layout.SHEET_PENGATURAN}) dengan NIP Anda, atau pakai "
-            "opsi --pejabat NIP."
+            f"{layout.TBL_SETELAN} (lembar {layout.SHEET_PENGATURAN}) dengan NIP Anda"
+            f"{ctx.option_hint('--pejabat NIP')}."
         )
     st = book_sop(book, ctx).step(step)
     need_text = (
@@ -436,7 +436,7 @@ def _pre_kembalikan(book, ctx, state: State, step: int) -> str | None:
     if not reason:
         _value, where = _input(book, step, f"{layout.INPUT_CATATAN}{step}")
         raise InputError(
-            f"Alasan pengembalian belum diisi: tulis di sel {where} (Catatan) atau pakai opsi --catatan."
+            f"Alasan pengembalian belum diisi: tulis di sel {where} (Catatan){ctx.option_hint('--catatan')}."
         )
     return f"Dikembalikan ke Langkah {return_to(state.sop)} dari Langkah {step}: {reason}"
 
@@ -486,7 +486,8 @@ def perform(book, action: str, ctx: ActionContext, body: Body | None = None) -> 
     if state.last_time is not None and now < state.last_time:
         raise InputError(
             f"Waktu tindakan {format_timestamp(now)} lebih awal dari catatan terakhir "
-            f"({format_timestamp(state.last_time)}). Periksa jam komputer atau opsi --waktu."
+            f"({format_timestamp(state.last_time)}). Periksa jam komputer"
+            + (" atau opsi --waktu." if ctx.from_cli else ".")
         )
     calendar = calendar_from_book(book)
     pre_note = PRECHECKS[action](book, ctx, state, step) if action in PRECHECKS else None
@@ -729,6 +730,19 @@ def sentences(parts: list[str]) -> str:
     return ". ".join(p.strip().rstrip(".") for p in parts if p and p.strip())
 
 
+def _known_role(book, text: str, where: str) -> str:
+    """`text` as one of the roles the workbook knows (any letter case), or InputError listing them."""
+    roles = list(dict.fromkeys([*sop.from_book(book).roles, *(r.role for r in step_roles(book).values())]))
+    match = next((r for r in roles if r.lower() == " ".join(text.split()).lower()), None)
+    if match is None:
+        raise InputError(
+            f"Tujuan disposisi '{text}' ({where}) bukan peran yang dikenal. Pilih salah satu: "
+            + ", ".join(roles)
+            + "."
+        )
+    return match
+
+
 def catat_disposisi(book, ctx: ActionContext) -> str:
     """Step 1: the Camat's instruction (text, to whom, due date); tanda tangan."""
 
@@ -737,14 +751,13 @@ def catat_disposisi(book, ctx: ActionContext) -> str:
         isi = (ctx.catatan or "").strip() or _text(isi_raw)
         if not isi:
             raise InputError(
-                f"Isi disposisi belum diisi: tulis di sel {isi_where} atau pakai opsi --catatan."
+                f"Isi disposisi belum diisi: tulis di sel {isi_where}{ctx.option_hint('--catatan')}."
             )
         kepada_raw, _ = _input(book, 1, "inDisposisiKepada")
-        kepada = (
-            (ctx.fields.get("kepada") or "").strip()
-            or _text(kepada_raw)
-            or step_roles(book, ctx)[_kind_step(book, sop.DATA)].role
-        )
+        given = (ctx.fields.get("kepada") or "").strip()
+        kepada = given or _text(kepada_raw) or step_roles(book, ctx)[_kind_step(book, sop.DATA)].role
+        if given:  # the cell has Excel's list of roles; the option must be held to the same
+            kepada = _known_role(book, kepada, "opsi --kepada")
         batas_raw, batas_where = _input(book, 1, "inDisposisiBatas")
         batas_given = ctx.fields.get("batas") or batas_raw
         parts = [f"Disposisi: {isi}", f"Kepada: {kepada}"]
@@ -752,7 +765,8 @@ def catat_disposisi(book, ctx: ActionContext) -> str:
             batas = parse_day(batas_given)
             if batas is None:
                 raise InputError(
-                    f"Batas waktu disposisi '{batas_given}' bukan tanggal (sel {batas_where} atau opsi --batas); "
+                    f"Batas waktu disposisi '{batas_given}' bukan tanggal (sel {batas_where}"
+                    f"{' atau opsi --batas' if ctx.from_cli else ''}); "
                     "tulis seperti 2025-01-10."
                 )
             parts.append(f"Batas waktu: {tanggal(batas)}")
@@ -783,11 +797,12 @@ def catat_pembahasan(book, ctx: ActionContext) -> str:
         catatan = (ctx.catatan or "").strip() or _text(catatan_raw)
         if not peserta:
             raise InputError(
-                f"Peserta pembahasan belum diisi: tulis di sel {peserta_where} atau pakai --peserta."
+                f"Peserta pembahasan belum diisi: tulis di sel {peserta_where}{ctx.option_hint('--peserta')}."
             )
         if not keputusan:
             raise InputError(
-                f"Keputusan pembahasan belum diisi: tulis di sel {keputusan_where} atau pakai --keputusan."
+                f"Keputusan pembahasan belum diisi: tulis di sel {keputusan_where}"
+                f"{ctx.option_hint('--keputusan')}."
             )
         parts = [f"Pembahasan {tanggal(day)}", f"Peserta: {peserta}"]
         if catatan:

@@ -184,3 +184,42 @@ def test_random_trees_round_trip_through_olefile(entries):
     data = write_compound_file(streams)
     assert _olefile_streams(data) == streams
     assert read_compound_file(data) == streams
+
+
+def _directory_entries(data: bytes) -> list[bytes]:
+    """Every 128-byte slot of the directory sector chain, read from the header and FAT."""
+    import struct
+
+    sector_size = 1 << struct.unpack_from("<H", data, 0x1E)[0]
+    n_fat, dir_start = struct.unpack_from("<II", data, 0x2C)
+    fat_sectors = struct.unpack_from(f"<{min(n_fat, 109)}I", data, 0x4C)
+    fat: list[int] = []
+    for s in fat_sectors:
+        off = (s + 1) * sector_size
+        fat.extend(struct.unpack_from(f"<{sector_size // 4}I", data, off))
+    slots, sector = [], dir_start
+    while sector != 0xFFFFFFFE:
+        off = (sector + 1) * sector_size
+        slots += [data[off + i : off + i + 128] for i in range(0, sector_size, 128)]
+        sector = fat[sector]
+    return slots
+
+
+# [MS-CFB] 2.6.3: an unallocated directory entry is all zeroes except its left
+# sibling, right sibling and child ids, which are NOSTREAM (0xFFFFFFFF).
+UNUSED_ENTRY = bytes(64) + bytes(2) + bytes([0, 0]) + b"\xff" * 12 + bytes(48)
+
+
+@pytest.mark.parametrize("n_modules", range(1, 9))
+def test_every_unused_directory_entry_is_as_the_spec_says(n_modules):
+    from renaksi_xl.xlsm.vba_project import VbaModule, build_vba_project
+
+    modules = [VbaModule(f"Modul{i}", "standard", f"Sub S{i}()\r\nEnd Sub\r\n") for i in range(n_modules)]
+    slots = _directory_entries(build_vba_project(modules))
+    used = [s for s in slots if s[66] != 0]  # object type 0: unallocated
+    # root, VBA storage, PROJECT, PROJECTwm, VBA/dir, VBA/_VBA_PROJECT, the modules
+    assert len(used) == 6 + n_modules
+    unused = slots[len(used) :]
+    assert len(slots) % 4 == 0 and len(unused) == (-len(used)) % 4
+    for i, slot in enumerate(unused, start=len(used)):
+        assert slot == UNUSED_ENTRY, f"directory entry {i}"

@@ -97,6 +97,34 @@ def test_every_subcommand_help_is_indonesian(capsys, command):
     assert "opsi:" in out and "tampilkan bantuan ini lalu keluar" in out
 
 
+def test_every_argument_and_option_of_every_command_is_described():
+    import argparse
+
+    parser = cli.build_parser()
+    (sub,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    for command, p in sub.choices.items():
+        for action in p._actions:
+            assert (action.help or "").strip(), (command, action.dest)
+
+
+def test_serve_help_shows_the_default_host_and_port(capsys):
+    _, out, _ = run_cli(capsys, "serve", "--help")
+    flat = " ".join(out.split())
+    assert "bawaan: 127.0.0.1" in flat and "bawaan: 8000" in flat
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["new-token", "--help"], ["hash-token", "--help"], []])
+def test_server_admin_helper_speaks_indonesian(argv):
+    r = subprocess.run(
+        [sys.executable, "-m", "renaksi_xl.server", *argv], capture_output=True, text=True, timeout=60
+    )
+    text = r.stdout + r.stderr
+    assert r.returncode == (0 if argv else 2)
+    assert "Pemakaian: python -m renaksi_xl.server" in text
+    for word in (*ENGLISH, "usage:", "positional arguments", "show this help", "options:", "required"):
+        assert word not in text, (word, text)
+
+
 def test_run_help_lists_every_action_and_the_tanggal_option(capsys):
     _, out, _ = run_cli(capsys, "run", "--help")
     flat = " ".join(out.split())
@@ -236,6 +264,30 @@ def test_run_out_to_a_folder_a_missing_folder_and_a_read_only_folder(capsys, fil
     assert book.read_bytes() == before
 
 
+@pytest.mark.parametrize(
+    "command, name",
+    [
+        (["run", "validasi"], "x.xlsm"),
+        (["pdf"], "x.pdf"),
+        (["email", "--ke", layout.ROLE_SEKRETARIS], "x.eml"),
+    ],
+)
+def test_out_into_a_missing_folder_is_refused_alike_by_every_command(capsys, files, tmp_path, command, name):
+    book = files["book"]
+    before = book.read_bytes()
+    missing = tmp_path / "belum-ada"
+    argv = (
+        [command[0], *command[1:2], book, *command[2:]]
+        if command[0] == "run"
+        else [command[0], book, *command[1:]]
+    )
+    code, _, err = run_cli(capsys, *argv, "--out", missing / name)
+    assert code == 2
+    assert f"Folder untuk --out '{missing / name}' ({missing}) tidak ada. Buat foldernya dulu." in err
+    assert not missing.exists()
+    assert book.read_bytes() == before
+
+
 # --------------------------------------------------------------------------- other commands
 @pytest.mark.parametrize(
     "argv, words",
@@ -327,3 +379,17 @@ def test_catat_pembahasan_takes_the_date_from_tanggal(capsys, built_workbook):
     last = tables.read_table(headless.open_book(built_workbook), layout.TBL_LOG).records()[-1]
     assert last["Aksi"] == layout.ACTION_PEMBAHASAN and last["Waktu"] == "2025-01-10 10:00 WIB"
     assert last["Keterangan"].startswith("Pembahasan 9 Januari 2025. Peserta: Sekretaris Camat, Kasubag.")
+
+
+def test_every_argument_of_every_command_has_help():
+    """Issue 11: every command's --help describes every argument."""
+    parser = cli.build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, __import__("argparse")._SubParsersAction))
+    assert set(sub.choices) == set(cli.COMMANDS)
+    undocumented = [
+        f"{name} {a.dest}"
+        for name, p in sub.choices.items()
+        for a in p._actions
+        if not a.help or a.help == __import__("argparse").SUPPRESS
+    ]
+    assert undocumented == []

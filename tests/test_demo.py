@@ -50,6 +50,9 @@ def test_demo_pdf_has_the_document_and_the_record(demo_out):
     assert "198303302001121003" in text  # the Camat's NIP in the approval block
     assert "Sidik:" in text
     assert "CATATAN PELAKSANAAN SOP" in text
+    # The signed page dates the document as a letter does; the record keeps the minute.
+    (signed,) = [p.extract_text() for p in reader.pages if "Ditetapkan oleh" in p.extract_text()]
+    assert "13 Januari 2025" in signed and "2025-01-13" not in signed
 
 
 @pytest.mark.libreoffice
@@ -102,3 +105,20 @@ def test_demo_ends_with_a_dppa_revision_both_versions_verifiable(demo_out, capsy
         p.extract_text() for p in PdfReader(demo_out / "Dokumen-Rencana-Aksi-Neglasari-2025.pdf").pages
     )
     assert "PERUBAHAN DARI RENCANA AKSI VERSI 1" in text and "terverifikasi" in text
+
+
+def test_demo_without_libreoffice_finishes_and_says_how_to_get_the_pdf(tmp_path, monkeypatch, capsys):
+    # A Windows user after `pip install`: no soffice anywhere.
+    from renaksi_xl.xlsm import lo_host
+
+    monkeypatch.setenv("PATH", "/nonexistent")
+    monkeypatch.delenv("RENAKSI_SOFFICE", raising=False)
+    monkeypatch.setattr(lo_host, "_SOFFICE_FALLBACKS", ())
+    assert main(["demo", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    book = tmp_path / "RencanaAksi-Neglasari-2025.xlsm"
+    assert "PDF tidak dibuat: LibreOffice tidak ditemukan" in out
+    assert f'renaksi-xl pdf "{book}"' in out
+    assert not list(tmp_path.glob("*.pdf"))
+    assert book.exists() and len(list(tmp_path.glob("*.eml"))) >= 3
+    assert "Keaslian catatan: UTUH" in out

@@ -46,11 +46,15 @@ def test_tarik_from_file_fills_tbldpa_and_setting(built_workbook):
     assert data.header == layout.table(layout.TBL_DPA).headers
     assert data.rows == [record_row(r) for r in EXPECTED]
     settings = tables.read_settings(headless.open_book(built_workbook))
-    assert settings[layout.SET_FILE_DPA] == str(SAMPLE_DPA.resolve())
+    # Only the file's name: the workbook travels by email, the folder is this machine's.
+    assert settings[layout.SET_FILE_DPA] == SAMPLE_DPA.name
+    assert str(SAMPLE_DPA.parent) not in "".join(str(v) for v in settings.values())
 
 
 def test_tarik_again_uses_the_last_file_when_it_exists(built_workbook):
-    run(built_workbook, lambda b: tarik_dpa_body(b, ActionContext(files=[str(SAMPLE_DPA)])))
+    beside = built_workbook.parent / SAMPLE_DPA.name
+    beside.write_bytes(SAMPLE_DPA.read_bytes())
+    run(built_workbook, lambda b: tarik_dpa_body(b, ActionContext(files=[str(beside)])))
     run(built_workbook, lambda b: tables.write_table(b, layout.TBL_DPA, []))
     assert read(built_workbook, layout.TBL_DPA).rows == []
     summary, _ = run(built_workbook, lambda b: tarik_dpa_body(b, ActionContext()))

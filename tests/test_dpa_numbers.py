@@ -121,3 +121,62 @@ def test_formats_are_indonesian():
     assert format_rupiah(-1000) == "-Rp 1.000"
     assert format_number(1250) == "1.250"
     assert format_number(2.5) == "2,5"
+
+
+# --------------------------------------------------------------------------- issue 16: no guessing
+@pytest.mark.parametrize(
+    "text, grouped, decimal",
+    [
+        ("12345.678", "12.345.678", "12.345,678"),
+        ("1250000.500", "1.250.000.500", "1.250.000,500"),
+        ("1234,567", "1.234.567", "1.234,567"),
+        ("Rp 1250000,500", "1.250.000.500", "1.250.000,500"),
+    ],
+)
+def test_a_three_digit_fraction_after_an_ungrouped_integer_is_ambiguous(text, grouped, decimal):
+    """Before: '12345.678' read as 12345678 and '1250000.500' as 1250000500 (a guess)."""
+    from renaksi_xl.dpa.numbers import AmbiguousNumber, ambiguity_hint
+
+    with pytest.raises(AmbiguousNumber) as caught:
+        parse_number(text)
+    message = str(caught.value)
+    assert "tidak jelas" in message and f"ribuan ({grouped})" in message and f"desimal ({decimal})" in message
+    assert ambiguity_hint(caught.value) == " " + message
+    assert ambiguity_hint(ValueError("x")) == ""
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1234.567.890",  # a first group of four digits
+        "1234,567,890",
+        "1234.567,00",
+        "1234,567.00",
+        "12345.678.000",
+        "1.250.0000",  # a group of four digits
+        "1,250,0000",
+        "1.2500.000",
+        "1.25.000,00",
+    ],
+)
+def test_digit_groups_of_the_wrong_length_are_refused(text):
+    with pytest.raises(ValueError):
+        parse_number(text)
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("999.999", 999999),
+        ("1.000", 1000),
+        ("100,000", 100000),
+        ("0.500", 0.5),  # no thousands group after a leading 0: a half in both conventions
+        ("0,500", 0.5),
+        ("12345.67", 12345.67),  # a two-digit fraction is a fraction
+        ("12345,6789", 12345.6789),
+        ("1.250.000,0000", 1250000),
+        ("123.456.789.012", 123456789012),
+    ],
+)
+def test_unambiguous_forms_are_still_read(text, value):
+    assert parse_number(text) == value

@@ -101,7 +101,7 @@ def test_fills_pengaturan_beranda_headers_and_logs(built_workbook, tmp_path, cap
     eml = tmp_path / "x.eml"
     assert run("email", built_workbook, "--ke", "Camat", "--out", eml) == 0
     msg = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
-    assert msg["To"] == "camat@contoh.go.id" and "Kecamatan Contoh" in msg["Subject"]
+    assert msg["To"].addresses[0].addr_spec == "camat@contoh.go.id" and "Kecamatan Contoh" in msg["Subject"]
 
 
 def test_rekap_follows_a_manual_edit_of_pengaturan(built_workbook, tmp_path):

@@ -270,10 +270,10 @@ def test_every_action_over_http_emits_only_vba_client_functions(live, built_work
         openpyxl.load_workbook(copy, keep_vba=True)  # still a valid workbook
 
 
-def test_concurrent_requests_keep_their_own_actions_and_leave_no_books(live, built_workbook):
+def test_concurrent_requests_keep_their_own_actions_and_leave_no_books(serve, built_workbook):
     """The remote engine sends book.macro()/app.alert() to its App's active book and keeps
     every Book it opened: each request must get its own App, dropped afterwards."""
-    url, _config = live
+    url, _config = serve(max_actions=8, max_actions_per_token=8)  # 8 at once, all admitted
     payload = headless.payload_from_file(built_workbook)
     post(url, "validasi", payload)  # warm up: imports, schemas
     before = remote_books()
@@ -318,7 +318,7 @@ def test_serve_command_runs_worker_processes_with_the_toml_config(tmp_path, buil
     """--workers 2 over the config's 1: two uvicorn processes, each with the config's tokens and limits."""
     cfg = tmp_path / "server.toml"
     cfg.write_text(
-        "max_payload_bytes = 2000000\ntimeout_seconds = 30\nworkers = 1\n"
+        "max_payload_bytes = 2000000\ntimeout_seconds = 30\nworkers = 1\nmax_actions_per_token = 4\n"
         f'[tokens."{server.hash_token(TOKEN_CAMAT)}"]\nnip = "{NIP_CAMAT}"\nrole = "{layout.ROLE_CAMAT}"\n',
         encoding="utf-8",
     )

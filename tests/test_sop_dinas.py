@@ -236,7 +236,7 @@ def test_disposisi_to_penetapan_headless(dinas_book, tmp_path, capsys):
     assert run("email", book, "--ke", "Kepala Bidang", "--out", eml) == 0
     msg = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
     body = msg.get_body(("plain",)).get_content()
-    assert msg["To"] == "kabid@diskominfo.contoh.go.id"
+    assert msg["To"].addresses[0].addr_spec == "kabid@diskominfo.contoh.go.id"
     assert UNIT in msg["Subject"] and NOMOR in body and "Yth. Kepala Bidang (Maya Anggraini" in body
     assert "neglasari" not in (msg["Subject"] + body).lower()
 

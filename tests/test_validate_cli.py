@@ -206,6 +206,9 @@ def test_malformed_workbook_exits_2_naming_what_is_missing(capsys, copies, damag
     for word in named:
         assert word in err
     assert str(path) in err
+    # the reason is printed once (stderr), not also in the report
+    assert sum((out + err).count(word) for word in named) == sum(err.count(word) for word in named)
+    assert f"{path}: TIDAK DAPAT DIPERIKSA" in out
     assert digest(path.parent) == before
 
 

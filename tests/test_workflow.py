@@ -756,3 +756,84 @@ def test_kembalikan_at_step_6_by_the_camat_then_redo(built_workbook):
     assert tables.named_range(book_of(path), "nmStatusDokumen").value == layout.STATUS_DITETAPKAN
     assert len(tables.read_table(book_of(path), layout.step_table(6)).rows) == 2
     assert verify_book(book_of(path)).ok
+
+
+def _add_email_column(path: Path, emails: dict[str, str]) -> None:
+    """Pengaturan's officials table with an e-mail column (as the SOP data may add it)."""
+    import openpyxl
+    from openpyxl.worksheet.table import TableColumn
+
+    wb = openpyxl.load_workbook(path, keep_vba=True)
+    ws = wb[layout.SHEET_PENGATURAN]
+    table = ws.tables[layout.TBL_PEJABAT]
+    (first, last) = table.ref.split(":")
+    col = openpyxl.utils.column_index_from_string("".join(c for c in last if c.isalpha())) + 1
+    top = int("".join(c for c in first if c.isdigit()))
+    bottom = int("".join(c for c in last if c.isdigit()))
+    ws.cell(top, col, "Email")
+    for r in range(top + 1, bottom + 1):
+        role = ws.cell(r, col - 3).value
+        ws.cell(r, col, emails.get(role))
+    letter = openpyxl.utils.get_column_letter(col)
+    table.ref = f"{first}:{letter}{bottom}"
+    table.autoFilter = None
+    table.tableColumns.append(TableColumn(id=len(table.tableColumns) + 1, name="Email"))
+    headless.save_atomic(wb, path)
+
+
+def test_email_after_kembalikan_says_it_was_returned_and_why(built_workbook, tmp_path):
+    import email
+    import email.policy
+
+    from renaksi_xl.review import write_email
+
+    path = built_workbook
+    upto(path, 3)
+    act(
+        path, workflow.kembalikan, ctx_for(layout.ROLE_SEKRETARIS, at(hours=4), catatan="Target TW II kurang")
+    )
+    out = write_email(path, layout.ROLE_KASUBAG, tmp_path / "kembali.eml")
+    msg = email.message_from_bytes(out.read_bytes(), policy=email.policy.default)
+    body = msg.get_body(("plain",)).get_content()
+    assert "Dikembalikan ke Langkah 3" in msg["Subject"] and "selesai" not in msg["Subject"]
+    assert "Target TW II kurang" in body and layout.ROLE_SEKRETARIS in body
+    assert "docs/panduan.md" not in body and "Unblock" in body
+    # No e-mail addresses in Pengaturan: the names, for the user to complete.
+    assert msg["From"].groups[0].display_name == f"{NAMES[layout.ROLE_SEKRETARIS]} ({layout.ROLE_SEKRETARIS})"
+    assert msg["To"].groups[0].display_name == f"{NAMES[layout.ROLE_KASUBAG]} ({layout.ROLE_KASUBAG})"
+    # With an e-mail column: real addresses.
+    _add_email_column(
+        path, {layout.ROLE_SEKRETARIS: "siti@neglasari.go.id", layout.ROLE_KASUBAG: "budi@neglasari.go.id"}
+    )
+    msg = email.message_from_bytes(
+        write_email(path, layout.ROLE_KASUBAG, tmp_path / "k2.eml").read_bytes(), policy=email.policy.default
+    )
+    assert [a.addr_spec for a in msg["From"].addresses] == ["siti@neglasari.go.id"]
+    assert [a.addr_spec for a in msg["To"].addresses] == ["budi@neglasari.go.id"]
+
+
+def test_kepada_that_is_not_a_role_is_refused_with_the_roles(built_workbook):
+    setup_officials(built_workbook)
+    before = sha(built_workbook)
+    with pytest.raises(InputError) as err:
+        do_disposisi(built_workbook, fields={"kepada": "Kasubag", "batas": "2025-01-10"})
+    message = err.value.message
+    assert "'Kasubag'" in message and "opsi --kepada" in message
+    for role in layout.ROLES:
+        assert role in message
+    assert sha(built_workbook) == before
+    # any letter case of a real role is that role
+    do_disposisi(built_workbook, fields={"kepada": "kasubag perencanaan dan keuangan"})
+    assert "Kepada: Kasubag Perencanaan dan Keuangan" in log_rows(built_workbook)[0]["Keterangan"]
+
+
+def test_excel_users_are_told_the_cell_not_a_command_line_option(built_workbook):
+    upto(built_workbook, 3)
+    for from_cli in (False, True):
+        ctx = ctx_for(
+            layout.ROLE_SEKRETARIS, at(hours=3), catatan="x", fields={"keputusan": "ok"}, from_cli=from_cli
+        )
+        with pytest.raises(InputError) as err:
+            act(built_workbook, workflow.catat_pembahasan, ctx)
+        assert "Peserta pembahasan belum diisi: tulis di sel" in err.value.message
+        assert ("--peserta" in err.value.message) is from_cli

@@ -138,22 +138,41 @@ def _source_for(book, ctx) -> tuple[DpaResult, str]:
     files = list(getattr(ctx, "files", None) or [])
     if files:
         result = read_dpa_files(files)
-        return result, SETTING_SEPARATOR.join(str(Path(p).resolve()) for p in files)
+        # Only the names: the workbook travels by email, and a folder of this
+        # machine means nothing (and tells too much) on the recipient's.
+        return result, SETTING_SEPARATOR.join(Path(p).name for p in files)
     last = tables.read_settings(book).get(layout.SET_FILE_DPA)
-    paths = [p.strip() for p in str(last or "").split(SETTING_SEPARATOR) if p.strip()]
-    if paths and all(Path(p).is_file() for p in paths):
-        return read_dpa_files(paths), SETTING_SEPARATOR.join(paths)
+    paths = _last_files(book, str(last or ""))
+    if paths and all(p.is_file() for p in paths):
+        return read_dpa_files(paths), SETTING_SEPARATOR.join(p.name for p in paths)
     grids = grids_from_impor(impor_values(book))
     if not grids:
         raise InputError(
             "Belum ada berkas DPA untuk ditarik: tidak ada berkas yang dipilih, berkas DPA terakhir "
-            f"('{last or '-'}') tidak ada di komputer ini, dan lembar '{layout.SHEET_IMPOR}' kosong. "
+            f"('{last or '-'}') tidak ada di folder buku kerja ini, dan lembar '{layout.SHEET_IMPOR}' kosong. "
             "Pilih berkas DPA Rincian Belanja (.xlsx) atau templat impor DPA, lalu ulangi.",
             where=layout.SHEET_IMPOR,
         )
     files_seen = list(dict.fromkeys(g.source.file for g in grids))
     label = ", ".join(files_seen)
     return result_from_grids(grids, label), label
+
+
+def _last_files(book, setting: str) -> list[Path]:
+    """The files the 'Berkas DPA Terakhir' setting names: file names beside the
+    workbook (full paths, as older workbooks stored them, as they are).  A book
+    without a folder of this machine (server mode) has no last files."""
+    names = [p.strip() for p in setting.split(SETTING_SEPARATOR) if p.strip()]
+    book_path = Path(str(book.fullname or ""))
+    out = []
+    for name in names:
+        path = Path(name)
+        if not path.is_absolute():
+            if not book_path.is_absolute():
+                return []
+            path = book_path.parent / path
+        out.append(path)
+    return out
 
 
 def summary_line(result: DpaResult) -> str:

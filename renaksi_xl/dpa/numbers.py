@@ -3,7 +3,10 @@
 One small function, `parse_number`, understands every style we meet in DPA
 files: `Rp 1.250.000,00` (Indonesian), `1,250,000.00` (English), `1.250.000`,
 `Rp. 500.000,-`, numbers stored as text, negatives in parentheses `(1.000)`.
-Anything else is refused with ValueError rather than guessed.
+Anything else is refused with ValueError rather than guessed; an ambiguous
+number (`12345.678`: three digits after one separator, but an integer part that
+is not written in thousands groups) raises AmbiguousNumber, whose text says
+in Indonesian how to write it.
 """
 
 from __future__ import annotations
@@ -15,6 +18,16 @@ _CURRENCY = re.compile(r"^(?:rp\.?|idr)\s*", re.IGNORECASE)
 _SPACES = re.compile(r"[\s\u00a0\u202f']+")
 _DIGITS = re.compile(r"^\d+$")
 _GROUPED = re.compile(r"^\d{1,3}(?:[.,]\d{3})+$")
+
+
+class AmbiguousNumber(ValueError):
+    """A number that could be read two ways; str() is the Indonesian explanation."""
+
+
+def ambiguity_hint(exc: BaseException) -> str:
+    """' <explanation>' for an AmbiguousNumber, '' for any other error: for messages
+    that say a cell is not a number."""
+    return f" {exc}" if isinstance(exc, AmbiguousNumber) else ""
 
 
 def _is_grouped(text: str, sep: str) -> bool:
@@ -49,9 +62,25 @@ def _unsigned(text: str) -> Decimal:
         raise ValueError(text)
     if len(frac) == 3:
         # '1.250' / '1,250': rupiah amounts are written with thousands groups;
-        # a three-digit fraction is a thousands group in both conventions.
-        return Decimal(whole + frac)
+        # a three-digit fraction is a thousands group in both conventions, when
+        # the part before it is a first group (1 to 3 digits).  No thousands
+        # group follows a leading 0: '0.500' is a half in both conventions.
+        if whole.startswith("0"):
+            return Decimal(whole + "." + frac)
+        if _is_grouped(text, sep):
+            return Decimal(whole + frac)
+        raise AmbiguousNumber(_ambiguous_text(text, sep))
     return Decimal(whole + "." + frac)
+
+
+def _ambiguous_text(text: str, sep: str) -> str:
+    whole, _, frac = text.partition(sep)
+    grouped = f"{int(whole):,}".replace(",", ".") + "." + frac
+    decimal = f"{int(whole):,}".replace(",", ".") + "," + frac
+    return (
+        f"Angka '{text}' tidak jelas: tiga angka sesudah '{sep}' bisa berarti ribuan ({grouped}) atau "
+        f"desimal ({decimal}). Tulis dengan titik ribuan dan koma desimal, mis. {grouped} atau {decimal}."
+    )
 
 
 def parse_number(value):

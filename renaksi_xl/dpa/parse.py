@@ -49,7 +49,7 @@ from .grid import (
     norm,
     split_code,
 )
-from .numbers import format_rupiah, parse_number, parse_target, same_amount
+from .numbers import ambiguity_hint, format_rupiah, parse_number, parse_target, same_amount
 
 RECORD_KEYS = (
     "kode_sub_kegiatan",
@@ -362,10 +362,10 @@ class SipdParser:
             return  # a code without an amount: a heading
         try:
             amount = parse_number(value)
-        except ValueError:
+        except ValueError as exc:
             self.f.error(
                 f"Jumlah belanja kode rekening {code.strip()} bukan angka: '{_text(value)}'. "
-                "Isi dengan angka (mis. 1.250.000).",
+                f"Isi dengan angka (mis. 1.250.000).{ambiguity_hint(exc)}",
                 self.where(r, c),
             )
             self.cur.ok = False
@@ -382,8 +382,10 @@ class SipdParser:
             where = self.where(r, c)
             try:
                 amount = parse_number(value)
-            except ValueError:
-                self.f.error(f"Jumlah anggaran sub kegiatan bukan angka: '{_text(value)}'.", where)
+            except ValueError as exc:
+                self.f.error(
+                    f"Jumlah anggaran sub kegiatan bukan angka: '{_text(value)}'.{ambiguity_hint(exc)}", where
+                )
                 self.cur.ok = False
                 return
             if amount is not None:
@@ -409,9 +411,12 @@ class SipdParser:
             where = self.where(r, c)
             try:
                 amount = parse_number(value)
-            except ValueError:
+            except ValueError as exc:
                 label = layout.MONTHS[month] if month is not None else "Jumlah"
-                self.f.error(f"Rencana penarikan dana bulan {label} bukan angka: '{_text(value)}'.", where)
+                self.f.error(
+                    f"Rencana penarikan dana bulan {label} bukan angka: '{_text(value)}'.{ambiguity_hint(exc)}",
+                    where,
+                )
                 d.ok = False
                 continue
             if is_total:
@@ -701,10 +706,10 @@ def parse_flat(grid: Grid, header_row: int, cols: dict[str, int], f: Findings) -
         d.lokasi = _text(cell(row, "lokasi")) or None
         try:
             pagu = parse_number(cell(row, "pagu"))
-        except ValueError:
+        except ValueError as exc:
             f.error(
                 f"Pagu sub kegiatan {d.code} bukan angka: '{_text(cell(row, 'pagu'))}'. "
-                "Isi dengan angka (mis. 1.250.000).",
+                f"Isi dengan angka (mis. 1.250.000).{ambiguity_hint(exc)}",
                 where(r, "pagu"),
             )
             continue
@@ -718,10 +723,10 @@ def parse_flat(grid: Grid, header_row: int, cols: dict[str, int], f: Findings) -
                 value = cell(row, f"kas{i}")
                 try:
                     amount = parse_number(value)
-                except ValueError:
+                except ValueError as exc:
                     f.error(
                         f"Rencana penarikan dana bulan {layout.MONTHS[i]} sub kegiatan {d.code} bukan "
-                        f"angka: '{_text(value)}'.",
+                        f"angka: '{_text(value)}'.{ambiguity_hint(exc)}",
                         where(r, f"kas{i}"),
                     )
                     d.ok = False

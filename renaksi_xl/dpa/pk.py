@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .. import layout
 from .grid import DpaError, Grid, Problem, is_blank, norm
-from .numbers import parse_number
+from .numbers import ambiguity_hint, parse_number
 from .readers import ReadError, read_path
 
 HEADERS = {norm(h): h for h in layout.table(layout.TBL_KINERJA).headers}
@@ -103,9 +103,12 @@ def read_pk_grids(grids: list[Grid], label: str) -> list[list]:
                 value = get(h)
                 try:
                     number = parse_number(value)
-                except ValueError:
+                except ValueError as exc:
                     problems.append(
-                        Problem(f"{h} indikator '{indikator}' bukan angka: '{value}'.", src.where(r, cols[h]))
+                        Problem(
+                            f"{h} indikator '{indikator}' bukan angka: '{value}'.{ambiguity_hint(exc)}",
+                            src.where(r, cols[h]),
+                        )
                     )
                     number = None
                 tw.append(default[q] if number is None else number)

@@ -303,8 +303,11 @@ def write_compound_file(streams: Mapping[str, bytes]) -> bytes:
         chunk += [FREESECT] * (IDS_PER_SECTOR - 1 - len(chunk))
         nxt = difat_sectors[i + 1] if i + 1 < n_difat else ENDOFCHAIN
         out += struct.pack(f"<{IDS_PER_SECTOR}I", *chunk, nxt)
-    directory = b"".join(_dir_entry(n) for n in entries)
-    out += directory.ljust(n_dir * SECTOR_SIZE, b"\0")
+    # The last directory sector's spare slots are unallocated entries, which
+    # [MS-CFB] 2.6.3 wants zero except sibling/child ids NOSTREAM (not zero bytes).
+    spare = n_dir * SECTOR_SIZE // DIR_ENTRY_SIZE - len(entries)
+    unused = _dir_entry(_Node("", TYPE_UNUSED))
+    out += b"".join(_dir_entry(n) for n in entries) + unused * spare
     if n_minifat:
         padded = mini_fat + [FREESECT] * (n_minifat * IDS_PER_SECTOR - len(mini_fat))
         out += struct.pack(f"<{len(padded)}I", *padded)

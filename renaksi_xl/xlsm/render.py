@@ -28,7 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import layout, sop
-from .styles import UNIT
+
+UNIT = sop.default().unit  # the demo's (default SOP) page header
 
 DOCS_IMG = Path(__file__).resolve().parents[2] / "docs" / "img"
 PAPER_A2 = 66  # Excel's paper size code for A2

@@ -31,7 +31,7 @@ NUMBER_FORMATS = {
     layout.NUMBER: "General",
 }
 
-UNIT = dict((k, v) for k, v, _ in layout.SETELAN_DEFAULTS)[layout.SET_UNIT]
+UNIT = ""  # set_page_headers writes the SOP's unit into every header
 
 
 class Styles:

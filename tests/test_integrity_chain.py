@@ -1,0 +1,172 @@
+"""The record chain and the fingerprint against their definitions (docs/keaslian.md
+and the integrity module's docstring), issue 16's surviving mutants: the chain hash
+no longer covering the NIP, the step-sheet vs Log cross-check skipping the NIP, the
+Log numbering check disabled, the fingerprint ignoring a filled extra column.
+
+Fast: the records are made once per module on a copy of the committed workbook,
+and each test edits an in-memory copy of its payload."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import shutil
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from test_workflow import upto
+
+from renaksi_xl import headless, integrity, layout, tables
+
+REPO = Path(__file__).resolve().parents[1]
+OTHER_NIP = "199912312020121001"
+
+
+# --------------------------------------------------------------------------- the chain hash, by definition
+def test_chain_hash_is_sha256_of_the_previous_hash_the_record_fields_and_the_content():
+    """'Sidik Rantai adalah SHA-256 dari Sidik Rantai catatan sebelumnya, data catatan itu
+    sendiri (nomor, waktu, aksi, langkah, peran, nama, NIP, jenis pengesahan, keterangan)
+    dan Sidik Isi-nya' (docs/keaslian.md)."""
+    assert integrity.CHAIN_FIELDS == (
+        "No",
+        "Waktu",
+        "Aksi",
+        "Langkah",
+        "Peran",
+        "Nama",
+        "NIP",
+        "Pengesahan",
+        "Keterangan",
+    )
+    fields = [
+        1,
+        "2025-01-06 09:00 WIB",
+        "catat-disposisi",
+        1,
+        "Camat",
+        "Drs. A",
+        "198303302001121003",
+        "Paraf",
+        "",
+    ]
+    prev, content = "ab" * 32, "cd" * 32
+    body = json.dumps([str(f) for f in fields], ensure_ascii=False, separators=(",", ":"))
+    expected = hashlib.sha256(f"renaksi-xl/sidik-rantai/1\n{prev}\n{body}\n{content}".encode()).hexdigest()
+    assert integrity.chain_hash(prev, fields, content) == expected
+    for k in range(len(fields)):  # every field counts, the NIP too
+        other = list(fields)
+        other[k] = "x"
+        assert integrity.chain_hash(prev, other, content) != expected
+
+
+# --------------------------------------------------------------------------- verify, on real records
+@pytest.fixture(scope="module")
+def records_payload(tmp_path_factory):
+    path = tmp_path_factory.mktemp("chain") / "RencanaAksi.xlsm"
+    shutil.copyfile(REPO / "workbook" / "RencanaAksi.xlsm", path)
+    upto(path, 4)  # steps 1 to 4: one record each
+    return headless.payload_from_file(path)
+
+
+@pytest.fixture
+def book(records_payload):
+    return headless.book_from_payload(copy.deepcopy(records_payload))
+
+
+def _edit_table(book, name, change):
+    data = tables.read_table(book, name)
+    rows = [list(r) for r in data.rows]
+    change(rows, data.header)
+    tables.write_table(book, name, rows, columns=data.header)
+    integrity.sync_pending_writes(book)  # the remote engine's reads see the queued writes
+
+
+def _set_nip(table, rows, header, nip, which=0):
+    rows[which][header.index("NIP")] = nip
+
+
+def test_the_records_verify(book):
+    verdict = integrity.verify_book(book)
+    assert verdict.ok and [r.valid for r in verdict.records] == [True] * 4
+
+
+def test_another_nip_on_log_and_step_sheet_alike_breaks_the_chain(book):
+    """The NIP is in the chain: a record rewritten consistently in both places still fails."""
+    _edit_table(book, layout.TBL_LOG, lambda rows, h: _set_nip(layout.TBL_LOG, rows, h, OTHER_NIP))
+    _edit_table(book, layout.step_table(1), lambda rows, h: _set_nip(None, rows, h, OTHER_NIP))
+    verdict = integrity.verify_book(book)
+    first = verdict.records[0]
+    assert not verdict.ok and not first.valid and first.nip == OTHER_NIP
+    assert "tidak cocok dengan Sidik Rantai" in first.reason
+    assert "berbeda dari Log" not in first.reason  # the two places agree
+    assert [r.valid for r in verdict.records[1:]] == [True] * 3
+
+
+def test_a_step_sheet_nip_that_differs_from_the_log_is_reported(book):
+    _edit_table(book, layout.step_table(1), lambda rows, h: _set_nip(None, rows, h, OTHER_NIP))
+    verdict = integrity.verify_book(book)
+    first = verdict.records[0]
+    assert not verdict.ok and not first.valid
+    assert first.reason.endswith("berbeda dari Log pada: NIP.")
+    assert "'L1 Disposisi'!" in first.reason
+
+
+def test_a_log_row_out_of_its_numbered_place_is_reported(book):
+    """A plain (unchained) Log row slipped in before the records: every record keeps its
+    chain, but its number no longer matches its place."""
+
+    def insert(rows, header):
+        extra = [None] * len(header)
+        extra[header.index("No")] = 0
+        extra[header.index("Aksi")] = "catatan"
+        extra[header.index("Waktu")] = "2025-01-06 08:00 WIB"
+        rows.insert(0, extra)
+
+    _edit_table(book, layout.TBL_LOG, insert)
+    verdict = integrity.verify_book(book)
+    assert not verdict.ok
+    reasons = [r.reason for r in verdict.records]
+    assert all(r and "tidak cocok dengan Sidik Rantai" not in r for r in reasons)
+    assert "Nomor Log 1 di Log!" in reasons[0] and "tidak berurutan (seharusnya 2)" in reasons[0]
+    assert "Nomor Log 4 di Log!" in reasons[3] and "tidak berurutan (seharusnya 5)" in reasons[3]
+
+
+# --------------------------------------------------------------------------- the fingerprint's columns
+def _kinerja(header, rows):
+    return SimpleNamespace(spec=layout.table(layout.TBL_KINERJA), header=header, rows=rows)
+
+
+def test_a_filled_extra_column_is_fingerprinted_after_the_layout_columns():
+    """'extra columns a user added are included when they hold any value, after the
+    layout's columns in header order (an empty helper column does not count, a filled
+    one does: it is visible content)'."""
+    headers = [
+        "Sasaran Strategis",
+        "Indikator Kinerja",
+        "Satuan",
+        "Target Tahunan",
+        "Sifat Target",
+        "Target s.d. TW I",
+        "Target s.d. TW II",
+        "Target s.d. TW III",
+        "Target s.d. TW IV",
+        "Penanggung Jawab",
+    ]
+    row = ["S1", "IK 1", "Dokumen", 4, "Kumulatif", 1, 2, 3, 4, "Camat"]
+    plain = _kinerja(headers, [row])
+    with_extra = _kinerja(["Zeta", *headers, "Catatan Saya", "Kosong"], [["z", *row, "penting", None]])
+    assert integrity.canonical_table(with_extra) == {
+        "tabel": "tblKinerja",
+        "kolom": [*headers, "Catatan Saya", "Zeta"],
+        "baris": [["S1", "IK 1", "Dokumen", "4", "Kumulatif", "1", "2", "3", "4", "Camat", "penting", "z"]],
+    }
+    assert integrity.table_digest(with_extra) != integrity.table_digest(plain)
+    empty_extra = _kinerja([*headers, "Kosong"], [[*row, "  "]])
+    assert integrity.table_digest(empty_extra) == integrity.table_digest(plain)
+    body = json.dumps(integrity.canonical_table(plain), ensure_ascii=False, separators=(",", ":"))
+    assert (
+        integrity.table_digest(plain)
+        == hashlib.sha256(f"renaksi-xl/sidik-isi/1\n{body}".encode()).hexdigest()
+    )
