@@ -318,6 +318,11 @@ def step_instruction(n: int, lay: layout.BookLayout | None = None) -> str:
             f"Klik '{validasi}' dahulu; paraf ditolak selama masih ada galat. {text} Untuk mengembalikan "
             f"draft ke {_short_role(penyusun)}, tulis alasannya di Catatan lalu klik '{kembali}'."
         )
+    if step.kind == "penetapan":
+        text += (
+            f" Setelah ditetapkan, perubahan (mis. DPPA) dibuka dengan tombol "
+            f"'{captions[layout.ACTION_REVISI]}': tulis alasannya di Catatan dahulu."
+        )
     return text + " Tabel di bawah diisi otomatis dan dikunci."
 
 
