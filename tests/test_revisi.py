@@ -390,3 +390,45 @@ def test_a_workbook_without_the_versi_sheet_is_refused_clearly(built_workbook):
         built_workbook, revision.revisi, ctx_for(layout.ROLE_CAMAT, at(days=1), catatan=REASON)
     )
     assert layout.SHEET_VERSI in message and "renaksi-xl build" in message
+
+
+def test_revisi_follows_the_workbooks_own_sop(tmp_path, capsys):
+    """A dinas SOP (seven steps, a Kepala Bidang paraf at step 6, penetapan at step 7): only the
+    Kepala Dinas may open the revision, and version 2 waits at that SOP's data step."""
+    from test_sop_dinas import DPA_CSV, KABID, KADIS, KANTOR, KASUBBAG, SEKDIS, SOP_FILE, run
+
+    book, dpa = tmp_path / "Diskominfo.xlsm", tmp_path / "dpa.csv"
+    dpa.write_text(DPA_CSV, encoding="utf-8")
+    assert run("build", "--sop", SOP_FILE, "--out", book) == 0
+    assert run("pengaturan", book, "--dari", KANTOR) == 0
+    steps = [
+        ("catat-disposisi", KADIS, "--catatan", "Susun Rencana Aksi 2025"),
+        ("tarik-dpa", KASUBBAG, "--dpa", dpa),
+        ("susun", KASUBBAG),
+        ("catat-pembahasan", SEKDIS, "--peserta", "Sekretaris Dinas", "--keputusan", "Diteruskan"),
+        ("paraf-pemeriksaan", SEKDIS),
+        ("paraf", KABID),
+        ("tetapkan", KADIS),
+    ]
+    for hour, (action, nip, *extra) in enumerate(steps, start=8):
+        assert run("run", action, book, "--pejabat", nip, "--waktu", f"2025-01-08T{hour:02d}:00", *extra) == 0
+    before = sha(book)
+    assert (
+        run("run", "revisi", book, "--pejabat", KABID, "--waktu", "2025-09-15T09:00", "--catatan", "DPPA")
+        == 1
+    )
+    assert "Kepala Dinas" in capsys.readouterr().err and sha(book) == before
+    assert (
+        run("run", "revisi", book, "--pejabat", KADIS, "--waktu", "2025-09-15T09:00", "--catatan", "DPPA")
+        == 0
+    )
+    b = book_of(book)
+    state = workflow.state_of(b)
+    assert state.version == 2 and state.pending == 2 and not state.ditetapkan
+    assert (
+        tables.read_table(b, layout.step_table(7))
+        .records()[-1]["Catatan"]
+        .startswith("Rencana Aksi Perubahan")
+    )
+    verdict = verify_book(b)
+    assert verdict.ok and [r.versi for r in verdict.records] == [1] * 7 + [2]
