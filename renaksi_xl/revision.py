@@ -65,7 +65,9 @@ def _plan_copy(book) -> tuple[list[list], str, str]:
     """The plan's rows in the layout's columns, the digest of that copy, and the plan's digest."""
     plan = tables.read_table(book, layout.TBL_RENCANA)
     headers = layout.table(layout.TBL_RENCANA).headers
-    rows = [[r[plan.col(h)] for h in headers] for r in plan.rows]
+    # A column the workbook lacks (an optional one added later) is copied as empty.
+    where = [plan.col(h) if h in plan.header else None for h in headers]
+    rows = [[None if i is None else r[i] for i in where] for r in plan.rows]
     copy = tables.TableData(layout.table(layout.TBL_RENCANA), list(headers), rows, list(plan.excel_rows), 1)
     return rows, table_digest(copy), table_digest(plan)
 
