@@ -31,8 +31,8 @@ COMMANDS = {
 
 ACTIONS_HELP = (
     "catat-disposisi, tarik-dpa, susun, catat-pembahasan, paraf, validasi, "
-    "paraf-pemeriksaan, kembalikan, tetapkan, periksa-keaslian, impor-kinerja, "
-    "siapkan-email, cetak-pdf, revisi (paraf: langkah berjenis paraf dalam SOP; revisi: "
+    "paraf-pemeriksaan, kembalikan, tetapkan, revisi, periksa-keaslian, impor-kinerja, "
+    "siapkan-email, cetak-pdf (paraf: langkah berjenis paraf dalam SOP; revisi: "
     "Rencana Aksi Perubahan setelah ditetapkan)"
 )
 
