@@ -567,8 +567,16 @@ def verify_book(book) -> Verdict:
         approved_by=approved_by,
         sop=info,
         snapshot_problems=copies,
-        ditetapkan=bool(records) and records[-1].action == layout.ACTION_TETAPKAN,
+        ditetapkan=_penetapan_in_force(records),
     )
+
+
+def _penetapan_in_force(records: list[LogRow]) -> bool:
+    """The current version was signed: a penetapan record after the last revisi (later records,
+    e.g. of the quarterly report, do not change that)."""
+    actions = [r.action for r in records]
+    start = max((i for i, a in enumerate(actions) if a == layout.ACTION_REVISI), default=-1)
+    return layout.ACTION_TETAPKAN in actions[start + 1 :]
 
 
 def check_sop(book, verdict: Verdict, trusted) -> Verdict:
