@@ -52,7 +52,8 @@ def test_demo_pdf_has_the_document_and_the_record(demo_out):
     assert "CATATAN PELAKSANAAN SOP" in text
     # The signed page dates the document as a letter does; the record keeps the minute.
     (signed,) = [p.extract_text() for p in reader.pages if "Ditetapkan oleh" in p.extract_text()]
-    assert "13 Januari 2025" in signed and "2025-01-13" not in signed
+    # the final PDF is the Rencana Aksi Perubahan's, signed on 17 September 2025 (demo.revision_script)
+    assert "17 September 2025" in signed and "2025-09-17" not in signed
 
 
 @pytest.mark.libreoffice
@@ -87,6 +88,7 @@ def test_demo_ends_with_a_dppa_revision_both_versions_verifiable(demo_out, capsy
         (2, True, True),
     ]
     assert main(["verify", str(v1)]) == 0
+    capsys.readouterr()
     b = headless.open_book(book)
     assert tables.named_range(b, "nmVersi").value == 2
     assert main(["diff", str(v1), str(book), "--json"]) == 0
