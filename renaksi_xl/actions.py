@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from .cellsafe import assigned_text
 from .payload import _split_ref, _strip_dollars
 from .tables import WorkbookError
 
@@ -112,9 +113,16 @@ def _apply_set_values(wb, action, result):
     for i, row in enumerate(action["values"]):
         for j, v in enumerate(row):
             cell = ws.cell(row=r0 + i, column=c0 + j)
-            cell.value = _vba_parse_iso(v)
+            text, quoted = assigned_text(v)
+            if quoted:  # Excel's text mark: the text itself, never a formula or error value
+                cell.value = text
+                cell.data_type = "s"
+            else:
+                cell.value = _vba_parse_iso(v)
             if bodies:
                 _adopt_column_style(ws, cell, bodies)
+            if quoted:
+                cell.quotePrefix = True
 
 
 def _apply_clear_contents(wb, action, result):

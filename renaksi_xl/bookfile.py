@@ -7,7 +7,6 @@ are atomic (temp file + rename); callers hold the file's lock (`lock_for`).
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 from .actions import APPLIERS, AppliedResult, apply_actions
@@ -18,30 +17,29 @@ def load_for_update(path: str | os.PathLike):
     import openpyxl
 
     keep_vba = str(path).lower().endswith((".xlsm", ".xltm"))
-    return openpyxl.load_workbook(path, keep_vba=keep_vba, keep_links=True, rich_text=False)
+    try:
+        return openpyxl.load_workbook(path, keep_vba=keep_vba, keep_links=True, rich_text=False)
+    except Exception as exc:  # read fine for the action, but openpyxl cannot load it to save
+        from .payload import _Reading
+        from .tables import WorkbookError
+
+        reading = _Reading(Path(path))
+        reading.where = "dibuka untuk disimpan (openpyxl)"
+        raise WorkbookError(reading.damaged(exc)) from exc
 
 
 def save_atomic(wb, out_path: str | os.PathLike) -> None:
-    """Save to a temp file in the same folder, then rename over the target."""
-    out_path = Path(out_path)
-    fd, tmp = tempfile.mkstemp(
-        prefix=".~" + out_path.stem, suffix=out_path.suffix, dir=out_path.parent or "."
-    )
-    os.close(fd)
-    try:
+    """Save to a temp file in the target's folder, then rename over the target.
+
+    A symlink is written at its target (the link stays a link)."""
+    from .outputs import atomic_write, real_target
+
+    def write(tmp: str) -> None:
         wb.save(tmp)
         normalize_file(tmp)  # the parts openpyxl writes unlike Excel
-        # mkstemp makes the file private (0600): keep the permissions the workbook had.
-        try:
-            mode = out_path.stat().st_mode & 0o7777
-        except FileNotFoundError:
-            mode = 0o666 & ~_umask()
-        os.chmod(tmp, mode)
-        os.replace(tmp, out_path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+
+    try:
+        atomic_write(real_target(out_path), write)
     finally:
         release(wb)
 
@@ -56,18 +54,12 @@ def release(wb) -> None:
         archive.close()
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def lock_for(path: str | os.PathLike, timeout: float = 60):
     """An exclusive lock beside the workbook so two runs cannot interleave.
 
     The lock file (hidden, `.NAME.lock`) is removed when the lock is released,
     so no empty files stay beside the workbooks."""
-    p = Path(path)
+    p = Path(os.path.realpath(path))  # one lock per file, whatever link names it
     lock_path = p.with_name("." + p.name + ".lock")
     if os.name == "nt":  # pragma: no cover - filelock's Windows lock removes its file on release
         from filelock import FileLock

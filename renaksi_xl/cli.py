@@ -24,6 +24,7 @@ COMMANDS = {
     "verify": "renaksi_xl.integrity:cmd_verify",
     "serve": "renaksi_xl.server:cmd_serve",
     "pdf": "renaksi_xl.pdf:cmd_pdf",
+    "capaian": "renaksi_xl.capaian:cmd_capaian",
     "email": "renaksi_xl.review:cmd_email",
     "diff": "renaksi_xl.review:cmd_diff",
     "pengaturan": "renaksi_xl.settings_file:cmd_pengaturan",
@@ -32,7 +33,8 @@ COMMANDS = {
 ACTIONS_HELP = (
     "catat-disposisi, tarik-dpa, susun, catat-pembahasan, paraf, validasi, "
     "paraf-pemeriksaan, kembalikan, tetapkan, revisi, periksa-keaslian, impor-kinerja, "
-    "siapkan-email, cetak-pdf (paraf: langkah berjenis paraf dalam SOP; revisi: "
+    "siapkan-email, cetak-pdf, impor-realisasi, hitung-capaian, lapor-realisasi, "
+    "verifikasi-realisasi, sahkan-realisasi (paraf: langkah berjenis paraf dalam SOP; revisi: "
     "Rencana Aksi Perubahan setelah ditetapkan)"
 )
 
@@ -103,6 +105,12 @@ class _Formatter(argparse.HelpFormatter):
     def add_usage(self, usage, actions, groups, prefix=None):
         super().add_usage(usage, actions, groups, USAGE_PREFIX if prefix is None else prefix)
 
+    def _split_lines(self, text, width):
+        """Wrap help text without breaking action names such as 'cetak-pdf' at their hyphen."""
+        import textwrap
+
+        return textwrap.wrap(self._whitespace_matcher.sub(" ", text).strip(), width, break_on_hyphens=False)
+
 
 class IndonesianArgumentParser(argparse.ArgumentParser):
     """argparse with Indonesian usage, section titles, -h text and error messages;
@@ -130,6 +138,9 @@ class IndonesianArgumentParser(argparse.ArgumentParser):
             f"Galat: {self.prog}: {translate_argparse(message)}.\n"
             f"Lihat '{self.prog} --help' untuk penjelasan.\n",
         )
+
+
+QUARTER_CHOICES = ("I", "II", "III", "IV")
 
 
 def _positive_int(text: str) -> int:
@@ -208,7 +219,31 @@ def build_parser() -> argparse.ArgumentParser:
         help="tanggal pembahasan (catat-pembahasan), mis. 2025-01-09 atau '9 Januari 2025'; "
         "bawaan: sel Tanggal di lembar L4 Pembahasan, lalu hari ini",
     )
+    s.add_argument(
+        "--berkas",
+        metavar="BERKAS",
+        action="append",
+        help="berkas realisasi keuangan SIPD per sub kegiatan (.xlsx/.csv) untuk impor-realisasi",
+    )
+    s.add_argument(
+        "--tw",
+        metavar="TW",
+        choices=QUARTER_CHOICES,
+        help="triwulan (I, II, III, IV) untuk lapor/verifikasi/sahkan-realisasi dan hitung-capaian",
+    )
     s.add_argument("--out", metavar="BERKAS", help="simpan hasil ke berkas lain (bawaan: berkas yang sama)")
+
+    s = sub.add_parser(
+        "capaian", help="hitung capaian (kinerja, fisik, keuangan) satu triwulan dari realisasi buku kerja"
+    )
+    s.add_argument("book", metavar="BUKU", help="buku kerja Rencana Aksi (.xlsm) yang berisi realisasi")
+    s.add_argument(
+        "--tw",
+        metavar="TW",
+        choices=QUARTER_CHOICES,
+        help="triwulan I, II, III atau IV (bawaan: triwulan terakhir yang berisi realisasi)",
+    )
+    s.add_argument("--json", action="store_true", help="keluaran JSON")
 
     s = sub.add_parser("validate", help="periksa Rencana Aksi (buku kerja atau folder)")
     s.add_argument(
@@ -260,6 +295,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="berkas PDF hasil; foldernya harus sudah ada (bawaan: di samping BUKU, "
         "NAMA-Dokumen-Rencana-Aksi.pdf)",
     )
+    s.add_argument(
+        "--tw",
+        metavar="TW",
+        choices=QUARTER_CHOICES,
+        help="cetak Laporan Capaian Rencana Aksi triwulan ini (I, II, III, IV) alih-alih Dokumen Rencana Aksi",
+    )
 
     s = sub.add_parser("email", help="siapkan draf email review (.eml) dengan lampiran buku kerja")
     s.add_argument("book", metavar="BUKU", help="buku kerja Rencana Aksi (.xlsm) yang dilampirkan")
@@ -307,34 +348,77 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
     module_name, func_name = COMMANDS[args.command].split(":")
-    from .errors import RenaksiError
-
     try:
         func = getattr(importlib.import_module(module_name), func_name)
         return int(func(args) or 0)
-    except RenaksiError as exc:
-        print(f"Galat: {with_book_name(exc.message, args, exc)}", file=sys.stderr)
-        return exc.exit_code
-    except OSError as exc:
-        print(f"Galat: {os_error_message(exc, getattr(args, 'out', None))}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
+    except BaseException as exc:  # noqa: BLE001 - the one place every failure becomes an answer
+        return report_failure(exc, args)
+
+
+# Commands that change the workbook they are given: after a failure they say it was left as it was.
+CHANGES_BOOK = frozenset({"run"})
+
+
+def report_failure(exc: BaseException, args) -> int:
+    """The one place a failure of any command becomes its Indonesian message and exit code.
+
+    Refused (SOP rules) exit 1; unusable input, damaged files and file-system
+    errors exit 2 with a message naming the file (and sheet and cell, which the
+    readers put in the message); a closed pipe (`... | head`) ends quietly;
+    anything else is a bug: "kesalahan program", exit 2.
+    """
+    from .errors import Refused, RenaksiError
+
+    command = args.command
+    unchanged = command in CHANGES_BOOK
+    if isinstance(exc, BrokenPipeError):
+        _silence_stdout()
+        return 141  # like a shell: 128 + SIGPIPE, no message
+    if isinstance(exc, KeyboardInterrupt):
         print("Dibatalkan.", file=sys.stderr)
         return 130
-    except Exception as exc:  # a bug: one Indonesian line, the traceback only on request
-        if os.environ.get("RENAKSI_XL_DEBUG"):
-            raise
-        cause = _os_error_behind(exc)
-        if cause is not None:  # a library wrapped a file-system error (e.g. XlsxWriter's FileCreateError)
+    if isinstance(exc, SystemExit):
+        raise exc
+    if isinstance(exc, Refused) and unchanged:
+        print(f"Ditolak: {exc.message}", file=sys.stderr)
+        print("Buku kerja tidak diubah.", file=sys.stderr)
+        return exc.exit_code
+    if isinstance(exc, RenaksiError):
+        print(f"Galat: {with_book_name(exc.message, args, exc)}", file=sys.stderr)
+        if unchanged and "tidak diubah" not in exc.message:
+            print("Buku kerja tidak diubah.", file=sys.stderr)
+        return exc.exit_code
+    if not isinstance(exc, Exception):
+        raise exc
+    if os.environ.get("RENAKSI_XL_DEBUG"):
+        raise exc
+    cause = exc if isinstance(exc, OSError) else _os_error_behind(exc)
+    if cause is not None:  # a file-system error (or one a library wrapped, e.g. XlsxWriter's)
+        if unchanged:
+            target = getattr(args, "out", None) or args.book
+            print(
+                f"Galat: hasil tidak bisa disimpan ke '{target}': {os_error_reason(cause)}.", file=sys.stderr
+            )
+            print("Buku kerja tidak diubah.", file=sys.stderr)
+        else:
             print(f"Galat: {os_error_message(cause, getattr(args, 'out', None))}", file=sys.stderr)
-            return 2
-        print(
-            f"Galat: perintah '{args.command}' berhenti karena kesalahan program "
-            f"({type(exc).__name__}: {exc}). Laporkan pesan ini ke admin; jalankan ulang dengan "
-            "RENAKSI_XL_DEBUG=1 untuk melihat rinciannya.",
-            file=sys.stderr,
-        )
         return 2
+    print(
+        f"Galat: perintah '{command}' berhenti karena kesalahan program "
+        f"({type(exc).__name__}: {exc}). Laporkan pesan ini ke admin; jalankan ulang dengan "
+        "RENAKSI_XL_DEBUG=1 untuk melihat rinciannya.",
+        file=sys.stderr,
+    )
+    return 2
+
+
+def _silence_stdout() -> None:
+    """After the reader of our output went away: no more writes, no 'Broken pipe' at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # pragma: no cover - stdout without a descriptor (tests)
+        pass
 
 
 def with_book_name(message: str, args, exc=None) -> str:

@@ -32,6 +32,8 @@ BOOK_NAME = "RencanaAksi-Neglasari-2025.xlsm"
 BOOK_V1_NAME = "RencanaAksi-Neglasari-2025-versi-1.xlsm"  # the plan as first signed, before the DPPA
 DPPA_REASON = "DPPA TA 2025 (APBD Perubahan): tambahan pagu untuk satu sub kegiatan"
 PDF_NAME = "Dokumen-Rencana-Aksi-Neglasari-2025.pdf"
+SIPD_NAME = "Realisasi-SIPD-Neglasari-TW-III-2025.csv"
+LAPORAN_PDF_NAME = "Laporan-Capaian-TW-IV-Neglasari-2025.pdf"
 HARI = ("Sen", "Sel", "Rab", "Kam", "Jum", "Sab", "Min")
 
 
@@ -49,17 +51,21 @@ def _outcome(step: DemoStep, summary: str) -> str:
         return f": Rencana Aksi Perubahan (versi 2) dibuka ({step.catatan})"
     if step.action in (layout.ACTION_TARIK_DPA, layout.ACTION_IMPOR_KINERJA) and "diimpor" in summary:
         return ": " + summary.splitlines()[0]
+    if step.action in (layout.ACTION_IMPOR_REALISASI, layout.ACTION_LAPOR_REALISASI):
+        first = summary.splitlines()[0]
+        late = next((p for p in first.split(". ") if p.startswith("Batas lapor")), "")
+        return ": " + (late or first)
     kind = "tanda tangan" if step.role == layout.ROLE_CAMAT else "paraf"
     return f": {kind} tercatat"
 
 
 def _t(day: int, hour: int, minute: int = 0, month: int = 1) -> dt.datetime:
-    """A moment in 2025, WIB (6 January 2025 and 15 September 2025 are Mondays)."""
+    """A moment in 2025, WIB (6 January 2025 and 13 October 2025 are Mondays)."""
     return dt.datetime(2025, month, day, hour, minute, tzinfo=WIB)
 
 
-def _sep(day: int, hour: int, minute: int = 0) -> dt.datetime:
-    return _t(day, hour, minute, month=9)
+def _oct(day: int, hour: int, minute: int = 0) -> dt.datetime:
+    return _t(day, hour, minute, month=10)
 
 
 @dataclass
@@ -73,8 +79,8 @@ class DemoStep:
     handoff_to: str | None = None  # after this step the workbook goes to this role by email
 
 
-def script(dpa_file: Path, pk_file: Path) -> list:
-    """The demo's scenario: (DemoStep | callable edit) in order."""
+def script(dpa_file: Path, pk_file: Path, *, realisasi: bool = True) -> list:
+    """The demo's scenario: (DemoStep | callable edit) in order; `realisasi`: the year after tetapkan too."""
     return [
         DemoStep(
             "Camat memerintahkan penyusunan (disposisi)",
@@ -166,49 +172,186 @@ def script(dpa_file: Path, pk_file: Path) -> list:
             layout.ROLE_SEKRETARIS,
             _t(13, 9, 30),
         ),
+        *(realisasi_script() if realisasi else ()),
     ]
 
 
+# The year goes on: every quarter the Kasubag enters the realisasi and reports it, the
+# Sekretaris verifies, the Camat approves.  TW II is reported late; in TW III one indicator
+# stays under its target (with its penghambat) and the money comes from the SIPD export.
+REPORTED = {1: (4, 8), 2: (7, 15), 3: (10, 9), 4: (1, 8)}  # quarter -> (month, day) of the report
+UNDER_TARGET_QUARTER = 3
+SPENT = {1: 0.95, 2: 0.96, 3: 0.97, 4: 0.98}  # share of the planned money spent by each quarter's end
+PENGHAMBAT = "Pengadaan ATK terlambat karena penyedia e-katalog belum tayang"
+
+
+def _at(quarter: int, day_offset: int, hour: int, minute: int = 0) -> dt.datetime:
+    month, day = REPORTED[quarter]
+    year = 2026 if quarter == 4 else 2025
+    return dt.datetime(year, month, day + day_offset, hour, minute, tzinfo=WIB)
+
+
+def realisasi_script() -> list:
+    out: list = []
+    for k in range(1, 5):
+        q = layout.QUARTERS[k - 1]
+        out.append((f"Kasubag mengisi realisasi TW {q}", _fill_realisasi(k)))
+        if k == UNDER_TARGET_QUARTER:
+            out.append(
+                DemoStep(
+                    f"Kasubag mengimpor realisasi keuangan TW {q} dari SIPD",
+                    layout.ACTION_IMPOR_REALISASI,
+                    layout.ROLE_KASUBAG,
+                    _at(k, 0, 8, 30),
+                    fields={"tw": q},
+                )
+            )
+        out += [
+            DemoStep(
+                f"Kasubag melaporkan realisasi TW {q}",
+                layout.ACTION_LAPOR_REALISASI,
+                layout.ROLE_KASUBAG,
+                _at(k, 0, 9, 0),
+                fields={"tw": q},
+            ),
+            DemoStep(
+                f"Sekretaris memverifikasi realisasi TW {q}",
+                layout.ACTION_VERIFIKASI_REALISASI,
+                layout.ROLE_SEKRETARIS,
+                _at(k, 0, 13, 0),
+                "Realisasi sesuai bukti dukung.",
+                fields={"tw": q},
+            ),
+            DemoStep(
+                f"Camat mengesahkan realisasi TW {q}",
+                layout.ACTION_SAHKAN_REALISASI,
+                layout.ROLE_CAMAT,
+                _at(k, 1, 9, 0),
+                "Disahkan.",
+                fields={"tw": q},
+            ),
+        ]
+    return out
+
+
+def _fill_realisasi(k: int):
+    """Realisasi of quarter k as the Kasubag types it: targets met, spending slightly under plan."""
+
+    def edit(book) -> str:
+        plan = tables.read_table(book, layout.TBL_RENCANA)
+        rows = tables.read_table(book, layout.TBL_REALISASI_AKSI).rows
+        q = layout.QUARTERS[k - 1]
+        under_row = _under_target_row(plan, k) if k == UNDER_TARGET_QUARTER else None
+        for i, r in enumerate(plan.rows):
+            value = r[plan.col(layout.TARGET_TW[k - 1])]
+            fisik = r[plan.col(layout.FISIK_TW[k - 1])]
+            under = i == under_row
+            if under:  # no progress since the previous quarter
+                value = r[plan.col(layout.TARGET_TW[k - 2])]
+                fisik = r[plan.col(layout.FISIK_TW[k - 2])]
+            money = (
+                None
+                if k == UNDER_TARGET_QUARTER
+                else round((r[plan.col(layout.KEUANGAN_TW[k - 1])] or 0) * SPENT[k])
+            )
+            kode = r[plan.col(layout.H_KODE_SUB)]
+            rows.append(
+                [
+                    q,
+                    kode,
+                    r[plan.col(layout.H_INDIKATOR_KELUARAN)],
+                    value,
+                    fisik,
+                    money,
+                    "Koordinasi lintas seksi berjalan baik",
+                    PENGHAMBAT if under else None,
+                    "Pengadaan dialihkan ke penyedia lain pada TW berikutnya" if under else None,
+                    f"https://drive.tangerangkota.go.id/neglasari/renaksi/2025/tw{k}/{kode}",
+                    None,
+                ]
+            )
+        tables.write_table(book, layout.TBL_REALISASI_AKSI, rows)
+        kinerja = tables.read_table(book, layout.TBL_KINERJA)
+        krows = tables.read_table(book, layout.TBL_REALISASI_KINERJA).rows
+        for r in kinerja.rows:
+            krows.append(
+                [
+                    q,
+                    r[kinerja.col(layout.H_INDIKATOR_KINERJA)],
+                    r[kinerja.col(layout.TARGET_TW[k - 1])],
+                    "Dukungan pimpinan dan perangkat kelurahan",
+                    None,
+                    None,
+                    f"https://drive.tangerangkota.go.id/neglasari/renaksi/2025/tw{k}/kinerja",
+                    None,
+                ]
+            )
+        tables.write_table(book, layout.TBL_REALISASI_KINERJA, krows)
+        if k == UNDER_TARGET_QUARTER:
+            from .sipd_realisasi import write_sample_export
+
+            money = {
+                r[plan.col(layout.H_KODE_SUB)]: round(
+                    (r[plan.col(layout.KEUANGAN_TW[k - 1])] or 0) * SPENT[k]
+                )
+                for r in plan.rows
+            }
+            write_sample_export(_SIPD_FILE["path"], money, k)
+        return f"{len(plan.rows)} indikator keluaran dan {len(kinerja.rows)} indikator kinerja"
+
+    return edit
+
+
+def _under_target_row(plan, k: int) -> int:
+    """The first indicator whose target grows in quarter k: it stays at the previous quarter's."""
+    now, before = plan.col(layout.TARGET_TW[k - 1]), plan.col(layout.TARGET_TW[k - 2])
+    return next(i for i, r in enumerate(plan.rows) if (r[now] or 0) > (r[before] or 0))
+
+
+_SIPD_FILE: dict = {}
+
+
 def revision_script() -> list:
-    """The demo's end: the DPPA after APBD Perubahan, and the Rencana Aksi Perubahan (version 2)
-    drafted, re-checked and re-signed through the same SOP steps."""
+    """The DPPA after APBD Perubahan (October, after the TW III report), and the Rencana Aksi
+    Perubahan (version 2) drafted, re-checked and re-signed through the same SOP steps; the
+    TW IV realisasi is then reported against version 2 (`with_revision`)."""
     return [
         DemoStep(
             "Camat membuka Rencana Aksi Perubahan (DPPA)",
             layout.ACTION_REVISI,
             layout.ROLE_CAMAT,
-            _sep(15, 8, 30),
+            _oct(13, 8, 30),
             DPPA_REASON,
         ),
-        DemoStep("Kasubag menarik data DPA", layout.ACTION_TARIK_DPA, layout.ROLE_KASUBAG, _sep(15, 10, 0)),
+        DemoStep("Kasubag menarik data DPA", layout.ACTION_TARIK_DPA, layout.ROLE_KASUBAG, _oct(13, 10, 0)),
         ("Kasubag menyesuaikan tabel DPA dengan DPPA (pagu dan target)", _dppa_edit),
         DemoStep(
             "Kasubag menyusun draft Rencana Aksi Perubahan",
             layout.ACTION_SUSUN,
             layout.ROLE_KASUBAG,
-            _sep(16, 9, 0),
+            _oct(14, 9, 0),
             handoff_to=layout.ROLE_SEKRETARIS,
         ),
         DemoStep(
             "Sekretaris dan Kasubag membahas draft perubahan",
             layout.ACTION_PEMBAHASAN,
             layout.ROLE_SEKRETARIS,
-            _sep(16, 13, 0),
+            _oct(14, 13, 0),
             "Tambahan pagu DPPA dijadwalkan pada triwulan IV.",
             {
                 "peserta": "Sekretaris Camat, Kasubag Perencanaan dan Keuangan",
                 "keputusan": "Draft perubahan diteruskan ke pemeriksaan.",
-                "tanggal": "16 September 2025",
+                "tanggal": "14 Oktober 2025",
             },
         ),
         DemoStep(
-            "Sekretaris menjalankan validasi", layout.ACTION_VALIDASI, layout.ROLE_SEKRETARIS, _sep(17, 8, 30)
+            "Sekretaris menjalankan validasi", layout.ACTION_VALIDASI, layout.ROLE_SEKRETARIS, _oct(15, 8, 30)
         ),
         DemoStep(
             "Sekretaris memaraf pemeriksaan",
             layout.ACTION_PARAF_PEMERIKSAAN,
             layout.ROLE_SEKRETARIS,
-            _sep(17, 8, 50),
+            _oct(15, 8, 50),
             "Draft perubahan telah diperiksa dan sesuai DPPA.",
             handoff_to=layout.ROLE_CAMAT,
         ),
@@ -216,16 +359,31 @@ def revision_script() -> list:
             "Camat menetapkan Rencana Aksi Perubahan",
             layout.ACTION_TETAPKAN,
             layout.ROLE_CAMAT,
-            _sep(17, 9, 0),
+            _oct(15, 9, 0),
             "Rencana Aksi Perubahan ditetapkan.",
         ),
         DemoStep(
             "Sekretaris memeriksa keaslian catatan",
             layout.ACTION_PERIKSA_KEASLIAN,
             layout.ROLE_SEKRETARIS,
-            _sep(17, 9, 20),
+            _oct(15, 9, 20),
         ),
     ]
+
+
+def with_revision(steps: list) -> list:
+    """The scenario with the DPPA revision: after the TW III report is approved (APBD Perubahan
+    comes in the second half of the year) and before the TW IV realisasi, which is then reported
+    against version 2; without the year's realisasi, at the end."""
+    tw4 = next(
+        (
+            i
+            for i, item in enumerate(steps)
+            if isinstance(item, tuple) and item[0].endswith("realisasi TW IV")
+        ),
+        len(steps),
+    )
+    return [*steps[:tw4], *revision_script(), *steps[tw4:]]
 
 
 # What the DPPA changes (there is no DPPA reader yet, so the demo edits tblDPA as the
@@ -289,7 +447,7 @@ def _progress(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
 
-def run_demo(out_dir: Path, *, with_pdf: bool = True, quiet: bool = False) -> dict:
+def run_demo(out_dir: Path, *, with_pdf: bool = True, quiet: bool = False, realisasi: bool = True) -> dict:
     """Run the scenario; returns what it produced (paths, summaries, verdicts)."""
     from .dpa import SAMPLE_DPA, SAMPLE_PK
     from .headless import run_on_file
@@ -311,7 +469,8 @@ def run_demo(out_dir: Path, *, with_pdf: bool = True, quiet: bool = False) -> di
     emails: list[Path] = []
     copies: list[Path] = []
     last_handoff: Path | None = None
-    steps = script(Path(SAMPLE_DPA), Path(SAMPLE_PK)) + revision_script()
+    steps = with_revision(script(Path(SAMPLE_DPA), Path(SAMPLE_PK), realisasi=realisasi))
+    _SIPD_FILE["path"] = out_dir / SIPD_NAME
     for i, item in enumerate(steps, start=1):
         if isinstance(item, tuple):
             label, edit = item
@@ -330,6 +489,8 @@ def run_demo(out_dir: Path, *, with_pdf: bool = True, quiet: bool = False) -> di
             files = [str(SAMPLE_DPA)]
         elif item.action == layout.ACTION_IMPOR_KINERJA:
             files = [str(SAMPLE_PK)]
+        elif item.action == layout.ACTION_IMPOR_REALISASI:
+            files = [str(_SIPD_FILE["path"])]
         ctx = ActionContext(
             nip=NIP[item.role],
             now=item.when,
@@ -379,6 +540,11 @@ def run_demo(out_dir: Path, *, with_pdf: bool = True, quiet: bool = False) -> di
         else:
             say("Mencetak PDF Dokumen Rencana Aksi ...")
             result["pdf"] = export_pdf(book, out_dir / PDF_NAME)
+            if realisasi:
+                from .pdf_capaian import export_report_pdf
+
+                say("Mencetak PDF Laporan Capaian TW IV ...")
+                result["laporan_pdf"] = export_report_pdf(book, "IV", out_dir / LAPORAN_PDF_NAME)
     result["seconds"] = time.perf_counter() - t0
     return result
 
@@ -438,6 +604,8 @@ def summary_text(result: dict) -> str:
         out.append(f"  draf email       : {e}")
     if result.get("pdf"):
         out.append(f"  PDF              : {result['pdf']}")
+    if result.get("laporan_pdf"):
+        out.append(f"  PDF laporan TW IV: {result['laporan_pdf']}")
     if result.get("pdf_missing"):
         out.append(f"  PDF              : {result['pdf_missing']}")
     out.append(f"Selesai dalam {result['seconds']:.1f} detik.")

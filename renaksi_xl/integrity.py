@@ -48,7 +48,13 @@ CHAIN_FIELDS = ("No", "Waktu", "Aksi", "Langkah", "Peran", "Nama", "NIP", "Penge
 
 # Actions whose record approves the content: a change after them breaks the
 # approval (exit 1).  A change after an earlier step's record is ongoing work.
-APPROVAL_ACTIONS = (layout.ACTION_PARAF_PEMERIKSAAN, layout.ACTION_PARAF, layout.ACTION_TETAPKAN)
+APPROVAL_ACTIONS = (
+    layout.ACTION_PARAF_PEMERIKSAAN,
+    layout.ACTION_PARAF,
+    layout.ACTION_TETAPKAN,
+    layout.ACTION_VERIFIKASI_REALISASI,
+    layout.ACTION_SAHKAN_REALISASI,
+)
 
 KIND_JSON = {layout.PARAF.lower(): "paraf", layout.TANDA_TANGAN.lower(): "tanda tangan"}
 
@@ -137,7 +143,16 @@ def canonical_table(data) -> dict:
     """A table (tables.TableData) as canonical columns and rows."""
     spec = data.spec
     header = [unicodedata.normalize("NFC", h).strip() for h in data.header]
-    columns: list[tuple[str, int, str]] = [(h, header.index(h), spec.column(h).kind) for h in spec.headers]
+    columns: list[tuple[str, int, str]] = []
+    for c in spec.columns:
+        if c.header not in header:
+            continue  # an optional column this workbook predates
+        i = header.index(c.header)
+        # An optional column counts only once it holds a value: a workbook that predates it and
+        # one that has it empty have the same content.
+        if c.optional and not any(canonical_value(r[i]) is not None for r in data.rows):
+            continue
+        columns.append((c.header, i, c.kind))
     known = set(spec.headers)
     extra = sorted(
         (h, i)
@@ -162,17 +177,65 @@ def table_digest(data) -> str:
     return _sha256(f"{CONTENT_TAG}\n{body}")
 
 
-def content_digests(book) -> dict[str, str]:
-    """Per-table SHA-256 digests of the plan tables, in layout.PLAN_TABLES order."""
+def content_digests(book, realisasi_upto: int | None = None) -> dict[str, str]:
+    """Per-table SHA-256 digests of the plan tables, in layout.PLAN_TABLES order.
+
+    `realisasi_upto` (1..4): the records of the quarterly report also cover the
+    realisasi tables' rows of TW I up to that quarter, as 'tblRealisasiAksi@II'
+    (rows of a later quarter are work in progress, not part of what was reported).
+    """
     from . import tables
 
     sync_pending_writes(book)
-    return {name: table_digest(tables.read_table(book, name)) for name in layout.PLAN_TABLES}
+    out = {name: table_digest(tables.read_table(book, name)) for name in layout.PLAN_TABLES}
+    if realisasi_upto is not None:
+        for name in layout.REALISASI_TABLES:
+            key = realisasi_key(name, realisasi_upto)
+            out[key] = table_digest(realisasi_rows_upto(tables.read_table(book, name), realisasi_upto))
+    return out
+
+
+def realisasi_key(table: str, upto: int) -> str:
+    return f"{table}@{layout.QUARTERS[upto - 1]}"
+
+
+def realisasi_rows_upto(data, upto: int):
+    """The rows of quarters I..upto (and rows whose Triwulan is unreadable: they are errors anyway)."""
+    from .capaian import quarter_of
+    from .tables import TableData
+
+    col = data.col(layout.H_TRIWULAN)
+    keep = [i for i, r in enumerate(data.rows) if (quarter_of(r[col]) or 0) <= upto]
+    return TableData(
+        data.spec,
+        data.header,
+        [data.rows[i] for i in keep],
+        [data.excel_rows[i] for i in keep],
+        data.first_col,
+    )
+
+
+def digest_of(book, key: str) -> str:
+    """The current digest under a 'Sidik Isi' key (a plan table or 'tblRealisasiAksi@II')."""
+    from . import tables
+    from .capaian import quarter_of
+
+    sync_pending_writes(book)
+    name, _, quarter = key.partition("@")
+    data = tables.read_table(book, name)
+    if quarter:
+        data = realisasi_rows_upto(data, quarter_of(quarter))
+    return table_digest(data)
 
 
 def content_text(digests: dict[str, str]) -> str:
-    """The 'Sidik Isi' cell: 'tblDPA:<hex> tblRencanaAksi:<hex> tblKinerja:<hex>'."""
-    return " ".join(f"{name}:{digests[name]}" for name in layout.PLAN_TABLES)
+    """The 'Sidik Isi' cell: 'tblDPA:<hex> tblRencanaAksi:<hex> tblKinerja:<hex>' (then the realisasi's)."""
+    return " ".join(f"{name}:{digest}" for name, digest in digests.items())
+
+
+_REALISASI_KEY = re.compile(
+    "^(" + "|".join(map(re.escape, layout.REALISASI_TABLES)) + ")@(" + "|".join(layout.QUARTERS) + ")$"
+)
 
 
 def parse_content_text(text: Any) -> dict[str, str] | None:
@@ -185,7 +248,9 @@ def parse_content_text(text: Any) -> dict[str, str] | None:
         if not re.fullmatch(r"[0-9a-f]{64}", digest):
             return None
         out[name] = digest
-    if list(out) != list(layout.PLAN_TABLES):
+    names = list(out)
+    plan = list(layout.PLAN_TABLES)
+    if names[: len(plan)] != plan or not all(_REALISASI_KEY.match(n) for n in names[len(plan) :]):
         return None
     return out
 
@@ -334,6 +399,9 @@ class Verdict:
     records: list[RecordVerdict] = field(default_factory=list)
     changed_tables: list[ChangedTable] = field(default_factory=list)
     approved_by: str | None = None  # action of the last record when it approves the content
+    chain_problems: list[str] = field(default_factory=list)  # the chain ends earlier than the status says
+    log_records: int = 0  # paraf/tanda tangan records in the Log
+    last_chain: str = ""  # the last one's Sidik Rantai
     sop: dict = field(default_factory=dict)  # the workbook's SOP: nama, nomor, unit, sha256
     sop_problems: list[str] = field(default_factory=list)  # differences from a trusted SOP
     snapshot_problems: list[str] = field(default_factory=list)  # the copies on _Versi (revision)
@@ -363,6 +431,9 @@ class Verdict:
             "ok": self.ok,
             "records": [asdict(r) for r in self.records],
             "changed_tables": [asdict(c) for c in self.changed_tables],
+            "chain_problems": list(self.chain_problems),
+            "record_count": self.log_records,
+            "last_chain": self.last_chain,
             "sop": self.sop,
             "sop_problems": self.sop_problems,
             "versi": self.version,
@@ -373,10 +444,15 @@ class Verdict:
     def summary(self) -> str:
         """One line for Beranda (nmKeaslian)."""
         broken = [r for r in self.records if not r.valid]
+        if self.chain_problems and not broken:
+            more = (
+                f" (dan {len(self.chain_problems) - 1} masalah lain)" if len(self.chain_problems) > 1 else ""
+            )
+            return f"RUSAK: rantai catatan tidak lengkap{more}. {self.chain_problems[0]}"
         if broken:
             r = broken[0]
             return (
-                f"RUSAK: catatan Langkah {r.step} ({r.action}) tidak utuh"
+                f"RUSAK: catatan {f'Langkah {r.step}' if r.step else 'laporan realisasi'} ({r.action}) tidak utuh"
                 + (f" dan {len(broken) - 1} catatan lain" if len(broken) > 1 else "")
                 + f". {r.reason}"
             )
@@ -416,8 +492,10 @@ def _book_layout(book) -> layout.BookLayout:
     return layout.BookLayout.of(sop.from_book(book))
 
 
-def _step_sheet_records(book, lay: layout.BookLayout | None = None) -> list[tuple[int, str, dict[str, Any]]]:
-    """(step, address, cells) of every record on the step sheets."""
+def _step_sheet_records(
+    book, lay: layout.BookLayout | None = None
+) -> list[tuple[int | None, str, dict[str, Any]]]:
+    """(step, address, cells) of every record on the step sheets and on Laporan Realisasi (step None)."""
     from . import tables
 
     lay = lay or _book_layout(book)
@@ -428,6 +506,13 @@ def _step_sheet_records(book, lay: layout.BookLayout | None = None) -> list[tupl
             cells = dict(zip(data.header, row))
             if field_text(cells.get("Sidik Rantai")):
                 out.append((n, f"'{data.spec.sheet}'!{data.address(i, 'No')}", cells))
+    if layout.SHEET_LAPORAN in {s.name for s in book.sheets}:  # workbooks made before it have none
+        data = tables.read_table(book, layout.TBL_LAPORAN)
+        for i, row in enumerate(data.rows):
+            cells = dict(zip(data.header, row))
+            cells["Selesai"] = cells.get("Waktu")
+            if field_text(cells.get("Sidik Rantai")):
+                out.append((None, f"'{data.spec.sheet}'!{data.address(i, 'No')}", cells))
     return out
 
 
@@ -476,7 +561,11 @@ def verify_book(book) -> Verdict:
             )
         on_sheet = by_chain_on_sheets.get(stored)
         if on_sheet is None:
-            sheet = lay.step_sheets.get(row.step or 0, "?")
+            sheet = (
+                layout.SHEET_LAPORAN
+                if row.action in layout.REALISASI_ACTIONS
+                else lay.step_sheets.get(row.step or 0, "?")
+            )
             reasons.append(f"Catatan ini tidak ada di lembar '{sheet}'.")
         else:
             n, addr, cells = on_sheet
@@ -517,16 +606,19 @@ def verify_book(book) -> Verdict:
             continue
         time_text, _ = _iso_time(cells.get("Selesai"))
         note = field_text(cells.get("Catatan"))
-        action = (
-            layout.ACTION_KEMBALIKAN
-            if note.lower().startswith("dikembalikan")
-            else layout.ACTION_REVISI
-            if note.lower().startswith("rencana aksi perubahan")
-            else lay.step_actions.get(n, "")
-        )
+        if n is None:
+            action = field_text(cells.get("Aksi"))
+        else:
+            action = (
+                layout.ACTION_KEMBALIKAN
+                if note.lower().startswith("dikembalikan")
+                else layout.ACTION_REVISI
+                if note.lower().startswith("rencana aksi perubahan")
+                else lay.step_actions.get(n, "")
+            )
         verdicts.append(
             RecordVerdict(
-                step=n,
+                step=n or 0,
                 action=action,
                 role=field_text(cells.get("Peran")),
                 name=field_text(cells.get("Nama")),
@@ -548,10 +640,16 @@ def verify_book(book) -> Verdict:
         for name in layout.PLAN_TABLES:
             if stored_digests.get(name) != current[name]:
                 changed.append(ChangedTable(name, last.step or 0))
+        for key in list(stored_digests)[len(layout.PLAN_TABLES) :]:  # realisasi, as far as it was reported
+            if stored_digests[key] != digest_of(book, key):
+                changed.append(ChangedTable(key, last.step or 0))
         if last.action in APPROVAL_ACTIONS:
             approved_by = last.action
+    from .chainend import chain_end_problems
+
+    problems = chain_end_problems(book, records)
     copies = snapshot_problems(book, records)
-    ok = all(v.valid for v in verdicts) and not (changed and approved_by) and not copies
+    ok = all(v.valid for v in verdicts) and not (changed and approved_by) and not problems and not copies
     s = lay.sop
     info = {
         "nama": s.nama,
@@ -565,6 +663,9 @@ def verify_book(book) -> Verdict:
         records=verdicts,
         changed_tables=changed,
         approved_by=approved_by,
+        chain_problems=problems,
+        log_records=len(records),
+        last_chain=stored_chains[-1] if stored_chains else "",
         sop=info,
         snapshot_problems=copies,
         ditetapkan=_penetapan_in_force(records),
@@ -638,6 +739,12 @@ def render_text(verdict: Verdict, name: str = "") -> str:
     lines += [f"SOP TIDAK SESUAI: {p}" for p in verdict.sop_problems]
     if not verdict.records:
         lines.append("Belum ada catatan paraf atau tanda tangan.")
+    else:
+        lines.append(
+            f"Rantai: {verdict.log_records} catatan di Log; sidik rantai terakhir {verdict.last_chain or '-'}."
+        )
+    for problem in verdict.chain_problems:
+        lines.append(f"RANTAI TIDAK LENGKAP: {problem}")
     many = verdict.version > 1
     summaries = {v["versi"]: v for v in verdict.versions()}
     shown = None
@@ -650,15 +757,17 @@ def render_text(verdict: Verdict, name: str = "") -> str:
             label = " (Rencana Aksi Perubahan)" if r.versi > 1 else ""
             lines.append(f"Versi {r.versi}{label}: {v['records']} catatan, {head_v}, {state}")
         status = "utuh" if r.valid else f"TIDAK UTUH: {r.reason}"
+        what = f"Langkah {r.step}" if r.step else "Laporan realisasi"
         lines.append(
-            f"- Langkah {r.step} ({r.action}): {r.kind} {r.role} {r.name} (NIP {r.nip or '-'}), "
+            f"- {what} ({r.action}): {r.kind} {r.role} {r.name} (NIP {r.nip or '-'}), "
             f"{_wib_text(r.time)}: {status}"
         )
     lines += [f"SALINAN TIDAK UTUH: {p}" for p in verdict.snapshot_problems]
     for c in verdict.changed_tables:
         lines.append(f"Tabel {c.table} berubah setelah catatan Langkah {c.since_step}.")
     if verdict.changed_tables:
-        if verdict.approved_by and verdict.ditetapkan:
+        plan_changed = any(c.table in layout.PLAN_TABLES for c in verdict.changed_tables)
+        if verdict.approved_by and verdict.ditetapkan and plan_changed:
             lines.append(
                 f"Isi berubah setelah disetujui (ditetapkan, versi {verdict.version}): tanda tangan "
                 "penetapan tidak berlaku untuk isi ini. Bila perubahan ini memang diperlukan (mis. DPPA), pejabat "

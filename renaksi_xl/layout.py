@@ -52,6 +52,9 @@ class Column:
     header: str
     kind: str = TEXT
     width: float = 14
+    # An optional column was added after workbooks were in use: a workbook without it is
+    # still read (the column counts as empty), and the fingerprint leaves it out while empty.
+    optional: bool = False
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,11 @@ class TableSpec:
     @property
     def headers(self) -> list[str]:
         return [c.header for c in self.columns]
+
+    @property
+    def required_headers(self) -> list[str]:
+        """The headers a workbook must have (optional columns aside)."""
+        return [c.header for c in self.columns if not c.optional]
 
     def column(self, header: str) -> Column:
         for c in self.columns:
@@ -87,6 +95,10 @@ SHEET_DPA = "DPA"
 SHEET_RENCANA = "Rencana Aksi"
 SHEET_KINERJA = "Kinerja"
 SHEET_VALIDASI = "Validasi"
+SHEET_REALISASI_AKSI = "Realisasi Aksi"
+SHEET_REALISASI_KINERJA = "Realisasi Kinerja"
+SHEET_CAPAIAN = "Capaian"
+SHEET_LAPORAN = "Laporan Realisasi"  # the quarterly report's records (lapor, verifikasi, sahkan)
 SHEET_LOG = "Log"
 SHEET_PENGATURAN = "Pengaturan"
 SHEET_DRAFT_SHADOW = "_Draf"  # hidden: last values `susun` generated, to tell manual edits
@@ -126,6 +138,10 @@ SHEET_ORDER = (
     SHEET_RENCANA,
     SHEET_KINERJA,
     SHEET_VALIDASI,
+    SHEET_REALISASI_AKSI,
+    SHEET_REALISASI_KINERJA,
+    SHEET_CAPAIAN,
+    SHEET_LAPORAN,
     SHEET_LOG,
     SHEET_PENGATURAN,
     SHEET_IMPOR,
@@ -145,6 +161,10 @@ CODENAMES = {
     SHEET_RENCANA: "shRencanaAksi",
     SHEET_KINERJA: "shKinerja",
     SHEET_VALIDASI: "shValidasi",
+    SHEET_REALISASI_AKSI: "shRealisasiAksi",
+    SHEET_REALISASI_KINERJA: "shRealisasiKinerja",
+    SHEET_CAPAIAN: "shCapaian",
+    SHEET_LAPORAN: "shLaporan",
     SHEET_LOG: "shLog",
     SHEET_PENGATURAN: "shPengaturan",
     SHEET_IMPOR: "shImpor",
@@ -188,6 +208,7 @@ RENCANA_COLUMNS = (
     *(Column(f"Keuangan s.d. TW {q} (Rp)", MONEY, 16) for q in QUARTERS),
     Column("Penanggung Jawab", TEXT, 28),
     Column("Keterangan", TEXT, 30),
+    Column("Arah", TEXT, 9, optional=True),
 )
 
 KINERJA_COLUMNS = (
@@ -198,11 +219,106 @@ KINERJA_COLUMNS = (
     Column("Sifat Target", TEXT, 13),
     *(Column(f"Target s.d. TW {q}", NUMBER, 10) for q in QUARTERS),
     Column("Penanggung Jawab", TEXT, 28),
+    Column("Arah", TEXT, 9, optional=True),
 )
+
+# Arah: whether a higher realisasi is better (Naik) or a lower one (Turun); empty reads Naik.
+H_ARAH = "Arah"
+ARAH_NAIK = "Naik"
+ARAH_TURUN = "Turun"
+ARAH = (ARAH_NAIK, ARAH_TURUN)
 
 TARGET_TW = tuple(f"Target s.d. TW {q}" for q in QUARTERS)
 FISIK_TW = tuple(f"Fisik s.d. TW {q} (%)" for q in QUARTERS)
 KEUANGAN_TW = tuple(f"Keuangan s.d. TW {q} (Rp)" for q in QUARTERS)
+
+# --- realisasi (the plan monitored every quarter) ------------------------------------
+TBL_REALISASI_AKSI = "tblRealisasiAksi"
+TBL_REALISASI_KINERJA = "tblRealisasiKinerja"
+TBL_CAPAIAN_TW = "tblCapaianTW"  # one row per quarter: what the Capaian sheet's charts read
+TBL_CAPAIAN_AKSI = "tblCapaianAksi"  # capaian per indicator of the chosen quarter
+TBL_CAPAIAN_KINERJA = "tblCapaianKinerja"
+TBL_LAPORAN = "tblLaporanRealisasi"  # records of the quarterly report (paraf / tanda tangan)
+
+H_TRIWULAN = "Triwulan"
+H_REALISASI = "Realisasi s.d. TW"
+H_REALISASI_FISIK = "Realisasi Fisik s.d. TW (%)"
+H_REALISASI_KEUANGAN = "Realisasi Keuangan s.d. TW (Rp)"
+H_PENDORONG = "Faktor Pendorong"
+H_PENGHAMBAT = "Faktor Penghambat"
+H_TINDAK_LANJUT = "Tindak Lanjut"
+H_BUKTI = "Bukti Dukung"
+H_CATATAN_VERIFIKATOR = "Catatan Verifikator"
+
+REALISASI_AKSI_COLUMNS = (
+    Column(H_TRIWULAN, TEXT, 9),
+    Column("Kode Sub Kegiatan", CODE, 20),
+    Column("Indikator Keluaran", TEXT, 32),
+    Column(H_REALISASI, NUMBER, 11),
+    Column(H_REALISASI_FISIK, PERCENT, 11),
+    Column(H_REALISASI_KEUANGAN, MONEY, 16),
+    Column(H_PENDORONG, TEXT, 26),
+    Column(H_PENGHAMBAT, TEXT, 26),
+    Column(H_TINDAK_LANJUT, TEXT, 26),
+    Column(H_BUKTI, TEXT, 28),
+    Column(H_CATATAN_VERIFIKATOR, TEXT, 28),
+)
+REALISASI_KINERJA_COLUMNS = (
+    Column(H_TRIWULAN, TEXT, 9),
+    Column("Indikator Kinerja", TEXT, 40),
+    Column(H_REALISASI, NUMBER, 11),
+    Column(H_PENDORONG, TEXT, 26),
+    Column(H_PENGHAMBAT, TEXT, 26),
+    Column(H_TINDAK_LANJUT, TEXT, 26),
+    Column(H_BUKTI, TEXT, 28),
+    Column(H_CATATAN_VERIFIKATOR, TEXT, 28),
+)
+CAPAIAN_TW_COLUMNS = (
+    Column(H_TRIWULAN, TEXT, 10),
+    Column("Target Fisik (%)", PERCENT, 12),
+    Column("Realisasi Fisik (%)", PERCENT, 12),
+    Column("Capaian Rata-rata (%)", PERCENT, 12),
+    Column("Rencana Serapan (%)", PERCENT, 12),
+    Column("Serapan (%)", PERCENT, 12),
+    Column("Deviasi (%)", PERCENT, 12),
+)
+CAPAIAN_AKSI_COLUMNS = (
+    Column("Kode Sub Kegiatan", CODE, 20),
+    Column("Indikator Keluaran", TEXT, 32),
+    Column("Target", NUMBER, 10),
+    Column("Realisasi", NUMBER, 10),
+    Column("Capaian (%)", PERCENT, 10),
+    Column("Target Fisik (%)", PERCENT, 10),
+    Column("Realisasi Fisik (%)", PERCENT, 10),
+    Column("Rencana Keuangan (Rp)", MONEY, 16),
+    Column("Realisasi Keuangan (Rp)", MONEY, 16),
+    Column("Serapan (%)", PERCENT, 10),
+    Column("Deviasi (%)", PERCENT, 10),
+)
+CAPAIAN_KINERJA_COLUMNS = (
+    Column("Indikator Kinerja", TEXT, 40),
+    Column("Target", NUMBER, 10),
+    Column("Realisasi", NUMBER, 10),
+    Column("Capaian (%)", PERCENT, 10),
+)
+LAPORAN_COLUMNS = (
+    Column("No", NUMBER, 6),
+    Column(H_TRIWULAN, TEXT, 9),
+    Column("Aksi", TEXT, 20),
+    Column("Peran", TEXT, 30),
+    Column("Nama", TEXT, 30),
+    Column("NIP", CODE, 21),
+    Column("Pengesahan", TEXT, 14),
+    Column("Waktu", TIMESTAMP, 24),
+    Column("Batas Lapor", TEXT, 16),
+    Column("Ketepatan", TEXT, 18),
+    Column("Catatan", TEXT, 44),
+    Column("Sidik Rantai", CODE, 20),
+)
+REALISASI_TABLES = (TBL_REALISASI_AKSI, TBL_REALISASI_KINERJA)
+CAPAIAN_TW_HEADER_ROW = 6
+CAPAIAN_AKSI_HEADER_ROW = 30  # below the two charts
+LAPORAN_HEADER_ROW = 12
 
 # --- Pengaturan ----------------------------------------------------------------
 TBL_PEJABAT = "tblPejabat"
@@ -214,10 +330,8 @@ PEJABAT_COLUMNS = (
     Column("Peran", TEXT, 34),
     Column("Nama", TEXT, 36),
     Column("NIP", CODE, 22),
-    Column("Email", TEXT, 30),  # used by `email --ke`; absent in workbooks built before it
+    Column("Email", TEXT, 30, optional=True),  # used by `email --ke`; workbooks built before it lack it
 )
-# Headers a workbook built by an older version may lack: read as blank.
-OPTIONAL_HEADERS = {("tblPejabat", "Email")}
 PERAN_LANGKAH_COLUMNS = (
     Column("Langkah", NUMBER, 9),
     Column("Uraian Prosedur", TEXT, 50),
@@ -365,8 +479,16 @@ NAMED_CELLS = {
     "nmValidasiWaktu": (SHEET_BERANDA, "C9"),
     "nmKeaslian": (SHEET_BERANDA, "C10"),
     "nmVersi": (SHEET_BERANDA, "C11"),  # version of the plan: 1, then 2 after the first `revisi`
+    # The chain's anchor: how many paraf/tanda tangan records, and the last one's Sidik
+    # Rantai (written with every record; `verify` compares them with the Log).
+    "nmJumlahCatatan": (SHEET_BERANDA, "I4"),
+    "nmSidikTerakhir": (SHEET_BERANDA, "I5"),
     "nmSelfTest": (SHEET_BERANDA, "K2"),  # verdict of the VBA self-test (hidden text)
     "nmValidasiRingkas": (SHEET_VALIDASI, "B2"),
+    "nmCapaianTriwulan": (SHEET_CAPAIAN, "C4"),  # the quarter tblCapaianAksi shows
+    "nmStatusRealisasi": (SHEET_LAPORAN, "C9"),  # e.g. "TW II disahkan"
+    "inRealisasiTriwulan": (SHEET_LAPORAN, "C6"),  # the quarter to report / verify / approve
+    "inRealisasiCatatan": (SHEET_LAPORAN, "C7"),  # catatan (verifikator) of the action
 }
 STATUS_DRAF = "DRAF"
 STATUS_DITETAPKAN = "DITETAPKAN"
@@ -390,6 +512,18 @@ TABLES: dict[str, TableSpec] = {
             TableSpec(step_table(n), sheet, STEP_RECORD_COLUMNS, header_row=STEP_TABLE_HEADER_ROW)
             for n, sheet in STEP_SHEETS.items()
         ),
+        TableSpec(TBL_REALISASI_AKSI, SHEET_REALISASI_AKSI, REALISASI_AKSI_COLUMNS),
+        TableSpec(TBL_REALISASI_KINERJA, SHEET_REALISASI_KINERJA, REALISASI_KINERJA_COLUMNS),
+        TableSpec(TBL_CAPAIAN_TW, SHEET_CAPAIAN, CAPAIAN_TW_COLUMNS, header_row=CAPAIAN_TW_HEADER_ROW),
+        TableSpec(TBL_CAPAIAN_AKSI, SHEET_CAPAIAN, CAPAIAN_AKSI_COLUMNS, header_row=CAPAIAN_AKSI_HEADER_ROW),
+        TableSpec(
+            TBL_CAPAIAN_KINERJA,
+            SHEET_CAPAIAN,
+            CAPAIAN_KINERJA_COLUMNS,
+            header_row=CAPAIAN_AKSI_HEADER_ROW,
+            first_col=len(CAPAIAN_AKSI_COLUMNS) + 2,
+        ),
+        TableSpec(TBL_LAPORAN, SHEET_LAPORAN, LAPORAN_COLUMNS, header_row=LAPORAN_HEADER_ROW),
         # The hidden shadow of the draft: same columns as the plan.
         TableSpec("tblDrafOtomatis", SHEET_DRAFT_SHADOW, RENCANA_COLUMNS, header_row=1),
         TableSpec(TBL_SOP_SOURCE, SHEET_SOP_SOURCE, SOP_SOURCE_COLUMNS, header_row=1),
@@ -436,6 +570,13 @@ ACTION_EMAIL = "siapkan-email"
 ACTION_PDF = "cetak-pdf"
 ACTION_IMPOR_KINERJA = "impor-kinerja"
 ACTION_REVISI = "revisi"  # after penetapan: open the next version (Rencana Aksi Perubahan)
+# The quarterly report (per triwulan), and what helps it.
+ACTION_LAPOR_REALISASI = "lapor-realisasi"
+ACTION_VERIFIKASI_REALISASI = "verifikasi-realisasi"
+ACTION_SAHKAN_REALISASI = "sahkan-realisasi"
+ACTION_IMPOR_REALISASI = "impor-realisasi"
+ACTION_HITUNG_CAPAIAN = "hitung-capaian"
+REALISASI_ACTIONS = (ACTION_LAPOR_REALISASI, ACTION_VERIFIKASI_REALISASI, ACTION_SAHKAN_REALISASI)
 
 # What the workbook's own "Cetak PDF" (Excel's PDF export, no Python) prints, in order:
 # the plan, the approval record of step 6, and the SOP progress on Beranda.
@@ -479,6 +620,24 @@ BUTTONS = (
     Button("Tarik Data DPA", "Tombol_TarikDPA", ACTION_TARIK_DPA, SHEET_DPA, "C1"),
     Button("Susun Draft", "Tombol_SusunDraft", ACTION_SUSUN, SHEET_RENCANA, "C1"),
     Button("Validasi", "Tombol_Validasi", ACTION_VALIDASI, SHEET_VALIDASI, "D1"),
+    Button(
+        "Impor Realisasi Keuangan (SIPD)",
+        "Tombol_ImporRealisasi",
+        ACTION_IMPOR_REALISASI,
+        SHEET_REALISASI_AKSI,
+        "C1",
+        width=230,
+    ),
+    Button("Hitung Capaian", "Tombol_HitungCapaian", ACTION_HITUNG_CAPAIAN, SHEET_CAPAIAN, "E1"),
+    Button("Lapor Realisasi", "Tombol_LaporRealisasi", ACTION_LAPOR_REALISASI, SHEET_LAPORAN, "E5"),
+    Button(
+        "Verifikasi Realisasi",
+        "Tombol_VerifikasiRealisasi",
+        ACTION_VERIFIKASI_REALISASI,
+        SHEET_LAPORAN,
+        "E7",
+    ),
+    Button("Sahkan Realisasi", "Tombol_SahkanRealisasi", ACTION_SAHKAN_REALISASI, SHEET_LAPORAN, "E9"),
 )
 
 

@@ -119,6 +119,16 @@ ACTIONS: dict[str, ActionFn] = {
     layout.ACTION_IMPOR_KINERJA: _recorded(
         layout.ACTION_IMPOR_KINERJA, "renaksi_xl.dpa.load:impor_kinerja_body"
     ),
+    layout.ACTION_IMPOR_REALISASI: _recorded(
+        layout.ACTION_IMPOR_REALISASI, "renaksi_xl.sipd_realisasi:impor_realisasi_body"
+    ),
+    layout.ACTION_HITUNG_CAPAIAN: _step(
+        layout.ACTION_HITUNG_CAPAIAN, "renaksi_xl.capaian:hitung_capaian_body"
+    ),
+    **{
+        action: _step(action, f"renaksi_xl.laporan:{action.replace('-', '_')}")
+        for action in layout.REALISASI_ACTIONS
+    },
     layout.ACTION_EMAIL: _step(layout.ACTION_EMAIL, "renaksi_xl.review:siapkan_email_body"),
     layout.ACTION_PDF: _step(layout.ACTION_PDF, "renaksi_xl.pdf:cetak_pdf_body"),
     layout.ACTION_REVISI: _step(layout.ACTION_REVISI, "renaksi_xl.revision:revisi"),
@@ -153,7 +163,12 @@ def run_action(book, action: str, ctx: ActionContext) -> str:
     fn = ACTIONS[check_action(action)]
     check_workbook(book)
     ctx.action = action
-    return fn(book, ctx) or ""
+    summary = fn(book, ctx) or ""
+    # Text stays text, whole, in every engine: the one place the queued writes are checked.
+    from .cellsafe import protect_book
+
+    protect_book(book)
+    return summary
 
 
 def check_workbook(book) -> None:
@@ -277,7 +292,7 @@ def _unexpected_message(action: str, exc: Exception, *, applied: bool) -> str:
 
 # RunPython entry points: the workbook's VBA calls
 #   RunPython "import renaksi_xl.macros as m; m.tarik_dpa()"
-# Optional file paths (tarik_dpa / impor_kinerja) are DPA/PK files on this PC.
+# Optional file paths (tarik_dpa / impor_kinerja / impor_realisasi) are DPA/PK/SIPD files on this PC.
 def catat_disposisi():
     return run_on_caller(layout.ACTION_DISPOSISI)
 
@@ -320,6 +335,26 @@ def periksa_keaslian():
 
 def impor_kinerja(*files: str):
     return run_on_caller(layout.ACTION_IMPOR_KINERJA, *files)
+
+
+def impor_realisasi(*files: str):
+    return run_on_caller(layout.ACTION_IMPOR_REALISASI, *files)
+
+
+def hitung_capaian():
+    return run_on_caller(layout.ACTION_HITUNG_CAPAIAN)
+
+
+def lapor_realisasi():
+    return run_on_caller(layout.ACTION_LAPOR_REALISASI)
+
+
+def verifikasi_realisasi():
+    return run_on_caller(layout.ACTION_VERIFIKASI_REALISASI)
+
+
+def sahkan_realisasi():
+    return run_on_caller(layout.ACTION_SAHKAN_REALISASI)
 
 
 def siapkan_email():

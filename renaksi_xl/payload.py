@@ -32,12 +32,14 @@ def _read_xml(zf: zipfile.ZipFile, name: str) -> ET.Element:
     return ET.fromstring(zf.read(name))
 
 
-def _rels(zf: zipfile.ZipFile, part: str, types: dict[str, str] | None = None) -> dict[str, str]:
+def _rels(
+    zf: zipfile.ZipFile, part: str, types: dict[str, str] | None = None, *, read=None
+) -> dict[str, str]:
     """Relationship id -> target part path, for `part` (and id -> type into `types`)."""
     folder, base = posixpath.split(part)
     rels_name = posixpath.join(folder, "_rels", base + ".rels")
     try:
-        xml = _read_xml(zf, rels_name)
+        xml = read(rels_name) if read is not None else _read_xml(zf, rels_name)
     except KeyError:
         return {}
     out = {}
@@ -144,22 +146,81 @@ def payload_from_file(
     `sheets`: only these sheets' values and tables, like the VBA client's
     `include` option (the others are sent as `values: [[]]` without tables);
     None: every sheet.  For readers that need a few tables of a big workbook.
-    """
-    from python_calamine import CalamineError, load_workbook
 
+    The file is read within the limits of `renaksi_xl.readlimits`; a damaged
+    file or one beyond a limit raises WorkbookError (exit 2) naming the file and
+    the part, sheet, table or cell, never anything else.
+    """
     path = Path(path)
     if not path.exists():
         raise WorkbookError(f"Berkas '{path}' tidak ditemukan.")
+    reading = _Reading(path)
+    try:
+        return _payload(path, active_sheet, sheets, reading)
+    except WorkbookError:
+        raise
+    except MemoryError as exc:
+        raise WorkbookError(
+            f"Berkas '{path}' terlalu besar untuk dibaca ({reading.where}); minta pengirim menyimpan ulang dari Excel."
+        ) from exc
+    except Exception as exc:  # zip, XML, calamine: whatever a damaged file makes them raise
+        raise WorkbookError(reading.damaged(exc)) from exc
+
+
+class _Reading:
+    """Where the reader is, for the message when the file turns out damaged."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.where = "struktur berkas"
+
+    def damaged(self, exc: BaseException) -> str:
+        detail = str(exc).strip() or type(exc).__name__
+        if isinstance(exc, zipfile.BadZipFile) or "CRC" in detail:
+            what = "isi zip-nya rusak atau terpotong"
+        else:
+            what = "isinya tidak terbaca"
+        return (
+            f"Berkas '{self.path}' rusak ({self.where}): {what} ({detail[:120]}). "
+            "Buka dan simpan ulang di Excel (atau minta pengirim mengirim ulang), lalu ulangi."
+        )
+
+
+# Tables whose cells are fingerprinted or chained: a formula there is refused (its cached
+# value may be stale; the fingerprint is of values).
+def _protected_tables() -> frozenset[str]:
+    from . import layout
+    from .sop import MAX_STEPS
+
+    # every step table an SOP may have (a workbook built with --sop has up to MAX_STEPS)
+    return frozenset(
+        (*layout.PLAN_TABLES, layout.TBL_LOG, *(layout.step_table(n) for n in range(1, MAX_STEPS + 1)))
+    )
+
+
+def _payload(path: Path, active_sheet, sheets, reading: _Reading) -> dict:
+    from python_calamine import load_workbook
+
+    from . import readlimits
+
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
         raise WorkbookError(_not_a_workbook_message(path)) from exc
+    protected_names = _protected_tables()
+    scans: dict[str, readlimits.SheetScan] = {}
     with zf:
+        readlimits.check_archive(zf, path)
+
+        def xml(name: str) -> ET.Element:
+            reading.where = f"bagian {name}"
+            return ET.fromstring(readlimits.read_part(zf, name, path))
+
         try:
-            wb_xml = _read_xml(zf, "xl/workbook.xml")
+            wb_xml = xml("xl/workbook.xml")
         except KeyError as exc:
             raise WorkbookError(_not_a_workbook_message(path)) from exc
-        wb_rels = _rels(zf, "xl/workbook.xml")
+        wb_rels = _rels(zf, "xl/workbook.xml", read=xml)
         sheets_meta = []
         for el in wb_xml.findall("m:sheets/m:sheet", NS):
             part = wb_rels.get(el.get(R_ID), "")
@@ -173,13 +234,31 @@ def payload_from_file(
                 continue  # the VBA client sends no tables for an excluded sheet
             # In the order of the sheet's <tableParts>: that is the ListObjects
             # index the VBA client's table actions use.
+            reading.where = f"lembar '{name}'"
             types: dict[str, str] = {}
-            rels = _rels(zf, part, types)
+            rels = _rels(zf, part, types, read=xml)
             tables_by_sheet[name] = [
-                _table_payload(_read_xml(zf, rels[rid])) for rid in _table_part_ids(zf, part, types)
+                _table_payload(xml(rels[rid]), name, path) for rid in _table_part_ids(zf, part, types)
             ]
+            protected = [
+                (t["name"], readlimits.ref_box(t["range_address"].replace("$", "")))
+                for t in tables_by_sheet[name]
+                if t["name"] in protected_names
+            ]
+            reading.where = f"lembar '{name}' ({part})"
+            scan = readlimits.scan_sheet(readlimits.read_part(zf, part, path), name, path, protected)
+            if scan.formula_cells:
+                raise readlimits.LimitError(readlimits.formula_message(path, name, scan.formula_cells))
+            scans[name] = scan
+        long_shared = False
+        if "xl/sharedStrings.xml" in zf.namelist():
+            reading.where = "bagian xl/sharedStrings.xml"
+            shared = readlimits.read_part(zf, "xl/sharedStrings.xml", path)
+            long_shared = readlimits.LONG_RUN.search(shared) is not None
+            del shared
         names = []
         sheet_index = {n: i for i, (n, _) in enumerate(sheets_meta)}
+        reading.where = "nama-nama sel (definedNames) di xl/workbook.xml"
         for el in wb_xml.findall("m:definedNames/m:definedName", NS):
             parsed = _parse_ref(el.text or "")
             if parsed is None or el.get("name", "").startswith("_xlnm."):
@@ -200,19 +279,17 @@ def payload_from_file(
                     "scope_sheet_index": None if local is None else int(local),
                 }
             )
-    try:
-        cal = load_workbook(str(path))
-    except CalamineError as exc:  # pragma: no cover - zip/xml problems are caught above
-        raise WorkbookError(_not_a_workbook_message(path)) from exc
-    except Exception as exc:
-        raise WorkbookError(_not_a_workbook_message(path)) from exc
+    reading.where = "isi lembar (python-calamine)"
+    cal = load_workbook(str(path))
     sheets = []
     for name, _part in sheets_meta:
         if name not in wanted:
             sheets.append({"name": name, "pictures": [], "tables": [], "values": [[]]})
             continue
+        reading.where = f"lembar '{name}'"
         grid = cal.get_sheet_by_name(name).to_python(skip_empty_area=False)
         values = [_clean_row(row) for row in grid] or [[]]
+        readlimits.check_values(values, path, name, long_text=long_shared or scans[name].may_have_long_text)
         sheets.append({"name": name, "pictures": [], "tables": tables_by_sheet[name], "values": values})
     if active_sheet is not None:
         active_index = sheet_index.get(active_sheet, active_index)
@@ -238,8 +315,11 @@ def _xlwings_version() -> str:
     return xlwings.__version__
 
 
-def _table_payload(t: ET.Element) -> dict:
+def _table_payload(t: ET.Element, sheet: str = "", path="") -> dict:
+    from .readlimits import check_table_ref
+
     ref = t.get("ref")
+    check_table_ref(ref, t.get("displayName") or t.get("name") or "?", sheet, path)
     (c1, r1), (c2, r2) = _split_ref(ref)
     header_rows = int(t.get("headerRowCount", "1"))
     totals_rows = int(t.get("totalsRowCount", "0"))

@@ -10,7 +10,6 @@ export instead (VBA), so this module is what the CLI and the server use.
 from __future__ import annotations
 
 import math
-import shutil
 import tempfile
 from pathlib import Path
 
@@ -275,7 +274,9 @@ def write_print_workbook(book, path: Path) -> Path:
         ),
         wrap,
     )
-    ws2.print_area(0, 0, r + 1, len(heads) - 1)
+    ws2.merge_range(r + 2, 0, r + 2, len(heads) - 1, chain_anchor_text(book), wrap)
+    ws2.set_row(r + 2, 30)
+    ws2.print_area(0, 0, r + 2, len(heads) - 1)
     wb.close()
     return path
 
@@ -359,6 +360,20 @@ def write_changes(wb, book, plan, previous, fmt: dict) -> None:
     ws.print_area(0, 0, row, last)
 
 
+def chain_anchor_text(book) -> str:
+    """The chain's length and end, printed so the paper copy anchors them (docs/keaslian.md)."""
+    from .integrity import field_text, read_log, records_of
+
+    records = records_of(read_log(book))
+    if not records:
+        return "Rantai catatan: belum ada catatan paraf atau tanda tangan."
+    last = field_text(records[-1].get("Sidik Rantai"))
+    return (
+        f"Rantai catatan: {len(records)} catatan paraf/tanda tangan; sidik rantai terakhir: {last}. "
+        "Bandingkan dengan 'Periksa Keaslian' (renaksi-xl verify) pada berkasnya."
+    )
+
+
 def export_pdf(book_path: str | Path, out: str | Path | None = None) -> Path:
     from .headless import open_book
 
@@ -366,6 +381,9 @@ def export_pdf(book_path: str | Path, out: str | Path | None = None) -> Path:
     if not book_path.exists():
         raise InputError(f"Berkas '{book_path}' tidak ditemukan.")
     out = Path(out) if out else book_path.with_name(book_path.stem + "-Dokumen-Rencana-Aksi.pdf")
+    from .outputs import check_output, replace_with
+
+    check_output(out, inputs=[book_path], option="--out")
     from .xlsm.lo_host import LibreOfficeUnavailable, find_soffice
     from .xlsm.render import RenderError, to_pdf
 
@@ -380,7 +398,7 @@ def export_pdf(book_path: str | Path, out: str | Path | None = None) -> Path:
             pdf = to_pdf(src, Path(tmp) / "pdf")
         except RenderError as exc:
             raise InputError(f"LibreOffice gagal mencetak '{book_path.name}' ke PDF: {exc}") from exc
-        shutil.move(str(pdf), out)
+        replace_with(out, pdf)
     return out
 
 
@@ -395,6 +413,12 @@ def cmd_pdf(args) -> int:
 
     if args.out is not None:
         check_out(args.out, Path(args.book).stem + ".pdf")
+    if getattr(args, "tw", None):
+        from .pdf_capaian import export_report_pdf
+
+        out = export_report_pdf(args.book, args.tw, args.out)
+        print(f"PDF Laporan Capaian Rencana Aksi TW {args.tw} ditulis: {out}")
+        return 0
     out = export_pdf(args.book, args.out)
     print(f"PDF Dokumen Rencana Aksi ditulis: {out}")
     return 0

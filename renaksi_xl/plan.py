@@ -329,7 +329,7 @@ def susun_body(book, ctx) -> str:
         generated[code] = gen
         row = {}
         for h in headers:
-            g = gen[h]
+            g = gen.get(h)
             if h == H_KODE:
                 row[h] = code
             elif h == H_PAGU:

@@ -50,10 +50,11 @@ class TableDiff:
     changed: list[CellChange] = field(default_factory=list)
     added: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    moved: list[str] = field(default_factory=list)  # keys whose row order changed
 
     @property
     def empty(self) -> bool:
-        return not (self.changed or self.added or self.removed)
+        return not (self.changed or self.added or self.removed or self.moved)
 
 
 @dataclass
@@ -62,12 +63,18 @@ class BookDiff:
     new: str
     tables: list[TableDiff]
     new_records: list[dict]
+    removed_records: list[dict] = field(default_factory=list)  # Log rows of OLD that NEW lacks
     old_versi: int = 1  # version of the plan in each file (renaksi_xl.revision)
     new_versi: int = 1
 
     @property
     def empty(self) -> bool:
-        return all(t.empty for t in self.tables) and not self.new_records and self.old_versi == self.new_versi
+        return (
+            all(t.empty for t in self.tables)
+            and not self.new_records
+            and not self.removed_records
+            and self.old_versi == self.new_versi
+        )
 
     def to_json(self) -> dict:
         return {
@@ -79,10 +86,12 @@ class BookDiff:
                     "changed": [asdict(c) for c in t.changed],
                     "added": t.added,
                     "removed": t.removed,
+                    "moved": t.moved,
                 }
                 for t in self.tables
             ],
             "new_records": self.new_records,
+            "removed_records": self.removed_records,
             "changed": not self.empty,
             "versi": {"old": self.old_versi, "new": self.new_versi},
         }
@@ -138,6 +147,10 @@ def diff_tables(old: tables.TableData, new: tables.TableData) -> TableDiff:
                     CellChange(key, col, comparable(a), comparable(b), new.address(ni, col))
                 )
     result.removed = [k for k in old_keys if k not in new_keys]
+    # Row order is part of the fingerprint: rows that swapped places are a change too.
+    old_order = [k for k in old_keys if k in new_keys]
+    new_order = [k for k in new_keys if k in old_keys]
+    result.moved = [k for k, was in zip(new_order, old_order) if k != was]
     return result
 
 
@@ -166,30 +179,32 @@ def diff_books(old_path: str | Path, new_path: str | Path) -> BookDiff:
     ]
     old_log = _log_records(old_book)
     new_log = _log_records(new_book)
-    seen = {json.dumps(r, sort_keys=True, default=str) for r in old_log}
+
+    def key(r):
+        return json.dumps(r, sort_keys=True, default=str)
+
+    seen = {key(r) for r in old_log}
+    kept = {key(r) for r in new_log}
     new_versions = _log_versions(new_log)
-    fresh = [
-        (r, v)
-        for r, v in zip(new_log, new_versions)
-        if json.dumps(r, sort_keys=True, default=str) not in seen
-    ]
-    records = [
-        {
-            "no": r.get("No"),
-            "time": r.get("Waktu"),
-            "action": r.get("Aksi"),
-            "step": r.get("Langkah"),
-            "role": r.get("Peran"),
-            "name": r.get("Nama"),
-            "kind": r.get("Pengesahan"),
-            "note": r.get("Keterangan"),
-            "versi": v,
-        }
-        for r, v in fresh
-    ]
+    fresh = [_record(r, v) for r, v in zip(new_log, new_versions) if key(r) not in seen]
+    gone = [_record(r, v) for r, v in zip(old_log, _log_versions(old_log)) if key(r) not in kept]
     old_versi = (_log_versions(old_log) or [1])[-1]
     new_versi = (new_versions or [1])[-1]
-    return BookDiff(str(old_path), str(new_path), diffs, records, old_versi, new_versi)
+    return BookDiff(str(old_path), str(new_path), diffs, fresh, gone, old_versi, new_versi)
+
+
+def _record(r: dict, versi: int) -> dict:
+    return {
+        "no": r.get("No"),
+        "time": r.get("Waktu"),
+        "action": r.get("Aksi"),
+        "step": r.get("Langkah"),
+        "role": r.get("Peran"),
+        "name": r.get("Nama"),
+        "kind": r.get("Pengesahan"),
+        "note": r.get("Keterangan"),
+        "versi": versi,
+    }
 
 
 def rupiah_or_value(value: Any) -> str:
@@ -237,9 +252,16 @@ def describe_diff(d: BookDiff, *, limit: int = 40) -> str:
             lines.append(f"  + baris baru: {key}")
         for key in t.removed:
             lines.append(f"  - baris dihapus: {key}")
-    if d.new_records:
-        lines.append("Catatan baru di Log:")
-        for r in d.new_records:
+        if t.moved:
+            lines.append("  ~ urutan baris berubah: " + ", ".join(t.moved[:limit]))
+    for title, records in (
+        ("Catatan baru di Log:", d.new_records),
+        ("CATATAN DIHAPUS dari Log:", d.removed_records),
+    ):
+        if not records:
+            continue
+        lines.append(title)
+        for r in records:
             who = f"{r['name']} ({r['role']})" if r.get("name") else (r.get("role") or "-")
             kind = f", {str(r['kind']).lower()}" if r.get("kind") and r.get("kind") != "-" else ""
             versi = f" [versi {r['versi']}]" if d.new_versi > 1 else ""
@@ -431,11 +453,17 @@ def _changes_from_log(book) -> str:
 
 
 def write_email(book_path, to_role: str, out: str | Path | None = None, *, previous=None) -> Path:
-    msg = email_draft(book_path, to_role, previous=previous)
+    from .outputs import check_output, write_bytes
+
     book_path = Path(book_path)
+    inputs = [book_path] + ([Path(previous)] if previous is not None else [])
+    option = "--out" if out else "Draf email"
     slug = to_role.split()[0].lower()
     out = Path(out) if out else book_path.with_name(f"{book_path.stem}-untuk-{slug}.eml")
-    out.write_bytes(bytes(msg))
+    check_output(out, inputs=inputs, option=option)  # before the (slow) draft is built
+    msg = email_draft(book_path, to_role, previous=previous)
+    check_output(out, inputs=inputs, option=option)
+    write_bytes(out, bytes(msg))
     return out
 
 

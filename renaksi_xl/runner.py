@@ -17,9 +17,9 @@ import sys
 from pathlib import Path
 
 from .context import WIB, ActionContext
-from .errors import InputError, Refused
+from .errors import InputError
 
-FIELD_OPTIONS = ("kepada", "batas", "peserta", "keputusan", "tanggal")
+FIELD_OPTIONS = ("kepada", "batas", "peserta", "keputusan", "tanggal", "tw")
 
 
 class OptionError(InputError):
@@ -38,7 +38,37 @@ def parse_waktu(text: str | None) -> dt.datetime | None:
         raise OptionError(
             f"Opsi --waktu '{text}' bukan waktu ISO 8601. Contoh: 2025-01-06T09:00+07:00 atau 2025-01-06T09:00 (WIB)."
         ) from exc
-    return moment if moment.tzinfo else moment.replace(tzinfo=WIB)
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=WIB)
+    check_waktu_bounds(moment, text)
+    return moment
+
+
+# How far --waktu may be from the machine's clock.  A record's time must be after the
+# previous record's, so one record dated in the far future would block every later
+# action; a record before the electronic SOP existed is a typo.
+EARLIEST_WAKTU = dt.datetime(2000, 1, 1, tzinfo=WIB)
+WAKTU_AHEAD = dt.timedelta(days=1)
+
+
+def check_waktu_bounds(moment: dt.datetime, text: str, *, now: dt.datetime | None = None) -> None:
+    """--waktu between 2000-01-01 and one day ahead of this machine's clock."""
+    now = now or dt.datetime.now(WIB)
+    try:
+        too_late = moment > now + WAKTU_AHEAD
+        too_early = moment < EARLIEST_WAKTU
+    except OverflowError:  # an offset pushing year 9999 past the calendar's end
+        too_late, too_early = True, False
+    if too_late:
+        raise OptionError(
+            f"Opsi --waktu '{text}' lebih dari satu hari di depan jam komputer ini "
+            f"({now:%Y-%m-%d %H:%M} WIB). Waktu tindakan tidak boleh di masa depan: catatan "
+            "sesudahnya harus lebih akhir, jadi satu waktu yang terlalu jauh akan menahan semua "
+            "langkah berikutnya. Periksa tahunnya."
+        )
+    if too_early:
+        raise OptionError(
+            f"Opsi --waktu '{text}' sebelum tahun 2000; periksa tahunnya, mis. 2025-01-06T09:00."
+        )
 
 
 def _check_date(option: str, text: str | None) -> str | None:
@@ -78,6 +108,8 @@ def context_from_args(args) -> ActionContext:
     files = []
     for f in getattr(args, "dpa", None) or []:
         files.append(str(_existing_file("Berkas --dpa", f, OptionError).resolve()))
+    for f in getattr(args, "berkas", None) or []:
+        files.append(str(_existing_file("Berkas --berkas", f, OptionError).resolve()))
     fields = {}
     for name in FIELD_OPTIONS:
         value = getattr(args, name, None)
@@ -87,6 +119,15 @@ def context_from_args(args) -> ActionContext:
             value = _check_day(name, value)
         if value is not None:
             fields[name] = value
+    from .cellsafe import check_text
+
+    for name in ("catatan", *FIELD_OPTIONS):
+        value = getattr(args, name, None)
+        if isinstance(value, str):  # stored in the workbook as typed: refuse now what cannot be
+            try:
+                check_text(value, f"Opsi --{name}")
+            except InputError as exc:
+                raise OptionError(exc.message) from None
     nip = getattr(args, "pejabat", None)
     if nip is not None:
         from .nip import nip_problem
@@ -131,33 +172,22 @@ def run_action(
     macros.check_action(action)
     path = _existing_file("Buku kerja", str(path))
     if out is not None:
-        out = check_out(out, path.name)
+        if Path(out).exists() and os.path.samefile(out, path) and not Path(out).is_symlink():
+            out = None  # the workbook itself: in place (at its real path)
+        else:
+            from .outputs import check_output
+
+            out = check_output(check_out(out, path.name), option="--out")
     return headless.run_on_file(path, lambda book: macros.run_action(book, action, ctx), out_path=out)
 
 
 def cmd_run(args) -> int:
     """`renaksi-xl run`: print the summary and the workbook's messages in Indonesian."""
     from . import macros
-    from .cli import os_error_reason, with_book_name
 
     macros.check_action(args.action)
     ctx = context_from_args(args)
-    try:
-        summary, applied = run_action(args.book, args.action, ctx, out=args.out)
-    except Refused as exc:
-        print(f"Ditolak: {exc.message}", file=sys.stderr)
-        print("Buku kerja tidak diubah.", file=sys.stderr)
-        return exc.exit_code
-    except InputError as exc:
-        print(f"Galat: {with_book_name(exc.message, args, exc)}", file=sys.stderr)
-        if "tidak diubah" not in exc.message:
-            print("Buku kerja tidak diubah.", file=sys.stderr)
-        return exc.exit_code
-    except OSError as exc:  # the save failed (atomic: temp file + rename), so nothing changed
-        target = args.out or args.book
-        print(f"Galat: hasil tidak bisa disimpan ke '{target}': {os_error_reason(exc)}.", file=sys.stderr)
-        print("Buku kerja tidak diubah.", file=sys.stderr)
-        return 2
+    summary, applied = run_action(args.book, args.action, ctx, out=args.out)
     for title, prompt in applied.alerts:
         print(f"[{title}] {prompt}" if title else prompt)
     if summary:

@@ -33,6 +33,7 @@ is written to the Log (action `pengaturan`). The run goes through the same engin
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import sys
 from dataclasses import dataclass, field
@@ -326,11 +327,21 @@ def _text_nip_cells(book, data, nrows: int, nip_col: int) -> None:
 def cmd_pengaturan(args) -> int:
     from . import headless
     from .cli import with_book_name
+    from .runner import _existing_file, check_out
 
     office = load(args.dari)
     where = f"Berkas pengaturan '{args.dari}'"
+    book = _existing_file("Buku kerja", str(args.book))
+    out = args.out
+    if out is not None:  # as `run --out`: never over an input, never through a symlink
+        if Path(out).exists() and os.path.samefile(out, book) and not Path(out).is_symlink():
+            out = None
+        else:
+            from .outputs import check_output
+
+            out = check_output(check_out(out, book.name), option="--out")
     try:
-        summary, _ = headless.run_on_file(args.book, lambda b: apply(b, office, where), out_path=args.out)
+        summary, _ = headless.run_on_file(book, lambda b: apply(b, office, where), out_path=out)
     except Refused as exc:
         print(f"Ditolak: {exc.message}", file=sys.stderr)
         print("Buku kerja tidak diubah.", file=sys.stderr)

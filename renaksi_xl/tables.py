@@ -61,6 +61,13 @@ class TableData:
         """Cell address ('M7') of a value: row_index into `rows`, header of the column."""
         return cell_address(self.excel_rows[row_index], self.first_col + self.col(header))
 
+    def value(self, row: Sequence[Any], header: str) -> Any:
+        """The cell of `row` under `header`; None when the (optional) column is absent."""
+        try:
+            return row[self.header.index(header)]
+        except ValueError:
+            return None
+
     def records(self) -> list[dict[str, Any]]:
         return [dict(zip(self.header, r)) for r in self.rows]
 
@@ -104,7 +111,8 @@ def read_table(book, name: str, *, check_headers: bool = True) -> TableData:
     """Read the data body of table `name`; blank rows are skipped.
 
     With `check_headers`, every header the layout requires must be present
-    (extra columns are allowed), otherwise WorkbookError names the missing ones.
+    (extra columns are allowed, optional ones may be absent: see `value`),
+    otherwise WorkbookError names the missing ones.
     Values are what `Range.value` gives on the book's engine (dates as datetimes).
     """
     spec = layout.table(name)
@@ -124,9 +132,7 @@ def read_table(book, name: str, *, check_headers: bool = True) -> TableData:
                 body_values = _as_grid(values, header_range.shape[1])
     header = [("" if h is None else str(h).strip()) for h in header_values]
     if check_headers:
-        missing = [
-            h for h in spec.headers if h not in header and (spec.name, h) not in layout.OPTIONAL_HEADERS
-        ]
+        missing = [h for h in spec.required_headers if h not in header]
         if missing:
             raise WorkbookError(
                 f"Tabel '{spec.name}' (lembar '{spec.sheet}') tidak memiliki kolom: "
@@ -231,12 +237,15 @@ def write_table(
     header = [("" if h is None else str(h).strip()) for h in _as_row(header_range.value)]
     ncols = len(header)
     order = list(columns) if columns is not None else spec.headers
-    positions = [header.index(h) for h in order]
+    optional = {c.header for c in spec.columns if c.optional}
+    # (position in the sheet, position in the row); an optional column the sheet lacks is skipped
+    pairs = [(header.index(h), k) for k, h in enumerate(order) if h in header or h not in optional]
     grid = []
     for r in rows:
         out = [None] * ncols
-        for pos, v in zip(positions, r):
-            out[pos] = v
+        for pos, k in pairs:
+            if k < len(r):
+                out[pos] = r[k]
         grid.append(out)
     hr, hc = header_range.row, header_range.column
     old_body = tbl.data_body_range

@@ -360,9 +360,15 @@ def format_text(result: FileResult) -> str:
 
 def write_rekap(results: list[FileResult], out: Path) -> None:
     """Summary workbook, one row per file: what a planning office needs to follow up."""
-    import xlsxwriter
+    from .outputs import atomic_write
 
     out.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(out, lambda tmp: _write_rekap_to(results, tmp))
+
+
+def _write_rekap_to(results: list[FileResult], out) -> None:
+    import xlsxwriter
+
     wb = xlsxwriter.Workbook(
         str(out), {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
     )
@@ -428,8 +434,14 @@ def _text(value) -> str:
 
 def cmd_validate(args) -> int:
     """`renaksi-xl validate BUKU... [--json] [--rekap OUT.xlsx]`: 0 no errors, 1 errors, 2 unusable."""
-    rekap = Path(args.rekap).resolve() if getattr(args, "rekap", None) else None
-    files, folder_given = collect_files(list(args.books), exclude=rekap)
+    rekap = Path(args.rekap) if getattr(args, "rekap", None) else None
+    files, folder_given = collect_files(list(args.books), exclude=rekap.resolve() if rekap else None)
+    if rekap is not None:
+        from .outputs import check_output
+
+        if not rekap.parent.exists():
+            rekap.parent.mkdir(parents=True, exist_ok=True)
+        check_output(rekap, inputs=files, option="--rekap")
     progress = _Progress(len(files))
     results = []
     for i, path in enumerate(files, start=1):

@@ -664,6 +664,9 @@ def _write_record(
             f"({_who(holder(people, nxt.role), nxt.role)})"
         )
     tables.named_range(book, "nmTahap").value = tahap
+    # The chain's anchor: its length and its end, so a chain cut short shows.
+    tables.named_range(book, "nmJumlahCatatan").value = len(state.records) + 1
+    tables.named_range(book, "nmSidikTerakhir").value = chain
     tables.named_range(book, "nmStatusDokumen").value = (
         layout.STATUS_DITETAPKAN if action == layout.ACTION_TETAPKAN else layout.STATUS_DRAF
     )

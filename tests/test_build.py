@@ -300,7 +300,12 @@ def test_sop_sheet_is_the_whole_document(built_workbook_master):
         sop.SOP_DISAHKAN_OLEH[2],
     ):
         assert item in blob, item[:60]
-    assert texts.count(sop.DASAR_HUKUM[0]) == 2 and len(sop.DASAR_HUKUM) == 11
+    # Each legal basis once (the printed SOP repeats its first one), numbered 1..n.
+    for item in sop.DASAR_HUKUM:
+        assert texts.count(item) == 1, item[:60]
+    section = texts[texts.index("Dasar Hukum") + 1 : texts.index("Kualifikasi Pelaksana")]
+    numbers = [t for t in section if t.endswith(".") and t[:-1].isdigit()]
+    assert numbers == [f"{i}." for i in range(1, len(set(sop.DASAR_HUKUM)) + 1)]
     for heading in (
         "Dasar Hukum",
         "Kualifikasi Pelaksana",

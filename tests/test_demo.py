@@ -30,11 +30,15 @@ def test_demo_final_workbook_is_valid_and_intact(demo_out, capsys):
     log = tables.read_table(b, layout.TBL_LOG)
     actions = [r[log.col("Aksi")] for r in log.rows]
     assert actions.count(layout.ACTION_KEMBALIKAN) == 1
-    # version 1: susun, a return, susun again; version 2 (the DPPA): susun once more
+    # version 1: susun, a return, susun again; version 2 (the DPPA, before TW IV): susun once more
     assert actions.count(layout.ACTION_SUSUN) == 3
     assert actions.count(layout.ACTION_REVISI) == 1
     assert actions.count(layout.ACTION_TETAPKAN) == 2
-    assert actions[-1] == layout.ACTION_TETAPKAN
+    plan_actions = [
+        a for a in actions if a not in layout.REALISASI_ACTIONS + (layout.ACTION_IMPOR_REALISASI,)
+    ]
+    assert plan_actions[-1] == layout.ACTION_TETAPKAN
+    assert actions[-1] == layout.ACTION_SAHKAN_REALISASI  # the year went on: TW IV approved last
     dpa = tables.read_table(b, layout.TBL_DPA)
     plan = tables.read_table(b, layout.TBL_RENCANA)
     assert len(dpa.rows) >= 15 and len(plan.rows) == len(dpa.rows)
@@ -52,8 +56,8 @@ def test_demo_pdf_has_the_document_and_the_record(demo_out):
     assert "CATATAN PELAKSANAAN SOP" in text
     # The signed page dates the document as a letter does; the record keeps the minute.
     (signed,) = [p.extract_text() for p in reader.pages if "Ditetapkan oleh" in p.extract_text()]
-    # the final PDF is the Rencana Aksi Perubahan's, signed on 17 September 2025 (demo.revision_script)
-    assert "17 September 2025" in signed and "2025-09-17" not in signed
+    # the final PDF is the Rencana Aksi Perubahan's, signed on 15 Oktober 2025 (demo.revision_script)
+    assert "15 Oktober 2025" in signed and "2025-10-15" not in signed
 
 
 @pytest.mark.libreoffice
@@ -73,8 +77,47 @@ def test_demo_email_drafts_are_unsent_with_the_handoff_copy(demo_out):
 
 
 @pytest.mark.libreoffice
-def test_demo_ends_with_a_dppa_revision_both_versions_verifiable(demo_out, capsys):
-    """Issue 17: version 2 drafted, re-checked, re-signed; both versions verifiable."""
+def test_demo_reports_four_quarters_one_late_one_under_target(demo_out, capsys):
+    import json
+
+    book = demo_out / "RencanaAksi-Neglasari-2025.xlsm"
+    b = headless.open_book(book)
+    report = tables.read_table(b, layout.TBL_LAPORAN).records()
+    assert [r["Triwulan"] for r in report] == [q for q in layout.QUARTERS for _ in range(3)]
+    late = [r for r in report if r["Ketepatan"] and r["Ketepatan"] != "Tepat waktu"]
+    assert [(r["Triwulan"], r["Ketepatan"]) for r in late] == [("II", "Terlambat 5 hari")]
+    assert tables.named_range(b, "nmStatusRealisasi").value == "TW IV disahkan"
+    capsys.readouterr()
+    assert main(["capaian", str(book), "--tw", "III", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)["rencana_aksi"]
+    under = [r for r in rows if r["capaian_persen"] is not None and r["capaian_persen"] < 100]
+    assert len(under) == 1
+    real = tables.read_table(b, layout.TBL_REALISASI_AKSI).records()
+    mine = next(
+        r
+        for r in real
+        if r["Triwulan"] == "III"
+        and r[layout.H_KODE_SUB] == under[0]["kode_sub_kegiatan"]
+        and r[layout.H_INDIKATOR_KELUARAN] == under[0]["indikator_keluaran"]
+    )
+    assert mine[layout.H_PENGHAMBAT]  # the under-target indicator says what held it back
+    # TW III money came from the SIPD export: what the demo wrote there is in the table
+    assert all(r[layout.H_REALISASI_KEUANGAN] for r in real if r["Triwulan"] == "III")
+
+
+@pytest.mark.libreoffice
+def test_demo_laporan_capaian_pdf(demo_out):
+    reader = PdfReader(demo_out / "Laporan-Capaian-TW-IV-Neglasari-2025.pdf")
+    text = "\n".join(p.extract_text() for p in reader.pages)
+    assert "LAPORAN CAPAIAN RENCANA AKSI TRIWULAN IV" in text
+    assert "TW IV disahkan" in text
+    assert "sahkan-realisasi" in text and "198303302001121003" in text
+
+
+@pytest.mark.libreoffice
+def test_demo_dppa_revision_both_versions_verifiable(demo_out, capsys):
+    """Issue 17: version 2 drafted, re-checked, re-signed; both versions verifiable. The DPPA comes
+    after the TW III report (APBD Perubahan), so TW IV is reported against version 2."""
     import json
 
     book = demo_out / "RencanaAksi-Neglasari-2025.xlsm"

@@ -239,12 +239,23 @@ def _rewrite_log(path, change):
 def test_verify_json_contract_and_exit_0(filled, capsys):
     assert cli.main(["verify", str(filled), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    # the original contract, plus (issue 11) the workbook's SOP and differences from a trusted one,
-    # plus (issue 17) the versions of a revised plan
-    original = {"ok", "records", "changed_tables"}
-    assert set(out) == original | {"sop", "sop_problems", "versi", "versions", "snapshot_problems"}
+    # The original keys, plus the chain's anchor (issue 16) and the workbook's SOP (issue 11): additive.
+    assert set(out) == {
+        "ok",
+        "records",
+        "changed_tables",
+        "chain_problems",
+        "record_count",
+        "last_chain",
+        "sop",
+        "sop_problems",
+        "versi",  # issue 17: the plan's version, per version, and the copies of approved plans
+        "versions",
+        "snapshot_problems",
+    }
+    assert out["ok"] is True and out["changed_tables"] == [] and out["chain_problems"] == []
+    assert out["record_count"] == len(out["records"]) and len(out["last_chain"]) == 64
     assert out["sop"]["nomor"] == "004/000.9.3.3/I/2024" and out["sop_problems"] == []
-    assert out["ok"] is True and out["changed_tables"] == []
     assert out["versi"] == 1 and out["snapshot_problems"] == []
     assert out["versions"] == [{"versi": 1, "records": 3, "ok": True, "ditetapkan": False}]
     first = out["records"][0]

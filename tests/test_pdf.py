@@ -56,6 +56,7 @@ def test_pdf_has_cover_plan_and_sop_record(built_workbook, tmp_path):
     second = reader.pages[1].extract_text()
     assert "CATATAN PELAKSANAAN SOP" in second
     assert "Penetapan Rencana Aksi" in second
+    assert "Rantai catatan: belum ada catatan" in second  # the chain's anchor (issue 16)
 
 
 def test_pdf_of_missing_book_exits_2(tmp_path, capsys):

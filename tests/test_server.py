@@ -671,3 +671,29 @@ def test_serve_help_points_admins_to_the_token_helpers():
     assert r.returncode == 0
     text = " ".join(r.stdout.split())
     assert "--config" in text and "hash-token" in text and "new-token" in text and "docs/server.md" in text
+
+
+def _doc_blocks(lang: str) -> list[str]:
+    text = (Path(__file__).resolve().parents[1] / "docs" / "server.md").read_text(encoding="utf-8")
+    return re.findall(rf"```{lang}\n(.*?)```", text, re.S)
+
+
+def test_the_request_examples_in_server_md_work(live, built_workbook, monkeypatch, capsys):
+    url, _config = live
+    book = built_workbook  # RencanaAksi.xlsm, as the examples name it
+    blank = book.read_bytes()
+    monkeypatch.chdir(book.parent)
+    monkeypatch.setenv("TOKEN", TOKEN_CAMAT)
+    # The Python snippet, as printed, against this server: one click from file to file.
+    (snippet,) = [b for b in _doc_blocks("python") if "payload_from_file" in b]
+    assert 'URL = "http://127.0.0.1:8000"' in snippet
+    exec(compile(snippet.replace("http://127.0.0.1:8000", url), "server.md", "exec"), {})
+    printed = capsys.readouterr().out
+    assert printed.startswith("selesai ")
+    assert book.read_bytes() != blank  # the server's changes, applied
+    # The curl example, as printed (the venv's Python, this server's URL).
+    (curl,) = [b for b in _doc_blocks("bash") if "curl" in b]
+    script = curl.replace(".venv/bin/python", sys.executable).replace("http://127.0.0.1:8000", url)
+    r = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=120, cwd=book.parent)
+    assert r.returncode == 0, r.stderr
+    assert "HTTP/1.1 200" in r.stdout and "x-renaksi-status: selesai" in r.stdout.lower()

@@ -770,6 +770,11 @@ def _add_email_column(path: Path, emails: dict[str, str]) -> None:
     col = openpyxl.utils.column_index_from_string("".join(c for c in last if c.isalpha())) + 1
     top = int("".join(c for c in first if c.isdigit()))
     bottom = int("".join(c for c in last if c.isdigit()))
+    if ws.cell(top, col - 1).value == "Email":  # workbooks built since issue 11 have the column
+        for r in range(top + 1, bottom + 1):
+            ws.cell(r, col - 1, emails.get(ws.cell(r, col - 4).value))
+        headless.save_atomic(wb, path)
+        return
     ws.cell(top, col, "Email")
     for r in range(top + 1, bottom + 1):
         role = ws.cell(r, col - 3).value
@@ -837,3 +842,38 @@ def test_excel_users_are_told_the_cell_not_a_command_line_option(built_workbook)
             act(built_workbook, workflow.catat_pembahasan, ctx)
         assert "Peserta pembahasan belum diisi: tulis di sel" in err.value.message
         assert ("--peserta" in err.value.message) is from_cli
+
+
+def test_the_guides_clock_example_friday_1330_to_monday_0900_is_terlambat_3_jam(built_workbook):
+    """docs/panduan.md: step 4 done Friday 13:30, paraf of step 5 (30 minutes) Monday 09:00:
+    2.5 working hours on Friday and 1 on Monday, so 'Terlambat 3 jam'."""
+    path = built_workbook
+    setup_officials(path)
+    do_disposisi(path, at())
+    do_tarik(path, at(hours=1))
+    do_susun(path, at(hours=2))
+    do_pembahasan(path, at(days=4, hours=4, minutes=30))  # Friday 10 January 13:30
+    act(
+        path,
+        lambda b, c: workflow.record_run(b, layout.ACTION_VALIDASI, c, "0 galat"),
+        ctx_for(layout.ROLE_SEKRETARIS, at(days=7, minutes=-5)),  # a validasi run does not restart it
+    )
+    do_paraf(path, at(days=7))  # Monday 13 January 09:00
+    (record,) = tables.read_table(book_of(path), layout.step_table(5)).records()
+    assert record["Mulai"] == "2025-01-10 13:30 WIB"
+    assert record["Waktu Kerja"] == "3 jam 30 menit"
+    assert record["Ketepatan"] == "Terlambat 3 jam"
+    guide = (Path(__file__).resolve().parents[1] / "docs" / "panduan.md").read_text(encoding="utf-8")
+    assert "Jumat\n13:30" in guide or "Jumat 13:30" in guide
+    assert "Terlambat 3 jam" in guide
+
+
+def test_step_sheets_say_when_their_clock_starts(built_workbook_master):
+    import openpyxl
+
+    wb = openpyxl.load_workbook(built_workbook_master)
+    for n, name in layout.STEP_SHEETS.items():
+        subtitle = wb[name]["A2"].value
+        assert "jam kerja" in subtitle, name
+        if n > 1:
+            assert f"sejak paraf/tanda tangan terakhir: serah terima dari Langkah {n - 1}" in subtitle

@@ -95,19 +95,41 @@ def officials_of(book) -> list[str]:
     return out
 
 
-READ_TABLES = (layout.TBL_DPA, layout.TBL_RENCANA, layout.TBL_KINERJA, layout.TBL_PEJABAT)
+READ_TABLES = (
+    layout.TBL_DPA,
+    layout.TBL_RENCANA,
+    layout.TBL_KINERJA,
+    layout.TBL_PEJABAT,
+    *layout.REALISASI_TABLES,
+)
 # The sheets validate_book reads: a file reader may load only these (headless `sheets=`).
 SHEETS_READ = tuple(dict.fromkeys(layout.table(name).sheet for name in READ_TABLES))
 
 
 def validate_book(book) -> list[Finding]:
-    """Read tblDPA, tblRencanaAksi, tblKinerja and tblPejabat from an xlwings Book and validate."""
-    return validate_tables(
-        tables.read_table(book, layout.TBL_DPA),
-        tables.read_table(book, layout.TBL_RENCANA),
-        tables.read_table(book, layout.TBL_KINERJA),
-        officials_of(book),
-    )
+    """Read the plan tables and tblPejabat from an xlwings Book and validate; then the realisasi.
+
+    A workbook made before the realisasi sheets existed is validated without them.
+    """
+    rencana = tables.read_table(book, layout.TBL_RENCANA)
+    kinerja = tables.read_table(book, layout.TBL_KINERJA)
+    findings = validate_tables(tables.read_table(book, layout.TBL_DPA), rencana, kinerja, officials_of(book))
+    realised = _realisasi_tables(book)
+    if realised is None:
+        return findings
+    from .realisasi import validate_realisasi
+
+    return finalize(findings + validate_realisasi(rencana, kinerja, *realised))
+
+
+def _realisasi_tables(book) -> tuple[TableData, TableData] | None:
+    """tblRealisasiAksi and tblRealisasiKinerja; None when the workbook predates both sheets."""
+    names = {s.name for s in book.sheets}
+    wanted = [layout.table(t) for t in layout.REALISASI_TABLES]
+    if not any(spec.sheet in names for spec in wanted):
+        return None
+    aksi, kinerja = (tables.read_table(book, spec.name) for spec in wanted)
+    return aksi, kinerja
 
 
 __all__ = ["validate_tables", "validate_book", "officials_of", "SHEETS_READ"]

@@ -401,7 +401,13 @@ def run_table(prepared: Prepared, cell_rules, value_rules, env: Env) -> list[Fin
     return findings
 
 
-SHEET_RANK = {layout.SHEET_DPA: 0, layout.SHEET_RENCANA: 1, layout.SHEET_KINERJA: 2}
+SHEET_RANK = {
+    layout.SHEET_DPA: 0,
+    layout.SHEET_RENCANA: 1,
+    layout.SHEET_KINERJA: 2,
+    layout.SHEET_REALISASI_AKSI: 3,
+    layout.SHEET_REALISASI_KINERJA: 4,
+}
 
 
 def sort_key(f: Finding):

@@ -76,6 +76,15 @@ RULES: dict[str, tuple[str, str]] = {
     # --- people --------------------------------------------------------------------
     "PENANGGUNG_JAWAB_KOSONG": (ERROR, "penanggung jawab belum diisi"),
     "PENANGGUNG_JAWAB_TIDAK_DIKENAL": (WARNING, "penanggung jawab tidak ada di daftar pejabat (Pengaturan)"),
+    # --- realisasi (tblRealisasiAksi, tblRealisasiKinerja) ----------------------------
+    "REALISASI_TRIWULAN_TIDAK_DIKENAL": (ERROR, "Triwulan realisasi bukan I, II, III atau IV"),
+    "REALISASI_TIDAK_ADA_DI_RENCANA": (ERROR, "indikator realisasi tidak ada di Rencana Aksi / Kinerja"),
+    "REALISASI_GANDA": (ERROR, "realisasi indikator yang sama tercantum dua kali dalam satu triwulan"),
+    "REALISASI_MENURUN": (ERROR, "realisasi kumulatif lebih kecil dari triwulan sebelumnya"),
+    "REALISASI_FISIK_DI_LUAR_RENTANG": (ERROR, "realisasi fisik di luar 0 sampai 100 persen"),
+    "REALISASI_KEUANGAN_MELEBIHI_PAGU": (ERROR, "realisasi keuangan melebihi pagu"),
+    "PENGHAMBAT_KOSONG": (ERROR, "capaian di bawah 100 persen tanpa faktor penghambat"),
+    "BUKTI_DUKUNG_KOSONG": (WARNING, "bukti dukung belum berupa tautan"),
     # --- the file itself (CLI only) --------------------------------------------------
     "BERKAS_TIDAK_TERBACA": (ERROR, "berkas tidak bisa dibaca sebagai buku kerja Rencana Aksi"),
 }

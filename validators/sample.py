@@ -25,15 +25,21 @@ class SamplePlan:
     rencana: list[list] = field(default_factory=list)
     kinerja: list[list] = field(default_factory=list)
     pejabat: list[list] = field(default_factory=list)
+    realisasi_aksi: list[list] = field(default_factory=list)
+    realisasi_kinerja: list[list] = field(default_factory=list)
 
     def write(self, book) -> None:
-        """Fill the four tables of an xlwings Book (any engine)."""
+        """Fill the four tables of an xlwings Book (any engine), and the realisasi when there is any."""
         from renaksi_xl import tables
 
         tables.write_table(book, layout.TBL_PEJABAT, self.pejabat)
         tables.write_table(book, layout.TBL_DPA, self.dpa)
         tables.write_table(book, layout.TBL_RENCANA, self.rencana)
         tables.write_table(book, layout.TBL_KINERJA, self.kinerja)
+        if self.realisasi_aksi:
+            tables.write_table(book, layout.TBL_REALISASI_AKSI, self.realisasi_aksi)
+        if self.realisasi_kinerja:
+            tables.write_table(book, layout.TBL_REALISASI_KINERJA, self.realisasi_kinerja)
 
 
 def kode(i: int) -> str:
@@ -107,6 +113,45 @@ def clean_plan(n: int = 3, indicators: int = 2) -> SamplePlan:
                 OFFICIALS[j % len(OFFICIALS)][0],
             ]
         )
+    return plan
+
+
+def add_realisasi(plan: SamplePlan, quarters: int = 4) -> SamplePlan:
+    """Realisasi for TW I..`quarters` that meets every target exactly (capaian 100%, spending as planned)."""
+    spec = layout.table(layout.TBL_RENCANA)
+    col = spec.col_index
+    for q in range(quarters):
+        tw = layout.QUARTERS[q]
+        for row in plan.rencana:
+            plan.realisasi_aksi.append(
+                [
+                    tw,
+                    row[col(layout.H_KODE_SUB)],
+                    row[col(layout.H_INDIKATOR_KELUARAN)],
+                    row[col(layout.TARGET_TW[q])],
+                    row[col(layout.FISIK_TW[q])],
+                    row[col(layout.KEUANGAN_TW[q])],
+                    "Koordinasi berjalan baik",
+                    "",
+                    "",
+                    f"https://drive.example.go.id/bukti/{row[0]}/tw{q + 1}",
+                    "",
+                ]
+            )
+        kcol = layout.table(layout.TBL_KINERJA).col_index
+        for row in plan.kinerja:
+            plan.realisasi_kinerja.append(
+                [
+                    tw,
+                    row[kcol(layout.H_INDIKATOR_KINERJA)],
+                    row[kcol(layout.TARGET_TW[q])],
+                    "Dukungan pimpinan",
+                    "",
+                    "",
+                    "https://drive.example.go.id/bukti/kinerja",
+                    "",
+                ]
+            )
     return plan
 
 

@@ -119,6 +119,16 @@ def read_workbook(path: Path) -> list[Grid]:
     """Every sheet (hidden ones too) as a grid anchored at A1."""
     from python_calamine import CalamineWorkbook
 
+    from ..readlimits import LimitError, check_workbook_file
+
+    try:
+        check_workbook_file(path)  # sizes and each sheet's extent, before calamine allocates a grid
+    except LimitError as exc:
+        raise _fail(path, exc.message) from None
+    except Exception as exc:  # a damaged zip: calamine below says it cannot open it
+        raise _fail(
+            path, f"Berkas rusak ({type(exc).__name__}: {str(exc)[:80]}). Buka di Excel dan simpan ulang."
+        ) from None
     try:
         wb = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises several types; none is usable
@@ -145,6 +155,14 @@ def read_workbook(path: Path) -> list[Grid]:
 
 def read_csv(path: Path) -> list[Grid]:
     """UTF-8 (with or without BOM), else cp1252; comma, semicolon or tab separated."""
+    from ..readlimits import MAX_PART_BYTES
+
+    if path.stat().st_size > MAX_PART_BYTES:
+        raise _fail(
+            path,
+            f"Berkas CSV ini lebih besar dari batas baca {MAX_PART_BYTES // (1024 * 1024)} MB; "
+            "DPA satu unit kerja jauh lebih kecil. Periksa berkasnya.",
+        )
     data = path.read_bytes()
     try:
         text = data.decode("utf-8-sig")

@@ -342,6 +342,13 @@ def guide_shots() -> list[Shot]:
         Shot("l5-pemeriksaan.png", "akhir", layout.STEP_SHEETS[5], "A:L"),
         Shot("l6-penetapan.png", "akhir", layout.STEP_SHEETS[6], "A:L"),
         Shot("pengaturan.png", "akhir", layout.SHEET_PENGATURAN, "A:F"),
+        Shot(
+            "capaian.png",
+            "akhir",
+            layout.SHEET_CAPAIAN,
+            "A:K",
+            last_row=layout.CAPAIAN_AKSI_HEADER_ROW + 6,
+        ),
     ]
 
 
@@ -415,7 +422,7 @@ def demo_books(demo_dir: str | Path) -> dict[str, Path]:
     from ..demo import BOOK_NAME, BOOK_V1_NAME
 
     demo_dir = Path(demo_dir)
-    # Section 4 of the guide shows the plan as first signed; section 9 the revised one (DPPA).
+    # Section 4 of the guide shows the plan as first signed; section 10 the revised one (DPPA).
     first = demo_dir / BOOK_V1_NAME
     books = {"akhir": first if first.is_file() else demo_dir / BOOK_NAME}
     if first.is_file():

@@ -22,7 +22,8 @@ SECOND_PAGE_FROM = "Keterkaitan"
 def sections(s: sop.Sop) -> tuple:
     """The SOP's sections as printed (a section the SOP leaves empty is left out)."""
     out = (
-        ("Dasar Hukum", s.dasar_hukum),
+        # The printed Neglasari SOP lists its first legal basis twice; the sheet lists each once.
+        ("Dasar Hukum", tuple(dict.fromkeys(s.dasar_hukum))),
         ("Kualifikasi Pelaksana", s.kualifikasi_pelaksana),
         ("Keterkaitan", s.keterkaitan),
         ("Peralatan/Perlengkapan", s.peralatan),
@@ -134,6 +135,8 @@ def write_sop(ctx: BuildContext) -> int:
         row += 1
     ws.merge_range(row, 0, row, kel, "Jumlah waktu", st.cell_bold)
     ws.write_string(row, waktu, s.total_time_label, st.cell_bold)
+    if len(s.total_time_label) > widths[waktu]:
+        set_row(row, row_height(s.total_time_label, widths[waktu]))
     ws.merge_range(row, output, row, ket, "", st.cell)
     row += 2
     ws.merge_range(

@@ -50,6 +50,9 @@ def default_rows(table_name: str, lay: layout.BookLayout | None = None) -> list[
         rows = [list(r) for r in layout.SETELAN_DEFAULTS]
         defaults = {layout.SET_UNIT: s.unit, layout.SET_PEMDA: s.pemda}
         return [[k, defaults.get(k, v), note] for k, v, note in rows]
+    if table_name == layout.TBL_CAPAIAN_TW:  # the charts' four rows, one per quarter
+        blank = [None] * (len(layout.CAPAIAN_TW_COLUMNS) - 1)
+        return [[f"TW {q}", *blank] for q in layout.QUARTERS]
     if table_name == layout.TBL_PROGRES:
         return [
             [st.number, st.uraian, st.role, STATUS_BELUM, "", "", "", st.waktu.label(), ""] for st in s.steps
@@ -223,6 +226,9 @@ BERANDA_LABELS = {
 }
 
 
+ANCHOR_LABELS = {"nmJumlahCatatan": "Jumlah catatan", "nmSidikTerakhir": "Sidik terakhir"}
+
+
 def _setting(key: str) -> str:
     return dict((k, v) for k, v, _ in layout.SETELAN_DEFAULTS)[key]
 
@@ -238,6 +244,8 @@ def beranda_values(ctx: BuildContext | None = None) -> dict[str, str]:
         "nmValidasiWaktu": "-",
         "nmKeaslian": "Belum diperiksa",
         "nmVersi": 1,
+        "nmJumlahCatatan": "0",
+        "nmSidikTerakhir": "-",
     }
 
 
@@ -265,6 +273,11 @@ def write_beranda(ctx: BuildContext) -> None:
             continue
         fmt = st.banner if nm == "nmStatusDokumen" else st.value_text
         ws.write_string(address, values[nm], fmt)
+    for nm, label in ANCHOR_LABELS.items():  # the chain's anchor, right of the buttons
+        sheet, address = layout.NAMED_CELLS[nm]
+        row, col = int(address[1:]) - 1, ord(address[0]) - 65
+        ws.write(row, col - 1, label, st.label)
+        ws.write_string(row, col, values[nm], st.value_text)
     for r in range(3, 11):
         ws.set_row(r, 19)
     ws.set_row(6, 24)  # the status banner
@@ -331,6 +344,16 @@ def _short_role(role: str) -> str:
     return role.split()[0] if len(role) > 20 else role
 
 
+def clock_start(n: int) -> str:
+    """When the step's working-time clock starts (workflow: from the previous Log record)."""
+    if n == 1:
+        return "(jam kerja; langkah pertama, waktunya mulai saat disposisi dicatat)"
+    return (
+        f"(jam kerja, dihitung sejak paraf/tanda tangan terakhir: serah terima dari Langkah {n - 1} "
+        "atau pengembalian, bukan sejak berkas dibuka)"
+    )
+
+
 def write_step_sheet(ctx: BuildContext, n: int) -> None:
     name = ctx.lay.step_sheets[n]
     ws, st = ctx.ws(name), ctx.styles
@@ -342,7 +365,8 @@ def write_step_sheet(ctx: BuildContext, n: int) -> None:
     ws.write(
         1,
         0,
-        f"Pelaksana menurut SOP: {step.role} ({step.pengesahan.lower()}). Waktu baku: {step.waktu.label()}.",
+        f"Pelaksana menurut SOP: {step.role} ({step.pengesahan.lower()}). Waktu baku: {step.waktu.label()} "
+        f"{clock_start(n)}.",
         st.subtitle,
     )
     ws.write(2, 0, f"Kelengkapan: {step.kelengkapan}. Output: {step.output}.", st.subtitle)

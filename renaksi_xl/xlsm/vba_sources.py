@@ -156,6 +156,7 @@ def layout_module_code(lay: layout.BookLayout | None = None) -> str:
         "RX_MODE_SERVER": layout.MODE_SERVER,
         "RX_ACTION_TARIK_DPA": layout.ACTION_TARIK_DPA,
         "RX_ACTION_IMPOR_KINERJA": layout.ACTION_IMPOR_KINERJA,
+        "RX_ACTION_IMPOR_REALISASI": layout.ACTION_IMPOR_REALISASI,
         "RX_ACTION_PDF": layout.ACTION_PDF,
         "RX_PDF_SHEETS": "|".join(lay.pdf_sheets),
         "RX_PYTHON_MODULE": PYTHON_MODULE,

@@ -22,6 +22,7 @@ from .. import layout
 from ..tables import col_letter
 from . import guards
 from .buttons import add_buttons
+from .sheet_realisasi import add_realisasi_validation, write_capaian, write_laporan, write_realisasi_sheet
 from .sheet_sop import write_sop
 from .sheets import (
     BuildContext,
@@ -97,6 +98,10 @@ def build_workbook(out: str | Path = DEFAULT_OUT, *, vba: bool = True, sop_data=
     for name in (layout.SHEET_DPA, layout.SHEET_RENCANA, layout.SHEET_KINERJA):
         write_plan_sheet(ctx, name)
     write_validasi(ctx)
+    for name in (layout.SHEET_REALISASI_AKSI, layout.SHEET_REALISASI_KINERJA):
+        write_realisasi_sheet(ctx, name)
+    write_capaian(ctx)
+    write_laporan(ctx)
     write_log(ctx)
     write_pengaturan(ctx)
     write_impor(ctx)
@@ -110,6 +115,7 @@ def build_workbook(out: str | Path = DEFAULT_OUT, *, vba: bool = True, sop_data=
         wb.define_name(name, f"='{sheet}'!${col}${row}")
     guards.define_lists(ctx)
     guards.add_validation(ctx)
+    add_realisasi_validation(ctx)
     guards.add_conditional_formats(ctx)
     guards.protect_sheets(ctx)
     add_buttons(ctx)

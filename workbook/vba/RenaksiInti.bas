@@ -157,14 +157,17 @@ Public Function Renaksi_ActionUrl(ByVal baseUrl As String, ByVal action As Strin
 End Function
 
 Public Function Renaksi_NeedsFile(ByVal action As String) As Boolean
-    Renaksi_NeedsFile = (action = RX_ACTION_TARIK_DPA Or action = RX_ACTION_IMPOR_KINERJA)
+    Renaksi_NeedsFile = (action = RX_ACTION_TARIK_DPA Or action = RX_ACTION_IMPOR_KINERJA _
+        Or action = RX_ACTION_IMPOR_REALISASI)
 End Function
 
-' Ask for the DPA / PK file(s). Returns a 0-based array of paths, or Empty if cancelled.
+' Ask for the DPA / PK / SIPD realisasi file(s). Returns a 0-based array of paths, or Empty if cancelled.
 Public Function Renaksi_AskFiles(ByVal action As String, ByVal mode As String) As Variant
     Dim chosen As Variant, paths() As String, i As Long, filter As String, title As String
     If action = RX_ACTION_TARIK_DPA Then
         title = "Pilih berkas DPA / RKA / Anggaran Kas"
+    ElseIf action = RX_ACTION_IMPOR_REALISASI Then
+        title = "Pilih berkas realisasi keuangan dari SIPD (per sub kegiatan)"
     Else
         title = "Pilih templat Perjanjian Kinerja (PK)"
     End If

@@ -53,6 +53,26 @@ Public Sub Tombol_ImporKinerja()
     Renaksi_Dispatch "impor-kinerja"
 End Sub
 
+Public Sub Tombol_ImporRealisasi()
+    Renaksi_Dispatch "impor-realisasi"
+End Sub
+
+Public Sub Tombol_HitungCapaian()
+    Renaksi_Dispatch "hitung-capaian"
+End Sub
+
+Public Sub Tombol_LaporRealisasi()
+    Renaksi_Dispatch "lapor-realisasi"
+End Sub
+
+Public Sub Tombol_VerifikasiRealisasi()
+    Renaksi_Dispatch "verifikasi-realisasi"
+End Sub
+
+Public Sub Tombol_SahkanRealisasi()
+    Renaksi_Dispatch "sahkan-realisasi"
+End Sub
+
 Public Sub Tombol_Paraf()
     Renaksi_Dispatch "paraf"
 End Sub

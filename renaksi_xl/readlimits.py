@@ -1,0 +1,267 @@
+"""Reading a workbook file within explicit limits, and saying which limit a file broke.
+
+A workbook arrives by email, so its zip, XML, table ranges and cells are
+untrusted.  Before python-calamine builds a sheet's grid (from A1 to the
+furthest cell with a value, every cell in between allocated), and before the
+remote engine reads a table's range, the file is checked here:
+
+- the zip: every member's declared size, and the total, within
+  `MAX_PART_BYTES` / `MAX_TOTAL_BYTES`; the parts we parse are read through
+  `read_part`, which stops at the limit whatever the header claims and lets
+  `zipfile` check the CRC;
+- each sheet read (`scan_sheet`, one regular-expression pass over its XML): the
+  furthest cell holding something, against `MAX_ROWS`, `MAX_COLS` and
+  `MAX_CELLS` (the grid that cell would make); formulas inside the tables whose
+  content is fingerprinted (their cached value may be stale: refused); texts
+  that may exceed Excel's 32,767 characters (located exactly after reading);
+- each table's `ref`: well formed, and within `MAX_ROWS` / `MAX_COLS`.
+
+Every refusal is a `LimitError` (exit 2) naming the file, the sheet and the
+cell or table, and the limit.  The figures and why: docs/architecture.md.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass, field
+
+from .tables import WorkbookError, cell_address, col_letter
+
+MAX_PART_BYTES = 128 * 1024 * 1024  # one decompressed XML part (a 3,000-row plan sheet: ~2 MB)
+MAX_TOTAL_BYTES = 512 * 1024 * 1024  # all members together, decompressed
+MAX_ROWS = 100_000  # rows of a sheet's grid or a table (a city's plan: ~3,000)
+MAX_COLS = 256  # columns (A..IV; the widest table has 24)
+MAX_CELLS = 2_000_000  # cells of one sheet's grid, A1 to its furthest value
+MAX_TEXT = 32_767  # characters in one cell: Excel's own limit
+
+
+class LimitError(WorkbookError):
+    """A file beyond one of the reading limits, or damaged (exit 2)."""
+
+
+def _n(value: int) -> str:
+    return f"{value:,}".replace(",", ".")
+
+
+def check_archive(zf: zipfile.ZipFile, path) -> None:
+    """Declared sizes: one part, and all parts together."""
+    total = 0
+    for info in zf.infolist():
+        if info.file_size > MAX_PART_BYTES:
+            raise LimitError(
+                f"Berkas '{path}': bagian {info.filename} berukuran {_n(info.file_size)} byte setelah "
+                f"dibuka, melebihi batas {_n(MAX_PART_BYTES)} byte per bagian. Berkas ini bukan buku kerja "
+                "Rencana Aksi yang wajar (mungkin 'bom zip'); minta pengirim menyimpan ulang dari Excel."
+            )
+        total += info.file_size
+    if total > MAX_TOTAL_BYTES:
+        raise LimitError(
+            f"Berkas '{path}' berukuran {_n(total)} byte setelah dibuka, melebihi batas "
+            f"{_n(MAX_TOTAL_BYTES)} byte. Minta pengirim menyimpan ulang dari Excel."
+        )
+
+
+def read_part(zf: zipfile.ZipFile, name: str, path) -> bytes:
+    """A member's bytes, never more than MAX_PART_BYTES whatever its header says."""
+    with zf.open(name) as fh:
+        data = fh.read(MAX_PART_BYTES + 1)
+    if len(data) > MAX_PART_BYTES:
+        raise LimitError(
+            f"Berkas '{path}': bagian {name} melebihi batas {_n(MAX_PART_BYTES)} byte per bagian "
+            "setelah dibuka. Minta pengirim menyimpan ulang dari Excel."
+        )
+    return data
+
+
+# ----------------------------------------------------------------------------- table refs
+_REF = re.compile(r"^\$?([A-Z]{1,3})\$?([0-9]{1,7})(?::\$?([A-Z]{1,3})\$?([0-9]{1,7}))?$")
+
+
+def _col_number(letters: str) -> int:
+    col = 0
+    for ch in letters:
+        col = col * 26 + ord(ch) - 64
+    return col
+
+
+def check_table_ref(ref: str | None, table: str, sheet: str, path) -> None:
+    """A table's range: 'A4:U20' shaped, top-left first, within the limits."""
+    m = _REF.match(ref or "")
+    if not m:
+        raise LimitError(
+            f"Berkas '{path}', lembar '{sheet}': rentang tabel '{table}' ('{ref}') tidak terbaca. "
+            "Berkas rusak; buka dan simpan ulang di Excel."
+        )
+    c1, r1 = _col_number(m.group(1)), int(m.group(2))
+    c2, r2 = (_col_number(m.group(3)), int(m.group(4))) if m.group(3) else (c1, r1)
+    if r1 < 1 or c2 < c1 or r2 < r1:
+        raise LimitError(
+            f"Berkas '{path}', lembar '{sheet}': rentang tabel '{table}' ('{ref}') terbalik atau tidak sah. "
+            "Berkas rusak; buka dan simpan ulang di Excel."
+        )
+    rows, cols = r2 - r1 + 1, c2 - c1 + 1
+    if rows > MAX_ROWS or cols > MAX_COLS or c2 > MAX_COLS:
+        raise LimitError(
+            f"Berkas '{path}', lembar '{sheet}': tabel '{table}' mencakup {ref} ({_n(rows)} baris x "
+            f"{_n(cols)} kolom), melebihi batas baca {_n(MAX_ROWS)} baris dan {_n(MAX_COLS)} kolom "
+            f"(sampai kolom {col_letter(MAX_COLS)}). Di Excel: klik tabel, Desain Tabel > Ubah Ukuran "
+            "Tabel, pilih hanya baris yang berisi data, simpan, lalu ulangi."
+        )
+
+
+def ref_box(ref: str) -> tuple[int, int, int, int]:
+    """(first row, first col, last row, last col) of a checked ref."""
+    m = _REF.match(ref)
+    c1, r1 = _col_number(m.group(1)), int(m.group(2))
+    c2, r2 = (_col_number(m.group(3)), int(m.group(4))) if m.group(3) else (c1, r1)
+    return r1, c1, r2, c2
+
+
+# ----------------------------------------------------------------------------- sheets
+_CELL = re.compile(rb'<(?:[\w.-]+:)?c\s[^>]*?\br="([A-Z]{1,4})([0-9]{1,8})"[^>]*?(/?)>')
+_ANY_CELL = re.compile(rb"<(?:[\w.-]+:)?c[\s>]")
+_ROW = re.compile(rb'<(?:[\w.-]+:)?row\s[^>]*?\br="([0-9]{1,9})"[^>]*?(/?)>')
+_FORMULA = re.compile(rb"<(?:[\w.-]+:)?f[\s>/]")
+_CELL_BODY = re.compile(
+    rb'<(?:[\w.-]+:)?c\s[^>]*?\br="([A-Z]{1,4})([0-9]{1,8})"[^>/]*>(.*?)</(?:[\w.-]+:)?c>', re.S
+)
+# A run of at least MAX_TEXT bytes between markup: a text that may be longer than
+# Excel allows (entities and UTF-8 make bytes >= characters; cells are then checked exactly).
+LONG_RUN = re.compile(rb"(?<![^<>])[^<>]{%d}" % (MAX_TEXT + 1))
+
+
+@dataclass
+class SheetScan:
+    may_have_long_text: bool = False
+    formula_cells: list[str] = field(default_factory=list)
+
+
+def scan_sheet(
+    data: bytes, sheet: str, path, protected: list[tuple[str, tuple[int, int, int, int]]]
+) -> SheetScan:
+    """Check one sheet's XML against the grid limits; list formulas inside `protected`
+    table bodies ((table name, (r1, c1, r2, c2)))."""
+    far_row = far_col = 0
+    far_row_cell = far_col_cell = ""
+    with_ref = closed = 0
+    for m in _CELL.finditer(data):
+        if m.group(3):  # <c r="X1" s="3"/>: formatting only, no value
+            closed += 1
+            continue
+        with_ref += 1
+        col, row = _col_number(m.group(1).decode()), int(m.group(2))
+        if row > far_row:
+            far_row, far_row_cell = row, m.group(1).decode() + m.group(2).decode()
+        if col > far_col:
+            far_col, far_col_cell = col, m.group(1).decode() + m.group(2).decode()
+    without_ref = len(_ANY_CELL.findall(data)) - with_ref - closed
+    if without_ref > 0:  # cells placed by position: count them as if they followed the furthest column
+        for m in _ROW.finditer(data):
+            if not m.group(2) and int(m.group(1)) > far_row:
+                far_row, far_row_cell = int(m.group(1)), f"baris {m.group(1).decode()}"
+        far_col = max(far_col, min(without_ref, 10**9))
+        far_col_cell = far_col_cell or f"kolom ke-{far_col}"
+    _check_extent(path, sheet, far_row, far_row_cell, far_col, far_col_cell)
+    scan = SheetScan(may_have_long_text=LONG_RUN.search(data) is not None)
+    if protected and _FORMULA.search(data):
+        for m in _CELL_BODY.finditer(data):
+            if not _FORMULA.search(m.group(3)):
+                continue
+            col, row = _col_number(m.group(1).decode()), int(m.group(2))
+            for table, (r1, c1, r2, c2) in protected:
+                if r1 < row <= r2 and c1 <= col <= c2:
+                    scan.formula_cells.append(f"{table}:{cell_address(row, col)}")
+    return scan
+
+
+def _check_extent(path, sheet: str, rows: int, row_cell: str, cols: int, col_cell: str) -> None:
+    where = f"Berkas '{path}', lembar '{sheet}'"
+    fix = "Hapus isi sel itu (pilih sel, tekan Delete), simpan, lalu ulangi."
+    if cols > MAX_COLS:
+        raise LimitError(
+            f"{where}: ada isi di sel {col_cell}, di luar batas baca {_n(MAX_COLS)} kolom "
+            f"(sampai kolom {col_letter(MAX_COLS)}). {fix}"
+        )
+    if rows > MAX_ROWS:
+        raise LimitError(
+            f"{where}: ada isi di sel {row_cell}, di luar batas baca {_n(MAX_ROWS)} baris. {fix}"
+        )
+    if rows * cols > MAX_CELLS:
+        raise LimitError(
+            f"{where}: isinya membentang dari A1 sampai baris {_n(rows)} dan kolom {col_letter(cols)} "
+            f"({_n(rows * cols)} sel), melebihi batas baca {_n(MAX_CELLS)} sel per lembar "
+            f"(sel terjauh: {row_cell}). {fix}"
+        )
+
+
+def formula_message(path, sheet: str, cells: list[str]) -> str:
+    table, _, first = cells[0].partition(":")
+    more = f" (dan {len(cells) - 1} sel lain)" if len(cells) > 1 else ""
+    return (
+        f"Berkas '{path}', lembar '{sheet}': sel {first}{more} di tabel '{table}' berisi rumus. Isi tabel "
+        "ini diberi sidik (keaslian), dan nilai rumus yang tersimpan bisa berbeda dari yang dihitung "
+        "ulang Excel, jadi rumus tidak diterima di sini. Di Excel: salin sel itu lalu Tempel Khusus > "
+        "Nilai, simpan, lalu ulangi."
+    )
+
+
+# ----------------------------------------------------------------------------- values
+def bad_value_message(path, sheet: str, row: int, col: int, value) -> str:
+    return (
+        f"Berkas '{path}', lembar '{sheet}', sel {cell_address(row, col)}: nilai '{str(value)[:40]}' bukan "
+        "angka yang sah (tak hingga atau bukan angka, mis. angka ribuan digit). Ketik ulang nilainya di "
+        "Excel, simpan, lalu ulangi."
+    )
+
+
+def long_text_message(path, sheet: str, row: int, col: int, length: int) -> str:
+    return (
+        f"Berkas '{path}', lembar '{sheet}', sel {cell_address(row, col)}: teksnya {_n(length)} karakter, "
+        f"melebihi batas Excel {_n(MAX_TEXT)} karakter per sel. Persingkat teksnya, simpan, lalu ulangi."
+    )
+
+
+def check_values(values: list[list], path, sheet: str, *, long_text: bool) -> None:
+    """Numbers that are not finite (NaN, infinity: a 5,000-digit numeral reads as one)
+    and, when the XML hinted at them, texts over Excel's limit."""
+    for i, row in enumerate(values):
+        for j, v in enumerate(row):
+            t = type(v)
+            if t is float and v - v != 0:
+                raise LimitError(bad_value_message(path, sheet, i + 1, j + 1, v))
+            if long_text and t is str and len(v) > MAX_TEXT:
+                raise LimitError(long_text_message(path, sheet, i + 1, j + 1, len(v)))
+
+
+def check_workbook_file(path) -> None:
+    """An .xlsx/.xlsm given to a reader that takes every sheet as a grid (the DPA
+    and PK readers): the zip sizes and each sheet's extent, before calamine."""
+    import posixpath
+    from xml.etree import ElementTree as ET
+
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError):
+        return  # not a zip (.xls, .ods is a zip too but has no xl/): the reader says what it is
+    with zf:
+        if "xl/workbook.xml" not in zf.namelist():
+            return
+        check_archive(zf, path)
+        names = {}
+        try:
+            wb = ET.fromstring(read_part(zf, "xl/workbook.xml", path))
+            rels = ET.fromstring(read_part(zf, "xl/_rels/workbook.xml.rels", path))
+            targets = {r.get("Id"): r.get("Target", "") for r in rels}
+            for el in wb.iter():
+                if el.tag.endswith("}sheet"):
+                    rid = next((v for k, v in el.attrib.items() if k.endswith("}id")), None)
+                    target = targets.get(rid, "")
+                    part = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
+                    names[posixpath.normpath(part)] = el.get("name", part)
+        except (KeyError, ET.ParseError):
+            pass  # the reader itself reports a workbook it cannot open
+        for info in zf.infolist():
+            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                sheet = names.get(info.filename, info.filename)
+                scan_sheet(read_part(zf, info.filename, path), sheet, path, [])
