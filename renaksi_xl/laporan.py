@@ -328,6 +328,9 @@ def _write(book, action, k, official, pengesahan, now, note, state, due_text, ke
         ("NIP", "Sidik Rantai"),
     )
     workflow._append(book, layout.TBL_LOG, cells, ("NIP", "Sidik Isi", "Sidik Rantai"))
+    # The chain's anchor on Beranda follows every chained record, the report's too (chainend).
+    tables.named_range(book, "nmJumlahCatatan").value = len(state.records) + 1
+    tables.named_range(book, "nmSidikTerakhir").value = cells["Sidik Rantai"]
     return waktu
 
 
