@@ -447,8 +447,18 @@ def _progress(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
 
-def run_demo(out_dir: Path, *, with_pdf: bool = True, quiet: bool = False, realisasi: bool = True) -> dict:
-    """Run the scenario; returns what it produced (paths, summaries, verdicts)."""
+def run_demo(
+    out_dir: Path,
+    *,
+    with_pdf: bool = True,
+    quiet: bool = False,
+    realisasi: bool = True,
+    revisi: bool | None = None,
+) -> dict:
+    """Run the scenario; returns what it produced (paths, summaries, verdicts).
+
+    `realisasi`: the year's quarterly reports after tetapkan; `revisi` (default: as `realisasi`):
+    the DPPA revision (before TW IV, or at the end without the reports)."""
     from .dpa import SAMPLE_DPA, SAMPLE_PK
     from .headless import run_on_file
     from .review import write_email
@@ -460,6 +470,7 @@ def run_demo(out_dir: Path, *, with_pdf: bool = True, quiet: bool = False, reali
     out_dir.mkdir(parents=True, exist_ok=True)
     for old in [*out_dir.glob("serah-terima-*.xlsm"), *out_dir.glob("serah-terima-*.eml")]:
         old.unlink()  # only what an earlier demo left here; nothing else in the folder is touched
+    (out_dir / BOOK_V1_NAME).unlink(missing_ok=True)  # the version-1 copy of an earlier run
     book = out_dir / BOOK_NAME
     t0 = time.perf_counter()
     say("Membangun buku kerja baru ...")
@@ -469,7 +480,9 @@ def run_demo(out_dir: Path, *, with_pdf: bool = True, quiet: bool = False, reali
     emails: list[Path] = []
     copies: list[Path] = []
     last_handoff: Path | None = None
-    steps = with_revision(script(Path(SAMPLE_DPA), Path(SAMPLE_PK), realisasi=realisasi))
+    steps = script(Path(SAMPLE_DPA), Path(SAMPLE_PK), realisasi=realisasi)
+    if realisasi if revisi is None else revisi:
+        steps = with_revision(steps)
     _SIPD_FILE["path"] = out_dir / SIPD_NAME
     for i, item in enumerate(steps, start=1):
         if isinstance(item, tuple):
@@ -510,7 +523,6 @@ def run_demo(out_dir: Path, *, with_pdf: bool = True, quiet: bool = False, reali
             last_handoff = copy
     result: dict = {
         "book": book,
-        "book_v1": out_dir / BOOK_V1_NAME,
         "copies": copies,
         "emails": emails,
         "log": lines,
@@ -526,7 +538,9 @@ def run_demo(out_dir: Path, *, with_pdf: bool = True, quiet: bool = False, reali
     result["warnings"] = [f for f in findings if f.severity == "warning"]
     result["verify_ok"] = verdict.ok
     result["versions"] = verdict.versions()
-    result["verify_v1_ok"] = verify_book(open_book(result["book_v1"])).ok
+    if (out_dir / BOOK_V1_NAME).is_file():  # the DPPA revision ran: version 1 verifies on its own
+        result["book_v1"] = out_dir / BOOK_V1_NAME
+        result["verify_v1_ok"] = verify_book(open_book(result["book_v1"])).ok
     if with_pdf:
         from .pdf import export_pdf
         from .xlsm.lo_host import LibreOfficeUnavailable, find_soffice
