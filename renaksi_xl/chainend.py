@@ -69,6 +69,16 @@ def _done_on_beranda(book) -> dict[int, str]:
     return out
 
 
+def write_anchor(book, count: int, last_chain: str) -> None:
+    """Beranda's anchor of the chain: its length and its end, so a chain cut short shows.
+
+    Every writer of a chained record calls this (the SOP steps and the quarterly reports)."""
+    from . import tables
+
+    tables.named_range(book, "nmJumlahCatatan").value = count
+    tables.named_range(book, "nmSidikTerakhir").value = last_chain
+
+
 def chain_end_problems(book, records) -> list[str]:
     """Where the workbook's own status says the chain should be longer than it is."""
     from .integrity import field_text

@@ -21,6 +21,7 @@ COMMANDS = {
     "dpa": "renaksi_xl.dpa.cli:cmd_dpa",
     "run": "renaksi_xl.runner:cmd_run",
     "validate": "renaksi_xl.validate:cmd_validate",
+    "rekap": "renaksi_xl.rekap:cmd_rekap",
     "verify": "renaksi_xl.integrity:cmd_verify",
     "serve": "renaksi_xl.server:cmd_serve",
     "pdf": "renaksi_xl.pdf:cmd_pdf",
@@ -254,6 +255,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     s.add_argument("--json", action="store_true", help="keluaran JSON")
     s.add_argument("--rekap", metavar="OUT.xlsx", help="tulis rekap satu baris per berkas")
+
+    s = sub.add_parser(
+        "rekap",
+        help="rekap Pemda: semua buku kerja unit dalam satu buku kerja bergrafik",
+        description="Membaca setiap buku kerja di folder (beserta subfoldernya) dan menulis satu rekap: "
+        "tahap SOP dan ketepatan waktu per langkah, keaslian, hasil validasi, versi, capaian dan serapan "
+        "per triwulan. Berkas yang rusak atau tidak terbaca dicatat beserta alasannya tanpa menghentikan "
+        "rekap. Kode keluar: 0 semua terbaca, 1 ada yang gagal dibaca, 2 masukan tidak dapat dipakai.",
+    )
+    s.add_argument(
+        "folders", nargs="+", metavar="FOLDER", help="folder berisi buku kerja unit (atau berkasnya)"
+    )
+    s.add_argument("--out", metavar="REKAP.xlsx", help="berkas rekap yang ditulis (wajib tanpa --json)")
+    s.add_argument("--json", action="store_true", help="keluaran JSON ke layar")
+    s.add_argument(
+        "--workers",
+        type=_positive_int,
+        metavar="N",
+        help="jumlah proses pembaca (bawaan: jumlah inti CPU)",
+    )
 
     s = sub.add_parser("verify", help="periksa keaslian catatan paraf dan tanda tangan")
     s.add_argument("book", metavar="BUKU", help="buku kerja Rencana Aksi (.xlsm) yang diperiksa")

@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import capaian, layout, tables, workflow
+from .chainend import write_anchor
 from .context import ActionContext, format_timestamp
 from .errors import InputError, Refused
 from .integrity import (
@@ -328,9 +329,7 @@ def _write(book, action, k, official, pengesahan, now, note, state, due_text, ke
         ("NIP", "Sidik Rantai"),
     )
     workflow._append(book, layout.TBL_LOG, cells, ("NIP", "Sidik Isi", "Sidik Rantai"))
-    # The chain's anchor on Beranda follows every chained record, the report's too (chainend).
-    tables.named_range(book, "nmJumlahCatatan").value = len(state.records) + 1
-    tables.named_range(book, "nmSidikTerakhir").value = cells["Sidik Rantai"]
+    write_anchor(book, len(state.records) + 1, cells["Sidik Rantai"])
     return waktu
 
 

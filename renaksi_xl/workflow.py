@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import layout, sop, tables
+from .chainend import write_anchor
 from .context import ActionContext, format_timestamp, parse_timestamp
 from .errors import InputError, Refused
 from .headless import macro_equivalent
@@ -664,9 +665,7 @@ def _write_record(
             f"({_who(holder(people, nxt.role), nxt.role)})"
         )
     tables.named_range(book, "nmTahap").value = tahap
-    # The chain's anchor: its length and its end, so a chain cut short shows.
-    tables.named_range(book, "nmJumlahCatatan").value = len(state.records) + 1
-    tables.named_range(book, "nmSidikTerakhir").value = chain
+    write_anchor(book, len(state.records) + 1, chain)
     tables.named_range(book, "nmStatusDokumen").value = (
         layout.STATUS_DITETAPKAN if action == layout.ACTION_TETAPKAN else layout.STATUS_DRAF
     )
