@@ -280,6 +280,24 @@ def test_full_flow_to_a_second_penetapan_pdf_and_diff(built_workbook, tmp_path):
     # The version-1 file still verifies on its own.
     assert verify_book(book_of(v1)).ok
 
+    # The Pemda rekap reads the version from Beranda (nmVersi): 1 for the old file, 2 for the new.
+    folder = tmp_path / "rekap"
+    folder.mkdir()
+    shutil.copyfile(v1, folder / "a-versi-1.xlsm")
+    shutil.copyfile(path, folder / "b-versi-2.xlsm")
+    proc = subprocess.run(
+        [*CLI, "rekap", str(folder), "--out", str(tmp_path / "rekap.xlsx"), "--json", "--workers", "1"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    units = sorted(json.loads(proc.stdout)["units"], key=lambda u: u["file"])
+    assert [(u["versi"], u["ditetapkan"], u["keaslian_utuh"]) for u in units] == [
+        (1, True, True),
+        (2, True, True),
+    ]
+
     # diff names the version change and the records added.
     proc = subprocess.run(
         [*CLI, "diff", str(v1), str(path), "--json"], capture_output=True, text=True, timeout=300
