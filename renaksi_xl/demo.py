@@ -3,8 +3,11 @@
 It builds a fresh workbook, fills Pengaturan with the three officials of
 Kecamatan Neglasari, and walks the six steps with realistic working-day
 timestamps, including one return (`kembalikan`) with a fix, exactly as the
-buttons would (same Python functions, headless engine).  It leaves the final
-workbook, a copy at each review hand-off, the PDF and the email drafts.
+buttons would (same Python functions, headless engine).  The year goes on with
+the quarterly reports; after TW III a DPPA opens the Rencana Aksi Perubahan
+(`revisi`, version 2: redrafted, re-checked, re-signed) and TW IV is reported
+against it.  It leaves the final workbook, the version-1 copy, a copy at each
+review hand-off, the PDFs and the email drafts.
 """
 
 from __future__ import annotations
