@@ -81,7 +81,7 @@ def hostile_server(folder: Path, clients: int, workers: int = 1):
         f"workers = {workers}",
     ]
     for i, token in enumerate(tokens):
-        nip = f"19800101200001{i:04d}"
+        nip = f"198001012000011{i:03d}"  # born 1980-01-01, TMT 2000-01, sex 1, sequence i
         lines.append(f'[tokens."{hash_token(token)}"]\nnip = "{nip}"\nrole = "{layout.ROLES[i % 3]}"')
     cfg = folder / "server.toml"
     cfg.write_text("\n".join(lines) + "\n", encoding="utf-8")
