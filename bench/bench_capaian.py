@@ -11,8 +11,8 @@ tblRealisasiAksi, 4 x 60 in tblRealisasiKinerja), then in one process
             sheets capaian reads (Rencana Aksi, Kinerja, Realisasi Aksi,
             Realisasi Kinerja): the floor
   capaian   renaksi_xl.capaian.capaian_file(path): what `renaksi-xl capaian
-            BOOK` does (payload of those sheets -> remote Book -> tables ->
-            capaian of the latest quarter)
+            BOOK` does (the reading limits on the file, the four tables straight
+            from python-calamine, capaian of the latest quarter)
 
 and prints best and median of each and the ratio beside the target.
 Target (issue 13): capaian <= 1.5 x calamine.

@@ -22,6 +22,8 @@ How:
   and/or, True/False, break/continue, numbers, loops run zero times, exception
   handlers that catch nothing.  Bit operators, `is` swaps and variable
   replacements are left out: they mostly give noise, not questions.
+- The module's tests first run once without a mutant: if they fail, the module is
+  skipped (every mutant would look killed).
 - `--sample N` mutants per module (seeded, so a rerun draws the same ones),
   `--sample 0` for all of them; `--minutes` caps the whole run: what ran by
   then is reported, and says so.
@@ -171,13 +173,26 @@ def results(session: Path):
             else:
                 counts["survived"] += 1
                 m = item.mutations[0]
-                survivors.append((m.module_path, m.start_pos[0], m.operator_name, m.occurrence))
+                line = Path(session.parent, m.module_path).read_text("utf-8").splitlines()[m.start_pos[0] - 1]
+                survivors.append(
+                    (str(m.module_path), m.start_pos[0], m.operator_name, m.occurrence, line.strip())
+                )
     return counts, survivors
 
 
 def run_module(root: Path, name: str, args, deadline: float):
     files, tests = MODULES[name]
     cfg = write_config(root, name, files, tests, args.timeout)
+    baseline = subprocess.run(
+        [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *tests],
+        cwd=root,
+        env=environment(),
+        capture_output=True,
+        text=True,
+    )
+    if baseline.returncode != 0:  # every mutant would count as killed
+        print(f"{name}: the tests fail without any mutant; skipped\n{baseline.stdout[-2000:]}", flush=True)
+        return Counter(), [], False
     session = root / f"mutation-{name}.sqlite"
     cr = [sys.executable, "-m", "cosmic_ray.cli"]
     subprocess.run([*cr, "init", str(cfg), str(session)], cwd=root, env=environment(), check=True)
@@ -248,9 +263,8 @@ def main(argv=None) -> int:
     print(_row("all", total))
     if all_survivors:
         print("\nsurvivors (a missing test, or a mutant no test can tell apart):")
-        for path, line, operator, occurrence in sorted(all_survivors):
-            shown = str(path).replace("renaksi_xl/validators/", "validators/")
-            source = (REPO / shown).read_text("utf-8").splitlines()[line - 1].strip()
+        for path, line, operator, occurrence, source in sorted(all_survivors):
+            shown = path.replace("renaksi_xl/validators/", "validators/")
             print(f"  {shown}:{line}  {operator.removeprefix('core/')} #{occurrence}  | {source[:90]}")
     if capped_any:
         print("\nthe time cap ended the run early: the figures cover the mutants that ran.")

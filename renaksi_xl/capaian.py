@@ -131,7 +131,11 @@ class _Numbers:
     def at(self, data, i: int, value, header: str) -> float | None:
         kind = type(value)
         if kind is float:
-            if value != value:
+            if value - value != 0:  # NaN or infinity (a numeral of thousands of digits reads as one)
+                self.warnings.append(
+                    f"Lembar '{data.spec.sheet}' sel {data.address(i, header)}: nilainya bukan angka yang sah "
+                    "(tak hingga); sel ini tidak dihitung."
+                )
                 return None
             return int(value) if value.is_integer() else value
         if kind is int or value is None:
@@ -343,7 +347,7 @@ class Book:
         if k not in self.quarters_with_realisasi():
             return out
         cap = self.for_quarter(k)
-        values = [r.capaian_persen for r in (*cap.rencana_aksi, *cap.kinerja) if r.capaian_persen is not None]
+        values = [v for v in _capaian_values(cap) if v is not None]
         out.capaian_rata_rata = sum(values) / len(values) if values else None
         seen: set[str] = set()
         pagu = fisik_t = fisik_r = rencana = realisasi = 0.0
@@ -422,7 +426,11 @@ def _plan_rows(data, numbers: _Numbers, kind: str, warnings: list[str]) -> list[
     return out
 
 
-def _realisasi_rows(data, numbers: _Numbers, plan_keys: set, aksi: bool, warnings: list[str]) -> dict:
+def _realisasi_rows(
+    data, numbers: _Numbers, plan_keys: set, aksi: bool, warnings: list[str], only: int | None = None
+) -> dict:
+    """(quarter, keys...) -> _Realisasi; `only`: keep only that quarter's rows (the others are
+    checked for a readable Triwulan only)."""
     out: dict = {}
     where: dict = {}
     keys, quarters, texts = _Memo(key_text), _Memo(quarter_of), _Memo(_text)
@@ -448,8 +456,11 @@ def _realisasi_rows(data, numbers: _Numbers, plan_keys: set, aksi: bool, warning
                 "(tulis I, II, III atau IV); baris ini tidak dihitung."
             )
             continue
+        if only is not None and k != only:
+            continue
         raw_ind = row[c_ind]
         ind_key = keys[raw_ind] if isinstance(raw_ind, str) else key_text(raw_ind)
+        key: tuple
         if aksi:
             raw_kode = row[c_kode]
             key = (k, keys[raw_kode] if isinstance(raw_kode, str) else key_text(raw_kode), ind_key)
@@ -477,16 +488,27 @@ def _realisasi_rows(data, numbers: _Numbers, plan_keys: set, aksi: bool, warning
     return out
 
 
-def book_of_tables(rencana, kinerja, real_aksi, real_kinerja, file: str = "") -> Book:
+def book_of_tables(
+    rencana, kinerja, real_aksi, real_kinerja, file: str = "", only: int | None = None
+) -> Book:
+    """The four tables parsed; `only`: the realisasi of that quarter only (what one report needs)."""
     warnings: list[str] = []
     numbers = _Numbers(warnings)
     aksi = _plan_rows(rencana, numbers, "aksi", warnings)
     kin = _plan_rows(kinerja, numbers, "kinerja", warnings)
-    ra = _realisasi_rows(
-        real_aksi, numbers, {(key_text(p.kode), key_text(p.indikator)) for p in aksi}, True, warnings
-    )
-    rk = _realisasi_rows(real_kinerja, numbers, {(key_text(p.indikator),) for p in kin}, False, warnings)
+    ra = _realisasi_rows(real_aksi, numbers, {p.key for p in aksi}, True, warnings, only)
+    rk = _realisasi_rows(real_kinerja, numbers, {(p.key[1],) for p in kin}, False, warnings, only)
     return Book(aksi, kin, ra, rk, warnings, file)
+
+
+def quarters_present(real_aksi, real_kinerja) -> list[int]:
+    """The quarters the realisasi tables hold rows of (readable Triwulan cells only)."""
+    found: set[int | None] = set()
+    for data in (real_aksi, real_kinerja):
+        col = data.col(layout.H_TRIWULAN)
+        for value in {r[col] for r in data.rows if isinstance(r[col], (str, int, float))}:
+            found.add(quarter_of(value))
+    return sorted(k for k in found if k is not None)
 
 
 READ_TABLES = (
@@ -501,17 +523,20 @@ SHEETS_READ = tuple(dict.fromkeys(layout.table(t).sheet for t in READ_TABLES))
 def read_book(book, file: str = "") -> Book:
     from . import tables
 
-    return book_of_tables(*(tables.read_table(book, name) for name in READ_TABLES), file=file)
+    rencana, kinerja, real_aksi, real_kinerja = (tables.read_table(book, name) for name in READ_TABLES)
+    return book_of_tables(rencana, kinerja, real_aksi, real_kinerja, file=file)
 
 
-def choose_quarter(data: Book, tw: Any) -> int:
-    """The quarter asked for (I..IV), else the latest one with any realisasi; InputError if none."""
+def choose_quarter(data: Book | list[int], tw: Any) -> int:
+    """The quarter asked for (I..IV), else the latest one with any realisasi (`data`: a Book or
+    the quarters present); InputError if none."""
     if tw not in (None, ""):
         k = quarter_of(tw)
         if k is None:
             raise InputError(f"Triwulan '{tw}' tidak dikenal: tulis I, II, III atau IV.")
         return k
-    k = data.latest_quarter()
+    present = data if isinstance(data, list) else data.quarters_with_realisasi()
+    k = present[-1] if present else None
     if k is None:
         raise InputError(
             f"Belum ada realisasi di tabel {layout.TBL_REALISASI_AKSI} (lembar '{layout.SHEET_REALISASI_AKSI}') "
@@ -565,8 +590,13 @@ def hitung_capaian_body(book, ctx) -> str:
     return summary_text(cap)
 
 
+def _capaian_values(cap: Capaian) -> list:
+    """Capaian (%) of every rencana aksi row, then of every kinerja row (None where not counted)."""
+    return [r.capaian_persen for r in cap.rencana_aksi] + [r.capaian_persen for r in cap.kinerja]
+
+
 def summary_text(cap: Capaian) -> str:
-    counted = [r.capaian_persen for r in (*cap.rencana_aksi, *cap.kinerja) if r.capaian_persen is not None]
+    counted = [v for v in _capaian_values(cap) if v is not None]
     under = sum(1 for v in counted if v < 100)
     text = (
         f"Capaian TW {cap.quarter} dihitung: {len(cap.rencana_aksi)} indikator keluaran, {len(cap.kinerja)} "
@@ -585,8 +615,9 @@ def capaian_file(path, tw: Any = None) -> Capaian:
     from .table_reader import read_tables
 
     found = read_tables(path, READ_TABLES)
-    data = book_of_tables(*(found[name] for name in READ_TABLES), file=Path(path).name)
-    return data.for_quarter(choose_quarter(data, tw))
+    tables_ = [found[name] for name in READ_TABLES]
+    k = choose_quarter(quarters_present(*tables_[2:]), tw)
+    return book_of_tables(*tables_, file=Path(path).name, only=k).for_quarter(k)
 
 
 def _num(value) -> str:
@@ -610,9 +641,9 @@ def render_text(cap: Capaian) -> str:
         )
     if cap.kinerja:
         lines.append("Kinerja (target | realisasi | capaian):")
-        for r in cap.kinerja:
+        for ik in cap.kinerja:
             lines.append(
-                f"- {r.indikator_kinerja}: {_num(r.target)} | {_num(r.realisasi)} | {_pct(r.capaian_persen)}"
+                f"- {ik.indikator_kinerja}: {_num(ik.target)} | {_num(ik.realisasi)} | {_pct(ik.capaian_persen)}"
             )
     for w in cap.warnings:
         lines.append(f"Peringatan: {w}")

@@ -45,9 +45,8 @@ class CellTextError(InputError):
 def text_problem(text: str) -> str | None:
     """Why `text` cannot be stored in a cell as it is, in Indonesian; None if it can."""
     if len(text) > MAX_CELL_TEXT:
-        return f"teksnya {len(text):,} karakter, lebih dari batas Excel {MAX_CELL_TEXT:,} karakter per sel".replace(
-            ",", "."
-        )
+        n, limit = (f"{v:,}".replace(",", ".") for v in (len(text), MAX_CELL_TEXT))
+        return f"teksnya {n} karakter, lebih dari batas Excel {limit} karakter per sel"
     bad = _NOT_XML.search(text)
     if bad is not None:
         return (

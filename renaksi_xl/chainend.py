@@ -62,7 +62,7 @@ def _done_on_beranda(book) -> dict[int, str]:
         if str(cells.get("Status") or "").strip() != STATUS_SELESAI:
             continue
         try:
-            step = int(cells.get("Langkah"))
+            step = int(cells.get("Langkah") or "")  # empty: ValueError, as for any non-number
         except (TypeError, ValueError):
             continue
         out[step] = f"{layout.SHEET_BERANDA}!{data.address(i, 'Status')}"

@@ -120,7 +120,8 @@ class IndonesianArgumentParser(argparse.ArgumentParser):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("formatter_class", _Formatter)
         add_help = kwargs.pop("add_help", True)
-        super().__init__(*args, add_help=False, **kwargs)
+        kwargs["add_help"] = False  # ours below, with an Indonesian text
+        super().__init__(*args, **kwargs)
         self._positionals.title = "argumen"
         self._optionals.title = "opsi"
         if add_help:
@@ -455,10 +456,11 @@ def with_book_name(message: str, args, exc=None) -> str:
 
 def _os_error_behind(exc: BaseException) -> OSError | None:
     seen = 0
-    while exc is not None and seen < 5:
-        if isinstance(exc, OSError):
-            return exc
-        exc = exc.__cause__ or exc.__context__
+    cause: BaseException | None = exc
+    while cause is not None and seen < 5:
+        if isinstance(cause, OSError):
+            return cause
+        cause = cause.__cause__ or cause.__context__
         seen += 1
     return None
 
@@ -475,7 +477,8 @@ _ERRNO_TEXT = {
 
 
 def os_error_reason(exc: OSError) -> str:
-    return _ERRNO_TEXT.get(exc.errno, exc.strerror or str(exc))
+    text = _ERRNO_TEXT.get(exc.errno) if exc.errno is not None else None
+    return text or exc.strerror or str(exc)
 
 
 def os_error_message(exc: OSError, out=None) -> str:

@@ -514,7 +514,7 @@ def run_demo(
             fields=dict(item.fields or {}),
             files=files,
         )
-        summary, result = run_action(book, item.action, ctx)
+        summary, _applied = run_action(book, item.action, ctx)
         lines.append(f"  {_when(item.when):<22}{item.action:<20} {item.role}{_outcome(item, summary)}")
         if item.handoff_to:
             n = len(copies) + 1

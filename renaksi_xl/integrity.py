@@ -224,7 +224,9 @@ def digest_of(book, key: str) -> str:
     name, _, quarter = key.partition("@")
     data = tables.read_table(book, name)
     if quarter:
-        data = realisasi_rows_upto(data, quarter_of(quarter))
+        upto = quarter_of(quarter)
+        assert upto is not None, key  # parse_content_text accepts only 'name@I'..'name@IV'
+        data = realisasi_rows_upto(data, upto)
     return table_digest(data)
 
 
@@ -267,7 +269,12 @@ def field_text(value: Any) -> str:
         value = int(value)
     if isinstance(value, (dt.datetime, dt.date)):
         return value.isoformat()
-    return unicodedata.normalize("NFC", str(value)).replace("\r\n", "\n").strip()
+    # A lone CR counts as a line break, as in canonical_value: a file written by openpyxl
+    # stores it raw and XML readers hand it back as LF, so the hash must not tell them apart.
+    text = str(value)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return unicodedata.normalize("NFC", text).strip()
 
 
 def chain_hash(prev: str, fields: Sequence[Any], content: str) -> str:
@@ -499,7 +506,7 @@ def _step_sheet_records(
     from . import tables
 
     lay = lay or _book_layout(book)
-    out = []
+    out: list[tuple[int | None, str, dict[str, Any]]] = []
     for n in lay.step_sheets:
         data = tables.read_table(book, layout.step_table(n))
         for i, row in enumerate(data.rows):
@@ -590,7 +597,7 @@ def verify_book(book) -> Verdict:
                 role=field_text(row.get("Peran")),
                 name=field_text(row.get("Nama")),
                 nip=field_text(row.get("NIP")),
-                kind=row.kind,
+                kind=row.kind or "",
                 time=time_text,
                 valid=not reasons,
                 reason=" ".join(reasons) or None,
@@ -656,6 +663,8 @@ def verify_book(book) -> Verdict:
         "nomor": s.nomor,
         "unit": s.unit,
         "langkah": s.number_of_steps,
+        "langkah_pemeriksaan": s.step_of_kind("pemeriksaan").number,
+        "langkah_susun": s.step_of_kind("susun").number,
         "sha256": s.digest,
     }
     return Verdict(
@@ -778,7 +787,8 @@ def render_text(verdict: Verdict, name: str = "") -> str:
         elif verdict.approved_by:
             lines.append(
                 "Isi berubah setelah disetujui: paraf/tanda tangan terakhir tidak lagi berlaku "
-                "untuk isi ini. Ulangi pemeriksaan (Langkah 5) atau kembalikan ke Langkah 3."
+                f"untuk isi ini. Ulangi pemeriksaan (Langkah {verdict.sop.get('langkah_pemeriksaan', 5)}) atau "
+                f"kembalikan ke Langkah {verdict.sop.get('langkah_susun', 3)}."
             )
         else:
             lines.append("Perubahan ini bagian dari penyusunan; akan tercatat pada paraf berikutnya.")

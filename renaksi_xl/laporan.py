@@ -52,18 +52,20 @@ WHAT = {
     layout.ACTION_VERIFIKASI_REALISASI: "Verifikasi realisasi",
     layout.ACTION_SAHKAN_REALISASI: "Pengesahan realisasi",
 }
-# Until the SOP carries the kind of each step (issue 11), the steps whose roles act here:
-# step 2 prepares the data, step 5 checks it, step 6 sets it.
-_STEP_OF_KIND = {KIND_DATA: 2, KIND_PEMERIKSAAN: 5, KIND_PENETAPAN: 6}
 DUE_DAY = 10  # a quarter's report is due on the 10th of the following month
 _NOTE = re.compile(r"^TW (I|II|III|IV)\b")
 
 
-def realisasi_roles(book) -> dict[str, str]:
+def realisasi_roles(book, ctx: ActionContext | None = None) -> dict[str, str]:
     """The role acting for each kind of report step: the roles of the SOP's data, pemeriksaan and
     penetapan steps (tblPeranLangkah, defaults from the SOP).  The one place that maps kinds to steps."""
-    roles = workflow.step_roles(book)
-    return {kind: roles[n].role for kind, n in _STEP_OF_KIND.items()}
+
+    s = workflow.book_sop(book, ctx)  # the SOP says which step is of which kind (issue 11)
+    roles = workflow.step_roles(book, ctx)  # on the server: its trusted SOP, never the workbook
+    return {
+        kind: roles[s.step_of_kind(kind).number].role
+        for kind in (KIND_DATA, KIND_PEMERIKSAAN, KIND_PENETAPAN)
+    }
 
 
 # --------------------------------------------------------------------------- state
@@ -84,8 +86,9 @@ def report_state(book) -> ReportState:
         if r.action not in layout.REALISASI_ACTIONS:
             continue
         m = _NOTE.match(field_text(r.get("Keterangan")))
-        if m:
-            state.done.setdefault(capaian.quarter_of(m.group(1)), {})[r.action] = r
+        k = capaian.quarter_of(m.group(1)) if m else None  # _NOTE matches only I..IV
+        if k is not None:
+            state.done.setdefault(k, {})[r.action] = r
     return state
 
 
@@ -237,7 +240,7 @@ def perform(book, action: str, ctx: ActionContext) -> str:
     q = layout.QUARTERS[k - 1]
     state = report_state(book)
     _check_order(action, state, k)
-    role = realisasi_roles(book)[KIND_OF_ACTION[action]]
+    role = realisasi_roles(book, ctx)[KIND_OF_ACTION[action]]
     pengesahan = PENGESAHAN[action]
     official = _official(book, ctx, role, pengesahan, f"{WHAT[action]} TW {q}")
     now = ctx.time()

@@ -27,6 +27,18 @@ from .errors import InputError, Refused, RenaksiError
 ActionFn = Callable[[Any, ActionContext], str]
 
 
+class _Action:
+    """A button's function, naming the program parts (module:function) it runs."""
+
+    def __init__(self, run: ActionFn, targets: tuple[str, ...], doc: str) -> None:
+        self._run = run
+        self.targets = targets
+        self.__doc__ = doc
+
+    def __call__(self, book: Any, ctx: ActionContext) -> str:
+        return self._run(book, ctx)
+
+
 class ActionUnavailable(InputError):
     """The module behind a button is not part of this installation (exit 2)."""
 
@@ -70,9 +82,9 @@ def _perform(action: str, body: str) -> ActionFn:
         body_fn = _resolve(action, body)
         return perform(book, action, ctx, body_fn)
 
-    run.__doc__ = f"Action '{action}': workflow.perform with {body}."
-    run.targets = ("renaksi_xl.workflow:perform", body)
-    return run
+    return _Action(
+        run, ("renaksi_xl.workflow:perform", body), f"Action '{action}': workflow.perform with {body}."
+    )
 
 
 def _step(action: str, target: str) -> ActionFn:
@@ -81,9 +93,7 @@ def _step(action: str, target: str) -> ActionFn:
     def run(book, ctx: ActionContext) -> str:
         return _resolve(action, target)(book, ctx)
 
-    run.__doc__ = f"Action '{action}': {target}."
-    run.targets = (target,)
-    return run
+    return _Action(run, (target,), f"Action '{action}': {target}.")
 
 
 def _recorded(action: str, body: str) -> ActionFn:
@@ -96,9 +106,9 @@ def _recorded(action: str, body: str) -> ActionFn:
         noted = record(book, action, ctx, summary)
         return "\n".join(s for s in (summary, noted) if s)
 
-    run.__doc__ = f"Action '{action}': {body}, then workflow.record_run."
-    run.targets = (body, "renaksi_xl.workflow:record_run")
-    return run
+    return _Action(
+        run, (body, "renaksi_xl.workflow:record_run"), f"Action '{action}': {body}, then workflow.record_run."
+    )
 
 
 ACTIONS: dict[str, ActionFn] = {

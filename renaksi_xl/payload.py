@@ -44,14 +44,14 @@ def _rels(
         return {}
     out = {}
     for rel in xml.findall("rel:Relationship", NS):
-        target = rel.get("Target")
+        target, rid = rel.get("Target") or "", rel.get("Id") or ""
         if target.startswith("/"):
             target = target[1:]
         else:
             target = posixpath.normpath(posixpath.join(folder, target))
-        out[rel.get("Id")] = target
+        out[rid] = target
         if types is not None:
-            types[rel.get("Id")] = rel.get("Type", "")
+            types[rid] = rel.get("Type", "")
     return out
 
 
@@ -131,7 +131,7 @@ def _table_part_ids(zf: zipfile.ZipFile, part: str, rel_types: dict[str, str]) -
     if found is None:
         return []
     tree = ET.fromstring(root.group(0) + found.group(0) + b"</" + root.group(1) + b">")
-    return [tp.get(R_ID) for tp in tree.findall("m:tableParts/m:tablePart", NS)]
+    return [tp.get(R_ID) or "" for tp in tree.findall("m:tableParts/m:tablePart", NS)]
 
 
 def _strip_dollars(ref: str) -> str:
@@ -194,7 +194,14 @@ def _protected_tables() -> frozenset[str]:
 
     # every step table an SOP may have (a workbook built with --sop has up to MAX_STEPS)
     return frozenset(
-        (*layout.PLAN_TABLES, layout.TBL_LOG, *(layout.step_table(n) for n in range(1, MAX_STEPS + 1)))
+        (
+            *layout.PLAN_TABLES,
+            *layout.REALISASI_TABLES,  # fingerprinted once reported (renaksi_xl.laporan)
+            layout.TBL_LOG,
+            layout.TBL_LAPORAN,
+            # every step table an SOP may have (a workbook built with --sop has up to MAX_STEPS)
+            *(layout.step_table(n) for n in range(1, MAX_STEPS + 1)),
+        )
     )
 
 
@@ -208,7 +215,6 @@ def _payload(path: Path, active_sheet, sheets, reading: _Reading) -> dict:
     except (zipfile.BadZipFile, OSError) as exc:
         raise WorkbookError(_not_a_workbook_message(path)) from exc
     protected_names = _protected_tables()
-    scans: dict[str, readlimits.SheetScan] = {}
     with zf:
         readlimits.check_archive(zf, path)
 
@@ -223,8 +229,8 @@ def _payload(path: Path, active_sheet, sheets, reading: _Reading) -> dict:
         wb_rels = _rels(zf, "xl/workbook.xml", read=xml)
         sheets_meta = []
         for el in wb_xml.findall("m:sheets/m:sheet", NS):
-            part = wb_rels.get(el.get(R_ID), "")
-            sheets_meta.append((el.get("name"), part))
+            part = wb_rels.get(el.get(R_ID) or "", "")
+            sheets_meta.append((el.get("name") or "", part))
         view = wb_xml.find("m:bookViews/m:workbookView", NS)
         active_index = int(view.get("activeTab", "0")) if view is not None else 0
         wanted = _wanted_sheets(sheets, [n for n, _ in sheets_meta])
@@ -249,13 +255,6 @@ def _payload(path: Path, active_sheet, sheets, reading: _Reading) -> dict:
             scan = readlimits.scan_sheet(readlimits.read_part(zf, part, path), name, path, protected)
             if scan.formula_cells:
                 raise readlimits.LimitError(readlimits.formula_message(path, name, scan.formula_cells))
-            scans[name] = scan
-        long_shared = False
-        if "xl/sharedStrings.xml" in zf.namelist():
-            reading.where = "bagian xl/sharedStrings.xml"
-            shared = readlimits.read_part(zf, "xl/sharedStrings.xml", path)
-            long_shared = readlimits.LONG_RUN.search(shared) is not None
-            del shared
         names = []
         sheet_index = {n: i for i, (n, _) in enumerate(sheets_meta)}
         reading.where = "nama-nama sel (definedNames) di xl/workbook.xml"
@@ -289,7 +288,7 @@ def _payload(path: Path, active_sheet, sheets, reading: _Reading) -> dict:
         reading.where = f"lembar '{name}'"
         grid = cal.get_sheet_by_name(name).to_python(skip_empty_area=False)
         values = [_clean_row(row) for row in grid] or [[]]
-        readlimits.check_values(values, path, name, long_text=long_shared or scans[name].may_have_long_text)
+        readlimits.check_values(values, path, name)
         sheets.append({"name": name, "pictures": [], "tables": tables_by_sheet[name], "values": values})
     if active_sheet is not None:
         active_index = sheet_index.get(active_sheet, active_index)
@@ -320,7 +319,7 @@ def _table_payload(t: ET.Element, sheet: str = "", path="") -> dict:
 
     ref = t.get("ref")
     check_table_ref(ref, t.get("displayName") or t.get("name") or "?", sheet, path)
-    (c1, r1), (c2, r2) = _split_ref(ref)
+    (c1, r1), (c2, r2) = _split_ref(ref or "")  # checked just above
     header_rows = int(t.get("headerRowCount", "1"))
     totals_rows = int(t.get("totalsRowCount", "0"))
     style = t.find("m:tableStyleInfo", NS)
@@ -350,6 +349,8 @@ def _split_ref(ref: str) -> tuple[tuple[str, int], tuple[str, int]]:
     parts = ref.split(":")
     m1 = _CELL.match(parts[0])
     m2 = _CELL.match(parts[-1])
+    if m1 is None or m2 is None:
+        raise WorkbookError(f"Alamat tabel '{ref}' di buku kerja tidak bisa dibaca (bukan seperti A1:D10).")
     return (m1.group(1), int(m1.group(2))), (m2.group(1), int(m2.group(2)))
 
 

@@ -189,7 +189,7 @@ def write_print_workbook(book, path: Path) -> Path:
 
     # Approval block: the tanda tangan of the SOP's penetapan step (the Camat's step 6 by default).
     camat = officials.get(signer_role, {})
-    sign = (records.get(penetapan.number) or [None])[-1]
+    sign = records[penetapan.number][-1] if records.get(penetapan.number) else None
     block_col = max(last_col - 5, 0)
     place = str(settings.get(layout.SET_PEMDA) or "").replace("Kota ", "").replace("Kabupaten ", "")
     date_text = _signed_on((sign or {}).get("Selesai")) or "...................."
@@ -234,9 +234,7 @@ def write_print_workbook(book, path: Path) -> Path:
         ws2.write(3, i, h, head)
     r = 4
     for st in s.steps:
-        recs = records.get(st.number) or [None]
-        for rec in recs:
-            rec = rec or {}
+        for rec in records.get(st.number) or [{}]:  # a step without records: one empty row
             who = (
                 f"{rec.get('Nama') or ''}\nNIP. {rec.get('NIP')}"
                 if rec.get("NIP")

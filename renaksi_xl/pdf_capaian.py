@@ -30,7 +30,7 @@ def _num(value) -> str:
 
 def _factors(book, k: int) -> dict[tuple[str, str], dict]:
     """(kode, indikator) or ('', indikator kinerja) -> the realisasi row of quarter k (texts)."""
-    out = {}
+    out: dict[tuple[str, str], dict] = {}
     for name, aksi in ((layout.TBL_REALISASI_AKSI, True), (layout.TBL_REALISASI_KINERJA, False)):
         data = tables.read_table(book, name)
         for rec in data.records():
@@ -159,14 +159,14 @@ def write_report_workbook(book, k: int, path: Path) -> Path:
     for label, a, b in kin_heads:
         (ws.merge_range(row, a, row, b, label, head) if a != b else ws.write(row, a, label, head))
     row += 1
-    for n, r in enumerate(cap.kinerja, start=1):
-        f = factors.get(("", capaian.key_text(r.indikator_kinerja)), {})
+    for n, ik in enumerate(cap.kinerja, start=1):
+        f = factors.get(("", capaian.key_text(ik.indikator_kinerja)), {})
         values = [
             str(n),
-            r.indikator_kinerja,
-            _num(r.target),
-            _num(r.realisasi),
-            _pct(r.capaian_persen),
+            ik.indikator_kinerja,
+            _num(ik.target),
+            _num(ik.realisasi),
+            _pct(ik.capaian_persen),
             str(f.get(layout.H_PENGHAMBAT) or ""),
             str(f.get(layout.H_TINDAK_LANJUT) or ""),
         ]
@@ -216,7 +216,7 @@ def write_report_workbook(book, k: int, path: Path) -> Path:
     for rec in tables.read_table(book, layout.TBL_LAPORAN).records():
         if capaian.quarter_of(rec.get(layout.H_TRIWULAN)) != k:
             continue
-        values = (
+        record = (
             rec.get("Aksi"),
             rec.get("Peran"),
             f"{rec.get('Nama') or ''}\nNIP. {rec.get('NIP') or ''}",
@@ -226,9 +226,9 @@ def write_report_workbook(book, k: int, path: Path) -> Path:
             rec.get("Catatan") or "",
             rec.get("Sidik Rantai") or "",
         )
-        ws.set_row(row, _row_height([(values[2], 16), (values[6], 36), (values[7], 20)]))
-        for v, (a, b) in zip(values, spans):
-            text = "" if v is None else str(v)
+        ws.set_row(row, _row_height([(record[2], 16), (record[6], 36), (record[7], 20)]))
+        for value, (a, b) in zip(record, spans):
+            text = "" if value is None else str(value)
             (ws.merge_range(row, a, row, b, text, cell) if a != b else ws.write_string(row, a, text, cell))
         row += 1
     row += 1

@@ -142,7 +142,8 @@ def read_dpa_table(book) -> list[dict]:
     from .tables import read_table
 
     data = read_table(book, layout.TBL_DPA)
-    out, seen = [], {}
+    out: list[dict] = []
+    seen: dict[str, str] = {}
     for i, row in enumerate(data.rows):
         rec = dict(zip(data.header, row))
         code = rec[H_KODE]
@@ -281,7 +282,7 @@ def susun_body(book, ctx) -> str:
     headers = spec.headers
     current = read_table(book, layout.TBL_RENCANA)
     shadow = read_table(book, layout.TBL_DRAFT_SHADOW)
-    shadow_by = {}
+    shadow_by: dict[str, dict] = {}
     for r in shadow.records():
         code = r.get(H_KODE)
         if not is_blank(code):
@@ -315,7 +316,7 @@ def susun_body(book, ctx) -> str:
             return not same(c, prev.get(h))
 
         def pick(h, default):
-            return cur.get(h) if manual(h) else default
+            return cur.get(h) if cur is not None and manual(h) else default
 
         base = generate(rec, kinerja, pj)
         gen = generate(
@@ -338,7 +339,7 @@ def susun_body(book, ctx) -> str:
                     pagu_reset.append(
                         f"{addr(i, h)} ({h}, {code}): {_show(h, cur.get(h))} diganti {_show(h, g)} sesuai DPA"
                     )
-            elif manual(h):
+            elif cur is not None and manual(h):
                 c = _strip_mark(cur.get(h)) if h == H_KET else cur.get(h)
                 row[h] = c
                 if not same(c, g):
@@ -356,7 +357,7 @@ def susun_body(book, ctx) -> str:
         code = cur.get(H_KODE)
         code = str(code).strip() if not is_blank(code) else None
         i = len(out)
-        if code in dpa_by and code not in used:
+        if code is not None and code in dpa_by and code not in used:
             used.add(code)
             out.append(merge(cur, dpa_by[code], i))
             updated += 1

@@ -12,8 +12,9 @@ remote engine reads a table's range, the file is checked here:
 - each sheet read (`scan_sheet`, one regular-expression pass over its XML): the
   furthest cell holding something, against `MAX_ROWS`, `MAX_COLS` and
   `MAX_CELLS` (the grid that cell would make); formulas inside the tables whose
-  content is fingerprinted (their cached value may be stale: refused); texts
-  that may exceed Excel's 32,767 characters (located exactly after reading);
+  content is fingerprinted (their cached value may be stale: refused);
+- after reading (`check_values`): NaN and infinities, and texts over Excel's
+  32,767 characters, naming the cell;
 - each table's `ref`: well formed, and within `MAX_ROWS` / `MAX_COLS`.
 
 Every refusal is a `LimitError` (exit 2) naming the file, the sheet and the
@@ -22,6 +23,7 @@ cell or table, and the limit.  The figures and why: docs/architecture.md.
 
 from __future__ import annotations
 
+import gc
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -113,6 +115,7 @@ def check_table_ref(ref: str | None, table: str, sheet: str, path) -> None:
 def ref_box(ref: str) -> tuple[int, int, int, int]:
     """(first row, first col, last row, last col) of a checked ref."""
     m = _REF.match(ref)
+    assert m is not None, ref  # check_table_ref accepted it
     c1, r1 = _col_number(m.group(1)), int(m.group(2))
     c2, r2 = (_col_number(m.group(3)), int(m.group(4))) if m.group(3) else (c1, r1)
     return r1, c1, r2, c2
@@ -126,22 +129,54 @@ _FORMULA = re.compile(rb"<(?:[\w.-]+:)?f[\s>/]")
 _CELL_BODY = re.compile(
     rb'<(?:[\w.-]+:)?c\s[^>]*?\br="([A-Z]{1,4})([0-9]{1,8})"[^>/]*>(.*?)</(?:[\w.-]+:)?c>', re.S
 )
-# A run of at least MAX_TEXT bytes between markup: a text that may be longer than
-# Excel allows (entities and UTF-8 make bytes >= characters; cells are then checked exactly).
-LONG_RUN = re.compile(rb"(?<![^<>])[^<>]{%d}" % (MAX_TEXT + 1))
+
+
+# The shape Excel, LibreOffice, openpyxl and XlsxWriter write: `<c r="B7" ...>`, r first.
+_REF_ROW = re.compile(rb'<c r="[A-Z]{1,4}([0-9]{1,8})"')
+_REF_WIDE = re.compile(rb'<c r="([A-Z]{2,4})[0-9]')  # columns AA and beyond (few in our sheets)
+_REF_NARROW = re.compile(rb'<c r="([A-Z])[0-9]')  # one-byte matches: CPython shares those objects
 
 
 @dataclass
 class SheetScan:
-    may_have_long_text: bool = False
     formula_cells: list[str] = field(default_factory=list)
 
 
-def scan_sheet(
-    data: bytes, sheet: str, path, protected: list[tuple[str, tuple[int, int, int, int]]]
-) -> SheetScan:
-    """Check one sheet's XML against the grid limits; list formulas inside `protected`
-    table bodies ((table name, (r1, c1, r2, c2)))."""
+def _letters_key(letters: bytes) -> tuple[int, bytes]:
+    return len(letters), letters
+
+
+def _extent(data: bytes) -> tuple[int, str, int, str]:
+    """(furthest row, its cell, furthest column, its cell) of the sheet's cells.
+
+    The fast way counts every plain `<c r=...>`, even a formatting-only one (a
+    conservative extent); any other shape goes through `_extent_any`.  The
+    garbage collector is paused meanwhile: the match lists are many small
+    acyclic objects, and collections triggered by them cost more than the scan."""
+    gc_was_on = gc.isenabled()
+    gc.disable()
+    try:
+        digits = _REF_ROW.findall(data)
+        if len(digits) != data.count(b"<c ") + data.count(b"<c>"):
+            return _extent_any(data)
+        if not digits:
+            return 0, "", 0, ""
+        row = max(map(int, digits))
+        del digits
+        wide = set(_REF_WIDE.findall(data))
+        col_l = max(wide, key=_letters_key) if wide else max(set(_REF_NARROW.findall(data)))
+    finally:
+        if gc_was_on:
+            gc.enable()
+    at_row = re.search(rb'<c r="([A-Z]{1,4})0*%d"' % row, data)
+    at_col = re.search(rb'<c r="%s([0-9]{1,8})"' % col_l, data)
+    row_cell = (at_row.group(1).decode() if at_row else "?") + str(row)
+    col_cell = col_l.decode() + (at_col.group(1).decode() if at_col else "")
+    return row, row_cell, _col_number(col_l.decode()), col_cell
+
+
+def _extent_any(data: bytes) -> tuple[int, str, int, str]:
+    """`_extent` for any file: namespace prefixes, r not first, cells placed by position."""
     far_row = far_col = 0
     far_row_cell = far_col_cell = ""
     with_ref = closed = 0
@@ -160,11 +195,24 @@ def scan_sheet(
         for m in _ROW.finditer(data):
             if not m.group(2) and int(m.group(1)) > far_row:
                 far_row, far_row_cell = int(m.group(1)), f"baris {m.group(1).decode()}"
-        far_col = max(far_col, min(without_ref, 10**9))
+        far_col = max(far_col, without_ref)
         far_col_cell = far_col_cell or f"kolom ke-{far_col}"
+    return far_row, far_row_cell, far_col, far_col_cell
+
+
+def _may_have_formula(data: bytes) -> bool:
+    return b"<f>" in data or b"<f " in data or b":f>" in data or b":f " in data or b"<f/>" in data
+
+
+def scan_sheet(
+    data: bytes, sheet: str, path, protected: list[tuple[str, tuple[int, int, int, int]]]
+) -> SheetScan:
+    """Check one sheet's XML against the grid limits; list formulas inside `protected`
+    table bodies ((table name, (r1, c1, r2, c2)))."""
+    far_row, far_row_cell, far_col, far_col_cell = _extent(data)
     _check_extent(path, sheet, far_row, far_row_cell, far_col, far_col_cell)
-    scan = SheetScan(may_have_long_text=LONG_RUN.search(data) is not None)
-    if protected and _FORMULA.search(data):
+    scan = SheetScan()
+    if protected and _may_have_formula(data) and _FORMULA.search(data):
         for m in _CELL_BODY.finditer(data):
             if not _FORMULA.search(m.group(3)):
                 continue
@@ -222,15 +270,15 @@ def long_text_message(path, sheet: str, row: int, col: int, length: int) -> str:
     )
 
 
-def check_values(values: list[list], path, sheet: str, *, long_text: bool) -> None:
+def check_values(values: list[list], path, sheet: str) -> None:
     """Numbers that are not finite (NaN, infinity: a 5,000-digit numeral reads as one)
-    and, when the XML hinted at them, texts over Excel's limit."""
+    and texts over Excel's limit, naming the cell."""
     for i, row in enumerate(values):
         for j, v in enumerate(row):
             t = type(v)
             if t is float and v - v != 0:
                 raise LimitError(bad_value_message(path, sheet, i + 1, j + 1, v))
-            if long_text and t is str and len(v) > MAX_TEXT:
+            if t is str and len(v) > MAX_TEXT:
                 raise LimitError(long_text_message(path, sheet, i + 1, j + 1, len(v)))
 
 

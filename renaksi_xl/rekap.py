@@ -124,7 +124,7 @@ def _quarters(book) -> tuple[dict[str, float | None], dict[str, float | None]]:
 def _version(book) -> int:
     value = _named(book, "nmVersi") if "nmVersi" in layout.NAMED_CELLS else None
     try:
-        return max(1, int(value))
+        return max(1, int(value if value is not None else ""))  # none: ValueError, version 1
     except (TypeError, ValueError):
         return 1
 
@@ -245,7 +245,10 @@ def rekap_files(files: list[Path], workers: int | None = None, progress=None) ->
     out = Rekap()
     for i in range(len(files)):
         r = results[i]
-        (out.gagal if isinstance(r, Failure) else out.units).append(r)
+        if isinstance(r, Failure):
+            out.gagal.append(r)
+        else:
+            out.units.append(r)
     return out
 
 

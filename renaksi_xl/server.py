@@ -117,6 +117,9 @@ def app_from_environment():
     uvicorn starts each worker process fresh and calls this (an import string
     with factory=True), so the config travels as a path, not as an object.
     """
+    from .server_audit import log_to_stderr
+
+    log_to_stderr()
     return create_app(load_config(os.environ.get(CONFIG_ENV) or None))
 
 

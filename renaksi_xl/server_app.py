@@ -125,9 +125,9 @@ class ActionRunner:
 
 async def read_body(request, limit: int) -> bytes:
     """The body, refused with 413 as soon as it is known to pass `limit`."""
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.strip().isdigit() and int(declared) > limit:
-        raise PlainError(413, too_large_text(int(declared), limit))
+    declared = (request.headers.get("content-length") or "").strip()
+    if declared.isdigit() and (len(declared) > 18 or int(declared) > limit):  # 18 digits: under 1 EB
+        raise PlainError(413, too_large_text(int(declared[:19]), limit))
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
@@ -228,7 +228,7 @@ def create_app(config: ServerConfig | None = None):
         return PlainTextResponse(validation_text(exc.errors()), status_code=422)
 
     _add_routes(app, gate, Health, ActionResponse)
-    app.openapi = _openapi_of(app, Payload)
+    app.openapi = _openapi_of(app, Payload)  # type: ignore[method-assign]  # FastAPI's documented way
     return app
 
 
@@ -236,7 +236,7 @@ def _add_routes(app, gate: ActionGate, Health, ActionResponse) -> None:
     import xlwings
     from fastapi import Header, Request
     from fastapi import Path as PathParam
-    from fastapi.responses import JSONResponse, PlainTextResponse
+    from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
     from . import __version__, macros
 
@@ -276,6 +276,7 @@ def _add_routes(app, gate: ActionGate, Health, ActionResponse) -> None:
     ):
         started = asyncio.get_running_loop().time()
         trail: dict = {"nip": "", "role": "", "body": None}
+        response: Response
         try:
             status, result = await gate.handle(request, action, authorization, trail)
             response = JSONResponse(result, headers={STATUS_HEADER: status})

@@ -16,9 +16,23 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+from typing import Any
 
 AUDIT_LOGGER = "renaksi_xl.server.audit"
 audit_log = logging.getLogger(AUDIT_LOGGER)
+
+
+def log_to_stderr() -> None:
+    """For `renaksi-xl serve`: the audit lines on standard error, beside uvicorn's own
+    log, unless a handler was configured already."""
+    import sys
+
+    if not audit_log.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        audit_log.addHandler(handler)
+    if audit_log.level == logging.NOTSET or audit_log.level > logging.INFO:
+        audit_log.setLevel(logging.INFO)
 
 
 def payload_hash(body: bytes | None) -> str:
@@ -30,7 +44,7 @@ def record(
     *, nip: str, role: str, action: str, http: int, status: str, body: bytes | None, seconds: float
 ) -> dict:
     """Log one audit line; returns its fields."""
-    fields = {
+    fields: dict[str, Any] = {
         "time": dt.datetime.now().astimezone().isoformat(timespec="milliseconds"),
         "nip": nip or "-",
         "role": role or "-",
@@ -45,7 +59,7 @@ def record(
         fields["time"],
         fields["nip"],
         fields["role"],
-        _one_line(fields["action"]),
+        _one_line(action),
         fields["http"],
         fields["status"],
         fields["sha256"],

@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -125,7 +126,10 @@ def load_config(path: str | os.PathLike | None) -> ServerConfig:
         if path.suffix.lower() == ".json":
             raw = json.loads(text)
         else:
-            import tomllib
+            if sys.version_info >= (3, 11):
+                import tomllib
+            else:  # Python 3.10 (requires-python): the same parser, from PyPI
+                import tomli as tomllib
 
             raw = tomllib.loads(text.decode("utf-8"))
     except (ValueError, UnicodeDecodeError) as exc:

@@ -157,6 +157,8 @@ def _split_address(address: str) -> tuple[tuple[int, int], tuple[int, int]]:
     cells = []
     for part in address.replace("$", "").split(":"):
         m = re.match(r"([A-Z]+)(\d+)$", part)
+        if m is None:  # the payload schema only lets A1-style addresses through
+            raise ValueError(f"not an A1 address: {address!r}")
         col = 0
         for ch in m.group(1):
             col = col * 26 + ord(ch) - 64

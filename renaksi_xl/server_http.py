@@ -16,6 +16,7 @@ import functools
 import os
 import threading
 import time
+from typing import TYPE_CHECKING
 
 from .server_config import CONFIG_ENV, DEFAULT_HEADER_TIMEOUT_SECONDS
 
@@ -33,7 +34,13 @@ def _base_protocol():
         return H11Protocol
 
 
-class _HeaderDeadline:
+if TYPE_CHECKING:  # what the mixin is mixed into
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol as _Protocol
+else:
+    _Protocol = object
+
+
+class _HeaderDeadline(_Protocol):
     """Mixin for uvicorn's HTTP protocols: a timer from connection (or previous
     response) to complete headers.  uvicorn sets `self.cycle` when the headers are
     complete, in both of its HTTP/1.1 implementations."""

@@ -137,10 +137,11 @@ def _read_row(row: list, r: int, cols: Columns, src, out: Imported, errors: list
             )
         )
         return
-    if check_code(code, "sub_kegiatan") is not None:
+    bad_code = check_code(code, "sub_kegiatan")
+    if bad_code is not None:
         if check_code(code, "kegiatan") is None or check_code(code, "program") is None:
             return  # a program or kegiatan line of SIPD's hierarchy: its figure is a sum
-        errors.append(Problem(check_code(code, "sub_kegiatan") + ".", src.where(r, cols.code)))
+        errors.append(Problem(bad_code + ".", src.where(r, cols.code)))
         return
     try:
         amount = parse_number(amount_raw)

@@ -1,49 +1,74 @@
 """Tables of a workbook file, read-only and without the remote engine.
 
 For commands that only read a few big tables (`renaksi-xl capaian` on a city-scale
-plan): where the tables are comes from the workbook XML exactly as for the VBA
-client's payload (renaksi_xl.payload), the values straight from python-calamine.
-Actions never use this: they read through `tables.read_table` on a Book.
+plan): where the tables are comes from the workbook XML as for the VBA client's
+payload (renaksi_xl.payload), the values straight from python-calamine.  Actions
+never use this: they read through `tables.read_table` on a Book.
+
+The file is untrusted, so it is read within the limits of renaksi_xl.readlimits:
+the zip's sizes, each XML part's size, each table's range, and each sheet's
+furthest cell before python-calamine builds its grid.  The extent check is two
+regular-expression scans over the sheet's XML (rows, then cells' columns and
+rows), which costs little next to calamine; a sheet with cells placed without a
+reference goes through `readlimits.scan_sheet`, which accounts for them.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
+from xml.etree import ElementTree as ET
 
-from .payload import (
-    NS,
-    R_ID,
-    _not_a_workbook_message,
-    _read_xml,
-    _rels,
-    _split_ref,
-    _table_part_ids,
-    _table_payload,
-)
+from .payload import NS, R_ID, _not_a_workbook_message, _rels, _split_ref, _table_part_ids, _table_payload
 from .tables import WorkbookError
+
+_CELL_TAG = re.compile(rb"<c[ >/]")
+_PREFIXED_CELL = re.compile(rb":c[ >/]")  # a cell element written with a namespace prefix
+_REF_COLUMN = re.compile(rb' r="([A-Z]{1,4})[0-9]')
+_REF_WIDE_COLUMN = re.compile(rb' r="([A-Z]{2,4})[0-9]')  # column AA or further
+_REF_FAR_ROW = re.compile(rb' r="[A-Z]{1,4}([0-9]{5,8})"')  # row 10,000 or further
+_REF_FULL = re.compile(rb' r="([A-Z]{1,4})([0-9]{1,8})"')
+NEAR_ROWS = 9_999  # the furthest row a reference of at most four digits can name
+NEAR_COLS = 26  # the furthest column a one-letter reference can name (Z)
 
 
 def read_tables(path: str | os.PathLike, names: Iterable[str]):
-    """Tables of a workbook file, read-only, without the remote engine: {name: tables.TableData}.
+    """{name: tables.TableData} of a workbook file, read-only, without the remote engine.
 
-    For commands that only read a few big tables (`renaksi-xl capaian`): the
-    tables' places come from the workbook XML as in `payload_from_file`, the
-    values straight from python-calamine (numbers as floats, empty cells as
-    '' or None; readers must accept both), blank rows dropped like
-    `tables.read_table`.  A missing sheet, table or required header is a
-    WorkbookError naming it.
+    Values come straight from python-calamine (numbers as floats, empty cells as
+    '' or None: readers accept both); blank rows are dropped as `tables.read_table`
+    drops them.  A missing sheet, table or required header, a damaged file, or a
+    file beyond a reading limit is a WorkbookError (exit 2) naming it.
     """
-    from python_calamine import load_workbook
-
-    from . import layout
-    from .tables import TableData
-
     path = Path(path)
     if not path.exists():
         raise WorkbookError(f"Berkas '{path}' tidak ditemukan.")
+    where = ["struktur berkas"]
+    try:
+        return _read(path, list(names), where)
+    except WorkbookError:
+        raise
+    except MemoryError as exc:
+        raise WorkbookError(
+            f"Berkas '{path}' terlalu besar untuk dibaca ({where[0]}); minta pengirim menyimpan ulang dari Excel."
+        ) from exc
+    except Exception as exc:  # zip, XML, calamine: whatever a damaged file makes them raise
+        detail = str(exc).strip() or type(exc).__name__
+        raise WorkbookError(
+            f"Berkas '{path}' rusak ({where[0]}): isinya tidak terbaca ({detail[:120]}). "
+            "Buka dan simpan ulang di Excel (atau minta pengirim mengirim ulang), lalu ulangi."
+        ) from exc
+
+
+def _read(path: Path, names: list[str], where: list[str]):
+    from python_calamine import load_workbook
+
+    from . import layout, readlimits
+    from .tables import TableData
+
     specs = [layout.table(n) for n in names]
     wanted = {spec.sheet for spec in specs}
     try:
@@ -51,24 +76,32 @@ def read_tables(path: str | os.PathLike, names: Iterable[str]):
     except (zipfile.BadZipFile, OSError) as exc:
         raise WorkbookError(_not_a_workbook_message(path)) from exc
     found: dict[str, dict] = {}
+    sheet_names: list[str] = []
     with zf:
+        readlimits.check_archive(zf, path)
+
+        def xml(name: str) -> ET.Element:
+            where[0] = f"bagian {name}"
+            return ET.fromstring(readlimits.read_part(zf, name, path))
+
         try:
-            wb_xml = _read_xml(zf, "xl/workbook.xml")
+            wb_xml = xml("xl/workbook.xml")
         except KeyError as exc:
             raise WorkbookError(_not_a_workbook_message(path)) from exc
-        wb_rels = _rels(zf, "xl/workbook.xml")
-        sheet_names = []
+        wb_rels = _rels(zf, "xl/workbook.xml", read=xml)
         for el in wb_xml.findall("m:sheets/m:sheet", NS):
             name = el.get("name")
             sheet_names.append(name)
             if name not in wanted:
                 continue
-            part = wb_rels.get(el.get(R_ID), "")
+            part = wb_rels.get(el.get(R_ID) or "", "")
             types: dict[str, str] = {}
-            rels = _rels(zf, part, types)
+            rels = _rels(zf, part, types, read=xml)
             for rid in _table_part_ids(zf, part, types):
-                table = _table_payload(_read_xml(zf, rels[rid]))
+                table = _table_payload(xml(rels[rid]), name, path)
                 found[table["name"]] = {**table, "sheet": name}
+            where[0] = f"lembar '{name}' ({part})"
+            _check_extent(readlimits.read_part(zf, part, path), name, path)
     for spec in specs:
         if spec.sheet not in sheet_names:
             raise WorkbookError(f"Lembar '{spec.sheet}' tidak ditemukan di buku kerja.")
@@ -77,14 +110,57 @@ def read_tables(path: str | os.PathLike, names: Iterable[str]):
                 f"Tabel '{spec.name}' tidak ditemukan di lembar '{spec.sheet}'. "
                 "Buku kerja ini mungkin bukan buku kerja Rencana Aksi atau tabelnya terhapus."
             )
-    try:
-        cal = load_workbook(str(path))
-        grids = {sheet: cal.get_sheet_by_name(sheet).to_python(skip_empty_area=False) for sheet in wanted}
-    except Exception as exc:
-        raise WorkbookError(_not_a_workbook_message(path)) from exc
+    where[0] = "isi lembar (python-calamine)"
+    cal = load_workbook(str(path))
+    grids = {}
+    for sheet in wanted:
+        where[0] = f"lembar '{sheet}'"
+        grids[sheet] = cal.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
     return {
         spec.name: _table_from_grid(spec, found[spec.name], grids[spec.sheet], TableData) for spec in specs
     }
+
+
+def _every_cell_has_its_reference_first(data: bytes) -> bool:
+    """Every <c> element starts with its r="..." attribute, as Excel, XlsxWriter and openpyxl write it;
+    anything else (no reference, another order, a namespace prefix) is False."""
+    return len(_CELL_TAG.findall(data)) == data.count(b'<c r="') and _PREFIXED_CELL.search(data) is None
+
+
+def _check_extent(data: bytes, sheet: str, path) -> None:
+    """The sheet's furthest cell within readlimits' grid limits, before calamine allocates the grid.
+
+    Cheap first: only references with two or more column letters, or five or more row
+    digits, are read; the others are bounded by column Z and row 9,999.  Only when
+    those bounds could break a limit is every reference read, so a refusal names the
+    real furthest cell.  A sheet with cells placed by position goes through
+    `readlimits.scan_sheet`, which accounts for them.
+    """
+    from . import readlimits
+
+    if not _every_cell_has_its_reference_first(data):
+        readlimits.scan_sheet(data, sheet, path, [])  # the careful scan: it counts cells placed by position
+        return
+    wide = set(_REF_WIDE_COLUMN.findall(data))
+    far_rows = set(_REF_FAR_ROW.findall(data))
+    far_col = max(map(_col_number_bytes, wide), default=NEAR_COLS)
+    far_row = max(map(int, far_rows), default=NEAR_ROWS)
+    if (
+        far_col <= readlimits.MAX_COLS
+        and far_row <= readlimits.MAX_ROWS
+        and far_col * far_row <= readlimits.MAX_CELLS
+    ):
+        return  # within the limits even at the bounds
+    letters = max(set(_REF_COLUMN.findall(data)), key=lambda c: (len(c), c), default=b"")
+    far_col = _col_number_bytes(letters) if letters else 0
+    far_row = max((int(r) for _c, r in _REF_FULL.findall(data)), default=0)
+    readlimits._check_extent(
+        path, sheet, far_row, f"baris {far_row}", far_col, f"kolom {letters.decode() or '-'}"
+    )
+
+
+def _col_number_bytes(letters: bytes) -> int:
+    return _col_number(letters.decode())
 
 
 def _col_number(letters: str) -> int:

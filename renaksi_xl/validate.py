@@ -176,6 +176,8 @@ class FileResult:
     unit: Any = None
     tahun: Any = None
     tahap: Any = None
+    # latest quarter with realisasi: (TW, capaian rata-rata %, serapan %), renaksi_xl.capaian's definitions
+    capaian: tuple[str, float | None, float | None] | None = None
 
     @property
     def errors(self) -> list:
@@ -288,6 +290,7 @@ def validate_file(path: Path) -> FileResult:
             result.tahap = _value(lambda: named_range(book, "nmTahap").value) or _stage_from_progress(
                 book, read_table
             )
+            result.capaian = _latest_capaian(book)
     except InputError as exc:
         result.unusable = exc.message if str(path) in exc.message else f"Berkas '{path}': {exc.message}"
     except Exception as exc:  # a damaged file must not stop a batch of dozens
@@ -296,6 +299,22 @@ def validate_file(path: Path) -> FileResult:
             "Buka dan simpan ulang di Excel, lalu ulangi."
         )
     return result
+
+
+def _latest_capaian(book) -> tuple[str, float | None, float | None] | None:
+    """For the rekap: the latest quarter with realisasi, its mean capaian and serapan (None: no realisasi,
+    or a workbook made before the realisasi sheets)."""
+    from .capaian import read_book, round2
+
+    try:
+        data = read_book(book)
+    except InputError:
+        return None
+    k = data.latest_quarter()
+    if k is None:
+        return None
+    s = data.summary(k)
+    return f"TW {layout.QUARTERS[k - 1]}", round2(s.capaian_rata_rata), round2(s.serapan)
 
 
 def _value(get) -> Any:
@@ -384,8 +403,11 @@ def _write_rekap_to(results: list[FileResult], out) -> None:
         "Jumlah Galat",
         "Jumlah Peringatan",
         "Keterangan",
+        "Triwulan Terakhir",
+        "Capaian Rata-rata (%)",
+        "Serapan (%)",
     ]
-    widths = [6, 40, 30, 14, 26, 24, 12, 16, 70]
+    widths = [6, 40, 30, 14, 26, 24, 12, 16, 70, 12, 14, 12]
     rows = []
     for i, r in enumerate(results, start=1):
         if r.unusable:
@@ -404,6 +426,7 @@ def _write_rekap_to(results: list[FileResult], out) -> None:
                 None if r.unusable else len(r.errors),
                 None if r.unusable else len(r.warnings),
                 note,
+                *(r.capaian or ("", None, None)),
             ]
         )
     last = 2 + max(len(rows), 1)

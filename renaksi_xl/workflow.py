@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import layout, sop, tables
+from .cellsafe import check_text
 from .chainend import write_anchor
 from .context import ActionContext, format_timestamp, parse_timestamp
 from .errors import InputError, Refused
@@ -310,6 +311,7 @@ def _check_order(action: str, state: State, roles: dict[int, StepRole], people: 
             f"(mis. setelah DPPA), {roles[last].role} membuka Rencana Aksi Perubahan dengan tombol "
             f"'{layout.REVISI_CAPTION}' (aksi '{layout.ACTION_REVISI}', dengan alasan di Catatan)."
         )
+    assert pending is not None  # not ditetapkan, so some step is pending
     nxt = _who(holder(people, roles[pending].role), roles[pending].role)
     if action == layout.ACTION_REVISI:
         raise Refused(
@@ -584,6 +586,10 @@ def _write_record(
     people,
     roles,
 ) -> str:
+    # What is hashed is what is stored: a text no cell can hold whole is refused before hashing.
+    for label, value in (("Catatan", note), ("Nama", official.name), ("Peran", official.role)):
+        if isinstance(value, str):
+            check_text(value, f"{label} untuk Langkah {step}")
     digests = content_digests(book)
     start = state.last_time or now
     worked = working_duration(start, now, calendar)

@@ -7,4 +7,6 @@ export XLWINGS_LICENSE_KEY=noncommercial
 # Lint and format check first: a finding fails the run like a failing test.
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+# Type check (settings in pyproject.toml [tool.mypy]): zero findings, like the linters.
+.venv/bin/mypy
 exec .venv/bin/python -m pytest "$@"

@@ -362,3 +362,43 @@ def test_read_tables_matches_read_table(realised_book):
         assert fast[name].excel_rows == slow.excel_rows
         clean = [[None if v == "" else v for v in row] for row in fast[name].rows]
         assert clean == slow.rows, name
+
+
+def test_rekap_shows_the_latest_quarter_capaian_and_serapan(realised_book, tmp_path, capsys):
+    """validate --rekap uses the same definitions: the sample plan meets every target but one.
+
+    TW II: capaian 100, 100, 33,33 (1 of 3) on the outputs and 100, 100 on kinerja: mean 86,67.
+    Serapan: planned money s.d. TW II (six months of pagu // 12) spent exactly:
+    (6.000.000 + 6.125.496 + 6.250.998) / (12.000.000 + 12.251.000 + 12.502.000) x 100 = 50,00.
+    """
+    import openpyxl
+
+    rekap = tmp_path / "rekap.xlsx"
+    cli.main(["validate", str(realised_book), "--rekap", str(rekap)])
+    capsys.readouterr()
+    ws = openpyxl.load_workbook(rekap)["Rekap Validasi"]
+    header, row = [r for r in ws.iter_rows(min_row=3, max_row=4, values_only=True)]
+    got = dict(zip(header, row))
+    assert got["Triwulan Terakhir"] == "TW II"
+    assert got["Capaian Rata-rata (%)"] == 86.67
+    assert got["Serapan (%)"] == 50.0
+
+
+def test_pk_template_carries_arah():
+    """The PK import reads the optional Arah column (and names a value it does not know)."""
+    from renaksi_xl.dpa.grid import DpaError, Grid, Source
+    from renaksi_xl.dpa.pk import read_pk_grids
+
+    head = ["Indikator Kinerja", "Satuan", "Target Tahunan", "Sifat Target", "Arah"]
+    rows = [
+        head,
+        ["Angka aduan", "Kasus", 20, "Kumulatif", "Turun"],
+        ["Nilai SAKIP", "Nilai", 72, "Tetap", None],
+    ]
+    out = read_pk_grids([Grid(Source("pk.xlsx", "PK"), rows)], "pk.xlsx")
+    col = layout.table(layout.TBL_KINERJA).col_index(layout.H_ARAH)
+    assert [r[col] for r in out] == ["Turun", None]
+    rows[2][4] = "Menurun"
+    with pytest.raises(DpaError) as exc:
+        read_pk_grids([Grid(Source("pk.xlsx", "PK"), rows)], "pk.xlsx")
+    assert "sel E3" in exc.value.message and "'Menurun'" in exc.value.message

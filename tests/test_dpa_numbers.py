@@ -180,3 +180,10 @@ def test_digit_groups_of_the_wrong_length_are_refused(text):
 )
 def test_unambiguous_forms_are_still_read(text, value):
     assert parse_number(text) == value
+
+
+def test_nan_and_infinite_floats_are_not_numbers_and_blank_rounds_to_zero():
+    for bad in (float("nan"), float("inf"), float("-inf")):
+        with pytest.raises(ValueError):
+            parse_number(bad)
+    assert round_rupiah(None) == 0 and round_rupiah(0.49) == 0 and round_rupiah(-0.5) == -1

@@ -63,11 +63,16 @@ def test_chain_hash_is_sha256_of_the_previous_hash_the_record_fields_and_the_con
 
 # --------------------------------------------------------------------------- verify, on real records
 @pytest.fixture(scope="module")
-def records_payload(tmp_path_factory):
+def records_file(tmp_path_factory):
     path = tmp_path_factory.mktemp("chain") / "RencanaAksi.xlsm"
     shutil.copyfile(REPO / "workbook" / "RencanaAksi.xlsm", path)
     upto(path, 4)  # steps 1 to 4: one record each
-    return headless.payload_from_file(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def records_payload(records_file):
+    return headless.payload_from_file(records_file)
 
 
 @pytest.fixture
@@ -170,3 +175,98 @@ def test_a_filled_extra_column_is_fingerprinted_after_the_layout_columns():
         integrity.table_digest(plain)
         == hashlib.sha256(f"renaksi-xl/sidik-isi/1\n{body}".encode()).hexdigest()
     )
+
+
+def test_swapped_records_are_reported_as_a_changed_order(book):
+    """Each moved record still matches some other record's chain hash as predecessor:
+    the message names the order, not an edit (whichever way the hashes sort)."""
+    # swapped positions -> the positions whose predecessor is no longer the original one
+    for (a, b), moved in {(0, 1): {0, 1, 2}, (1, 2): {1, 2, 3}, (2, 3): {2, 3}, (0, 3): {0, 1, 3}}.items():
+        fresh = headless.book_from_payload(copy.deepcopy(book.api))
+
+        def swap(rows, header, a=a, b=b):
+            rows[a], rows[b] = rows[b], rows[a]
+
+        _edit_table(fresh, layout.TBL_LOG, swap)
+        verdict = integrity.verify_book(fresh)
+        assert not verdict.ok
+        reasons = [r.reason or "" for r in verdict.records]
+        assert {i for i, r in enumerate(reasons) if r.startswith("Urutan catatan berubah")} == moved, reasons
+        assert not any("tidak cocok dengan Sidik Rantai" in r for r in reasons)
+
+
+def test_a_record_without_its_step_number_reports_step_0(book):
+    def blank_step(rows, header):
+        rows[1][header.index("Langkah")] = None
+
+    _edit_table(book, layout.TBL_LOG, blank_step)
+    verdict = integrity.verify_book(book)
+    assert verdict.records[1].step == 0 and not verdict.records[1].valid
+
+
+def test_reads_after_writes_see_cleared_rows_and_far_cells(book):
+    """sync_pending_writes replays the queued writes on the payload: a table that
+    shrank reads shorter, a block written beyond the sheet's used range reads back."""
+    before = integrity.content_digests(book)
+    rows = tables.read_table(book, layout.TBL_RENCANA).rows
+    assert len(rows) >= 2
+    tables.write_table(book, layout.TBL_RENCANA, [list(r) for r in rows[:-1]])
+    integrity.sync_pending_writes(book)
+    assert len(tables.read_table(book, layout.TBL_RENCANA).rows) == len(rows) - 1
+    after = integrity.content_digests(book)
+    assert after[layout.TBL_RENCANA] != before[layout.TBL_RENCANA]
+    assert {k: v for k, v in after.items() if k != layout.TBL_RENCANA} == {
+        k: v for k, v in before.items() if k != layout.TBL_RENCANA
+    }
+    sheet = book.sheets[layout.SHEET_LOG]
+    sheet["AZ300"].value = [[1, 2], [3, 4]]
+    integrity.sync_pending_writes(book)
+    assert sheet["AZ300:BA301"].value == [[1, 2], [3, 4]]
+
+
+def test_negative_fractions_are_not_whole_numbers():
+    cv = integrity.canonical_value
+    assert cv(-2.5, layout.NUMBER) == "-2.5" and cv(-0.25, layout.PERCENT) == "-0.25"
+    assert cv(-1250000.4, layout.MONEY) == "-1250000" and cv(-1250000.5, layout.MONEY) == "-1250001"
+    assert cv(-3.0) == "-3" and cv(2.5, layout.NUMBER) == "2.5"
+
+
+def test_verify_exit_codes(records_file, tmp_path, capsys):
+    from renaksi_xl import cli
+
+    assert cli.main(["verify", str(records_file)]) == 0
+    broken = tmp_path / "rusak.xlsm"
+    shutil.copyfile(records_file, broken)
+
+    def other_nip(book):
+        _edit_table(book, layout.TBL_LOG, lambda rows, h: _set_nip(None, rows, h, OTHER_NIP))
+
+    headless.run_on_file(broken, other_nip)
+    assert cli.main(["verify", str(broken)]) == 1
+    capsys.readouterr()
+
+
+def test_the_summary_line_names_the_first_broken_record_and_counts_the_rest(book):
+    _edit_table(book, layout.step_table(1), lambda rows, h: _set_nip(None, rows, h, OTHER_NIP))
+    verdict = integrity.verify_book(book)
+    reason = verdict.records[0].reason
+    assert verdict.summary() == f"RUSAK: catatan Langkah 1 (catat-disposisi) tidak utuh. {reason}"
+
+    def swap(rows, header):
+        rows[2], rows[3] = rows[3], rows[2]
+
+    _edit_table(book, layout.TBL_LOG, swap)
+    verdict = integrity.verify_book(book)
+    assert verdict.summary().startswith(
+        "RUSAK: catatan Langkah 1 (catat-disposisi) tidak utuh dan 2 catatan lain. "
+    )
+
+
+def test_a_plan_edit_is_measured_against_the_last_record(book):
+    def edit(rows, header):
+        rows[0][header.index("Keterangan")] = "diubah setelah pembahasan"
+
+    _edit_table(book, layout.TBL_RENCANA, edit)
+    verdict = integrity.verify_book(book)
+    assert [(c.table, c.since_step) for c in verdict.changed_tables] == [(layout.TBL_RENCANA, 4)]
+    assert verdict.ok and verdict.approved_by is None  # no approval yet: work in progress

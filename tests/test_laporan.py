@@ -198,3 +198,18 @@ def test_old_and_new_sidik_isi_parse():
     assert list(integrity.parse_content_text(new))[-1] == "tblRealisasiKinerja@II"
     assert integrity.parse_content_text(old + f" tblRealisasiAksi@V:{hexes[3]}") is None
     assert integrity.parse_content_text(old + f" tblLain:{hexes[3]}") is None
+
+
+def test_cutting_the_last_report_record_shows(book):
+    """The report's records move the chain's anchor on Beranda like the SOP's records do."""
+    fill(book, 1)
+    report_quarter(book, 1)
+
+    def cut(b):
+        for name in (layout.TBL_LOG, layout.TBL_LAPORAN):
+            data = tables.read_table(b, name)
+            tables.write_table(b, name, data.rows[:-1], columns=data.header)
+
+    headless.run_on_file(book, cut)
+    verdict = integrity.verify_book(headless.open_book(book))
+    assert not verdict.ok and verdict.chain_problems

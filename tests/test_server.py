@@ -384,6 +384,11 @@ def test_serve_command_runs_worker_processes_with_the_toml_config(tmp_path, buil
         proc.terminate()
         _, err = proc.communicate(timeout=30)
     assert "1 token" in err and "2 proses" in err
+    # the audit lines (logger renaksi_xl.server.audit) reach the server's standard error
+    audit = [line for line in err.splitlines() if " aksi=validasi " in line]
+    assert sum(f"nip={NIP_CAMAT} " in line and " http=200 " in line for line in audit) == 8, err[-3000:]
+    assert sum(" nip=- " in line and " http=401 " in line for line in audit) == 1
+    assert TOKEN_CAMAT not in err
     assert len(workers) == 2
     time.sleep(0.5)
     assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()], (

@@ -3,6 +3,7 @@ timeouts, actions at once per token and overall (429), late actions stopped when
 their request times out (504), JSON depth and number limits (422, never 500), and
 the audit line per action."""
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -272,3 +273,19 @@ def test_limits_in_the_config_file(tmp_path):
         cfg.write_text(text, encoding="utf-8")
         with pytest.raises(server.InputError, match=re.escape(expected)):
             server.load_config(cfg)
+
+
+def test_an_absurd_content_length_is_refused_not_a_crash(live):
+    url, _ = live
+    for length in ("9" * 30, "9" * 5000):
+        with _connect(url) as s:
+            s.sendall(
+                f"POST /aksi/validasi HTTP/1.1\r\nHost: x\r\nAuthorization: {TOKEN_CAMAT}\r\n"
+                f"Content-Type: application/json\r\nContent-Length: {length}\r\n\r\n{{}}".encode()
+            )
+            data = b""
+            with contextlib.suppress(OSError):
+                while chunk := s.recv(4096):
+                    data += chunk
+        status = int(data.split(b" ", 2)[1])
+        assert 400 <= status < 500, data[:300]

@@ -138,6 +138,9 @@ def test_folder_gives_an_array_progress_and_rekap(capsys, copies, tmp_path):
         "Jumlah Galat",
         "Jumlah Peringatan",
         "Keterangan",
+        "Triwulan Terakhir",
+        "Capaian Rata-rata (%)",
+        "Serapan (%)",
     )
     by_file = {r[1]: r for r in rows[1:]}
     assert by_file["galat.xlsm"][2:8] == ("Kecamatan Neglasari", "2025", "Belum dimulai", "Tidak lulus", 1, 1)

@@ -588,9 +588,10 @@ def test_schemas_are_built_once_and_threads_see_their_own_tables(clean_tables):
     with ThreadPoolExecutor(max_workers=4) as pool:
         for _ in range(3):
             assert list(pool.map(run, plans)) == expected
-    # one per table validated: the three plan tables and the two realisasi tables
-    assert engine._cell_schema.cache_info().currsize == 5
-    assert engine._value_schema.cache_info().currsize == 5
+    # one per table validated in this process: the three plan tables, and each realisasi table
+    # once some test has validated it (this test alone validates none): never more than five
+    assert 3 <= engine._cell_schema.cache_info().currsize <= 5
+    assert engine._value_schema.cache_info().currsize == engine._cell_schema.cache_info().currsize
 
 
 # --------------------------------------------------------------------------- the engine against a plain reading

@@ -203,3 +203,63 @@ percent = st.one_of(st.integers(-20, 160), st.sampled_from([0, 100, 99.5, 100.5,
 def test_numeric_findings_equal_the_independent_reference(clean, edits):
     tables_ = edited(clean, edits)
     assert numeric_findings(*tables_) == reference(tables_[0], tables_[1])
+
+
+# --------------------------------------------------------------------------- what the messages say
+def _messages(clean, edits, table="rencana"):
+    (dpa, rencana, kinerja), officials = copy.deepcopy(clean)
+    t = {"dpa": dpa, "rencana": rencana, "kinerja": kinerja}[table]
+    for i, header, value in edits:
+        t.rows[i][t.header.index(header)] = value
+    return {(f.rule, f.cell): f.message for f in validate_tables(dpa, rencana, kinerja, officials)}, t
+
+
+def test_numbers_in_messages_are_written_the_indonesian_way():
+    """'1.250' / '12,5' (cells.angka), 'Rp 1.250.000', percent with '%'."""
+    from renaksi_xl.validators import cells
+
+    assert cells.angka(1250) == "1.250" and cells.angka(1250.0) == "1.250"
+    assert cells.angka(12.5) == "12,5" and cells.angka(1234.25) == "1.234,25" and cells.angka(-3) == "-3"
+    assert cells.rupiah(1250000) == "Rp 1.250.000" and cells.rupiah(-1500.5) == "-Rp 1.501"
+    assert cells.persen(25).startswith("25") and cells.persen(25).endswith("%")
+    assert cells.persen(12.5).startswith("12,5")
+
+
+def test_a_non_number_message_gives_an_example_for_the_columns_kind(clean):
+    messages, t = _messages(
+        clean, [(0, PAGU, "banyak"), (1, FISIK[1], "lima puluh"), (2, "Target s.d. TW I", "dua")]
+    )
+    assert messages[("NILAI_BUKAN_ANGKA", t.address(0, PAGU))].endswith(
+        "Ketik angkanya saja (mis. 1250000 untuk Rp 1.250.000)."
+    )
+    assert messages[("NILAI_BUKAN_ANGKA", t.address(1, FISIK[1]))].endswith(
+        "Ketik angkanya saja (mis. 25 untuk 25%)."
+    )
+    assert messages[("NILAI_BUKAN_ANGKA", t.address(2, "Target s.d. TW I"))].endswith(
+        "Ketik angkanya saja (mis. 12)."
+    )
+
+
+def test_a_number_stored_as_text_is_read_back_in_its_columns_kind(clean):
+    messages, t = _messages(clean, [(1, FISIK[0], "25"), (2, "Target s.d. TW I", "1250")])
+    fisik = messages[("NILAI_BERUPA_TEKS", t.address(1, FISIK[0]))]
+    target = messages[("NILAI_BERUPA_TEKS", t.address(2, "Target s.d. TW I"))]
+    assert "terbaca sebagai 25%" in fisik
+    assert "terbaca sebagai 1.250," in target
+
+
+def test_a_negative_annual_target_is_empty_by_definition(clean):
+    """TARGET_KOSONG: 'Target Tahunan kosong, nol, atau negatif'."""
+    for value in (-5, 0):
+        messages, t = _messages(clean, [(0, "Target Tahunan", value)])
+        assert ("TARGET_KOSONG", t.address(0, "Target Tahunan")) in messages, value
+    messages, t = _messages(clean, [(0, "Target Tahunan", 0.5)])
+    assert ("TARGET_KOSONG", t.address(0, "Target Tahunan")) not in messages
+
+
+def test_a_duplicate_names_the_row_of_the_first(clean):
+    (dpa, rencana, kinerja), officials = copy.deepcopy(clean)
+    rencana.rows.append(list(rencana.rows[1]))
+    rencana.excel_rows.append(rencana.excel_rows[-1] + 1)
+    (dup,) = [f for f in validate_tables(dpa, rencana, kinerja, officials) if f.rule == "KODE_GANDA"]
+    assert f"sudah ada di baris {rencana.excel_rows[1]}." in dup.message

@@ -44,9 +44,10 @@ RED = "FFFF0000"
 IMPOR = layout.SHEET_IMPOR
 
 
-def lo_copy(src: Path, dst: Path, extra: dict[str, str] | None = None) -> Path:
-    """`src` with the xlwings modules left out of its VBA project and `extra` test modules added."""
-    kinds = {m.name: m.kind for m in vba_sources.all_modules()}
+def lo_copy(src: Path, dst: Path, extra: dict[str, str] | None = None, lay=None) -> Path:
+    """`src` with the xlwings modules left out of its VBA project and `extra` test modules added
+    (`lay`: the layout of a workbook built from another SOP, for its sheets' module kinds)."""
+    kinds = {m.name: m.kind for m in vba_sources.all_modules(lay=lay)}
     with zipfile.ZipFile(src) as z:
         items = [(info, z.read(info.filename)) for info in z.infolist()]
         sources = read_module_sources(z.read("xl/vbaProject.bin"))

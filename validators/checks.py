@@ -216,7 +216,7 @@ def _m_kode_format(row: Row) -> str:
 
 
 def _m_kode_ganda(row: Row) -> str:
-    first = row.p.first_row.get(row.kode)
+    first = row.p.first_row.get(row.kode or "")
     return (
         f"{row.label} tercantum dua kali di lembar '{row.p.sheet}': sudah ada di baris {first}. "
         "Hapus baris ganda ini atau gabungkan isinya."

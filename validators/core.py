@@ -50,9 +50,11 @@ def _join_dpa(dpa: Prepared, rencana: Prepared) -> None:
     missing = found < 0
     r["_di_dpa"] = ~missing | (len(first) == 0)
     for name in extra:
-        column = d[name]
+        dpa_values = d[name]
         taken = (
-            column.take(np.where(missing, 0, found)) if first else np.full(len(found), np.nan, column.dtype)
+            dpa_values.take(np.where(missing, 0, found))
+            if first
+            else np.full(len(found), np.nan, dpa_values.dtype)
         )
         if missing.any():
             taken = taken.astype(float if taken.dtype.kind == "f" else object)

@@ -195,9 +195,7 @@ def prepare(
 class Row:
     """What a message needs about the offending row: values, the column, the sub kegiatan."""
 
-    def __init__(
-        self, prepared: Prepared, excel_row: int, column: str | None, position: int | None = None
-    ) -> None:
+    def __init__(self, prepared: Prepared, excel_row: int, column: str, position: int | None = None) -> None:
         self.p = prepared
         self.excel_row = excel_row
         self.col = column

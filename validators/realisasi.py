@@ -57,7 +57,9 @@ def _quarter_known(s: np.ndarray, env: Env) -> np.ndarray:
     return np.array([capaian.quarter_of(v) is not None for v in s.tolist()], dtype=bool)
 
 
-def _penghambat_when_under(s: np.ndarray, env: RealisasiEnv) -> np.ndarray:
+def _penghambat_when_under(s: np.ndarray, env: Env) -> np.ndarray:
+    # validate_realisasi runs these rules with a RealisasiEnv that has under_target
+    assert isinstance(env, RealisasiEnv) and env.under_target is not None
     return ~env.under_target | ~cells.is_blank(s)
 
 
@@ -247,7 +249,7 @@ def _join(p: Prepared, plan: dict, aksi: bool) -> np.ndarray:
         return v["_capaian"] < 100
 
 
-def _plan_index(rencana: TableData | None, kinerja: TableData | None, aksi: bool) -> dict:
+def _plan_index(rencana: TableData, kinerja: TableData, aksi: bool) -> dict:
     """(kode, indikator) -> sifat, arah, targets, pagu; the capaian module reads the same cells."""
     data = capaian.book_of_tables(
         rencana, kinerja, _empty(layout.TBL_REALISASI_AKSI), _empty(layout.TBL_REALISASI_KINERJA)
@@ -318,12 +320,16 @@ def _quarters_upto(data: TableData, upto: int) -> TableData:
 def realisasi_book(book, upto: int | None = None) -> list[Finding]:
     from renaksi_xl import tables
 
-    return validate_realisasi(*(tables.read_table(book, name) for name in capaian.READ_TABLES), upto=upto)
+    rencana, kinerja, real_aksi, real_kinerja = (
+        tables.read_table(book, name) for name in capaian.READ_TABLES
+    )
+    return validate_realisasi(rencana, kinerja, real_aksi, real_kinerja, upto=upto)
 
 
 # The rule ids only the realisasi tables produce (the cell-content ids are shared with the plan).
 RULE_IDS = frozenset(
-    r.rule for r in (*AKSI_CELL_RULES, *KINERJA_CELL_RULES, *AKSI_VALUE_RULES, *KINERJA_VALUE_RULES)
+    {r.rule for r in (*AKSI_CELL_RULES, *KINERJA_CELL_RULES)}
+    | {r.rule for r in (*AKSI_VALUE_RULES, *KINERJA_VALUE_RULES)}
 ) - {"NILAI_BUKAN_ANGKA", "NILAI_BERUPA_TEKS"}
 
 __all__ = ["validate_realisasi", "realisasi_book", "RULE_IDS"]

@@ -11,6 +11,7 @@ the caller decides whether to show them in an alert, the Log, or the CLI.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -94,7 +95,7 @@ def read_dpa(path: str | Path) -> DpaResult:
     return result_from_grids(grids, path.name)
 
 
-def read_dpa_files(paths: list[str | Path]) -> DpaResult:
+def read_dpa_files(paths: Sequence[str | Path]) -> DpaResult:
     """Several files (e.g. one per program) as one table; duplicates across files are errors."""
     grids: list[Grid] = []
     problems: list[Problem] = []

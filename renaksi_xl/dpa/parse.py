@@ -290,11 +290,11 @@ class SipdParser:
             if c < 0:
                 return
             tc, target = _next_value(row, c) if not inline else (-1, None)
-            item = (_text(value), target, self.where(r, tc if tc >= 0 else c))
+            output = (_text(value), target, self.where(r, tc if tc >= 0 else c))
             if self.cur is not None:
-                self.cur.indikator, self.cur.target_raw, self.cur.target_where = item
+                self.cur.indikator, self.cur.target_raw, self.cur.target_where = output
             else:
-                self.pending.update(indikator=item[0], target_raw=item[1], target_where=item[2])
+                self.pending.update(indikator=output[0], target_raw=output[1], target_where=output[2])
             return
         if field_ == "ind_header":
             cols = [norm(v) for v in row]
@@ -311,11 +311,11 @@ class SipdParser:
                 c, indikator = _next_value(row, j)
                 gc, target = _next_value(row, c) if c >= 0 else (-1, None)
                 tw = self.where(r, gc if gc >= 0 else j)
-            item = (_text(indikator) or None, target, tw)
+            found = (_text(indikator) or None, target, tw)
             if self.cur is not None:
-                self.cur.indikator, self.cur.target_raw, self.cur.target_where = item
+                self.cur.indikator, self.cur.target_raw, self.cur.target_where = found
             else:
-                self.pending_ind = item
+                self.pending_ind = found
             return
         if field_ == "lines_header":
             if self.cur is None:
@@ -345,6 +345,12 @@ class SipdParser:
             self._cash_row(r, row, skip=j)
             return
 
+    @property
+    def _open(self) -> _Draft:
+        """The sub kegiatan being read: the 'lines' and 'cash' modes start only under one."""
+        assert self.cur is not None
+        return self.cur
+
     # ------------------------------------------------------------ spending lines
     def _amount(self, row: list, r: int) -> tuple[Any, int]:
         """The Jumlah of a row: the cell under the 'Jumlah' header, else the last non-empty cell."""
@@ -368,10 +374,10 @@ class SipdParser:
                 f"Isi dengan angka (mis. 1.250.000).{ambiguity_hint(exc)}",
                 self.where(r, c),
             )
-            self.cur.ok = False
+            self._open.ok = False
             return
         if amount is not None:
-            self.cur.lines.append((code.count(".") + 1, amount, r, c))
+            self._open.lines.append((code.count(".") + 1, amount, r, c))
 
     def _lines_other(self, r: int, row: list, j: int, first: Any) -> None:
         key = norm(first) if isinstance(first, str) else ""
@@ -386,16 +392,16 @@ class SipdParser:
                 self.f.error(
                     f"Jumlah anggaran sub kegiatan bukan angka: '{_text(value)}'.{ambiguity_hint(exc)}", where
                 )
-                self.cur.ok = False
+                self._open.ok = False
                 return
             if amount is not None:
-                self.cur.total = (amount, where)
+                self._open.total = (amount, where)
             self.mode = None
         # item detail lines ([#], [-], descriptions) and numeric subtotal codes are skipped
 
     # ------------------------------------------------------------------ cash plan
     def _cash_row(self, r: int, row: list, skip: int = -1) -> None:
-        d = self.cur
+        d = self._open
         for k, v in enumerate(row):
             # month names and 'Jumlah' are short: skip long texts cheaply
             if k == skip or not isinstance(v, str) or len(v) > 16:
@@ -421,7 +427,7 @@ class SipdParser:
                 continue
             if is_total:
                 d.kas_total = (amount or 0, where)
-            else:
+            elif month is not None:
                 d.kas[month] = (amount or 0, where)
 
     # ------------------------------------------------------------------ closing
@@ -459,7 +465,7 @@ def finish_record(d: _Draft, f: Findings) -> ParsedRecord | None:
         if d.program is None:
             f.error(f"{label}: label 'Program' (kode dan nama program) tidak ditemukan di atasnya.", d.where)
         ok = False
-    if ok:
+    if ok and d.kegiatan is not None and d.program is not None:
         if not d.code.startswith(d.kegiatan[0] + "."):
             f.error(
                 f"{label} bukan bagian dari kegiatan {d.kegiatan[0]} (lihat {_ref(d.kegiatan[2], d.where)}); "
@@ -544,6 +550,7 @@ def finish_record(d: _Draft, f: Findings) -> ParsedRecord | None:
         f.warn(f"{label}: indikator keluaran tidak ditemukan.", d.where)
     if not ok:
         return None
+    assert d.kegiatan is not None and d.program is not None  # else not ok
     record = {
         "kode_sub_kegiatan": d.code,
         "sub_kegiatan": d.name,
@@ -663,7 +670,7 @@ def parse_flat(grid: Grid, header_row: int, cols: dict[str, int], f: Findings) -
             )
             continue
         d = _Draft(where=where(r, "kode_sub_kegiatan"))
-        codes = {}
+        codes: dict[str, str | None] = {}
         for kind, name in (
             ("sub_kegiatan", "kode_sub_kegiatan"),
             ("kegiatan", "kode_kegiatan"),
@@ -693,7 +700,7 @@ def parse_flat(grid: Grid, header_row: int, cols: dict[str, int], f: Findings) -
         d.name = _text(cell(row, "sub_kegiatan"))
         # Codes of the kegiatan/program are prefixes of the sub kegiatan code
         # (Permendagri 90/2019), so a missing column or cell is derived, not guessed.
-        parts = d.code.split(".")
+        parts = (d.code or "").split(".")
         keg_code = codes.get("kegiatan") or ".".join(parts[:5])
         prog_code = codes.get("program") or ".".join(parts[:3])
         d.kegiatan = (keg_code, _text(cell(row, "kegiatan")), where(r, "kode_kegiatan"))

@@ -32,6 +32,19 @@ def _header(grid: Grid) -> tuple[int, dict[str, int]] | None:
     return None
 
 
+def _arah(value, indikator: str, where: str, problems: list[Problem]) -> str | None:
+    """The optional Arah column: Naik or Turun (empty: Naik, left empty)."""
+    text = norm(value) if isinstance(value, str) else ""
+    if is_blank(value):
+        return None
+    arah = next((a for a in layout.ARAH if norm(a) == text), None)
+    if arah is None:
+        problems.append(
+            Problem(f"Arah indikator '{indikator}' harus Naik atau Turun, bukan '{value}'.", where)
+        )
+    return arah
+
+
 def read_pk_grids(grids: list[Grid], label: str) -> list[list]:
     """tblKinerja rows (layout order); DpaError naming every bad cell."""
     from ..plan import target_schedule
@@ -121,6 +134,7 @@ def read_pk_grids(grids: list[Grid], label: str) -> list[list]:
                     sifat,
                     *tw,
                     str(get("Penanggung Jawab") or "").strip() or None,
+                    _arah(get(layout.H_ARAH), indikator, src.where(r, cols.get(layout.H_ARAH)), problems),
                 ]
             )
     if not found:

@@ -751,7 +751,7 @@ def write_sheets(path: str | Path, sheets: list[SheetData], *, constant_memory: 
         ws.set_column(0, 0, 22)
         ws.set_column(1, 1, 48)
         ws.set_column(2, 6, 15)
-        merges = {}
+        merges: dict[int, list[tuple[int, int]]] = {}
         for r, c1, c2 in sd.merges:
             merges.setdefault(r, []).append((c1, c2))
         for r, row in enumerate(sd.rows):

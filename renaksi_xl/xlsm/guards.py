@@ -59,7 +59,7 @@ def _list(values, *, title: str, message: str, error: str, stop: bool = True) ->
 
 
 def _decimal(minimum: float, maximum: float | None, *, title: str, message: str, error: str) -> dict:
-    opts = {
+    opts: dict[str, object] = {
         "validate": "decimal",
         "input_title": title[:32],
         "input_message": message[:255],

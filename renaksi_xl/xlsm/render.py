@@ -115,8 +115,10 @@ def body_box(pdf: str | Path, page_index: int, margin_pt: float = 54.0) -> tuple
         re.sub(r"<!DOCTYPE[^>]*>", "", run.stdout).replace('xmlns="http://www.w3.org/1999/xhtml"', "")
     )
     page = root.find(".//page")
-    height = float(page.get("height"))
-    boxes = [tuple(float(w.get(k)) for k in ("xMin", "yMin", "xMax", "yMax")) for w in root.iter("word")]
+    if page is None:
+        raise RenderError(f"pdftotext -bbox gave no page for page {page_index + 1} of {pdf}")
+    height = float(page.get("height", "0"))
+    boxes = [tuple(float(w.get(k, "0")) for k in ("xMin", "yMin", "xMax", "yMax")) for w in root.iter("word")]
     body = [b for b in boxes if b[1] > margin_pt and b[3] < height - margin_pt]
     if not body:
         raise RenderError(f"page {page_index + 1} of {Path(pdf).name} has no text")
@@ -367,7 +369,7 @@ def screen_copy(book: str | Path, out: str | Path, shots: list[Shot]) -> Path:
             wb[sheet][address].value = value
         for table in ws.tables.values():
             headers = [c.name for c in table.tableColumns]
-            first = column_index_from_string(re.match(r"[A-Z]+", table.ref).group(0))
+            first = column_index_from_string(re.sub(r"[^A-Z].*$", "", table.ref))
             for header in shot.hide:
                 if header in headers:
                     ws.column_dimensions[get_column_letter(first + headers.index(header))].hidden = True

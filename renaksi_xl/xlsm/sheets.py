@@ -7,7 +7,9 @@ column widths and number formats, frozen panes and page setup.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from .. import layout, sop
 from ..layout import TableSpec
@@ -25,7 +27,7 @@ def _default_layout() -> layout.BookLayout:
 
 @dataclass
 class BuildContext:
-    wb: object
+    wb: Any  # xlsxwriter.Workbook (xlsxwriter has no type information)
     styles: Styles
     sheets: dict = field(default_factory=dict)
     lay: layout.BookLayout = field(default_factory=_default_layout)
@@ -73,7 +75,7 @@ def add_table(
     spec: TableSpec,
     *,
     column_defaults: bool = True,
-    widths: dict[str, float] | None = None,
+    widths: Mapping[str, float] | None = None,
     header_height: float | None = None,
 ) -> None:
     """Write one Excel table with its default rows, formats and column widths.
@@ -127,7 +129,7 @@ def _body_format(st: Styles, c) -> object:
     return st.body(c.kind)
 
 
-def _header_height(spec: TableSpec, widths: dict[str, float]) -> float:
+def _header_height(spec: TableSpec, widths: Mapping[str, float]) -> float:
     lines = 1
     for c in spec.columns:
         w = widths.get(c.header, c.width)

@@ -59,7 +59,7 @@ def _col_number(letters: str) -> int:
 def put_cell(xml: bytes, ref: str, cell: str) -> bytes:
     """Put a `<c>` element (its full XML, r attribute included) at `ref` in a sheet's XML."""
     row = int(re.match(r"[A-Z]+(\d+)", ref).group(1))
-    text = xml.decode()
+    text = xml.decode("utf-8", "surrogateescape")  # a fuzzer may have flipped a byte
     text = re.sub(rf'<c r="{ref}"(?:[^>]*/>|[^>]*>.*?</c>)', "", text, flags=re.S)
     m = re.search(rf'<row r="{row}"([^>]*?)(/?)>', text)
     if m and m.group(2):
@@ -74,7 +74,7 @@ def put_cell(xml: bytes, ref: str, cell: str) -> bytes:
             text = text.replace("<sheetData/>", f'<sheetData><row r="{row}">{cell}</row></sheetData>')
         else:
             text = text[:at] + f'<row r="{row}">{cell}</row>' + text[at:]
-    return text.encode()
+    return text.encode("utf-8", "surrogateescape")
 
 
 def inline(ref: str, text: str) -> str:
@@ -108,7 +108,7 @@ def table_ref(table: str, ref: str):
 def table_attr(table: str, attr: str, value: str):
     def make(path: Path) -> None:
         def change(xml: bytes) -> bytes:
-            text = xml.decode()
+            text = xml.decode("utf-8", "surrogateescape")
             if f' {attr}="' in text:
                 return re.sub(rf' {attr}="[^"]*"', f' {attr}="{value}"', text, count=1).encode()
             return text.replace("<table ", f'<table {attr}="{value}" ', 1).encode()
