@@ -615,9 +615,11 @@ def capaian_file(path, tw: Any = None) -> Capaian:
     from .table_reader import read_tables
 
     found = read_tables(path, READ_TABLES)
-    tables_ = [found[name] for name in READ_TABLES]
-    k = choose_quarter(quarters_present(*tables_[2:]), tw)
-    return book_of_tables(*tables_, file=Path(path).name, only=k).for_quarter(k)
+    rencana, kinerja, real_aksi, real_kinerja = (found[name] for name in READ_TABLES)
+    k = choose_quarter(quarters_present(real_aksi, real_kinerja), tw)
+    return book_of_tables(
+        rencana, kinerja, real_aksi, real_kinerja, file=Path(path).name, only=k
+    ).for_quarter(k)
 
 
 def _num(value) -> str:

@@ -90,7 +90,7 @@ def _read(path: Path, names: list[str], where: list[str]):
             raise WorkbookError(_not_a_workbook_message(path)) from exc
         wb_rels = _rels(zf, "xl/workbook.xml", read=xml)
         for el in wb_xml.findall("m:sheets/m:sheet", NS):
-            name = el.get("name")
+            name = el.get("name") or ""
             sheet_names.append(name)
             if name not in wanted:
                 continue

@@ -142,3 +142,44 @@ def test_dispatcher_does_not_protect_again_what_revisi_opened(modules):
     assert "Renaksi_ReprotectSheets wb, Renaksi_Without(unprotected, mOpenedByAction)" in success
     # the flag is cleared before Python runs, so a refused revisi re-protects everything
     assert success.index('mOpenedByAction = ""') < success.index("RunRemotePython")
+
+
+def test_lokal_tarik_dpa_keeps_only_file_names_in_the_workbook(modules):
+    """Renaksi_Dispatch puts the chosen paths in 'Berkas DPA Terakhir' for Python, then
+    leaves only their names there, on success and on failure alike."""
+    code = modules["RenaksiInti"]
+    dispatch = code[
+        code.index("Public Sub Renaksi_Dispatch") : code.index(
+            "End Sub", code.index("Public Sub Renaksi_Dispatch")
+        )
+    ]
+    run = dispatch.index("RunPython Renaksi_PythonCommand(action, Empty)")
+    assert "Renaksi_SetSetting wb, RX_SET_FILE_DPA, Renaksi_FileNames(files)" in dispatch[run:]
+    failed = dispatch[dispatch.index("Failed:") :]
+    assert "Renaksi_SetSetting wb, RX_SET_FILE_DPA, Renaksi_FileNames(files)" in failed
+
+
+@pytest.mark.libreoffice
+def test_file_names_helper_runs_in_a_vba_host(tmp_path):
+    from test_workbook_lo import lo_copy
+
+    from renaksi_xl import layout
+    from renaksi_xl.xlsm.lo_host import run_macros
+
+    code = "\n".join(
+        [
+            "Option Explicit",
+            "Public Sub Uji_NamaBerkas()",
+            f'    ThisWorkbook.Worksheets("{layout.SHEET_IMPOR}").Range("A31").Value = '
+            'Renaksi_FileNames(Array("C:\\Data\\DPA 2025.xlsx", "/Users/rina/b.xlsx", "c.csv"))',
+            "End Sub",
+            "",
+        ]
+    )
+    book = lo_copy(BOOK, tmp_path / "nama.xlsm", {"UjiNama": code})
+    report = run_macros(book, ["UjiNama.Uji_NamaBerkas"], read_cells=[f"{layout.SHEET_IMPOR}!A31"])
+    assert report["macros"]["UjiNama.Uji_NamaBerkas"]["ok"], report["macros"]
+    sep = layout.FILE_LIST_SEPARATOR
+    assert report["cells"][f"{layout.SHEET_IMPOR}!A31"]["text"] == sep.join(
+        ["DPA 2025.xlsx", "b.xlsx", "c.csv"]
+    )

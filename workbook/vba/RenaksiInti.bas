@@ -54,6 +54,8 @@ Public Sub Renaksi_Dispatch(ByVal action As String)
         If action = RX_ACTION_TARIK_DPA Then
             Renaksi_SetSetting wb, RX_SET_FILE_DPA, Join(files, RX_FILE_SEPARATOR)
             RunPython Renaksi_PythonCommand(action, Empty)
+            ' Only the names stay in the workbook (it travels by email), also when Python failed.
+            Renaksi_SetSetting wb, RX_SET_FILE_DPA, Renaksi_FileNames(files)
         Else
             RunPython Renaksi_PythonCommand(action, files)
         End If
@@ -67,6 +69,9 @@ Failed:
     On Error Resume Next
     Renaksi_ReprotectSheets wb, unprotected
     If Renaksi_NeedsFile(action) And mode = RX_MODE_SERVER Then Renaksi_ClearImpor wb
+    If action = RX_ACTION_TARIK_DPA And mode = RX_MODE_LOKAL Then
+        Renaksi_SetSetting wb, RX_SET_FILE_DPA, Renaksi_FileNames(files)
+    End If
     On Error GoTo 0
     MsgBox "Tombol tidak dapat dijalankan: " & message, vbCritical, "Renaksi"
 End Sub
@@ -101,6 +106,20 @@ Failed:
     MsgBox "PDF tidak dapat dibuat: " & message & ". Tutup PDF lama bila masih terbuka, lalu coba lagi.", _
         vbCritical, "Renaksi"
 End Sub
+
+' "C:\Data\DPA 2025.xlsx", "/Users/x/b.xlsx" -> "DPA 2025.xlsx | b.xlsx": the names of chosen
+' files joined as in the 'Berkas DPA Terakhir' setting, without this computer's folders.
+Public Function Renaksi_FileNames(ByVal files As Variant) As String
+    Dim i As Long, path As String, cut As Long, out As String
+    For i = LBound(files) To UBound(files)
+        path = CStr(files(i))
+        cut = InStrRev(path, "\")
+        If InStrRev(path, "/") > cut Then cut = InStrRev(path, "/")
+        If i > LBound(files) Then out = out & RX_FILE_SEPARATOR
+        out = out & Mid$(path, cut + 1)
+    Next i
+    Renaksi_FileNames = out
+End Function
 
 ' "RencanaAksi.xlsm" -> "RencanaAksi".
 Public Function Renaksi_BaseName(ByVal fileName As String) As String
