@@ -70,6 +70,34 @@ def build(out: Path = DEFAULT_OUT, n_sub: int = 3000, n_lines: int = 20) -> Path
     return write_sheets(out, sheets, constant_memory=True)
 
 
+PRINT_OUT = Path("out/bench/DPA_Kota_Cetak.xlsx")
+
+
+def print_subs(n_sub: int, n_lines: int) -> list:
+    """The same city as `city_subs`, as SIPD print-layout sub kegiatan (two Keluaran indicators each)."""
+    from renaksi_xl.dpa.samples import spread
+    from renaksi_xl.dpa.sipd_print import PrintLine, PrintSub
+
+    out = []
+    for s in city_subs(n_sub, n_lines):
+        lines = [PrintLine(x.kode, x.uraian, it[1], it[2], it[3]) for x in s.lines for it in x.items]
+        keluaran = [
+            (s.indikator, int(s.target.split()[0]), "Dokumen"),
+            ("Persentase layanan tepat waktu", 100, "%"),
+        ]
+        sub = PrintSub(s.program, s.kegiatan, s.code, s.name, keluaran, lines, [], s.sumber, s.lokasi)
+        sub.kas = spread(sub.pagu, WEIGHTS[s.cash])
+        out.append(sub)
+    return out
+
+
+def build_print(out: Path = PRINT_OUT, n_sub: int = 3000, n_lines: int = 20) -> Path:
+    """The city DPA in the bordered SIPD print layout (what a PDF print of SIPD looks like), one sheet."""
+    from renaksi_xl.dpa.sipd_print import Style, dpa_sheets, write_print
+
+    return write_print(out, dpa_sheets(print_subs(n_sub, n_lines), Style(cash="rows")))
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("out", nargs="?", default=str(DEFAULT_OUT))

@@ -196,9 +196,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     s.add_argument("--out", metavar="BERKAS", help="simpan hasil ke berkas lain (bawaan: berkas yang sama)")
 
-    s = sub.add_parser("dpa", help="baca berkas DPA/RKA (SIPD .xlsx, templat, CSV) dan tampilkan tabelnya")
+    s = sub.add_parser(
+        "dpa", help="baca berkas DPA/DPPA/RKA (SIPD .xlsx atau PDF, templat, CSV) dan tampilkan tabelnya"
+    )
     s.add_argument(
-        "file", metavar="BERKAS", help="berkas DPA/RKA: ekspor SIPD (.xlsx), templat impor, atau CSV"
+        "file",
+        metavar="BERKAS",
+        help="berkas DPA/DPPA/RKA: ekspor SIPD (.xlsx) atau cetakan PDF, templat impor, atau CSV",
+    )
+    s.add_argument(
+        "--kas", metavar="BERKAS_RAK", help="formulir Anggaran Kas (RAK) SIPD; dicocokkan dengan pagu DPA"
     )
     s.add_argument("--json", action="store_true", help="keluaran JSON")
 
@@ -209,6 +216,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument(
         "--dpa", metavar="BERKAS", action="append", help="berkas DPA untuk tarik-dpa / PK untuk impor-kinerja"
     )
+    s.add_argument("--kas", metavar="BERKAS", action="append", help="Anggaran Kas (RAK) untuk tarik-dpa")
     s.add_argument("--waktu", metavar="ISO8601", help="waktu tindakan, mis. 2025-01-06T09:00+07:00")
     s.add_argument("--catatan", metavar="TEKS", help="catatan / isi disposisi / alasan pengembalian")
     s.add_argument("--kepada", metavar="PERAN", help="tujuan disposisi (catat-disposisi)")

@@ -20,6 +20,7 @@ class ActionContext:
     catatan: str | None = None  # free note / instruction / reason
     fields: dict[str, str] = field(default_factory=dict)  # step inputs (kepada, batas, peserta, keputusan)
     files: list[str] = field(default_factory=list)  # DPA/PK files on disk (local and headless only)
+    kas_files: list[str] = field(default_factory=list)  # Anggaran Kas (RAK) files for tarik-dpa
     identity_from_server: bool = False  # the NIP was authenticated by the server's token
     role: str | None = None  # role asserted by the server config (checked against Pengaturan)
     action: str | None = None  # the action being run (set by renaksi_xl.macros.run_action)

@@ -115,6 +115,9 @@ SHEET_IMPOR = "Impor"  # where a macro pastes a DPA file's cells in server mode
 # row (IMPOR_MARKER, file name, sheet name, address of its first used cell) and
 # the sheet's values below it, from column A.
 IMPOR_MARKER = "#SUMBER"
+# The same marker row with IMPOR_MARKER_KAS instead: that sheet is the Anggaran Kas (RAK)
+# form chosen beside the DPA (tarik-dpa's second file).
+IMPOR_MARKER_KAS = "#KAS"
 IMPOR_FIRST_ROW = 3
 # Several chosen files are joined with this in the "Berkas DPA Terakhir" setting.
 FILE_LIST_SEPARATOR = " | "
@@ -361,6 +364,7 @@ SET_PEJABAT_AKTIF = "NIP Pengguna"
 SET_JAM_MASUK = "Jam Masuk"
 SET_JAM_PULANG = "Jam Pulang"
 SET_FILE_DPA = "Berkas DPA Terakhir"
+SET_FILE_KAS = "Berkas Anggaran Kas Terakhir"
 MODE_LOKAL = "Lokal"
 MODE_SERVER = "Server"
 MODES = (MODE_LOKAL, MODE_SERVER)
@@ -381,6 +385,7 @@ SETELAN_DEFAULTS = (
     (SET_JAM_MASUK, "08:00", "Awal jam kerja (WIB), untuk menghitung waktu kerja."),
     (SET_JAM_PULANG, "16:00", "Akhir jam kerja (WIB)."),
     (SET_FILE_DPA, "", "Berkas DPA yang terakhir ditarik (diisi otomatis)."),
+    (SET_FILE_KAS, "", "Berkas Anggaran Kas (RAK) yang terakhir ditarik bersama DPA (diisi otomatis)."),
 )
 
 # --- records ------------------------------------------------------------------

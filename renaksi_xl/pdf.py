@@ -164,13 +164,19 @@ def write_print_workbook(book, path: Path) -> Path:
     ws.repeat_rows(header_row)
     row = header_row + 1
     total = 0
-    for n, rec in enumerate(plan.records(), start=1):
+    n, previous = 0, None
+    for rec in plan.records():
+        # a further Keluaran indicator of the sub kegiatan above: one number, one code and name
+        code = str(rec.get("Kode Sub Kegiatan") or "").strip() or None
+        further = code is not None and code == previous
+        previous = code
+        n += 0 if further else 1
         ws.set_row(row, _row_height((rec.get(key), width) for _, width, key in columns if key))
         for i, (_, _, key) in enumerate(columns):
             if key is None:
-                ws.write(row, i, n, num)
+                ws.write(row, i, "" if further else n, num)
                 continue
-            value = rec.get(key)
+            value = None if further and key in ("Kode Sub Kegiatan", "Sub Kegiatan") else rec.get(key)
             if "(Rp)" in key:
                 ws.write_string(row, i, _fmt_money(value), num)
             elif isinstance(value, (int, float)):

@@ -137,13 +137,27 @@ def _number(data, i, header, what):
         ) from None
 
 
+def _continues(data, i: int, code: str, previous: str | None) -> bool:
+    """A further Keluaran indicator of the sub kegiatan above: same code, right below, no money."""
+    if code != previous:
+        return False
+    money = (H_PAGU, *layout.MONTHS)
+    return all(is_blank(data.rows[i][data.col(h)]) for h in money)
+
+
 def read_dpa_table(book) -> list[dict]:
-    """tblDPA rows as dicts, with codes checked (a mangled code names its cell)."""
+    """tblDPA rows as dicts, with codes checked (a mangled code names its cell).
+
+    Rows right below a sub kegiatan with the same code and no money are its
+    further Keluaran indicators: each record's "keluaran" lists them all
+    (indikator, target, satuan), the first one included.
+    """
     from .tables import read_table
 
     data = read_table(book, layout.TBL_DPA)
     out: list[dict] = []
     seen: dict[str, str] = {}
+    previous = None
     for i, row in enumerate(data.rows):
         rec = dict(zip(data.header, row))
         code = rec[H_KODE]
@@ -156,6 +170,11 @@ def read_dpa_table(book) -> list[dict]:
         if why:
             raise InputError(f"Lembar '{layout.SHEET_DPA}' sel {addr}: {why}.", where=addr)
         code = str(code).strip()
+        if _continues(data, i, code, previous):
+            target = _number(data, i, "Target Keluaran", "Target keluaran")
+            out[-1]["keluaran"].append((rec.get("Indikator Keluaran"), target, rec.get("Satuan") or None))
+            continue
+        previous = code
         if code in seen:
             raise InputError(
                 f"{CODE_LABEL['sub_kegiatan']} {code} tercantum dua kali di lembar "
@@ -167,6 +186,7 @@ def read_dpa_table(book) -> list[dict]:
         rec[H_PAGU] = _number(data, i, H_PAGU, "Pagu") or 0
         rec["kas"] = [(_number(data, i, m, f"Anggaran kas {m}") or 0) for m in layout.MONTHS]
         rec["Target Keluaran"] = _number(data, i, "Target Keluaran", "Target keluaran")
+        rec["keluaran"] = [(rec.get("Indikator Keluaran"), rec["Target Keluaran"], rec.get("Satuan") or None)]
         out.append(rec)
     if not out:
         raise InputError(
@@ -196,15 +216,25 @@ def _default_pj(book) -> str:
     return role
 
 
-def generate(rec: dict, kinerja: dict, pj: str, *, sifat=None, annual=..., satuan=...) -> dict:
-    """The row Susun would write for one DPA record (header -> value).
+def indicators(rec: dict) -> list[tuple]:
+    """(indikator, target, satuan) of every Keluaran indicator of a DPA record, at least one."""
+    return rec.get("keluaran") or [
+        (rec.get("Indikator Keluaran"), rec.get("Target Keluaran"), rec.get("Satuan"))
+    ]
 
-    `sifat`, `annual`, `satuan` override the DPA/PK defaults with what the
-    person set in the plan, so quarter targets follow a manually chosen Sifat.
+
+def generate(rec: dict, kinerja: dict, pj: str, *, k: int = 0, sifat=None, annual=..., satuan=...) -> dict:
+    """The row Susun would write for indicator `k` of one DPA record (header -> value).
+
+    One row per Keluaran indicator: the first carries the Pagu and the
+    Keuangan targets, the others leave them empty (money once per sub
+    kegiatan).  `sifat`, `annual`, `satuan` override the DPA/PK defaults with
+    what the person set in the plan, so quarter targets follow a manually
+    chosen Sifat.
     """
-    pk = kinerja.get(norm(rec.get("Indikator Keluaran")))
-    dpa_satuan = rec.get("Satuan") or None
-    dpa_annual = rec.get("Target Keluaran")
+    indikator, dpa_annual, dpa_satuan = indicators(rec)[k]
+    dpa_satuan = dpa_satuan or None
+    pk = kinerja.get(norm(indikator))
     default = (pk or {}).get("Sifat Target") if pk and pk.get("Sifat Target") in layout.SIFAT_TARGET else None
     gen_sifat = default or default_sifat(dpa_satuan)
     eff_sifat = sifat if sifat in layout.SIFAT_TARGET else gen_sifat
@@ -215,19 +245,20 @@ def generate(rec: dict, kinerja: dict, pj: str, *, sifat=None, annual=..., satua
     fisik = fisik_schedule(keu, pagu)
     fractions = [f / 100 for f in fisik]
     targets = target_schedule(eff_annual, eff_sifat, eff_satuan, fractions)
+    first = k == 0
     row = {
         H_KODE: rec[H_KODE],
         "Sub Kegiatan": rec.get("Sub Kegiatan"),
-        "Indikator Keluaran": rec.get("Indikator Keluaran"),
+        "Indikator Keluaran": indikator,
         "Satuan": dpa_satuan,
         "Target Tahunan": dpa_annual,
         "Sifat Target": gen_sifat,
         **dict(zip(layout.TARGET_TW, targets)),
         **dict(zip(layout.FISIK_TW, fisik)),
-        H_PAGU: round_rupiah(pagu),
-        **dict(zip(layout.KEUANGAN_TW, keu)),
+        H_PAGU: round_rupiah(pagu) if first else None,
+        **dict(zip(layout.KEUANGAN_TW, keu if first else [None] * 4)),
         H_PJ: ((pk or {}).get(H_PJ) or pj),
-        H_KET: NOTE_NO_CASH if not any(rec["kas"]) and pagu else None,
+        H_KET: NOTE_NO_CASH if first and not any(rec["kas"]) and pagu else None,
     }
     return row
 
@@ -271,8 +302,40 @@ def _strip_mark(text) -> str | None:
     return "; ".join(parts) or None
 
 
+def _code_of(row: dict) -> str | None:
+    code = row.get(H_KODE)
+    return str(code).strip() if not is_blank(code) else None
+
+
+def _numbered(rows: list[dict]) -> list[tuple]:
+    """(code, k) of each row: k counts the rows of the same code so far (its indicator number)."""
+    seen: dict[str, int] = {}
+    out = []
+    for r in rows:
+        code = _code_of(r)
+        k = seen.get(code, 0) if code is not None else 0
+        if code is not None:
+            seen[code] = k + 1
+        out.append((code, k))
+    return out
+
+
+def _change_note(old, new) -> str | None:
+    """'Perubahan anggaran: ...' when the pagu of a sub kegiatan moved (a DPPA after the DPA)."""
+    if is_blank(old) or _as_number(old) is None or same(old, new):
+        return None
+    delta = new - old
+    word = "bertambah" if delta > 0 else "berkurang"
+    return f"Perubahan anggaran: pagu {format_rupiah(old)} menjadi {format_rupiah(new)} ({word} {format_rupiah(abs(delta))})"
+
+
 def susun_body(book, ctx) -> str:
-    """Fill tblRencanaAksi from tblDPA (+ tblKinerja); see the module docstring."""
+    """Fill tblRencanaAksi from tblDPA (+ tblKinerja); see the module docstring.
+
+    Rows are keyed by (Kode Sub Kegiatan, indicator number): a sub kegiatan
+    with several Keluaran indicators has one row per indicator, consecutive,
+    the Pagu and Keuangan on the first.
+    """
     from .tables import read_table, write_table
 
     dpa = read_dpa_table(book)
@@ -282,29 +345,33 @@ def susun_body(book, ctx) -> str:
     headers = spec.headers
     current = read_table(book, layout.TBL_RENCANA)
     shadow = read_table(book, layout.TBL_DRAFT_SHADOW)
-    shadow_by: dict[str, dict] = {}
-    for r in shadow.records():
-        code = r.get(H_KODE)
-        if not is_blank(code):
-            shadow_by.setdefault(str(code).strip(), r)
+    shadow_rows = shadow.records()
+    shadow_by: dict[tuple, dict] = {}
+    for key, r in zip(_numbered(shadow_rows), shadow_rows):
+        if key[0] is not None:
+            shadow_by.setdefault(key, r)
 
     dpa_by = {r[H_KODE]: r for r in dpa}
+    n_ind = {code: len(indicators(r)) for code, r in dpa_by.items()}
     cur_rows = [dict(zip(current.header, row)) for row in current.rows]
+    cur_keys = _numbered(cur_rows)
     out: list[dict] = []
-    generated: dict[str, dict] = {}
+    generated: dict[tuple, dict] = {}
     conflicts: list[str] = []
     pagu_reset: list[str] = []
-    kept = added = updated = left = 0
-    used: set[str] = set()
+    changed: list[str] = []
+    kept = left = 0
+    used: set[tuple] = set()
+    codes_updated: set[str] = set()
     duplicates: list[str] = []
 
     def addr(i: int, header: str) -> str:
         return cell_address(spec.header_row + 1 + i, spec.first_col + spec.col_index(header))
 
-    def merge(cur: dict | None, rec: dict, i: int) -> dict:
+    def merge(cur: dict | None, rec: dict, i: int, k: int) -> dict:
         nonlocal kept
         code = rec[H_KODE]
-        prev = shadow_by.get(code)
+        prev = shadow_by.get((code, k))
 
         def manual(h) -> bool:
             """The person changed this cell since Susun last wrote it."""
@@ -318,16 +385,22 @@ def susun_body(book, ctx) -> str:
         def pick(h, default):
             return cur.get(h) if cur is not None and manual(h) else default
 
-        base = generate(rec, kinerja, pj)
+        base = generate(rec, kinerja, pj, k=k)
         gen = generate(
             rec,
             kinerja,
             pj,
+            k=k,
             sifat=pick("Sifat Target", base["Sifat Target"]),
             annual=pick("Target Tahunan", base["Target Tahunan"]),
             satuan=pick("Satuan", base["Satuan"]),
         )
-        generated[code] = gen
+        if k == 0 and cur is not None:
+            note = _change_note(cur.get(H_PAGU), gen[H_PAGU])
+            if note:
+                changed.append(f"{code}: {note[len('Perubahan anggaran: ') :]}")
+                gen[H_KET] = f"{gen[H_KET]}; {note}" if gen[H_KET] else note
+        generated[(code, k)] = gen
         row = {}
         for h in headers:
             g = gen.get(h)
@@ -353,15 +426,20 @@ def susun_body(book, ctx) -> str:
                 row[h] = g
         return row
 
-    for cur in cur_rows:
-        code = cur.get(H_KODE)
-        code = str(code).strip() if not is_blank(code) else None
+    def add_missing(code: str) -> None:
+        """The indicators of `code` no row took yet, right after its block (the rows stay together)."""
+        for k in range(n_ind[code]):
+            if (code, k) not in used:
+                used.add((code, k))
+                out.append(merge(None, dpa_by[code], len(out), k))
+
+    for n, (cur, (code, k)) in enumerate(zip(cur_rows, cur_keys)):
         i = len(out)
-        if code is not None and code in dpa_by and code not in used:
-            used.add(code)
-            out.append(merge(cur, dpa_by[code], i))
-            updated += 1
-        elif code in used:
+        if code in dpa_by and k < n_ind[code] and (code, k) not in used:
+            used.add((code, k))
+            codes_updated.add(code)
+            out.append(merge(cur, dpa_by[code], i, k))
+        elif code in dpa_by:
             duplicates.append(f"{addr(i, H_KODE)} ({code})")
             out.append(cur)
         elif code is not None:
@@ -369,26 +447,36 @@ def susun_body(book, ctx) -> str:
             ket = str(row.get(H_KET) or "").strip()
             if MARK_LEFT not in ket:
                 row[H_KET] = f"{MARK_LEFT}; {ket}" if ket else MARK_LEFT
-            left += 1
+            if k == 0:
+                left += 1
             out.append(row)
         else:
             out.append(cur)  # a row a person added without a code: left alone
+        next_code = cur_keys[n + 1][0] if n + 1 < len(cur_keys) else None
+        if code in dpa_by and next_code != code:
+            add_missing(code)
+    added = 0
     for rec in dpa:
-        if rec[H_KODE] not in used:
-            used.add(rec[H_KODE])
-            out.append(merge(None, rec, len(out)))
+        if (rec[H_KODE], 0) not in used:
             added += 1
+        add_missing(rec[H_KODE])
+    updated = len(codes_updated)
 
     write_table(book, layout.TBL_RENCANA, [[r.get(h) for h in headers] for r in out])
-    shadow_rows = [generated[r[H_KODE]] for r in dpa]
-    shadow_rows += [r for c, r in shadow_by.items() if c not in dpa_by]
-    write_table(book, layout.TBL_DRAFT_SHADOW, [[r.get(h) for h in headers] for r in shadow_rows])
+    new_shadow = [generated[(r[H_KODE], k)] for r in dpa for k in range(n_ind[r[H_KODE]])]
+    new_shadow += [r for (c, _), r in shadow_by.items() if c not in dpa_by]
+    write_table(book, layout.TBL_DRAFT_SHADOW, [[r.get(h) for h in headers] for r in new_shadow])
 
     total = sum(round_rupiah(r[H_PAGU]) for r in dpa)
+    rows = sum(n_ind.values())
     parts = [
         f"Draft Rencana Aksi disusun: {len(dpa)} sub kegiatan dari DPA ({added} baru, {updated} "
         f"diperbarui), total pagu {format_rupiah(total)}."
     ]
+    if rows > len(dpa):
+        parts.append(
+            f"{rows} baris indikator keluaran (sub kegiatan dengan beberapa indikator: satu baris per indikator)."
+        )
     if kept:
         parts.append(f"{kept} isian manual dipertahankan.")
     if left:
@@ -397,6 +485,13 @@ def susun_body(book, ctx) -> str:
         )
     if duplicates:
         parts.append("Baris dengan kode ganda dibiarkan apa adanya: " + ", ".join(duplicates) + ".")
+    if changed:
+        parts.append(
+            f"Rencana Aksi Perubahan: pagu {len(changed)} sub kegiatan berubah ("
+            + "; ".join(changed[:20])
+            + ("; ..." if len(changed) > 20 else "")
+            + "); dicatat di kolom Keterangan."
+        )
     text = " ".join(parts)
     notices = []
     if conflicts:

@@ -116,12 +116,18 @@ def comparable(value: Any) -> Any:
 
 
 def _keyed(data: tables.TableData, key_col: str) -> dict[str, int]:
+    """Row key -> row index.  A sub kegiatan with several Keluaran indicators has one row per
+    indicator under the same code: the second is keyed '<code> (indikator 2)', and so on."""
     out: dict[str, int] = {}
+    seen: dict[str, int] = {}
     k = data.col(key_col)
     for i, row in enumerate(data.rows):
         key = comparable(row[k])
-        if key is not None:
-            out.setdefault(str(key), i)
+        if key is None:
+            continue
+        key = str(key)
+        n = seen[key] = seen.get(key, 0) + 1
+        out.setdefault(key if n == 1 else f"{key} (indikator {n})", i)
     return out
 
 

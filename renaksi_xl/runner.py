@@ -108,6 +108,10 @@ def context_from_args(args) -> ActionContext:
     files = []
     for f in getattr(args, "dpa", None) or []:
         files.append(str(_existing_file("Berkas --dpa", f, OptionError).resolve()))
+    kas_files = [
+        str(_existing_file("Berkas --kas", f, OptionError).resolve())
+        for f in getattr(args, "kas", None) or []
+    ]
     for f in getattr(args, "berkas", None) or []:
         files.append(str(_existing_file("Berkas --berkas", f, OptionError).resolve()))
     fields = {}
@@ -142,6 +146,7 @@ def context_from_args(args) -> ActionContext:
         catatan=getattr(args, "catatan", None),
         fields=fields,
         files=files,
+        kas_files=kas_files,
         from_cli=True,
     )
 

@@ -183,3 +183,23 @@ def test_file_names_helper_runs_in_a_vba_host(tmp_path):
     assert report["cells"][f"{layout.SHEET_IMPOR}!A31"]["text"] == sep.join(
         ["DPA 2025.xlsx", "b.xlsx", "c.csv"]
     )
+
+
+def test_tarik_dpa_offers_the_anggaran_kas_as_a_second_file(modules):
+    """Server mode pastes the RAK under its own marker (renaksi_xl.dpa.readers reads it back);
+    Lokal mode keeps its path in the 'Berkas Anggaran Kas Terakhir' setting, emptied when none."""
+    from renaksi_xl import layout
+
+    inti = modules["RenaksiInti"]
+    dispatch = _body(inti, "Renaksi_Dispatch")
+    assert "If action = RX_ACTION_TARIK_DPA Then kas = Renaksi_AskKas(mode)" in dispatch
+    assert "Renaksi_PasteIntoImpor wb, files, kas" in dispatch
+    assert "Renaksi_SetSetting wb, RX_SET_FILE_KAS, Join(kas, RX_FILE_SEPARATOR)" in dispatch
+    assert 'Renaksi_SetSetting wb, RX_SET_FILE_KAS, ""' in dispatch
+    paste = _body(inti, "Renaksi_PasteIntoImpor")
+    assert "Renaksi_PasteFiles(target, files, RX_IMPOR_MARKER, r)" in paste
+    assert "Renaksi_PasteFiles(target, kas, RX_IMPOR_MARKER_KAS, r)" in paste
+    consts = dict(re.findall(r'Public Const (RX_\w+) As String = "(.*)"', modules["RenaksiLayout"]))
+    assert consts["RX_IMPOR_MARKER_KAS"] == layout.IMPOR_MARKER_KAS
+    assert consts["RX_SET_FILE_KAS"] == layout.SET_FILE_KAS
+    assert layout.SET_FILE_KAS in [key for key, _, _ in layout.SETELAN_DEFAULTS]

@@ -76,11 +76,15 @@ def _kode_well_formed(s: np.ndarray, env: Env) -> np.ndarray:
 
 
 def _first_occurrence(s: np.ndarray, env: Env) -> np.ndarray:
+    """A code seen before is a duplicate, unless it continues the rows right above it: a sub
+    kegiatan with several Keluaran indicators has one row per indicator, one below the other."""
     seen: set[str] = set()
     ok = []
+    previous = None
     for code in cells.clean_texts(s).tolist():
-        ok.append(code is None or code not in seen)
+        ok.append(code is None or code not in seen or code == previous)
         seen.add(code)
+        previous = code
     return np.array(ok, dtype=bool)
 
 

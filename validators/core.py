@@ -62,6 +62,27 @@ def _join_dpa(dpa: Prepared, rencana: Prepared) -> None:
         r[name] = taken
 
 
+def mark_continuations(table: Prepared, money: tuple[str, ...]) -> None:
+    """Rows right below a row with the same code are further Keluaran indicators of that sub
+    kegiatan: the money (Pagu, Keuangan, anggaran kas) is written once, on the first row, so an
+    empty money cell there is as it should be.  Their value stays missing, so the value rules
+    (Pagu vs DPA, Keuangan s.d. TW IV = Pagu, ...) skip them; a filled one is checked as usual
+    and a pagu written twice shows in TOTAL_PAGU_BEDA_DPA."""
+    codes = table.values[H_KODE_SUB].tolist() if H_KODE_SUB in table.values else []
+    follows = np.array(
+        [i > 0 and code is not None and code == codes[i - 1] for i, code in enumerate(codes)], dtype=bool
+    )
+    table.values["_lanjutan"] = follows
+    if not follows.any():
+        return
+    for header in money:
+        if header not in table.kinds:
+            continue
+        kinds = table.kinds[header].copy()
+        kinds[follows & (kinds == cells.EMPTY)] = cells.NUMBER
+        table.cells[header] = kinds
+
+
 def validate_tables(
     dpa: TableData, rencana: TableData, kinerja: TableData, officials: Sequence[str]
 ) -> list[Finding]:
@@ -76,6 +97,8 @@ def validate_tables(
         env=Env(frozenset(n for n in map(cells.normalize_name, officials) if n)),
     )
     _join_dpa(t.dpa, t.rencana)
+    mark_continuations(t.dpa, checks.DPA_MONEY)
+    mark_continuations(t.rencana, checks.RENCANA_MONEY)
     findings: list[Finding] = []
     findings += run_table(t.dpa, checks.DPA_CELL_RULES, checks.DPA_VALUE_RULES, t.env)
     findings += run_table(t.rencana, checks.RENCANA_CELL_RULES, checks.RENCANA_VALUE_RULES, t.env)

@@ -2,8 +2,9 @@
 
 Public API (imports stay light: the readers load python-calamine on use):
 
-* `read_dpa(path) -> DpaResult` and `read_dpa_files(paths)`: SIPD "DPA Rincian
-  Belanja" exports (.xlsx/.xlsm/.xls/.ods), the flat import template, CSV.
+* `read_dpa(path, kas=None) -> DpaResult` and `read_dpa_files(paths, kas=None)`:
+  SIPD "DPA/DPPA Rincian Belanja" exports (.xlsx/.xlsm/.xls/.ods) and PDF prints,
+  the flat import template, CSV; `kas`: the Anggaran Kas (RAK) form.
 * `tarik_dpa_body(book, ctx)`, `impor_kinerja_body(book, ctx)`: button bodies.
 * `SAMPLE_DPA`, `SAMPLE_PK`: the illustrative Kecamatan Neglasari TA 2025
   sample files shipped in `renaksi_xl/data/`; `TEMPLATE_DPA`, `TEMPLATE_CSV`,
@@ -25,16 +26,16 @@ TEMPLATE_CSV = TEMPLATES_DIR / "Contoh_Impor_DPA.csv"
 TEMPLATE_PK = TEMPLATES_DIR / "Templat_Perjanjian_Kinerja.xlsx"
 
 
-def read_dpa(path):
+def read_dpa(path, kas=None):
     from .load import read_dpa as _read
 
-    return _read(path)
+    return _read(path, kas)
 
 
-def read_dpa_files(paths):
+def read_dpa_files(paths, kas=None):
     from .load import read_dpa_files as _read
 
-    return _read(paths)
+    return _read(paths, kas)
 
 
 def tarik_dpa_body(book, ctx):

@@ -17,14 +17,31 @@ def _cut(text, width: int) -> str:
 
 def render_table(result) -> str:
     """The readable Indonesian table printed by default."""
-    head = ("No", "Kode Sub Kegiatan", "Sub Kegiatan", "Target Keluaran", "Sumber Dana", "Pagu (Rp)")
+    dppa = any(r.get("pagu_sebelum") is not None for r in result.records)
+    head: tuple[str, ...] = (
+        "No",
+        "Kode Sub Kegiatan",
+        "Sub Kegiatan",
+        "Target Keluaran",
+        "Sumber Dana",
+        "Pagu (Rp)",
+    )
+    if dppa:
+        head += ("Sebelum Perubahan (Rp)",)
     rows = []
     for i, r in enumerate(result.records, 1):
-        target = "-" if r["target_keluaran"] is None else format_number(r["target_keluaran"])
-        if r["satuan"]:
-            target += f" {r['satuan']}"
-        rows.append(
-            (
+        keluaran = r.get("keluaran") or [
+            {"indikator": r["indikator_keluaran"], "target": r["target_keluaran"], "satuan": r["satuan"]}
+        ]
+        for k, item in enumerate(keluaran):
+            target = "-" if item["target"] is None else format_number(item["target"])
+            if item["satuan"]:
+                target += f" {item['satuan']}"
+            if k:  # a further indicator of the same sub kegiatan, on a line of its own
+                extra = ("", "", _cut(f"  + {item['indikator'] or '-'}", 48), _cut(target, 18), "", "")
+                rows.append(extra + ("",) * (len(head) - len(extra)))
+                continue
+            row: tuple[str, ...] = (
                 str(i),
                 r["kode_sub_kegiatan"],
                 _cut(r["sub_kegiatan"], 48),
@@ -32,9 +49,11 @@ def render_table(result) -> str:
                 _cut(r["sumber_dana"] or "-", 11),
                 format_rupiah(r["pagu"]),
             )
-        )
+            if dppa:
+                row += (format_rupiah(r.get("pagu_sebelum")),)
+            rows.append(row)
     widths = [max(len(h), *(len(row[k]) for row in rows)) for k, h in enumerate(head)]
-    right = {0, 5}
+    right = {0, 5, 6}
 
     def line(cells):
         return "  ".join(
@@ -60,7 +79,7 @@ def render_table(result) -> str:
 
 def cmd_dpa(args) -> int:
     """Exit 0 when the file was read (warnings included); DpaError (exit 2) when unusable."""
-    result = read_dpa(args.file)
+    result = read_dpa(args.file, kas=getattr(args, "kas", None))
     if getattr(args, "json", False):
         json.dump(result.to_json(), sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")

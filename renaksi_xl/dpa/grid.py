@@ -39,6 +39,19 @@ class Source:
         return text
 
 
+@dataclass(frozen=True)
+class PdfSource(Source):
+    """A grid rebuilt from a PDF's text layer: every finding names the page."""
+
+    pages: tuple = ()  # 1-based page of each grid row
+    lines: tuple = ()  # 1-based row of each grid row within its page
+
+    def where(self, r: int | None = None, c: int | None = None) -> str:
+        if r is not None and 0 <= r < len(self.pages):
+            return f"{self.file}, halaman {self.pages[r]}, baris {self.lines[r]}"
+        return self.file
+
+
 @dataclass
 class Grid:
     source: Source
@@ -96,6 +109,10 @@ def _norm_text(value: str) -> str:
 # --- codes ---------------------------------------------------------------------
 # Permendagri 90/2019 nomenclature: program 7.01.01, kegiatan 7.01.01.2.01,
 # sub kegiatan 7.01.01.2.01.0001.  'X' stands for a placeholder urusan digit.
+# Documents of 2021-2022 (Kepmendagri 050-5889/2021) number sub kegiatan with
+# two digits (4.02.01.2.06.01): read as printed, with one warning per document.
+OLD_NOMENCLATURE = "Kepmendagri 050-5889/2021"
+OLD_SUB_SHAPE = re.compile(r"^[0-9X]\.[0-9X]{2}\.\d{2}\.\d\.\d{2}\.\d{2}$")
 CODE_SHAPES = {
     "program": (r"[0-9X]\.[0-9X]{2}\.\d{2}", "7.01.01"),
     "kegiatan": (r"[0-9X]\.[0-9X]{2}\.\d{2}\.\d\.\d{2}", "7.01.01.2.01"),
@@ -141,14 +158,19 @@ def mangled_code(value: Any, kind: str) -> str | None:
     return None
 
 
+def is_old_sub_code(text: str) -> bool:
+    """A 2-digit sub kegiatan code of the 2021-2022 nomenclature (4.02.01.2.06.01)."""
+    return bool(OLD_SUB_SHAPE.match(text))
+
+
 def check_code(text: str, kind: str) -> str | None:
-    """None when `text` has the shape of a `kind` code, else the reason."""
-    if _CODE_RE[kind].match(text):
+    """None when `text` has the shape of a `kind` code (2-digit sub kegiatan included), else the reason."""
+    if _CODE_RE[kind].match(text) or (kind == "sub_kegiatan" and OLD_SUB_SHAPE.match(text)):
         return None
     example = CODE_SHAPES[kind][1]
     return (
         f"{CODE_LABEL[kind]} '{text}' tidak berbentuk kode {kind.replace('_', ' ')} "
-        f"(contoh: {example}); mungkin angka nol di depan hilang. Periksa dan ketik ulang sebagai teks"
+        f"(contoh: {example}{'; dokumen 2021-2022: 4.02.01.2.06.01' if kind == 'sub_kegiatan' else ''}); mungkin angka nol di depan hilang. Periksa dan ketik ulang sebagai teks"
     )
 
 
@@ -161,7 +183,8 @@ def split_code(value: Any) -> tuple[str | None, str]:
     m = _CODE_PREFIX.match(text)
     if not m:
         return None, text
-    return m.group(1), m.group(2).strip()
+    # names printed over several lines (SIPD wraps them) read as one line
+    return m.group(1), " ".join(m.group(2).split())
 
 
 @dataclass

@@ -41,10 +41,12 @@ from typing import Any
 from .. import layout
 from .grid import (
     CODE_LABEL,
+    OLD_NOMENCLATURE,
     Findings,
     Grid,
     check_code,
     is_blank,
+    is_old_sub_code,
     mangled_code,
     norm,
     split_code,
@@ -65,6 +67,8 @@ RECORD_KEYS = (
     "lokasi",
     "pagu",
     "kas",
+    "keluaran",
+    "pagu_sebelum",
 )
 
 # Labels of the SIPD layout (normalized with grid.norm) -> field.
@@ -87,6 +91,46 @@ LABELS = {
     "rencana anggaran kas": "cash",
     "anggaran kas per bulan": "cash",
 }
+# Labels SIPD prints inside or around a sub kegiatan block that carry nothing
+# the plan needs: known, so they are skipped without a warning.
+KNOWN_LABELS = frozenset(
+    {
+        "waktu pelaksanaan",
+        "kelompok sasaran",
+        "kelompok sasaran kegiatan",
+        "kelompok sasaran sub kegiatan",
+        "keterangan",
+        "nomor dpa",
+        "nomor dppa",
+        "nomor rka",
+        "urusan pemerintahan",
+        "bidang urusan",
+        "organisasi",
+        "unit",
+        "sub unit",
+        "sasaran program",
+        "capaian program",
+        "capaian kegiatan",
+        "masukan",
+        "hasil",
+        "indikator & tolok ukur kinerja kegiatan",
+        "indikator dan tolok ukur kinerja",
+        "indikator dan tolok ukur kinerja kegiatan",
+    }
+)
+# Page furniture repeated at the top of printed pages (titles, form names).
+KNOWN_PREFIXES = (
+    "dokumen pelaksanaan",
+    "rencana kerja dan anggaran",
+    "satuan kerja perangkat daerah",
+    "pemerintah kota",
+    "pemerintah kabupaten",
+    "pemerintah provinsi",
+    "formulir",
+    "halaman",
+    "alokasi tahun",
+    "contoh",
+)
 MONTH_INDEX = {m.lower(): i for i, m in enumerate(layout.MONTHS)}
 MONTH_INDEX.update({m.lower()[:3]: i for i, m in enumerate(layout.MONTHS)})
 MONTH_INDEX["agu"] = MONTH_INDEX["ags"] = 7
@@ -118,8 +162,8 @@ def _next_value(row: list, start: int) -> tuple[int, Any]:
 
 def _label(value: Any) -> tuple[str | None, str | None]:
     """(field, inline value) for a label cell; ('Sub Kegiatan : 7.01...' -> inline value)."""
-    if not isinstance(value, str):
-        return None, None
+    if not isinstance(value, str) or (len(value) > 48 and ":" not in value):
+        return None, None  # labels are short; spending descriptions are not
     key = norm(value)
     field_ = LABELS.get(key)
     if field_ is not None:
@@ -144,12 +188,14 @@ class _Draft:
     indikator: str | None = None
     target_raw: Any = None
     target_where: str = ""
+    keluaran: list = field(default_factory=list)  # nested table rows: (indikator, target, satuan, where)
     satuan: str | None = None
     sumber_dana: str | None = None
     lokasi: str | None = None
     lines: list = field(default_factory=list)  # (depth, amount, row, col) in `src`
     src: Any = None  # the grid's Source, to name line cells lazily
     total: tuple | None = None  # (amount, where)
+    total_sebelum: tuple | None = None  # DPPA: (amount, where) of 'Sebelum Perubahan'
     kas: list = field(default_factory=lambda: [None] * 12)
     kas_where: str | None = None
     kas_total: tuple | None = None
@@ -160,6 +206,7 @@ class _Draft:
 class ParsedRecord:
     record: dict
     where: str  # cell of the sub kegiatan code
+    cash_found: bool = True  # the document itself printed a monthly plan
 
 
 def _text(value: Any) -> str:
@@ -192,7 +239,13 @@ def _code_from_cell(value: Any, kind: str, where: str, f: Findings) -> tuple[str
 
 
 class SipdParser:
-    """State machine over the rows of one grid in the SIPD Rincian Belanja layout."""
+    """State machine over the rows of one grid in the SIPD Rincian Belanja layout.
+
+    Modes: None (between blocks), 'info' (a sub kegiatan's labels, where an
+    unknown label is a warning), 'keluaran' (rows of the nested Indikator |
+    Target table), 'keluaran_wait' (its header is on the next row), 'lines'
+    (spending table), 'cash' (monthly plan), 'tail' (after the spending total).
+    """
 
     def __init__(self, grid: Grid, findings: Findings) -> None:
         self.grid = grid
@@ -204,10 +257,16 @@ class SipdParser:
         self.pending_ind: tuple | None = None  # kegiatan-level Keluaran (indikator, target, where)
         self.pending: dict = {}  # sumber/lokasi seen before the sub kegiatan label
         self.cur: _Draft | None = None
-        self.mode: str | None = None  # None | 'ind' | 'lines' | 'cash'
+        self.mode: str | None = None
         self.ind_cols: tuple[int, int] | None = None
+        self.kel_cols: tuple[int, int, int, int] = (0, -1, -1, 0)  # indikator, target, satuan, label col
         self.kode_col = 0
         self.jumlah_col = -1
+        self.sebelum_col = -1
+        self.dppa_spans: tuple | None = (
+            None  # (sebelum col, setelah col, bertambah col) awaiting a sub-header
+        )
+        self.cash_cols: dict[int, int] | None = None  # horizontal plan: column -> month (12 = Jumlah)
         self.saw_sub = False  # the grid is a SIPD layout only if a 'Sub Kegiatan' label occurs
 
     def where(self, r: int, c: int) -> str:
@@ -216,22 +275,61 @@ class SipdParser:
     # ------------------------------------------------------------------ rows
     def run(self) -> list[ParsedRecord]:
         for r, row in enumerate(self.grid.rows):
-            j, first = _first(row)
+            # the first non-empty cell (inlined: this loop runs once per row of a city DPA)
+            j, first = -1, None
+            for k, v in enumerate(row):
+                if v is None or v == "" or (v.__class__ is str and v.isspace()):
+                    continue
+                j, first = k, v
+                break
             if j < 0:
                 continue
-            if self.mode == "lines" and isinstance(first, str) and _REKENING.match(first):
-                self._line(r, row, j, first)
+            mode = self.mode
+            if mode == "lines":
+                if self.dppa_spans is not None and self._dppa_subheader(row):
+                    continue
+                if j > self.kode_col:
+                    continue  # an item line ([#], Spesifikasi, Sumber dana): the code column is empty
+                code, k = _rekening(row, j)
+                if code is not None:
+                    self._line(r, row, k, code)
+                    continue
+            elif mode == "keluaran" and j > self.kel_cols[3]:
+                self._keluaran_row(r, row)
                 continue
             field_, inline = _label(first)
             if field_ is not None:
                 self._labelled(r, row, j, field_, inline)
                 continue
-            if self.mode == "lines":
+            if mode == "lines":
                 self._lines_other(r, row, j, first)
-            elif self.mode == "cash":
+            elif mode == "cash":
                 self._cash_row(r, row)
+            elif mode in ("info", "keluaran", "keluaran_wait"):
+                self._unknown(r, j, first)
+        return self.finish()
+
+    def finish(self) -> list[ParsedRecord]:
         self._close()
         return self.out
+
+    def _unknown(self, r: int, j: int, first: Any) -> None:
+        """A row inside a sub kegiatan block that no rule reads: say so, never drop it silently."""
+        key = norm(first) if isinstance(first, str) else ""
+        if key.startswith(KNOWN_PREFIXES) or key in (":", ""):
+            return  # page furniture (titles repeated on a printed page): the table goes on
+        if key in KNOWN_LABELS:
+            self.mode = "info"
+            return
+        if ":" in key and norm(key.partition(":")[0]) in KNOWN_LABELS:
+            return
+        self.mode = "info"
+        self.f.warn(
+            f"Sub kegiatan {self._open.code or '?'}: baris '{_text(first)[:60]}' tidak dikenali sebagai label "
+            "DPA (mis. Sumber Pendanaan, Lokasi, Keluaran Sub Kegiatan); isinya tidak dibaca. Periksa apakah "
+            "ada data yang perlu diisi manual.",
+            self.where(r, j),
+        )
 
     def _value(self, r: int, row: list, j: int, inline: str | None) -> tuple[Any, str, int]:
         if inline:
@@ -257,46 +355,24 @@ class SipdParser:
                 self.kegiatan, self.pending_ind = item, None
             return
         if field_ == "sub_kegiatan":
-            self._close()
-            self.mode = None
-            self.saw_sub = True
-            value, where, c = self._value(r, row, j, inline)
-            d = _Draft(where=where, program=self.program, kegiatan=self.kegiatan, src=self.src)
-            if value is None:
-                self.f.error("Label 'Sub Kegiatan' tanpa kode dan nama sub kegiatan.", self.where(r, j))
-                d.ok = False
-            else:
-                d.code, d.name = _code_from_cell(value, "sub_kegiatan", where, self.f)
-                if d.code is not None and not d.name and not inline:
-                    d.name = _text(_next_value(row, c)[1])
-                d.ok = d.code is not None
-            if self.pending_ind:
-                d.indikator, d.target_raw, d.target_where = self.pending_ind
-            for k, v in self.pending.items():
-                setattr(d, k, v)
-            self.pending = {}
-            self.cur = d
+            self._sub(r, row, j, inline)
             return
         if field_ in ("sumber_dana", "lokasi"):
             value, _, _ = self._value(r, row, j, inline)
             text = _text(value) or None
             if self.cur is not None:
                 setattr(self.cur, field_, text)
+                self.mode = "info"
             else:
                 self.pending[field_] = text
             return
         if field_ == "keluaran_sub":
-            c, value = (j, inline) if inline else _next_value(row, j)
-            if c < 0:
-                return
-            tc, target = _next_value(row, c) if not inline else (-1, None)
-            output = (_text(value), target, self.where(r, tc if tc >= 0 else c))
-            if self.cur is not None:
-                self.cur.indikator, self.cur.target_raw, self.cur.target_where = output
-            else:
-                self.pending.update(indikator=output[0], target_raw=output[1], target_where=output[2])
+            self._keluaran_label(r, row, j, inline)
             return
         if field_ == "ind_header":
+            if self.mode == "keluaran_wait":
+                self._keluaran_header(row, j, self.kel_cols[3])
+                return
             cols = [norm(v) for v in row]
             tolok = next((k for k, t in enumerate(cols) if t.startswith("tolok ukur")), -1)
             target = next((k for k, t in enumerate(cols) if t.startswith("target")), -1)
@@ -306,31 +382,19 @@ class SipdParser:
         if field_ == "ind_keluaran":
             if self.ind_cols and len(row) > self.ind_cols[1]:
                 tc, gc = self.ind_cols
-                indikator, target, tw = row[tc], row[gc], self.where(r, gc)
+                indikator, target_value, tw = row[tc], row[gc], self.where(r, gc)
             else:
                 c, indikator = _next_value(row, j)
-                gc, target = _next_value(row, c) if c >= 0 else (-1, None)
+                gc, target_value = _next_value(row, c) if c >= 0 else (-1, None)
                 tw = self.where(r, gc if gc >= 0 else j)
-            found = (_text(indikator) or None, target, tw)
+            found = (_text(indikator) or None, target_value, tw)
             if self.cur is not None:
                 self.cur.indikator, self.cur.target_raw, self.cur.target_where = found
             else:
                 self.pending_ind = found
             return
         if field_ == "lines_header":
-            if self.cur is None:
-                self.f.error(
-                    "Tabel rincian belanja (Kode Rekening) ditemukan sebelum label 'Sub Kegiatan'; "
-                    "rincian ini tidak bisa dikaitkan ke sub kegiatan mana pun.",
-                    self.where(r, j),
-                )
-                self.mode = None
-                return
-            self.mode = "lines"
-            self.kode_col = j
-            cols = [norm(v) for v in row]
-            jumlah = [k for k, t in enumerate(cols) if t.startswith("jumlah")]
-            self.jumlah_col = jumlah[-1] if jumlah else max(k for k, t in enumerate(cols) if t)
+            self._lines_header(r, row, j)
             return
         if field_ == "cash":
             if self.cur is None:
@@ -340,10 +404,81 @@ class SipdParser:
                 self.mode = None
                 return
             self.mode = "cash"
+            self.cash_cols = None
             self.cur.kas_where = self.where(r, j)
             # months may also sit on the label's own row
             self._cash_row(r, row, skip=j)
             return
+
+    def _sub(self, r: int, row: list, j: int, inline: str | None) -> None:
+        self._close()
+        self.mode = "info"
+        self.saw_sub = True
+        value, where, c = self._value(r, row, j, inline)
+        d = _Draft(where=where, program=self.program, kegiatan=self.kegiatan, src=self.src)
+        if value is None:
+            self.f.error("Label 'Sub Kegiatan' tanpa kode dan nama sub kegiatan.", self.where(r, j))
+            d.ok = False
+        else:
+            d.code, d.name = _code_from_cell(value, "sub_kegiatan", where, self.f)
+            if d.code is not None and not d.name and not inline:
+                d.name = _text(_next_value(row, c)[1])
+            d.ok = d.code is not None
+        if self.pending_ind:
+            d.indikator, d.target_raw, d.target_where = self.pending_ind
+        for k, v in self.pending.items():
+            setattr(d, k, v)
+        self.pending = {}
+        self.cur = d
+
+    # --------------------------------------------------------- Keluaran Sub Kegiatan
+    def _keluaran_label(self, r: int, row: list, j: int, inline: str | None) -> None:
+        c, value = (j, inline) if inline else _next_value(row, j)
+        if c < 0:
+            # the nested 'Indikator | Target' table starts on the next row
+            if self.cur is not None:
+                self.mode = "keluaran_wait"
+                self.kel_cols = (0, -1, -1, j)
+            return
+        if not inline and norm(value) == "indikator":
+            self._keluaran_header(row, c, j)
+            return
+        tc, target = _next_value(row, c) if not inline else (-1, None)
+        item = (_text(value), target, None, self.where(r, tc if tc >= 0 else c))
+        if self.cur is not None:
+            self.cur.keluaran.append(item)
+            self.mode = "info"
+        else:
+            self.pending.setdefault("keluaran", []).append(item)
+
+    def _keluaran_header(self, row: list, c: int, label_col: int) -> None:
+        """'Indikator | Target [| Satuan]': the nested table's header; its rows follow."""
+        cols = {norm(v): k for k, v in enumerate(row) if k > c and isinstance(v, str)}
+        target = next((k for t, k in cols.items() if t.startswith("target")), -1)
+        satuan = cols.get("satuan", -1)
+        self.kel_cols = (c, target, satuan, label_col)
+        self.mode = "keluaran"
+
+    def _keluaran_row(self, r: int, row: list) -> None:
+        ci, ct, cs, _ = self.kel_cols
+        indikator = row[ci] if ci < len(row) else None
+        target = row[ct] if 0 <= ct < len(row) else None
+        satuan = row[cs] if 0 <= cs < len(row) else None
+        if is_blank(indikator) and is_blank(target):
+            j, first = _first(row)
+            self._unknown(r, j, first)
+            self.mode = "keluaran"
+            return
+        if is_blank(indikator):
+            self.f.warn(
+                f"Sub kegiatan {self._open.code or '?'}: target keluaran '{_text(target)}' tanpa indikator; "
+                "baris ini tidak dibaca.",
+                self.where(r, ct),
+            )
+            return
+        self._open.keluaran.append(
+            (_text(indikator), target, _text(satuan) or None, self.where(r, ct if ct >= 0 else ci))
+        )
 
     @property
     def _open(self) -> _Draft:
@@ -352,11 +487,55 @@ class SipdParser:
         return self.cur
 
     # ------------------------------------------------------------ spending lines
+    def _lines_header(self, r: int, row: list, j: int) -> None:
+        if self.cur is None:
+            self.f.error(
+                "Tabel rincian belanja (Kode Rekening) ditemukan sebelum label 'Sub Kegiatan'; "
+                "rincian ini tidak bisa dikaitkan ke sub kegiatan mana pun.",
+                self.where(r, j),
+            )
+            self.mode = None
+            return
+        if self.mode == "lines" and self.cur.lines:
+            return  # the header repeated at the top of a printed page
+        self.mode = "lines"
+        self.kode_col = j
+        cols = [norm(v) for v in row]
+        self.sebelum_col = -1
+        self.dppa_spans = None
+        sebelum = next((k for k, t in enumerate(cols) if t.startswith("sebelum")), -1)
+        setelah = next((k for k, t in enumerate(cols) if t.startswith("setelah")), -1)
+        if sebelum >= 0 and setelah > sebelum:
+            # DPPA: 'Sebelum Perubahan' / 'Setelah Perubahan' / 'Bertambah/(Berkurang)';
+            # the amounts are the 'Jumlah' under each span (next row), else the span itself.
+            after = next((k for k, t in enumerate(cols) if k > setelah and t), len(cols))
+            self.dppa_spans = (sebelum, setelah, after)
+            self.sebelum_col, self.jumlah_col = sebelum, setelah
+            return
+        jumlah = [k for k, t in enumerate(cols) if t.startswith("jumlah")]
+        self.jumlah_col = jumlah[-1] if jumlah else max(k for k, t in enumerate(cols) if t)
+
+    def _dppa_subheader(self, row: list) -> bool:
+        """The DPPA header's second row (Koefisien .. Jumlah per span); True when consumed."""
+        assert self.dppa_spans is not None  # the caller checks
+        s0, s1, after = self.dppa_spans
+        self.dppa_spans = None
+        jumlah = [k for k, v in enumerate(row) if norm(v).startswith("jumlah")]
+        if not jumlah:
+            return False
+        before = [k for k in jumlah if s0 <= k < s1]
+        setelah = [k for k in jumlah if s1 <= k < after]
+        if before and setelah:
+            self.sebelum_col, self.jumlah_col = before[-1], setelah[-1]
+        return True
+
     def _amount(self, row: list, r: int) -> tuple[Any, int]:
         """The Jumlah of a row: the cell under the 'Jumlah' header, else the last non-empty cell."""
         jc = self.jumlah_col
         if 0 <= jc < len(row) and not is_blank(row[jc]):
             return row[jc], jc
+        if self.sebelum_col >= 0:
+            return None, -1  # DPPA: only the 'Setelah' column is the amount
         for k in range(len(row) - 1, self.kode_col, -1):
             if not is_blank(row[k]):
                 return row[k], k
@@ -396,39 +575,91 @@ class SipdParser:
                 return
             if amount is not None:
                 self._open.total = (amount, where)
-            self.mode = None
+            sc = self.sebelum_col
+            if 0 <= sc < len(row) and sc != c:
+                try:
+                    before = parse_number(row[sc])
+                except ValueError:
+                    self.f.error(
+                        f"Jumlah anggaran sebelum perubahan bukan angka: '{_text(row[sc])}'.",
+                        self.where(r, sc),
+                    )
+                    self._open.ok = False
+                    return
+                self._open.total_sebelum = (before or 0, self.where(r, sc))
+            self.mode = "tail"
         # item detail lines ([#], [-], descriptions) and numeric subtotal codes are skipped
 
     # ------------------------------------------------------------------ cash plan
+    def _cash_header(self, row: list) -> dict[int, int] | None:
+        """A row of month names side by side (amounts on the row below): column -> month."""
+        cols: dict[int, int] = {}
+        for k, v in enumerate(row):
+            if not isinstance(v, str) or len(v) > 16:
+                continue
+            key = norm(v)
+            if key in MONTH_INDEX:
+                cols[k] = MONTH_INDEX[key]
+            elif key in ("jumlah", "total", "jumlah total") and cols:
+                cols[k] = 12
+        months = [k for k, m in cols.items() if m < 12]
+        if len(months) < 2:
+            return None
+        # side by side: the next non-empty cell right of a month is another month
+        k0 = months[0]
+        nxt, _ = _next_value(row, k0)
+        return cols if nxt in cols else None
+
     def _cash_row(self, r: int, row: list, skip: int = -1) -> None:
         d = self._open
+        header = self._cash_header(row)
+        if header is not None:
+            self.cash_cols = header
+            return
+        if self.cash_cols is not None:
+            cols, self.cash_cols = self.cash_cols, None
+            for k, month in cols.items():
+                value = row[k] if k < len(row) else None
+                self._cash_value(d, month, value, self.where(r, k))
+            self._cash_done()
+            return
+        found = False
         for k, v in enumerate(row):
             # month names and 'Jumlah' are short: skip long texts cheaply
             if k == skip or not isinstance(v, str) or len(v) > 16:
                 continue
             key = norm(v)
-            month = MONTH_INDEX.get(key)
+            index = MONTH_INDEX.get(key)
             is_total = key in ("jumlah", "total", "jumlah total")
-            if month is None and not is_total:
+            if index is None and not is_total:
                 continue
             c, value = _next_value(row, k)
             if c < 0 or (isinstance(value, str) and (norm(value) in MONTH_INDEX)):
                 value, c = None, k
-            where = self.where(r, c)
-            try:
-                amount = parse_number(value)
-            except ValueError as exc:
-                label = layout.MONTHS[month] if month is not None else "Jumlah"
-                self.f.error(
-                    f"Rencana penarikan dana bulan {label} bukan angka: '{_text(value)}'.{ambiguity_hint(exc)}",
-                    where,
-                )
-                d.ok = False
-                continue
-            if is_total:
-                d.kas_total = (amount or 0, where)
-            elif month is not None:
-                d.kas[month] = (amount or 0, where)
+            self._cash_value(d, 12 if index is None else index, value, self.where(r, c))
+            found = True
+        if d.kas_total is not None or (not found and all(k is not None for k in d.kas)):
+            self.mode = "tail"  # the plan is complete: later rows are signatures and titles
+
+    def _cash_done(self) -> None:
+        if self._open.kas_total is not None:
+            self.mode = "tail"
+
+    def _cash_value(self, d: _Draft, month: int, value: Any, where: str) -> None:
+        try:
+            amount = parse_number(value)
+        except ValueError as exc:
+            label = layout.MONTHS[month] if month < 12 else "Jumlah"
+            self.f.error(
+                f"Rencana penarikan dana bulan {label} bukan angka: '{_text(value)}'.{ambiguity_hint(exc)}",
+                where,
+            )
+            d.ok = False
+            return
+        if month == 12:
+            d.kas_total = (amount or 0, where)
+        else:
+            d.kas[month] = (amount or 0, where)
 
     # ------------------------------------------------------------------ closing
     def _close(self) -> None:
@@ -439,6 +670,38 @@ class SipdParser:
         rec = finish_record(d, self.f)
         if rec is not None:
             self.out.append(rec)
+
+
+_CODE_PART = re.compile(r"^\d+\.$")
+_CODE_LAST = re.compile(r"^\d+$")
+
+
+def _rekening(row: list, j: int) -> tuple[str | None, int]:
+    """A kode rekening starting at cell j, also when split over cells ('5.', '1.', '02.' ...)."""
+    first = row[j]
+    if not isinstance(first, str):
+        return None, j
+    if _REKENING.match(first):
+        return first.strip(), j
+    text = first.strip()
+    if not _CODE_PART.match(text):
+        return None, j
+    k, parts = j, 1
+    while parts < 6:
+        # the next non-empty cell (a PDF print leaves empty columns between the parts)
+        nk, v = _next_value(row, k)
+        v = v.strip() if isinstance(v, str) else None
+        if v and _CODE_PART.match(v):
+            text += v
+        elif v and _CODE_LAST.match(v):
+            text += v
+            k = nk
+            break
+        else:
+            break
+        k, parts = nk, parts + 1
+    text = text.rstrip(".")
+    return (text, k) if _REKENING.match(text) else (None, j)
 
 
 def _ref(other: str, base: str) -> str:
@@ -515,12 +778,6 @@ def finish_record(d: _Draft, f: Findings) -> ParsedRecord | None:
             f"dengan jumlah 12 bulannya ({format_rupiah(kas_sum)}).",
             d.kas_total[1],
         )
-    if not kas_found:
-        f.warn(
-            f"{label}: rencana penarikan dana per bulan tidak ditemukan; Susun Draft akan membagi pagu "
-            "rata per triwulan.",
-            d.where,
-        )
     if d.total is not None and d.lines and not same_amount(lines_sum, pagu):
         text = (
             f"{label}: rincian belanja per kode rekening berjumlah {format_rupiah(lines_sum)} (mulai "
@@ -536,20 +793,10 @@ def finish_record(d: _Draft, f: Findings) -> ParsedRecord | None:
                 pagu_where,
             )
             ok = False
-    target, satuan = None, d.satuan
-    if d.target_raw is not None and not is_blank(d.target_raw):
-        try:
-            target, unit = parse_target(d.target_raw)
-            satuan = satuan or unit
-        except ValueError:
-            f.warn(
-                f"{label}: target keluaran '{_text(d.target_raw)}' tidak diawali angka; target dikosongkan.",
-                d.target_where,
-            )
-    elif d.indikator is None:
-        f.warn(f"{label}: indikator keluaran tidak ditemukan.", d.where)
+    keluaran = _keluaran(d, label, f)
     if not ok:
         return None
+    first = keluaran[0] if keluaran else {"indikator": d.indikator or None, "target": None, "satuan": None}
     assert d.kegiatan is not None and d.program is not None  # else not ok
     record = {
         "kode_sub_kegiatan": d.code,
@@ -558,15 +805,45 @@ def finish_record(d: _Draft, f: Findings) -> ParsedRecord | None:
         "kegiatan": d.kegiatan[1],
         "kode_program": d.program[0],
         "program": d.program[1],
-        "indikator_keluaran": d.indikator or None,
-        "target_keluaran": target,
-        "satuan": satuan or None,
+        "indikator_keluaran": first["indikator"],
+        "target_keluaran": first["target"],
+        "satuan": first["satuan"],
         "sumber_dana": d.sumber_dana or None,
         "lokasi": d.lokasi or None,
         "pagu": pagu,
         "kas": kas,
+        "keluaran": keluaran,
+        "pagu_sebelum": d.total_sebelum[0] if d.total_sebelum is not None else None,
     }
-    return ParsedRecord(record, d.where)
+    return ParsedRecord(record, d.where, bool(kas_found))
+
+
+def _keluaran(d: _Draft, label: str, f: Findings) -> list[dict]:
+    """Every output indicator in order, target split from its unit ('10 Perda' -> 10, 'Perda')."""
+    rows = list(d.keluaran)
+    if not rows and (d.indikator is not None or not is_blank(d.target_raw)):
+        rows = [(d.indikator, d.target_raw, d.satuan, d.target_where)]
+    if not rows:
+        if d.indikator is None:
+            f.warn(f"{label}: indikator keluaran tidak ditemukan.", d.where)
+        return []
+    out = []
+    for k, (indikator, raw, satuan, where) in enumerate(rows):
+        target, unit = None, None
+        if raw is not None and not is_blank(raw):
+            try:
+                target, unit = parse_target(raw)
+            except ValueError:
+                f.warn(
+                    f"{label}: target keluaran '{_text(raw)}' tidak diawali angka; target dikosongkan.",
+                    where,
+                )
+        if k == 0 and d.satuan and not satuan:
+            satuan = d.satuan
+        if indikator is None and target is None:
+            continue
+        out.append({"indikator": indikator or None, "target": target, "satuan": satuan or unit or None})
+    return out
 
 
 def _leaf_lines(lines: list) -> list:
@@ -768,6 +1045,15 @@ def parse_grids(grids: list[Grid], f: Findings) -> tuple[list[ParsedRecord], lis
                 records.extend(found)
                 f.errors.extend(local.errors)
                 f.warnings.extend(local.warnings)
+    old = [rec for rec in records if is_old_sub_code(rec.record["kode_sub_kegiatan"])]
+    if old:
+        f.warn(
+            f"{len(old)} kode sub kegiatan berformat 2 digit (mis. {old[0].record['kode_sub_kegiatan']}): "
+            f"nomenklatur lama {OLD_NOMENCLATURE} (dokumen 2021-2022), dibaca sesuai tercetak. Sejak 2023 "
+            "kode sub kegiatan 4 digit (mis. 7.01.01.2.01.0001); pastikan DPA ini memang untuk tahun anggaran "
+            "yang disusun.",
+            old[0].where,
+        )
     seen: dict[str, ParsedRecord] = {}
     for rec in records:
         code = rec.record["kode_sub_kegiatan"]

@@ -28,7 +28,8 @@ ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 # so every message can name the cell of the user's own file.  Cells above the
 # first marker (the sheet title) are ignored.  Without any marker the whole
 # sheet is read as one grid and messages name the `Impor` sheet itself.
-IMPOR_MARKER = "#SUMBER"
+IMPOR_MARKER = layout.IMPOR_MARKER
+IMPOR_MARKER_KAS = layout.IMPOR_MARKER_KAS  # the same marker row for the Anggaran Kas (RAK) file
 
 
 class ReadError(Exception):
@@ -44,7 +45,7 @@ def _fail(path: Path, message: str) -> ReadError:
 
 
 def sniff(path: Path) -> str:
-    """'workbook', 'csv', or raises ReadError with the reason in Indonesian."""
+    """'workbook', 'pdf', 'csv', or raises ReadError with the reason in Indonesian."""
     if not path.exists():
         raise _fail(path, f"Berkas tidak ditemukan: {path}.")
     if path.is_dir():
@@ -55,13 +56,8 @@ def sniff(path: Path) -> str:
     with path.open("rb") as fh:
         head = fh.read(4096)
     ext = path.suffix.lower()
-    if head.startswith(b"%PDF"):
-        raise _fail(
-            path,
-            "Berkas ini PDF. DPA dalam PDF tidak bisa dibaca angkanya dengan andal; unduh DPA "
-            "Rincian Belanja dari SIPD dalam format Excel (.xlsx), atau salin angkanya ke templat "
-            "impor DPA (workbook/templates).",
-        )
+    if head.lstrip(b"\x00\t\r\n ").startswith(b"%PDF"):
+        return "pdf"
     if head.startswith(CFB_MAGIC):
         data = path.read_bytes()
         if ENCRYPTED_STREAM in data:
@@ -186,6 +182,13 @@ def read_csv(path: Path) -> list[Grid]:
 def read_path(path: str | Path) -> list[Grid]:
     path = Path(path)
     kind = sniff(path)
+    if kind == "pdf":
+        from .pdfgrid import PdfReadError, read_pdf
+
+        try:
+            return read_pdf(path)
+        except PdfReadError as exc:
+            raise _fail(path, str(exc)) from None
     return read_workbook(path) if kind == "workbook" else read_csv(path)
 
 
@@ -202,23 +205,29 @@ def _parse_anchor(text) -> tuple[int, int]:
     return int(m.group(2)), col
 
 
-def grids_from_impor(values: list[list]) -> list[Grid]:
+def grids_from_impor(values: list[list], marker: str = IMPOR_MARKER) -> list[Grid]:
     """The `Impor` sheet's values (from A1) -> grids, per the IMPOR_MARKER contract.
 
-    Returns [] when nothing was pasted (only the sheet title, or nothing).
+    `marker`: IMPOR_MARKER for the DPA's sheets, IMPOR_MARKER_KAS for the Anggaran
+    Kas (RAK) sheets pasted beside them.  Returns [] when nothing was pasted.
     """
-    markers = [
-        r
-        for r, row in enumerate(values)
-        if row and isinstance(row[0], str) and row[0].strip() == IMPOR_MARKER
+    kinds = (IMPOR_MARKER, IMPOR_MARKER_KAS)
+    all_markers = [
+        r for r, row in enumerate(values) if row and isinstance(row[0], str) and row[0].strip() in kinds
     ]
+    markers = [r for r in all_markers if values[r][0].strip() == marker]
+    if marker != IMPOR_MARKER and not markers:
+        return []
     if not markers:
+        if all_markers:
+            return []  # only Anggaran Kas sheets were pasted
         if not any(not is_blank(v) for row in values[1:] for v in row):
             return []
         return [Grid(Source("buku kerja ini", layout.SHEET_IMPOR), values)]
     grids = []
-    for k, r in enumerate(markers):
-        end = markers[k + 1] if k + 1 < len(markers) else len(values)
+    for r in markers:
+        later = [m for m in all_markers if m > r]
+        end = later[0] if later else len(values)
         row = list(values[r]) + [None] * 4
         file = str(row[1]).strip() if not is_blank(row[1]) else f"lembar {layout.SHEET_IMPOR}"
         sheet = str(row[2]).strip() if not is_blank(row[2]) else None

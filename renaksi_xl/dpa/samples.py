@@ -552,6 +552,8 @@ def expected_records(subs: list[Sub]) -> list[dict]:
                 "lokasi": s.lokasi,
                 "pagu": s.pagu,
                 "kas": s.kas,
+                "keluaran": [{"indikator": s.indikator, "target": target, "satuan": unit or None}],
+                "pagu_sebelum": None,
             }
         )
     return out

@@ -556,7 +556,9 @@ PENGATURAN_SECTIONS = {
         "ke server kantor (URL Server) dengan Token Server Anda; tidak perlu Python di komputer ini. "
         f"Pada mode Server, tombol Tarik Data DPA dan Impor Kinerja menyalin isi berkas yang Anda pilih ke "
         f"lembar '{layout.SHEET_IMPOR}' (server tidak dapat membuka berkas di komputer Anda), lalu "
-        "mengosongkannya lagi setelah selesai. Jangan mengisi lembar itu secara manual.",
+        "mengosongkannya lagi setelah selesai. Jangan mengisi lembar itu secara manual. Tarik Data DPA "
+        "menawarkan berkas kedua, Anggaran Kas (RAK) dari SIPD: rencana penarikan dana per bulan diambil "
+        "dari RAK dan harus sama dengan pagu DPA.",
     ),
     layout.TBL_LIBUR: (
         "Hari libur dan hari kerja pengganti",
@@ -606,7 +608,7 @@ def write_impor(ctx: BuildContext) -> None:
     ws.write(
         0,
         0,
-        "Impor: diisi otomatis (mode Server) dari berkas DPA/PK yang dipilih, lalu dikosongkan. "
+        "Impor: diisi otomatis (mode Server) dari berkas DPA/PK (dan Anggaran Kas) yang dipilih, lalu dikosongkan. "
         f"Penjelasan di lembar {layout.SHEET_PENGATURAN}.",
         st.note_nowrap,
     )

@@ -74,7 +74,7 @@ def _damage(path, how) -> None:
         b.cell(sheet, ref, _cell(ref, cell))(path)
     elif how[0] == "ref":
         _, table, ref = how
-        ref = ref.replace('"', "").replace("<", "").replace("&", "")
+        ref = "".join(c for c in ref if c.isascii() and c.isprintable() and c not in '"<&')
         b.table_ref(table, ref)(path)
     else:
         _, sheet, at, byte = how

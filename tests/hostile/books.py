@@ -98,7 +98,8 @@ def far_cell(sheet: str, ref: str):
 def table_ref(table: str, ref: str):
     def make(path: Path) -> None:
         def change(xml: bytes) -> bytes:
-            return re.sub(rb' ref="[^"]*"', f' ref="{ref}"'.encode(), xml)
+            new = f' ref="{ref}"'.encode("utf-8", "surrogateescape")
+            return re.sub(rb' ref="[^"]*"', lambda m: new, xml)  # a function: no escapes in `ref`
 
         edit(path, table_part(path, table), change)
 

@@ -19,7 +19,7 @@ Private mOpenedByAction As String
 ' write to locked cells) and protected again afterwards, also after an error.
 Public Sub Renaksi_Dispatch(ByVal action As String)
     Dim wb As Workbook
-    Dim mode As String, url As String, files As Variant, unprotected As String
+    Dim mode As String, url As String, files As Variant, kas As Variant, unprotected As String
     Set wb = ThisWorkbook
     If action = RX_ACTION_PDF Then
         Renaksi_CetakPdf wb   ' Excel's own PDF export: no Python needed, in either mode
@@ -39,6 +39,7 @@ Public Sub Renaksi_Dispatch(ByVal action As String)
     If Renaksi_NeedsFile(action) Then
         files = Renaksi_AskFiles(action, mode)
         If IsEmpty(files) Then Exit Sub
+        If action = RX_ACTION_TARIK_DPA Then kas = Renaksi_AskKas(mode)
     End If
 
     unprotected = Renaksi_UnprotectSheets(wb)
@@ -46,13 +47,18 @@ Public Sub Renaksi_Dispatch(ByVal action As String)
     mOpenedByAction = ""
     On Error GoTo Failed
     If mode = RX_MODE_SERVER Then
-        If Renaksi_NeedsFile(action) Then Renaksi_PasteIntoImpor wb, files
+        If Renaksi_NeedsFile(action) Then Renaksi_PasteIntoImpor wb, files, kas
         Renaksi_KeepLongDigitTextQuoted
         RunRemotePython Renaksi_ActionUrl(url, action), Trim$(Renaksi_GetSetting(wb, RX_SET_TOKEN))
         If Renaksi_NeedsFile(action) Then Renaksi_ClearImpor wb
     Else
         If action = RX_ACTION_TARIK_DPA Then
             Renaksi_SetSetting wb, RX_SET_FILE_DPA, Join(files, RX_FILE_SEPARATOR)
+            If IsArray(kas) Then
+                Renaksi_SetSetting wb, RX_SET_FILE_KAS, Join(kas, RX_FILE_SEPARATOR)
+            Else
+                Renaksi_SetSetting wb, RX_SET_FILE_KAS, ""
+            End If
             RunPython Renaksi_PythonCommand(action, Empty)
             ' Only the names stay in the workbook (it travels by email), also when Python failed.
             Renaksi_SetSetting wb, RX_SET_FILE_DPA, Renaksi_FileNames(files)
@@ -193,7 +199,7 @@ Public Function Renaksi_AskFiles(ByVal action As String, ByVal mode As String) A
     If mode = RX_MODE_SERVER Then
         filter = "Buku kerja Excel (*.xlsx;*.xlsm;*.xls),*.xlsx;*.xlsm;*.xls,CSV (*.csv),*.csv"
     Else
-        filter = "Berkas DPA (*.xlsx;*.xlsm;*.xls;*.csv),*.xlsx;*.xlsm;*.xls;*.csv,Semua berkas (*.*),*.*"
+        filter = "Berkas DPA (*.xlsx;*.xlsm;*.xls;*.csv;*.pdf),*.xlsx;*.xlsm;*.xls;*.csv;*.pdf,Semua berkas (*.*),*.*"
     End If
     chosen = Application.GetOpenFilename(filter, 1, title, , True)
     If Not IsArray(chosen) Then
@@ -207,23 +213,55 @@ Public Function Renaksi_AskFiles(ByVal action As String, ByVal mode As String) A
     Renaksi_AskFiles = paths
 End Function
 
+' Tarik Data DPA's second file: the Anggaran Kas (RAK) form of SIPD, optional.
+' Returns a 0-based array with its path, or Empty when there is none.
+Public Function Renaksi_AskKas(ByVal mode As String) As Variant
+    Dim chosen As Variant, paths(0 To 0) As String, filter As String
+    Renaksi_AskKas = Empty
+    If MsgBox("Sertakan formulir Anggaran Kas (RAK) dari SIPD? Rencana penarikan dana per bulan " & _
+        "diambil dari RAK dan dicocokkan dengan pagu DPA. Pilih Tidak bila DPA sudah memuat " & _
+        "rencana penarikan dana.", vbYesNo + vbQuestion, "Renaksi") <> vbYes Then Exit Function
+    If mode = RX_MODE_SERVER Then
+        filter = "Buku kerja Excel (*.xlsx;*.xlsm;*.xls),*.xlsx;*.xlsm;*.xls"
+    Else
+        filter = "Anggaran Kas (*.xlsx;*.xlsm;*.xls;*.pdf),*.xlsx;*.xlsm;*.xls;*.pdf,Semua berkas (*.*),*.*"
+    End If
+    chosen = Application.GetOpenFilename(filter, 1, "Pilih Anggaran Kas (RAK) SIPD", , False)
+    If VarType(chosen) <> vbString Then Exit Function
+    paths(0) = CStr(chosen)
+    Renaksi_AskKas = paths
+End Function
+
 ' Server mode: the server cannot read this PC's disk, so the chosen files' cells go
 ' into the Impor sheet. Per source sheet: a marker row (marker, file, sheet, address of
 ' the first used cell), then the UsedRange's values from column A (renaksi_xl.dpa.readers).
-Public Sub Renaksi_PasteIntoImpor(ByVal wb As Workbook, ByVal files As Variant)
-    Dim target As Worksheet, source As Workbook, ws As Worksheet, used As Range
-    Dim f As Long, s As Long, r As Long
+' The DPA's sheets come under RX_IMPOR_MARKER, the Anggaran Kas (RAK) sheets under
+' RX_IMPOR_MARKER_KAS.
+Public Sub Renaksi_PasteIntoImpor(ByVal wb As Workbook, ByVal files As Variant, Optional ByVal kas As Variant)
+    Dim target As Worksheet, r As Long
     Set target = wb.Worksheets(RX_SHEET_IMPOR)
     Renaksi_ClearImpor wb
     r = RX_IMPOR_FIRST_ROW
     Application.ScreenUpdating = False
+    r = Renaksi_PasteFiles(target, files, RX_IMPOR_MARKER, r)
+    If Not IsMissing(kas) Then
+        If IsArray(kas) Then r = Renaksi_PasteFiles(target, kas, RX_IMPOR_MARKER_KAS, r)
+    End If
+    wb.Activate
+    Application.ScreenUpdating = True
+End Sub
+
+' Each sheet of each file below its marker row, from row r; returns the next free row.
+Public Function Renaksi_PasteFiles(ByVal target As Worksheet, ByVal files As Variant, _
+    ByVal marker As String, ByVal r As Long) As Long
+    Dim source As Workbook, ws As Worksheet, used As Range, f As Long, s As Long
     For f = LBound(files) To UBound(files)
         Set source = Workbooks.Open(Filename:=CStr(files(f)), UpdateLinks:=0, ReadOnly:=True)
         For s = 1 To source.Worksheets.Count
             Set ws = source.Worksheets(s)
             Set used = ws.UsedRange
             If Application.WorksheetFunction.CountA(used) > 0 Then
-                target.Cells(r, 1).Value = RX_IMPOR_MARKER
+                target.Cells(r, 1).Value = marker
                 target.Cells(r, 2).Value = source.Name
                 target.Cells(r, 3).Value = ws.Name
                 target.Cells(r, 4).Value = used.Cells(1, 1).Address(False, False)
@@ -233,9 +271,8 @@ Public Sub Renaksi_PasteIntoImpor(ByVal wb As Workbook, ByVal files As Variant)
         Next s
         source.Close SaveChanges:=False
     Next f
-    wb.Activate
-    Application.ScreenUpdating = True
-End Sub
+    Renaksi_PasteFiles = r
+End Function
 
 ' Empty the Impor sheet below its title row.
 Public Sub Renaksi_ClearImpor(ByVal wb As Workbook)
