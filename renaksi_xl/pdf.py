@@ -101,8 +101,8 @@ def write_print_workbook(book, path: Path) -> Path:
     status = tables.named_range(book, "nmStatusDokumen").value or layout.STATUS_DRAF
     from .revision import previous_plan
 
-    previous = previous_plan(book)
-    version = previous[0] + 1 if previous else 1
+    earlier = previous_plan(book)  # (version, approved plan) before a revision, else None
+    version = earlier[0] + 1 if earlier else 1
 
     wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False})
     h1 = wb.add_format({"bold": True, "font_size": 16, "align": "center"})
@@ -210,8 +210,8 @@ def write_print_workbook(book, path: Path) -> Path:
         ws.write(row + 8, block_col, f"Sidik: {sign.get('Sidik Rantai') or '-'}")
     ws.print_area(0, 0, row + 9, last_col)
 
-    if previous:
-        write_changes(wb, book, plan, previous, {"h1": h1, "h2": h2, "head": head, "cell": cell, "num": num})
+    if earlier:
+        write_changes(wb, book, plan, earlier, {"h1": h1, "h2": h2, "head": head, "cell": cell, "num": num})
 
     ws2 = wb.add_worksheet("Catatan SOP")
     ws2.set_paper(9)
