@@ -81,15 +81,16 @@ def hostile_server(folder: Path, clients: int, workers: int = 1):
         f"workers = {workers}",
     ]
     for i, token in enumerate(tokens):
-        nip = f"198001012000011{i:03d}"  # born 1980-01-01, TMT 2000-01, sex 1, sequence i
+        nip = f"198001012005011{i + 1:03d}"  # born 1980-01-01, TMT 2005-01, male, sequence i+1
         lines.append(f'[tokens."{hash_token(token)}"]\nnip = "{nip}"\nrole = "{layout.ROLES[i % 3]}"')
     cfg = folder / "server.toml"
     cfg.write_text("\n".join(lines) + "\n", encoding="utf-8")
     port = free_port()
+    log = open(folder / "server.log", "wb")  # noqa: SIM115 (closed below)
     proc = subprocess.Popen(
         [sys.executable, "-m", "renaksi_xl.cli", "serve", "--port", str(port), "--config", str(cfg)],
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=log,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -98,12 +99,15 @@ def hostile_server(folder: Path, clients: int, workers: int = 1):
                 if httpx.get(f"{url}/health", timeout=1).status_code == 200:
                     break
             if proc.poll() is not None:
-                raise RuntimeError("the server did not start")
+                log.flush()
+                tail = (folder / "server.log").read_text("utf-8", "replace")[-2000:]
+                raise RuntimeError(f"the server did not start:\n{tail}")
             time.sleep(0.1)
         yield url, tokens, proc.pid
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+        log.close()
 
 
 def peak_rss_mb(pid: int) -> float:

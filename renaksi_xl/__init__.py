@@ -9,3 +9,9 @@ __version__ = "0.1.0"
 # xlwings is first imported.  Set the noncommercial key before anything imports
 # xlwings, so every entry point (CLI, server, tests, RunPython) behaves alike.
 _os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
+
+# openpyxl writes its XML with lxml when lxml is installed (pyHanko, used for signed PDFs,
+# depends on it), and the parts it writes then differ (e.g. empty even/first page
+# header elements) from what renaksi_xl.xlsm_normalize expects and the tests pin.  Keep
+# openpyxl's own writer, whatever else is installed, so headless saves are the same everywhere.
+_os.environ.setdefault("OPENPYXL_LXML", "False")

@@ -29,6 +29,8 @@ COMMANDS = {
     "email": "renaksi_xl.review:cmd_email",
     "diff": "renaksi_xl.review:cmd_diff",
     "pengaturan": "renaksi_xl.settings_file:cmd_pengaturan",
+    "ca": "renaksi_xl.ttd.cli:cmd_ca",
+    "kunci": "renaksi_xl.ttd.keys:cmd_kunci",
 }
 
 ACTIONS_HELP = (
@@ -96,7 +98,7 @@ class _Formatter(argparse.HelpFormatter):
         super().add_argument(action)
         # argparse sizes the help column without the commands' own indent, so a long command
         # name ('pengaturan') would sit alone on its line: count the indent too.
-        subactions = getattr(action, "_get_subactions", lambda: [])()
+        subactions: list[argparse.Action] = getattr(action, "_get_subactions", lambda: [])()
         if subactions and action.help is not argparse.SUPPRESS:
             longest = max(len(self._format_action_invocation(a)) for a in subactions)
             self._action_max_length = max(
@@ -242,6 +244,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="triwulan (I, II, III, IV) untuk lapor/verifikasi/sahkan-realisasi dan hitung-capaian",
     )
     s.add_argument("--out", metavar="BERKAS", help="simpan hasil ke berkas lain (bawaan: berkas yang sama)")
+    s.add_argument(
+        "--kunci",
+        metavar="BERKAS.p12",
+        help="tandatangani catatan paraf/tanda tangan dengan berkas kunci PKCS#12 Anda "
+        "(sandi ditanyakan, atau dari RENAKSI_KUNCI_SANDI)",
+    )
+    _add_trust_option(s)
 
     s = sub.add_parser(
         "capaian", help="hitung capaian (kinerja, fisik, keuangan) satu triwulan dari realisasi buku kerja"
@@ -293,6 +302,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="SOP yang Anda percayai: laporkan bila SOP atau pelaksana langkah di buku kerja berbeda",
     )
     s.add_argument("--json", action="store_true", help="keluaran JSON")
+    _add_trust_option(s)
+    s.add_argument(
+        "--wajib-tanda-tangan",
+        action="store_true",
+        help="catatan tanpa tanda tangan digital membuat hasilnya tidak utuh",
+    )
 
     s = sub.add_parser(
         "serve",
@@ -331,6 +346,11 @@ def build_parser() -> argparse.ArgumentParser:
         choices=QUARTER_CHOICES,
         help="cetak Laporan Capaian Rencana Aksi triwulan ini (I, II, III, IV) alih-alih Dokumen Rencana Aksi",
     )
+    s.add_argument(
+        "--tandatangani",
+        metavar="BERKAS.p12",
+        help="tandatangani PDF (PAdES) dengan berkas kunci pejabat yang menetapkan",
+    )
 
     s = sub.add_parser("email", help="siapkan draf email review (.eml) dengan lampiran buku kerja")
     s.add_argument("book", metavar="BUKU", help="buku kerja Rencana Aksi (.xlsm) yang dilampirkan")
@@ -354,7 +374,26 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("old", metavar="LAMA", help="versi buku kerja sebelumnya (.xlsm)")
     s.add_argument("new", metavar="BARU", help="versi buku kerja yang lebih baru (.xlsm)")
     s.add_argument("--json", action="store_true", help="keluaran JSON")
+    _add_ca_parser(sub)
+    s = sub.add_parser("kunci", help="catat berkas kunci .p12 seorang pejabat di komputer ini (mode Lokal)")
+    s.add_argument("nip", metavar="NIP", help="NIP 18 angka pejabat pemilik kunci")
+    s.add_argument("berkas", metavar="BERKAS.p12", help="berkas kunci PKCS#12 pejabat itu di komputer ini")
     return p
+
+
+def _add_trust_option(s) -> None:
+    s.add_argument(
+        "--percaya",
+        metavar="CA.pem",
+        action="append",
+        help="sertifikat CA yang Anda percaya (boleh berulang; juga dari folder kepercayaan pengguna)",
+    )
+
+
+def _add_ca_parser(sub) -> None:
+    from .ttd.ca_args import add_parser  # standard library only
+
+    add_parser(sub)
 
 
 def _version() -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 from zoneinfo import ZoneInfo
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -30,6 +31,11 @@ class ActionContext:
     # workbook in periksa-keaslian): its changes are kept and `renaksi-xl run` exits 1.
     found_problems: bool = False
     from_cli: bool = False  # run by `renaksi-xl run`: messages may name its options
+    # Signing (renaksi_xl.ttd): where a paraf / tanda tangan record gets its signature
+    # (a ttd.signer.KeySource; None: the record is written unsigned), and the trust
+    # anchors a 'periksa-keaslian' checks signatures against (a ttd.trust.TrustStore).
+    keys: Any = None
+    trust: Any = None
 
     def option_hint(self, option: str) -> str:
         """' atau pakai opsi --x' on the command line; nothing for Excel users (no such option there)."""

@@ -392,6 +392,12 @@ class RecordVerdict:
     valid: bool
     reason: str | None
     versi: int = 1  # version of the plan the record belongs to (revisi opens the next one)
+    # The record's digital signature (renaksi_xl.ttd.verify fills these in):
+    # "valid" | "invalid" | "absent" | "untrusted" | "nip_mismatch", the certificate's
+    # subject, and why (Indonesian).
+    signature: str = "absent"
+    signer: str | None = None
+    signature_reason: str | None = None
 
 
 @dataclass
@@ -432,6 +438,8 @@ class Verdict:
                 }
             )
         return out
+
+    notes: list[str] = field(default_factory=list)  # extra lines for people (e.g. which CAs were trusted)
 
     def to_json(self) -> dict:
         return {
@@ -769,7 +777,7 @@ def render_text(verdict: Verdict, name: str = "") -> str:
         what = f"Langkah {r.step}" if r.step else "Laporan realisasi"
         lines.append(
             f"- {what} ({r.action}): {r.kind} {r.role} {r.name} (NIP {r.nip or '-'}), "
-            f"{_wib_text(r.time)}: {status}"
+            f"{_wib_text(r.time)}: {status}; {signature_text(r)}"
         )
     lines += [f"SALINAN TIDAK UTUH: {p}" for p in verdict.snapshot_problems]
     for c in verdict.changed_tables:
@@ -792,7 +800,27 @@ def render_text(verdict: Verdict, name: str = "") -> str:
             )
         else:
             lines.append("Perubahan ini bagian dari penyusunan; akan tercatat pada paraf berikutnya.")
+    lines.extend(verdict.notes)
     return "\n".join(lines)
+
+
+SIGNATURE_LABELS = {
+    "valid": "tanda tangan digital SAH",
+    "invalid": "tanda tangan digital TIDAK SAH",
+    "absent": "tanpa tanda tangan digital",
+    "untrusted": "tanda tangan digital TIDAK DIPERCAYA",
+    "nip_mismatch": "tanda tangan digital dari NIP LAIN",
+}
+
+
+def signature_text(r: RecordVerdict) -> str:
+    """The signature part of a record's line, in Indonesian."""
+    label = SIGNATURE_LABELS.get(r.signature, r.signature)
+    if r.signature == "valid":
+        return f"{label} ({r.signature_reason}: {r.signer})"
+    if r.signature == "absent":
+        return label
+    return f"{label}: {r.signature_reason}" + (f" (sertifikat {r.signer})" if r.signer else "")
 
 
 def cmd_verify(args) -> int:
@@ -810,6 +838,9 @@ def cmd_verify(args) -> int:
     verdict = verify_book(book)
     if trusted is not None:
         check_sop(book, verdict, trusted)
+    from .ttd.verify import check_signatures_from_args
+
+    check_signatures_from_args(book, verdict, args)
     if getattr(args, "json", False):
         print(json.dumps(verdict.to_json(), ensure_ascii=False, indent=2))
     else:

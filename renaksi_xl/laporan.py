@@ -21,7 +21,6 @@ import re
 from dataclasses import dataclass, field
 
 from . import capaian, layout, tables, workflow
-from .chainend import write_anchor
 from .context import ActionContext, format_timestamp
 from .errors import InputError, Refused
 from .integrity import (
@@ -279,7 +278,7 @@ def perform(book, action: str, ctx: ActionContext) -> str:
     if ctx.identity_from_server:
         notes.append("identitas diautentikasi server")
     note = workflow.sentences(notes)
-    waktu = _write(book, action, k, official, pengesahan, now, note, state, due_text, ketepatan, catatan)
+    waktu = _write(book, action, k, official, pengesahan, now, note, state, due_text, ketepatan, catatan, ctx)
     status = {
         layout.ACTION_LAPOR_REALISASI: f"TW {q} dilaporkan; menunggu verifikasi {realisasi_roles(book)[KIND_PEMERIKSAAN]}",
         layout.ACTION_VERIFIKASI_REALISASI: f"TW {q} diverifikasi; menunggu pengesahan {realisasi_roles(book)[KIND_PENETAPAN]}",
@@ -293,7 +292,9 @@ def perform(book, action: str, ctx: ActionContext) -> str:
     )
 
 
-def _write(book, action, k, official, pengesahan, now, note, state, due_text, ketepatan, catatan) -> str:
+def _write(
+    book, action, k, official, pengesahan, now, note, state, due_text, ketepatan, catatan, ctx=None
+) -> str:
     digests = content_digests(book, realisasi_upto=k)
     waktu = format_timestamp(now)
     log_size = len(tables.read_table(book, layout.TBL_LOG).rows)
@@ -311,6 +312,7 @@ def _write(book, action, k, official, pengesahan, now, note, state, due_text, ke
     }
     prev = field_text(state.records[-1].get("Sidik Rantai")) if state.records else ""
     cells["Sidik Rantai"] = chain_hash(prev, [cells[h] for h in CHAIN_FIELDS], content_hash(digests))
+    signature = workflow.sign_record(book, ctx, cells, now)  # issue 14: every record is signed
     report_rows = tables.read_table(book, layout.TBL_LAPORAN).rows
     workflow._append(
         book,
@@ -331,8 +333,7 @@ def _write(book, action, k, official, pengesahan, now, note, state, due_text, ke
         },
         ("NIP", "Sidik Rantai"),
     )
-    workflow._append(book, layout.TBL_LOG, cells, ("NIP", "Sidik Isi", "Sidik Rantai"))
-    write_anchor(book, len(state.records) + 1, cells["Sidik Rantai"])
+    workflow.append_log_record(book, cells, signature, len(state.records) + 1)
     return waktu
 
 

@@ -9,6 +9,10 @@ Python identifiers are English.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .sop import Sop
 
 # --- column kinds -----------------------------------------------------------
 # They decide number formats in the builder and parsing in the readers.
@@ -54,6 +58,7 @@ class Column:
     width: float = 14
     # An optional column was added after workbooks were in use: a workbook without it is
     # still read (the column counts as empty), and the fingerprint leaves it out while empty.
+    # A writer of an optional column says what to do when a workbook lacks it.
     optional: bool = False
 
 
@@ -402,7 +407,12 @@ LOG_COLUMNS = (
     Column("Keterangan", TEXT, 50),
     Column("Sidik Isi", CODE, 20),
     Column("Sidik Rantai", CODE, 20),
+    # The record's digital signature and the signer's certificate chain (renaksi_xl.ttd).
+    Column("Tanda Tangan Digital", CODE, 20, optional=True),
+    Column("Sertifikat", CODE, 20, optional=True),
 )
+H_TTD_DIGITAL = "Tanda Tangan Digital"
+H_SERTIFIKAT = "Sertifikat"
 
 
 # Each step sheet holds a table of that step's records.
@@ -708,7 +718,7 @@ PENGATURAN_HEADER_ROWS = {TBL_PEJABAT: 4, TBL_PERAN_LANGKAH: 11, TBL_SETELAN: 20
 class BookLayout:
     """Sheet, table, button and action names of a workbook built from one SOP."""
 
-    sop: object  # renaksi_xl.sop.Sop
+    sop: Sop
     step_sheets: dict
     step_actions: dict
     tables: dict

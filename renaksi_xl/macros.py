@@ -230,7 +230,9 @@ def context_from_book(book, *, files: list[str] | None = None) -> ActionContext:
             "Ketik ulang NIP sebagai teks (awali dengan tanda petik ')."
         )
     nip = str(nip).strip() if nip is not None else ""
-    return ActionContext(nip=nip or None, files=list(files or []))
+    from .ttd.keys import DesktopKeys  # the user's own key files (kunci.toml), never the workbook's
+
+    return ActionContext(nip=nip or None, files=list(files or []), keys=DesktopKeys())
 
 
 def alert_error(book, exc: RenaksiError) -> None:

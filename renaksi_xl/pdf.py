@@ -76,8 +76,11 @@ def _signed_on(selesai) -> str:
     return tanggal(moment) if moment else ""
 
 
-def write_print_workbook(book, path: Path) -> Path:
-    """The print layout: sheet 1 the Dokumen Rencana Aksi, sheet 2 the SOP record."""
+def write_print_workbook(book, path: Path, *, signature_space: bool = False) -> Path:
+    """The print layout: sheet 1 the Dokumen Rencana Aksi, sheet 2 the SOP record.
+
+    `signature_space`: leave room for a visible PDF signature field above the
+    approver's name (renaksi_xl.ttd.pdfsign) instead of the "recorded" line."""
     import xlsxwriter
 
     from .dpa.numbers import round_rupiah
@@ -202,7 +205,10 @@ def write_print_workbook(book, path: Path) -> Path:
     ws.write(row, block_col, f"{place}, {date_text}")
     ws.write(row + 1, block_col, "Ditetapkan oleh,", bold)
     ws.write(row + 2, block_col, signer_title(s, signer_role, unit).upper(), bold)
-    if sign:
+    if signature_space:
+        for r in range(row + 3, row + 6):
+            ws.set_row(r, 22)
+    elif sign:
         ws.write(row + 4, block_col, f"[{sign.get('Pengesahan')} elektronik tercatat]")
     ws.write(row + 6, block_col, str(camat.get("Nama") or "...................."), bold)
     ws.write(row + 7, block_col, f"NIP. {camat.get('NIP') or '....................'}")
@@ -378,7 +384,9 @@ def chain_anchor_text(book) -> str:
     )
 
 
-def export_pdf(book_path: str | Path, out: str | Path | None = None) -> Path:
+def export_pdf(
+    book_path: str | Path, out: str | Path | None = None, *, signature_space: bool = False
+) -> Path:
     from .headless import open_book
 
     book_path = Path(book_path)
@@ -397,7 +405,9 @@ def export_pdf(book_path: str | Path, out: str | Path | None = None) -> Path:
         raise InputError(SOFFICE_HINT) from exc
     book = open_book(book_path)
     with tempfile.TemporaryDirectory(prefix="renaksi-pdf-") as tmp:
-        src = write_print_workbook(book, Path(tmp) / out.with_suffix(".xlsx").name)
+        src = write_print_workbook(
+            book, Path(tmp) / out.with_suffix(".xlsx").name, signature_space=signature_space
+        )
         try:
             pdf = to_pdf(src, Path(tmp) / "pdf")
         except RenderError as exc:
@@ -417,12 +427,23 @@ def cmd_pdf(args) -> int:
 
     if args.out is not None:
         check_out(args.out, Path(args.book).stem + ".pdf")
+    if getattr(args, "tw", None) and getattr(args, "tandatangani", None):
+        from .runner import OptionError
+
+        raise OptionError(
+            "Opsi --tandatangani menandatangani Dokumen Rencana Aksi (penetapan), bukan Laporan Capaian: "
+            "jangan dipakai bersama --tw."
+        )
     if getattr(args, "tw", None):
         from .pdf_capaian import export_report_pdf
 
         out = export_report_pdf(args.book, args.tw, args.out)
         print(f"PDF Laporan Capaian Rencana Aksi TW {args.tw} ditulis: {out}")
         return 0
+    if getattr(args, "tandatangani", None):
+        from .ttd.pdfsign import cmd_signed_pdf
+
+        return cmd_signed_pdf(args)
     out = export_pdf(args.book, args.out)
     print(f"PDF Dokumen Rencana Aksi ditulis: {out}")
     return 0

@@ -16,6 +16,7 @@ import os
 import sys
 from pathlib import Path
 
+from . import layout
 from .context import WIB, ActionContext
 from .errors import InputError
 
@@ -140,7 +141,7 @@ def context_from_args(args) -> ActionContext:
         problem = nip_problem(nip)
         if problem:
             raise OptionError(f"Opsi --pejabat '{nip}' bukan NIP yang sah: {problem}.")
-    return ActionContext(
+    ctx = ActionContext(
         nip=nip or None,
         now=parse_waktu(getattr(args, "waktu", None)),
         catatan=getattr(args, "catatan", None),
@@ -149,6 +150,23 @@ def context_from_args(args) -> ActionContext:
         kas_files=kas_files,
         from_cli=True,
     )
+    _signing_options(args, ctx)
+    return ctx
+
+
+def _signing_options(args, ctx: ActionContext) -> None:
+    """--kunci: records are signed with that PKCS#12 file (passphrase asked when a record is
+    written); --percaya: the CAs 'periksa-keaslian' trusts besides the user's folder."""
+    kunci = getattr(args, "kunci", None)
+    if kunci:
+        from .ttd.signer import Pkcs12File
+
+        ctx.keys = Pkcs12File(_existing_file("Berkas --kunci", kunci, OptionError), where="Berkas --kunci")
+    percaya = getattr(args, "percaya", None)
+    if percaya:
+        from .ttd.trust import load_trust
+
+        ctx.trust = load_trust(percaya)
 
 
 def check_out(out: str | os.PathLike, example_name: str) -> Path:
@@ -199,6 +217,10 @@ def cmd_run(args) -> int:
         print(summary)
     target = args.out or args.book
     print(f"Selesai: aksi '{args.action}' dijalankan; hasil disimpan di {target}.")
+    if args.action == layout.ACTION_TETAPKAN and ctx.keys is not None:
+        from .ttd.pdfsign import after_penetapan
+
+        after_penetapan(args, ctx)
     if ctx.found_problems:
         print(
             f"Aksi '{args.action}' menemukan masalah (lihat pesan di atas): kode keluar 1.", file=sys.stderr

@@ -54,10 +54,14 @@ ACTION_THREADS = 2
 class ActionRunner:
     """Parse, check, open and run one action: in a worker thread, off the event loop."""
 
-    def __init__(self, Payload, client_funcs: frozenset[str], trusted_sop=None) -> None:
+    def __init__(
+        self, Payload, client_funcs: frozenset[str], trusted_sop=None, seal=None, trust=None
+    ) -> None:
         self.Payload = Payload
         self.client_funcs = client_funcs
         self.trusted_sop = trusted_sop  # the SOP of the server's config (ServerConfig.sop)
+        # The server config's seal and trust anchors (renaksi_xl.ttd.server_config).
+        self.seal, self.trust = seal, trust
 
     def job(self, action: str, body: bytes, who: Identity, deadline: Deadline) -> tuple[str, dict]:
         import xlwings
@@ -94,7 +98,14 @@ class ActionRunner:
         from .context import ActionContext
 
         # the step-to-role map is the server's SOP's, never the uploaded workbook's (issue 16)
-        ctx = ActionContext(nip=who.nip, role=who.role, identity_from_server=True, sop=self.trusted_sop)
+        ctx = ActionContext(
+            nip=who.nip,
+            role=who.role,
+            identity_from_server=True,
+            sop=self.trusted_sop,
+            keys=self.seal,
+            trust=self.trust,
+        )
         try:
             if action in LOCAL_ONLY_ACTIONS:
                 raise InputError(TEXT_LOCAL_ONLY.format(caption=macros._caption(action)))
@@ -216,7 +227,8 @@ def create_app(config: ServerConfig | None = None):
     )
     app.state.config = config
     app.state.pool = pool
-    gate = ActionGate(config, ActionRunner(Payload, vba_client_functions(), config.sop), pool, macros.ACTIONS)
+    runner = ActionRunner(Payload, vba_client_functions(), config.sop, config.seal, config.trust)
+    gate = ActionGate(config, runner, pool, macros.ACTIONS)
     app.state.gate = gate
 
     @app.exception_handler(PlainError)

@@ -10,6 +10,7 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .errors import InputError
 from .nip import nip_problem
@@ -62,6 +63,10 @@ class ServerConfig:
     max_actions: int = DEFAULT_MAX_ACTIONS
     max_actions_per_token: int = DEFAULT_MAX_ACTIONS_PER_TOKEN
     workers: int = DEFAULT_WORKERS
+    # Signing (renaksi_xl.ttd.server_config): the server's seal for records, and the CAs its
+    # 'Periksa Keaslian' trusts.  None / empty: records unsigned, no CA trusted.
+    seal: Any = None
+    trust: Any = None
 
     def identify(self, authorization: str | None) -> Identity | None:
         """The official behind an Authorization header ('<token>' or 'Bearer <token>')."""
@@ -140,6 +145,9 @@ def load_config(path: str | os.PathLike | None) -> ServerConfig:
     cfg = ServerConfig(
         tokens=_read_tokens(raw.get("tokens", {}), where, trusted.roles, trusted.nomor), sop=trusted
     )
+    from .ttd.server_config import load_signing
+
+    cfg.seal, cfg.trust = load_signing(raw, path, where)
     for key, conv, minimum in LIMIT_KEYS:
         if key in raw:
             value = raw[key]

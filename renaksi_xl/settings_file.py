@@ -38,6 +38,7 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NoReturn
 
 from . import layout
 from .errors import InputError, Refused
@@ -69,7 +70,7 @@ class OfficeFile:
     libur: list[list[str]] = field(default_factory=list)  # [YYYY-MM-DD, keterangan, jenis]
 
 
-def _fail(where: str, key: str, what: str):
+def _fail(where: str, key: str, what: str) -> NoReturn:
     raise InputError(f"{where}: kunci '{key}' {what}.")
 
 
@@ -89,7 +90,7 @@ def _text(where: str, key: str, value, *, required: bool = True) -> str:
 
 
 def parse(text: str, where: str) -> OfficeFile:
-    import tomllib
+    from .sop import tomllib  # tomllib, or the tomli backport on Python 3.10
 
     try:
         raw = tomllib.loads(text)

@@ -24,6 +24,7 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, NoReturn
 
 from .errors import InputError
 
@@ -258,7 +259,7 @@ class _Reader:
     def key(self, name: str) -> str:
         return f"{self.prefix}.{name}" if self.prefix else name
 
-    def fail(self, name: str, what: str):
+    def fail(self, name: str, what: str) -> NoReturn:
         raise SopError(f"{self.where}: kunci '{self.key(name)}' {what}.")
 
     def text(self, name: str, *, required: bool = True, default: str = "") -> str:
@@ -361,7 +362,7 @@ def from_text(text: str, where: str = "Berkas SOP") -> Sop:
     top.unknown({"sop", "langkah"})
     head = _Reader(where, top.table_of("sop"), "sop")
     head.unknown(SOP_KEYS)
-    ident = {k: head.text(k) for k in ("nama", "nomor", "unit", "pemda")}
+    ident: dict[str, Any] = {k: head.text(k) for k in ("nama", "nomor", "unit", "pemda")}
     ident["tanggal_pengesahan"] = head.date("tanggal_pengesahan")
     ok = _Reader(where, head.table_of("disahkan_oleh"), "sop.disahkan_oleh")
     ok.unknown({"jabatan", "nama", "nip"})
@@ -447,7 +448,7 @@ def _steps(where: str, raw) -> tuple[Step, ...]:
 
 
 def _check_order(where: str, steps: list[Step]) -> None:
-    def fail(msg: str):
+    def fail(msg: str) -> NoReturn:
         raise SopError(f"{where}: {msg}")
 
     kinds = [s.kind for s in steps]

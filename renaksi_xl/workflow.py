@@ -507,7 +507,9 @@ def perform(book, action: str, ctx: ActionContext, body: Body | None = None) -> 
         notes.append("identitas diautentikasi server")
     note = ". ".join(n.rstrip(". ") for n in notes)
 
-    record = _write_record(book, action, step, need, official, now, note, state, calendar, people, roles)
+    record = _write_record(
+        book, action, step, need, official, now, note, state, calendar, people, roles, ctx=ctx
+    )
     _refresh_identity(book)
     if action == layout.ACTION_TETAPKAN:
         from .revision import keep_approved_copy
@@ -541,6 +543,25 @@ def _text_format(
     for h in columns:
         if h in header:
             sheet.range((excel_row, first_col + header.index(h))).number_format = "@"
+
+
+def sign_record(book, ctx: ActionContext | None, cells: dict[str, Any], now: dt.datetime) -> dict[str, str]:
+    """The signature cells of a paraf / tanda tangan record (empty when the action has no key).
+
+    Every writer of a chained record calls this, after computing the Sidik Rantai and
+    before writing anything (a refusal here leaves the workbook as it was), then
+    append_log_record: signing is a property of the record write (renaksi_xl.ttd.records).
+    """
+    from .ttd.records import seal_cells
+
+    return seal_cells(book, ctx, cells, now)
+
+
+def append_log_record(book, cells: dict[str, Any], signature: dict[str, str], record_count: int) -> None:
+    """Append a chained record to the Log with its signature cells, and move the chain's
+    anchor on Beranda (its length and its end, so a chain cut short shows)."""
+    _append(book, layout.TBL_LOG, {**cells, **signature}, ("NIP", "Sidik Isi", "Sidik Rantai", *signature))
+    write_anchor(book, record_count, cells["Sidik Rantai"])
 
 
 def _append(book, table_name: str, cells: dict[str, Any], code_columns: tuple[str, ...]) -> None:
@@ -585,6 +606,7 @@ def _write_record(
     calendar: WorkCalendar,
     people,
     roles,
+    ctx: ActionContext | None = None,
 ) -> str:
     # What is hashed is what is stored: a text no cell can hold whole is refused before hashing.
     for label, value in (("Catatan", note), ("Nama", official.name), ("Peran", official.role)):
@@ -619,6 +641,7 @@ def _write_record(
 
     chain = chain_hash(state.last_chain, [cells[h] for h in CHAIN_FIELDS], content_hash(digests))
     cells["Sidik Rantai"] = chain
+    signature = sign_record(book, ctx, cells, now)  # before anything is written
     step_rows = tables.read_table(book, layout.step_table(step)).rows
     _append(
         book,
@@ -639,7 +662,7 @@ def _write_record(
         },
         ("NIP", "Sidik Rantai"),
     )
-    _append(book, layout.TBL_LOG, cells, ("NIP", "Sidik Isi", "Sidik Rantai"))
+    append_log_record(book, cells, signature, len(state.records) + 1)
 
     # Beranda: progress of all six steps after this record.
     events = [
@@ -671,7 +694,6 @@ def _write_record(
             f"({_who(holder(people, nxt.role), nxt.role)})"
         )
     tables.named_range(book, "nmTahap").value = tahap
-    write_anchor(book, len(state.records) + 1, chain)
     tables.named_range(book, "nmStatusDokumen").value = (
         layout.STATUS_DITETAPKAN if action == layout.ACTION_TETAPKAN else layout.STATUS_DRAF
     )
@@ -847,14 +869,17 @@ def tetapkan(book, ctx: ActionContext) -> str:
 
 def periksa_keaslian(book, ctx: ActionContext) -> str:
     """'Periksa Keaslian': the verify verdict on Beranda (nmKeaslian); no record."""
+    from .ttd import verify as ttd_verify
+
     verdict = verify_book(book)
-    text = f"{verdict.summary()} (diperiksa {format_timestamp(ctx.time())})"
+    per_step = ttd_verify.periksa_keaslian(book, ctx, verdict)
+    text = f"{ttd_verify.summary(verdict)} (diperiksa {format_timestamp(ctx.time())})"
     cell = tables.named_range(book, "nmKeaslian")
     cell.value = text
     cell.color = "#C6EFCE" if verdict.ok else "#FFC7CE"
     if not verdict.ok:
         ctx.found_problems = True  # `renaksi-xl run periksa-keaslian` exits 1 (the verdict is saved)
-    return text
+    return "\n".join([text, *per_step])
 
 
 def record_run(book, action: str, ctx: ActionContext | None = None, summary: str | None = None) -> str:

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
+# As renaksi_xl/__init__.py does, for test modules that import openpyxl before renaksi_xl.
+os.environ.setdefault("OPENPYXL_LXML", "False")
+# The user's own renaksi-xl folder (trusted CAs, key settings): an empty one for the tests,
+# never the machine's.
+os.environ["RENAKSI_XL_CONFIG_DIR"] = tempfile.mkdtemp(prefix="renaksi-xl-config-")
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -259,9 +259,16 @@ def test_verify_json_contract_and_exit_0(filled, capsys):
     assert out["versi"] == 1 and out["snapshot_problems"] == []
     assert out["versions"] == [{"versi": 1, "records": 3, "ok": True, "ditetapkan": False}]
     first = out["records"][0]
-    assert set(first) == {"step", "action", "role", "name", "nip", "kind", "time", "valid", "reason", "versi"}
+    # issue 14 adds each record's digital signature: an unsigned record is "absent", no signer
+    signature_keys = {"signature", "signer", "signature_reason"}
+    assert (
+        set(first)
+        == {"step", "action", "role", "name", "nip", "kind", "time", "valid", "reason", "versi"}
+        | signature_keys
+    )
+    assert first["signature"] == "absent" and first["signer"] is None
     assert first.pop("versi") == 1
-    assert first == {
+    assert {k: v for k, v in first.items() if k not in signature_keys} == {
         "step": 1,
         "action": "catat-disposisi",
         "role": layout.ROLE_CAMAT,

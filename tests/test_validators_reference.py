@@ -263,3 +263,18 @@ def test_a_duplicate_names_the_row_of_the_first(clean):
     rencana.excel_rows.append(rencana.excel_rows[-1] + 1)
     (dup,) = [f for f in validate_tables(dpa, rencana, kinerja, officials) if f.rule == "KODE_GANDA"]
     assert f"sudah ada di baris {rencana.excel_rows[1]}." in dup.message
+
+
+def test_target_kosong_says_which_part_is_missing(clean):
+    messages, t = _messages(
+        clean, [(0, "Satuan", None), (1, "Target Tahunan", None), (2, "Target Tahunan", -5)]
+    )
+    assert messages[("TARGET_KOSONG", t.address(0, "Satuan"))].endswith(
+        ": satuan target belum diisi (mis. Dokumen, Kegiatan, Persen)."
+    )
+    assert messages[("TARGET_KOSONG", t.address(1, "Target Tahunan"))].endswith(
+        ": target tahunan belum diisi."
+    )
+    assert messages[("TARGET_KOSONG", t.address(2, "Target Tahunan"))].endswith(
+        ": target tahunan -5 harus lebih dari 0."
+    )

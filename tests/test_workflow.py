@@ -392,7 +392,10 @@ def test_periksa_keaslian_writes_beranda_without_record(built_workbook):
     log_before = log_rows(path)
     text = act(path, workflow.periksa_keaslian, ActionContext(now=at(hours=2)))
     assert text.startswith("Utuh")
-    assert tables.named_range(book_of(path), "nmKeaslian").value == text
+    # the cell holds the summary; the answer adds one line per record
+    summary, *per_step = text.splitlines()
+    assert tables.named_range(book_of(path), "nmKeaslian").value == summary
+    assert [line.split(" (")[0] for line in per_step] == ["Langkah 1", "Langkah 2"]
     assert log_rows(path) == log_before
 
 

@@ -124,8 +124,8 @@ def add_table(
 def _body_format(st: Styles, c) -> object:
     if c.header in CENTERED:
         return st.body_center
-    if c.header.startswith(SIDIK_PREFIX):
-        return st.sidik
+    if c.header.startswith(SIDIK_PREFIX) or c.header in SIGNATURE_COLUMNS:
+        return st.sidik  # long codes: cut at the cell's edge (fill), never spilling across the sheet
     return st.body(c.kind)
 
 
@@ -156,6 +156,7 @@ def _lines(text: str, chars_per_line: float) -> int:
 # with Carlito, which has Calibri's metrics).
 CHARS_PER_WIDTH = 1.1
 SIDIK_PREFIX = "Sidik"
+SIGNATURE_COLUMNS = (layout.H_TTD_DIGITAL, layout.H_SERTIFIKAT)
 
 
 def row_height_lines(lines: int, line_pt: float = 13.0) -> float:
@@ -215,6 +216,8 @@ LOG_WIDTHS = {
     "Keterangan": 40,
     "Sidik Isi": 12,
     "Sidik Rantai": 12,
+    "Tanda Tangan Digital": 14,
+    "Sertifikat": 14,
 }
 BERANDA_LABELS = {
     "nmUnit": "Unit kerja",
@@ -534,6 +537,12 @@ def write_log(ctx: BuildContext) -> None:
     )
     ws.freeze_panes(spec.header_row, 0)
     page_setup(ws, landscape=True, repeat_rows=(spec.header_row, spec.header_row))
+    # The table's columns, all rows but the sheet's last (rows still grow): without a print
+    # area LibreOffice sizes the page to the signature and certificate texts as if they
+    # spilled to the right, printing the Log at a tenth of its size.  Not whole columns
+    # ($A:$M): openpyxl, which saves headless runs, drops that form of print area.
+    last = spec.first_col + len(spec.columns) - 1
+    ws.print_area(0, spec.first_col - 1, 1_048_574, last - 1)
 
 
 PENGATURAN_WIDTHS = {0: 32, 1: 46, 2: 46, 3: 14, 4: 2, 5: 52}
