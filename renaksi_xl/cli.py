@@ -35,9 +35,10 @@ COMMANDS = {
 
 ACTIONS_HELP = (
     "catat-disposisi, tarik-dpa, susun, catat-pembahasan, paraf, validasi, "
-    "paraf-pemeriksaan, kembalikan, tetapkan, periksa-keaslian, impor-kinerja, "
+    "paraf-pemeriksaan, kembalikan, tetapkan, revisi, periksa-keaslian, impor-kinerja, "
     "siapkan-email, cetak-pdf, impor-realisasi, hitung-capaian, lapor-realisasi, "
-    "verifikasi-realisasi, sahkan-realisasi (paraf: langkah berjenis paraf dalam SOP)"
+    "verifikasi-realisasi, sahkan-realisasi (paraf: langkah berjenis paraf dalam SOP; revisi: "
+    "Rencana Aksi Perubahan setelah ditetapkan)"
 )
 
 # --------------------------------------------------------------------------- Indonesian argparse

@@ -3,8 +3,11 @@
 It builds a fresh workbook, fills Pengaturan with the three officials of
 Kecamatan Neglasari, and walks the six steps with realistic working-day
 timestamps, including one return (`kembalikan`) with a fix, exactly as the
-buttons would (same Python functions, headless engine).  It leaves the final
-workbook, a copy at each review hand-off, the PDF and the email drafts.
+buttons would (same Python functions, headless engine).  The year goes on with
+the quarterly reports; after TW III a DPPA opens the Rencana Aksi Perubahan
+(`revisi`, version 2: redrafted, re-checked, re-signed) and TW IV is reported
+against it.  It leaves the final workbook, the version-1 copy, a copy at each
+review hand-off, the PDFs and the email drafts.
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ NIP = {role: nip for role, _name, nip in OFFICIALS}
 
 
 BOOK_NAME = "RencanaAksi-Neglasari-2025.xlsm"
+BOOK_V1_NAME = "RencanaAksi-Neglasari-2025-versi-1.xlsm"  # the plan as first signed, before the DPPA
+DPPA_REASON = "DPPA TA 2025 (APBD Perubahan): tambahan pagu untuk satu sub kegiatan"
 PDF_NAME = "Dokumen-Rencana-Aksi-Neglasari-2025.pdf"
 SIPD_NAME = "Realisasi-SIPD-Neglasari-TW-III-2025.csv"
 LAPORAN_PDF_NAME = "Laporan-Capaian-TW-IV-Neglasari-2025.pdf"
@@ -45,6 +50,8 @@ def _outcome(step: DemoStep, summary: str) -> str:
         return ": " + summary.splitlines()[0]
     if step.action == layout.ACTION_KEMBALIKAN:
         return f": dikembalikan ke Langkah 3 ({step.catatan})"
+    if step.action == layout.ACTION_REVISI:
+        return f": Rencana Aksi Perubahan (versi 2) dibuka ({step.catatan})"
     if step.action in (layout.ACTION_TARIK_DPA, layout.ACTION_IMPOR_KINERJA) and "diimpor" in summary:
         return ": " + summary.splitlines()[0]
     if step.action in (layout.ACTION_IMPOR_REALISASI, layout.ACTION_LAPOR_REALISASI):
@@ -55,9 +62,13 @@ def _outcome(step: DemoStep, summary: str) -> str:
     return f": {kind} tercatat"
 
 
-def _t(day: int, hour: int, minute: int = 0) -> dt.datetime:
-    """A moment in January 2025, WIB (6 January 2025 is a Monday)."""
-    return dt.datetime(2025, 1, day, hour, minute, tzinfo=WIB)
+def _t(day: int, hour: int, minute: int = 0, month: int = 1) -> dt.datetime:
+    """A moment in 2025, WIB (6 January 2025 and 13 October 2025 are Mondays)."""
+    return dt.datetime(2025, month, day, hour, minute, tzinfo=WIB)
+
+
+def _oct(day: int, hour: int, minute: int = 0) -> dt.datetime:
+    return _t(day, hour, minute, month=10)
 
 
 @dataclass
@@ -303,6 +314,108 @@ def _under_target_row(plan, k: int) -> int:
 _SIPD_FILE: dict = {}
 
 
+def revision_script() -> list:
+    """The DPPA after APBD Perubahan (October, after the TW III report), and the Rencana Aksi
+    Perubahan (version 2) drafted, re-checked and re-signed through the same SOP steps; the
+    TW IV realisasi is then reported against version 2 (`with_revision`)."""
+    return [
+        DemoStep(
+            "Camat membuka Rencana Aksi Perubahan (DPPA)",
+            layout.ACTION_REVISI,
+            layout.ROLE_CAMAT,
+            _oct(13, 8, 30),
+            DPPA_REASON,
+        ),
+        DemoStep("Kasubag menarik data DPA", layout.ACTION_TARIK_DPA, layout.ROLE_KASUBAG, _oct(13, 10, 0)),
+        ("Kasubag menyesuaikan tabel DPA dengan DPPA (pagu dan target)", _dppa_edit),
+        DemoStep(
+            "Kasubag menyusun draft Rencana Aksi Perubahan",
+            layout.ACTION_SUSUN,
+            layout.ROLE_KASUBAG,
+            _oct(14, 9, 0),
+            handoff_to=layout.ROLE_SEKRETARIS,
+        ),
+        DemoStep(
+            "Sekretaris dan Kasubag membahas draft perubahan",
+            layout.ACTION_PEMBAHASAN,
+            layout.ROLE_SEKRETARIS,
+            _oct(14, 13, 0),
+            "Tambahan pagu DPPA dijadwalkan pada triwulan IV.",
+            {
+                "peserta": "Sekretaris Camat, Kasubag Perencanaan dan Keuangan",
+                "keputusan": "Draft perubahan diteruskan ke pemeriksaan.",
+                "tanggal": "14 Oktober 2025",
+            },
+        ),
+        DemoStep(
+            "Sekretaris menjalankan validasi", layout.ACTION_VALIDASI, layout.ROLE_SEKRETARIS, _oct(15, 8, 30)
+        ),
+        DemoStep(
+            "Sekretaris memaraf pemeriksaan",
+            layout.ACTION_PARAF_PEMERIKSAAN,
+            layout.ROLE_SEKRETARIS,
+            _oct(15, 8, 50),
+            "Draft perubahan telah diperiksa dan sesuai DPPA.",
+            handoff_to=layout.ROLE_CAMAT,
+        ),
+        DemoStep(
+            "Camat menetapkan Rencana Aksi Perubahan",
+            layout.ACTION_TETAPKAN,
+            layout.ROLE_CAMAT,
+            _oct(15, 9, 0),
+            "Rencana Aksi Perubahan ditetapkan.",
+        ),
+        DemoStep(
+            "Sekretaris memeriksa keaslian catatan",
+            layout.ACTION_PERIKSA_KEASLIAN,
+            layout.ROLE_SEKRETARIS,
+            _oct(15, 9, 20),
+        ),
+    ]
+
+
+def with_revision(steps: list) -> list:
+    """The scenario with the DPPA revision: after the TW III report is approved (APBD Perubahan
+    comes in the second half of the year) and before the TW IV realisasi, which is then reported
+    against version 2; without the year's realisasi, at the end."""
+    tw4 = next(
+        (
+            i
+            for i, item in enumerate(steps)
+            if isinstance(item, tuple) and item[0].endswith("realisasi TW IV")
+        ),
+        len(steps),
+    )
+    return [*steps[:tw4], *revision_script(), *steps[tw4:]]
+
+
+# What the DPPA changes (there is no DPPA reader yet, so the demo edits tblDPA as the
+# Kasubag would): the first sub kegiatan with a pagu gets Rp 25.000.000 more in
+# October-December and two more units of output.
+DPPA_EXTRA = (("Oktober", 10_000_000), ("November", 10_000_000), ("Desember", 5_000_000))
+DPPA_EXTRA_TARGET = 2
+
+
+def _dppa_edit(book) -> str:
+    dpa = tables.read_table(book, layout.TBL_DPA)
+    pagu = dpa.col(layout.H_PAGU)
+    row = next(i for i, r in enumerate(dpa.rows) if (r[pagu] or 0) > 0)
+    sheet = book.sheets[layout.SHEET_DPA]
+    values = dpa.rows[row]
+    extra = sum(v for _m, v in DPPA_EXTRA)
+    sheet[dpa.address(row, layout.H_PAGU)].value = (values[pagu] or 0) + extra
+    for month, v in DPPA_EXTRA:
+        sheet[dpa.address(row, month)].value = (values[dpa.col(month)] or 0) + v
+    target = values[dpa.col(layout.H_TARGET_KELUARAN)]
+    if isinstance(target, (int, float)):
+        sheet[dpa.address(row, layout.H_TARGET_KELUARAN)].value = target + DPPA_EXTRA_TARGET
+    from .review import rupiah_or_value
+
+    return (
+        f"{values[0]}: pagu {rupiah_or_value(values[pagu])} -> {rupiah_or_value((values[pagu] or 0) + extra)}"
+    )
+
+
 # The manual slip the demo makes and then fixes: the Kasubag types TW III
 # finance lower than TW II for the first sub kegiatan.
 _TYPO_STATE: dict = {}
@@ -337,8 +450,18 @@ def _progress(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
 
-def run_demo(out_dir: Path, *, with_pdf: bool = True, quiet: bool = False, realisasi: bool = True) -> dict:
-    """Run the scenario; returns what it produced (paths, summaries, verdicts)."""
+def run_demo(
+    out_dir: Path,
+    *,
+    with_pdf: bool = True,
+    quiet: bool = False,
+    realisasi: bool = True,
+    revisi: bool | None = None,
+) -> dict:
+    """Run the scenario; returns what it produced (paths, summaries, verdicts).
+
+    `realisasi`: the year's quarterly reports after tetapkan; `revisi` (default: as `realisasi`):
+    the DPPA revision (before TW IV, or at the end without the reports)."""
     from .dpa import SAMPLE_DPA, SAMPLE_PK
     from .headless import run_on_file
     from .review import write_email
@@ -350,6 +473,7 @@ def run_demo(out_dir: Path, *, with_pdf: bool = True, quiet: bool = False, reali
     out_dir.mkdir(parents=True, exist_ok=True)
     for old in [*out_dir.glob("serah-terima-*.xlsm"), *out_dir.glob("serah-terima-*.eml")]:
         old.unlink()  # only what an earlier demo left here; nothing else in the folder is touched
+    (out_dir / BOOK_V1_NAME).unlink(missing_ok=True)  # the version-1 copy of an earlier run
     book = out_dir / BOOK_NAME
     t0 = time.perf_counter()
     say("Membangun buku kerja baru ...")
@@ -360,6 +484,8 @@ def run_demo(out_dir: Path, *, with_pdf: bool = True, quiet: bool = False, reali
     copies: list[Path] = []
     last_handoff: Path | None = None
     steps = script(Path(SAMPLE_DPA), Path(SAMPLE_PK), realisasi=realisasi)
+    if realisasi if revisi is None else revisi:
+        steps = with_revision(steps)
     _SIPD_FILE["path"] = out_dir / SIPD_NAME
     for i, item in enumerate(steps, start=1):
         if isinstance(item, tuple):
@@ -369,6 +495,11 @@ def run_demo(out_dir: Path, *, with_pdf: bool = True, quiet: bool = False, reali
             lines.append(f"  {'':<22}{'(sunting manual)':<20} {label}: {summary}")
             continue
         say(f"[{i}/{len(steps)}] {item.label} ...")
+        if item.action == layout.ACTION_REVISI:  # keep the plan as first signed, for diff and verify
+            shutil.copyfile(book, out_dir / BOOK_V1_NAME)
+            lines.append(
+                f"  {'':<22}{'(DPPA)':<20} APBD Perubahan: Rencana Aksi versi 1 disalin ke {BOOK_V1_NAME}"
+            )
         files = []
         if item.action == layout.ACTION_TARIK_DPA:
             files = [str(SAMPLE_DPA)]
@@ -393,7 +524,12 @@ def run_demo(out_dir: Path, *, with_pdf: bool = True, quiet: bool = False, reali
             eml = write_email(copy, item.handoff_to, copy.with_suffix(".eml"), previous=last_handoff)
             emails.append(eml)
             last_handoff = copy
-    result: dict = {"book": book, "copies": copies, "emails": emails, "log": lines}
+    result: dict = {
+        "book": book,
+        "copies": copies,
+        "emails": emails,
+        "log": lines,
+    }
     from .headless import open_book
     from .integrity import verify_book
     from .validators import validate_book
@@ -404,6 +540,10 @@ def run_demo(out_dir: Path, *, with_pdf: bool = True, quiet: bool = False, reali
     result["errors"] = [f for f in findings if f.severity == "error"]
     result["warnings"] = [f for f in findings if f.severity == "warning"]
     result["verify_ok"] = verdict.ok
+    result["versions"] = verdict.versions()
+    if (out_dir / BOOK_V1_NAME).is_file():  # the DPPA revision ran: version 1 verifies on its own
+        result["book_v1"] = out_dir / BOOK_V1_NAME
+        result["verify_v1_ok"] = verify_book(open_book(result["book_v1"])).ok
     if with_pdf:
         from .pdf import export_pdf
         from .xlsm.lo_host import LibreOfficeUnavailable, find_soffice
@@ -440,7 +580,11 @@ def summary_text(result: dict) -> str:
 
     book = open_book(result["book"])
     progress = tables.read_table(book, layout.TBL_PROGRES, check_headers=False)
-    out = ["", "Ringkasan SOP Penyusunan Rencana Aksi - Kecamatan Neglasari TA 2025", ""]
+    version = tables.named_range(book, "nmVersi").value
+    head = "Ringkasan SOP Penyusunan Rencana Aksi - Kecamatan Neglasari TA 2025"
+    if isinstance(version, (int, float)) and version > 1:
+        head += f" (Rencana Aksi Perubahan, versi {int(version)})"
+    out = ["", head, ""]
     for r in progress.records():
         out.append(
             f"  Langkah {r.get('Langkah')}: {r.get('Status') or '-'}; oleh {r.get('Oleh') or '-'}; "
@@ -456,9 +600,21 @@ def summary_text(result: dict) -> str:
         f"Validasi akhir: {'BERSIH' if not n_err else 'ADA GALAT'} ({n_err} galat, {n_warn} peringatan)"
     )
     out.append(f"Keaslian catatan: {'UTUH' if result['verify_ok'] else 'TIDAK UTUH'}")
+    for v in result.get("versions", []):
+        label = " (Rencana Aksi Perubahan)" if v["versi"] > 1 else ""
+        state = "ditetapkan" if v["ditetapkan"] else "belum ditetapkan"
+        out.append(
+            f"  Versi {v['versi']}{label}: {v['records']} catatan, {'utuh' if v['ok'] else 'TIDAK UTUH'}, {state}"
+        )
+    if "verify_v1_ok" in result:
+        out.append(
+            f"  Salinan versi 1 ({BOOK_V1_NAME}): {'UTUH' if result['verify_v1_ok'] else 'TIDAK UTUH'}"
+        )
     out.append("")
     out.append("Berkas hasil:")
     out.append(f"  buku kerja akhir : {result['book']}")
+    if result.get("book_v1"):
+        out.append(f"  versi 1 (sebelum DPPA): {result['book_v1']}")
     for c in result["copies"]:
         out.append(f"  salinan serah-terima: {c}")
     for e in result["emails"]:
@@ -476,4 +632,4 @@ def summary_text(result: dict) -> str:
 def cmd_demo(args) -> int:
     result = run_demo(Path(args.out), with_pdf=not args.cepat)
     print(summary_text(result))
-    return 0 if (not result["errors"] and result["verify_ok"]) else 1
+    return 0 if (not result["errors"] and result["verify_ok"] and result.get("verify_v1_ok", True)) else 1

@@ -391,6 +391,7 @@ class RecordVerdict:
     time: str
     valid: bool
     reason: str | None
+    versi: int = 1  # version of the plan the record belongs to (revisi opens the next one)
     # The record's digital signature (renaksi_xl.ttd.verify fills these in):
     # "valid" | "invalid" | "absent" | "untrusted" | "nip_mismatch", the certificate's
     # subject, and why (Indonesian).
@@ -416,6 +417,28 @@ class Verdict:
     last_chain: str = ""  # the last one's Sidik Rantai
     sop: dict = field(default_factory=dict)  # the workbook's SOP: nama, nomor, unit, sha256
     sop_problems: list[str] = field(default_factory=list)  # differences from a trusted SOP
+    snapshot_problems: list[str] = field(default_factory=list)  # the copies on _Versi (revision)
+    ditetapkan: bool = False  # the last record is the penetapan of the current version
+
+    @property
+    def version(self) -> int:
+        return max((r.versi for r in self.records), default=1)
+
+    def versions(self) -> list[dict]:
+        """Per version: its number, records, whether they are all intact, whether it was approved."""
+        out = []
+        for v in sorted({r.versi for r in self.records}):
+            mine = [r for r in self.records if r.versi == v]
+            out.append(
+                {
+                    "versi": v,
+                    "records": len(mine),
+                    "ok": all(r.valid for r in mine),
+                    "ditetapkan": any(r.action == layout.ACTION_TETAPKAN for r in mine),
+                }
+            )
+        return out
+
     notes: list[str] = field(default_factory=list)  # extra lines for people (e.g. which CAs were trusted)
 
     def to_json(self) -> dict:
@@ -428,6 +451,9 @@ class Verdict:
             "last_chain": self.last_chain,
             "sop": self.sop,
             "sop_problems": self.sop_problems,
+            "versi": self.version,
+            "versions": self.versions(),
+            "snapshot_problems": self.snapshot_problems,
         }
 
     def summary(self) -> str:
@@ -445,11 +471,18 @@ class Verdict:
                 + (f" dan {len(broken) - 1} catatan lain" if len(broken) > 1 else "")
                 + f". {r.reason}"
             )
+        if self.snapshot_problems:
+            return f"RUSAK: {self.snapshot_problems[0]}"
         if self.changed_tables:
             names = ", ".join(c.table for c in self.changed_tables)
             since = self.changed_tables[0].since_step
             if not self.ok:
-                return f"BERUBAH SETELAH DISETUJUI: {names} diubah setelah Langkah {since}."
+                hint = (
+                    f" Bila perubahan memang diperlukan (DPPA), buka '{layout.REVISI_CAPTION}'."
+                    if self.ditetapkan
+                    else ""
+                )
+                return f"BERUBAH SETELAH DISETUJUI: {names} diubah setelah Langkah {since}.{hint}"
             return f"Utuh; {names} diubah setelah Langkah {since} (masih tahap penyusunan)."
         if not self.records:
             return "Belum ada paraf atau tanda tangan."
@@ -508,6 +541,9 @@ def verify_book(book) -> Verdict:
     stored_chains = [field_text(r.get("Sidik Rantai")) for r in records]
     known_chains = set(stored_chains) | set(by_chain_on_sheets) | {GENESIS}
 
+    from .revision import record_versions, snapshot_problems
+
+    versions = record_versions(records)
     verdicts: list[RecordVerdict] = []
     prev = GENESIS
     for pos, row in enumerate(records):
@@ -573,6 +609,7 @@ def verify_book(book) -> Verdict:
                 time=time_text,
                 valid=not reasons,
                 reason=" ".join(reasons) or None,
+                versi=versions[pos],
             )
         )
         prev = stored
@@ -590,6 +627,8 @@ def verify_book(book) -> Verdict:
             action = (
                 layout.ACTION_KEMBALIKAN
                 if note.lower().startswith("dikembalikan")
+                else layout.ACTION_REVISI
+                if note.lower().startswith("rencana aksi perubahan")
                 else lay.step_actions.get(n, "")
             )
         verdicts.append(
@@ -603,6 +642,7 @@ def verify_book(book) -> Verdict:
                 time=time_text,
                 valid=False,
                 reason=f"Catatan di {addr} tidak ada di Log: baris Log-nya dihapus.",
+                versi=versions[-1] if versions else 1,
             )
         )
 
@@ -623,7 +663,8 @@ def verify_book(book) -> Verdict:
     from .chainend import chain_end_problems
 
     problems = chain_end_problems(book, records)
-    ok = all(v.valid for v in verdicts) and not (changed and approved_by) and not problems
+    copies = snapshot_problems(book, records)
+    ok = all(v.valid for v in verdicts) and not (changed and approved_by) and not problems and not copies
     s = lay.sop
     info = {
         "nama": s.nama,
@@ -643,7 +684,17 @@ def verify_book(book) -> Verdict:
         log_records=len(records),
         last_chain=stored_chains[-1] if stored_chains else "",
         sop=info,
+        snapshot_problems=copies,
+        ditetapkan=_penetapan_in_force(records),
     )
+
+
+def _penetapan_in_force(records: list[LogRow]) -> bool:
+    """The current version was signed: a penetapan record after the last revisi (later records,
+    e.g. of the quarterly report, do not change that)."""
+    actions = [r.action for r in records]
+    start = max((i for i, a in enumerate(actions) if a == layout.ACTION_REVISI), default=-1)
+    return layout.ACTION_TETAPKAN in actions[start + 1 :]
 
 
 def check_sop(book, verdict: Verdict, trusted) -> Verdict:
@@ -711,17 +762,37 @@ def render_text(verdict: Verdict, name: str = "") -> str:
         )
     for problem in verdict.chain_problems:
         lines.append(f"RANTAI TIDAK LENGKAP: {problem}")
+    many = verdict.version > 1
+    summaries = {v["versi"]: v for v in verdict.versions()}
+    shown = None
     for r in verdict.records:
+        if many and r.versi != shown:
+            shown = r.versi
+            v = summaries[r.versi]
+            state = "ditetapkan" if v["ditetapkan"] else "belum ditetapkan"
+            head_v = "utuh" if v["ok"] else "TIDAK UTUH"
+            label = " (Rencana Aksi Perubahan)" if r.versi > 1 else ""
+            lines.append(f"Versi {r.versi}{label}: {v['records']} catatan, {head_v}, {state}")
         status = "utuh" if r.valid else f"TIDAK UTUH: {r.reason}"
         what = f"Langkah {r.step}" if r.step else "Laporan realisasi"
         lines.append(
             f"- {what} ({r.action}): {r.kind} {r.role} {r.name} (NIP {r.nip or '-'}), "
             f"{_wib_text(r.time)}: {status}; {signature_text(r)}"
         )
+    lines += [f"SALINAN TIDAK UTUH: {p}" for p in verdict.snapshot_problems]
     for c in verdict.changed_tables:
         lines.append(f"Tabel {c.table} berubah setelah catatan Langkah {c.since_step}.")
     if verdict.changed_tables:
-        if verdict.approved_by:
+        plan_changed = any(c.table in layout.PLAN_TABLES for c in verdict.changed_tables)
+        if verdict.approved_by and verdict.ditetapkan and plan_changed:
+            lines.append(
+                f"Isi berubah setelah disetujui (ditetapkan, versi {verdict.version}): tanda tangan "
+                "penetapan tidak berlaku untuk isi ini. Bila perubahan ini memang diperlukan (mis. DPPA), pejabat "
+                f"penetapan membuka Rencana Aksi Perubahan: tombol '{layout.REVISI_CAPTION}' atau "
+                f"'renaksi-xl run {layout.ACTION_REVISI} BUKU --pejabat NIP --catatan ALASAN'; "
+                "bila tidak, kembalikan isinya seperti saat ditetapkan."
+            )
+        elif verdict.approved_by:
             lines.append(
                 "Isi berubah setelah disetujui: paraf/tanda tangan terakhir tidak lagi berlaku "
                 f"untuk isi ini. Ulangi pemeriksaan (Langkah {verdict.sop.get('langkah_pemeriksaan', 5)}) atau "

@@ -108,6 +108,10 @@ SHEET_LOG = "Log"
 SHEET_PENGATURAN = "Pengaturan"
 SHEET_DRAFT_SHADOW = "_Draf"  # hidden: last values `susun` generated, to tell manual edits
 SHEET_SOP_SOURCE = "_SOP"  # hidden: the text of the SOP file the workbook was built with
+# hidden: the approved plan of the previous version, copied by `revisi` (renaksi_xl.revision)
+SHEET_VERSI = "_Versi"
+TBL_RENCANA_LALU = "tblRencanaVersiLalu"  # the previous version's approved plan (written by revisi)
+TBL_RENCANA_DITETAPKAN = "tblRencanaDitetapkan"  # the plan as last signed (written by tetapkan)
 TBL_SOP_SOURCE = "tblSumberSOP"
 SOP_SOURCE_COLUMNS = (Column("Baris", NUMBER, 7), Column("Teks", TEXT, 120))
 SHEET_IMPOR = "Impor"  # where a macro pastes a DPA file's cells in server mode
@@ -151,8 +155,11 @@ SHEET_ORDER = (
     SHEET_IMPOR,
     SHEET_DRAFT_SHADOW,
     SHEET_SOP_SOURCE,
+    SHEET_VERSI,
 )
-HIDDEN_SHEETS = (SHEET_DRAFT_SHADOW, SHEET_SOP_SOURCE)
+HIDDEN_SHEETS = (SHEET_DRAFT_SHADOW, SHEET_SOP_SOURCE, SHEET_VERSI)
+# Sheets a workbook built before them may lack: every action but the one that needs it runs.
+OPTIONAL_SHEETS = (SHEET_SOP_SOURCE, SHEET_VERSI)
 
 CODENAMES = {
     SHEET_BERANDA: "shBeranda",
@@ -171,6 +178,7 @@ CODENAMES = {
     SHEET_IMPOR: "shImpor",
     SHEET_DRAFT_SHADOW: "shDraf",
     SHEET_SOP_SOURCE: "shSumberSOP",
+    SHEET_VERSI: "shVersi",
 }
 WORKBOOK_CODENAME = "ThisWorkbook"
 
@@ -474,7 +482,7 @@ PROGRES_COLUMNS = (
     Column("Waktu Baku", TEXT, 12),
     Column("Ketepatan", TEXT, 22),
 )
-PROGRES_HEADER_ROW = 12
+PROGRES_HEADER_ROW = 13
 
 # Single cells with a defined name (workbook scope): name -> (sheet, address).
 NAMED_CELLS = {
@@ -485,6 +493,7 @@ NAMED_CELLS = {
     "nmValidasiStatus": (SHEET_BERANDA, "C8"),
     "nmValidasiWaktu": (SHEET_BERANDA, "C9"),
     "nmKeaslian": (SHEET_BERANDA, "C10"),
+    "nmVersi": (SHEET_BERANDA, "C11"),  # version of the plan: 1, then 2 after the first `revisi`
     # The chain's anchor: how many paraf/tanda tangan records, and the last one's Sidik
     # Rantai (written with every record; `verify` compares them with the Log).
     "nmJumlahCatatan": (SHEET_BERANDA, "I4"),
@@ -533,6 +542,15 @@ TABLES: dict[str, TableSpec] = {
         # The hidden shadow of the draft: same columns as the plan.
         TableSpec("tblDrafOtomatis", SHEET_DRAFT_SHADOW, RENCANA_COLUMNS, header_row=1),
         TableSpec(TBL_SOP_SOURCE, SHEET_SOP_SOURCE, SOP_SOURCE_COLUMNS, header_row=1),
+        # The approved plan of the previous version (same columns as the plan).
+        TableSpec(TBL_RENCANA_LALU, SHEET_VERSI, RENCANA_COLUMNS, header_row=1),
+        TableSpec(
+            TBL_RENCANA_DITETAPKAN,
+            SHEET_VERSI,
+            RENCANA_COLUMNS,
+            header_row=1,
+            first_col=len(RENCANA_COLUMNS) + 3,
+        ),
     )
 }
 TBL_DRAFT_SHADOW = "tblDrafOtomatis"
@@ -566,6 +584,7 @@ ACTION_PERIKSA_KEASLIAN = "periksa-keaslian"
 ACTION_EMAIL = "siapkan-email"
 ACTION_PDF = "cetak-pdf"
 ACTION_IMPOR_KINERJA = "impor-kinerja"
+ACTION_REVISI = "revisi"  # after penetapan: open the next version (Rencana Aksi Perubahan)
 # The quarterly report (per triwulan), and what helps it.
 ACTION_LAPOR_REALISASI = "lapor-realisasi"
 ACTION_VERIFIKASI_REALISASI = "verifikasi-realisasi"
@@ -592,8 +611,12 @@ STEP_OF_ACTION = {action: step for step, action in STEP_ACTIONS.items()}
 # Our VBA macros that Python calls through the VBA client's runMacro, and what they touch.
 MACRO_HAPUS_SOROTAN = "Renaksi_HapusSorotan"  # clears fills on the plan tables' data bodies
 MACRO_KUNCI_LEMBAR = "Renaksi_KunciLembar"  # protects the plan after tetapkan
+MACRO_BUKA_RENCANA = "Renaksi_BukaRencana"  # unprotects the plan after revisi (UNLOCKED_BY_REVISI)
 # Sheets protected after tetapkan: the plan and its record.
 LOCKED_AFTER_TETAPKAN = (SHEET_DPA, SHEET_RENCANA, SHEET_KINERJA, *STEP_SHEETS.values())
+# Sheets `revisi` opens again for the next version (the step sheets stay protected).
+UNLOCKED_BY_REVISI = (SHEET_DPA, SHEET_RENCANA, SHEET_KINERJA)
+REVISI_CAPTION = "Rencana Aksi Perubahan"
 
 BUTTONS = (
     Button("1. Catat Disposisi", "Tombol_CatatDisposisi", ACTION_DISPOSISI, SHEET_BERANDA, "D4"),
@@ -607,6 +630,7 @@ BUTTONS = (
     Button("Periksa Keaslian", "Tombol_PeriksaKeaslian", ACTION_PERIKSA_KEASLIAN, SHEET_BERANDA, "F8"),
     Button("Siapkan Email Review", "Tombol_SiapkanEmail", ACTION_EMAIL, SHEET_BERANDA, "G4"),
     Button("Cetak PDF", "Tombol_CetakPDF", ACTION_PDF, SHEET_BERANDA, "G6"),
+    Button(REVISI_CAPTION, "Tombol_Revisi", ACTION_REVISI, SHEET_BERANDA, "G8"),
     Button("Impor Kinerja (PK)", "Tombol_ImporKinerja", ACTION_IMPOR_KINERJA, SHEET_KINERJA, "C1"),
     Button("Tarik Data DPA", "Tombol_TarikDPA", ACTION_TARIK_DPA, SHEET_DPA, "C1"),
     Button("Susun Draft", "Tombol_SusunDraft", ACTION_SUSUN, SHEET_RENCANA, "C1"),
@@ -736,6 +760,7 @@ class BookLayout:
             ("Periksa Keaslian", "Tombol_PeriksaKeaslian", ACTION_PERIKSA_KEASLIAN),
             ("Siapkan Email Review", "Tombol_SiapkanEmail", ACTION_EMAIL),
             ("Cetak PDF", "Tombol_CetakPDF", ACTION_PDF),
+            (REVISI_CAPTION, "Tombol_Revisi", ACTION_REVISI),
         ]
         if len(seq) > len(BUTTON_SLOTS):
             raise ValueError(f"{len(seq)} buttons do not fit Beranda's {len(BUTTON_SLOTS)} places")

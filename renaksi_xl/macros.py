@@ -141,6 +141,7 @@ ACTIONS: dict[str, ActionFn] = {
     },
     layout.ACTION_EMAIL: _step(layout.ACTION_EMAIL, "renaksi_xl.review:siapkan_email_body"),
     layout.ACTION_PDF: _step(layout.ACTION_PDF, "renaksi_xl.pdf:cetak_pdf_body"),
+    layout.ACTION_REVISI: _step(layout.ACTION_REVISI, "renaksi_xl.revision:revisi"),
 }
 
 
@@ -185,14 +186,14 @@ def check_workbook(book) -> None:
     from .tables import WorkbookError
 
     present = {s.name for s in book.sheets}
-    expected = [name for name in layout.SHEET_ORDER if name != layout.SHEET_SOP_SOURCE]
+    expected = [name for name in layout.SHEET_ORDER if name not in layout.OPTIONAL_SHEETS]
     if not any(name in present for name in expected):
         missing = expected
     else:  # the step sheets follow the workbook's own SOP (an older workbook has no _SOP sheet)
         from . import sop
 
         lay = layout.BookLayout.of(sop.from_book(book))
-        expected = [name for name in lay.sheet_order if name != layout.SHEET_SOP_SOURCE]
+        expected = [name for name in lay.sheet_order if name not in layout.OPTIONAL_SHEETS]
         missing = [name for name in expected if name not in present]
     if not missing:
         return
@@ -374,6 +375,10 @@ def siapkan_email():
 
 def cetak_pdf():
     return run_on_caller(layout.ACTION_PDF)
+
+
+def revisi():
+    return run_on_caller(layout.ACTION_REVISI)
 
 
 def entry_point_name(action: str) -> str:

@@ -102,6 +102,10 @@ def write_print_workbook(book, path: Path, *, signature_space: bool = False) -> 
     penetapan = s.step_of_kind(sop.PENETAPAN)
     signer_role = step_roles(book)[penetapan.number].role
     status = tables.named_range(book, "nmStatusDokumen").value or layout.STATUS_DRAF
+    from .revision import previous_plan
+
+    earlier = previous_plan(book)  # (version, approved plan) before a revision, else None
+    version = earlier[0] + 1 if earlier else 1
 
     wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False})
     h1 = wb.add_format({"bold": True, "font_size": 16, "align": "center"})
@@ -144,7 +148,8 @@ def write_print_workbook(book, path: Path, *, signature_space: bool = False) -> 
     last_col = len(columns) - 1
     for i, (_, width, _) in enumerate(columns):
         ws.set_column(i, i, width)
-    ws.merge_range(0, 0, 0, last_col, "RENCANA AKSI", h1)
+    title = f"RENCANA AKSI PERUBAHAN (VERSI {version})" if version > 1 else "RENCANA AKSI"
+    ws.merge_range(0, 0, 0, last_col, title, h1)
     ws.merge_range(1, 0, 1, last_col, f"{unit.upper()} {pemda.upper()}", h2)
     ws.merge_range(2, 0, 2, last_col, f"TAHUN ANGGARAN {year}", h2)
     ws.merge_range(
@@ -210,6 +215,9 @@ def write_print_workbook(book, path: Path, *, signature_space: bool = False) -> 
     if sign:
         ws.write(row + 8, block_col, f"Sidik: {sign.get('Sidik Rantai') or '-'}")
     ws.print_area(0, 0, row + 9, last_col)
+
+    if earlier:
+        write_changes(wb, book, plan, earlier, {"h1": h1, "h2": h2, "head": head, "cell": cell, "num": num})
 
     ws2 = wb.add_worksheet("Catatan SOP")
     ws2.set_paper(9)
@@ -281,6 +289,85 @@ def write_print_workbook(book, path: Path, *, signature_space: bool = False) -> 
     ws2.print_area(0, 0, r + 2, len(heads) - 1)
     wb.close()
     return path
+
+
+def _change_value(column: str, value) -> str:
+    from .review import rupiah_or_value
+
+    if value is None or value == "":
+        return "(kosong)"
+    return _fmt_money(value) if "(Rp)" in column else rupiah_or_value(value)
+
+
+def write_changes(wb, book, plan, previous, fmt: dict) -> None:
+    """Sheet 'Perubahan': what the revised plan changed from the previous version's approved plan
+    (pagu, targets, finance: every changed cell, rows added and removed, the total pagu)."""
+    from .dpa.numbers import round_rupiah
+    from .integrity import read_log, records_of
+    from .review import diff_tables
+    from .revision import snapshot_problems
+
+    old_version, old = previous
+    d = diff_tables(old, plan)
+    names = {}
+    for data in (old, plan):
+        for r in data.records():
+            names.setdefault(str(r.get(layout.H_KODE_SUB) or "").strip(), r.get(layout.H_SUB_KEGIATAN) or "")
+
+    def total(data) -> int:
+        out = 0
+        for r in data.records():
+            try:
+                out += round_rupiah(r.get(layout.H_PAGU) or 0)
+            except (ArithmeticError, TypeError, ValueError):
+                pass
+        return out
+
+    ws = wb.add_worksheet("Perubahan")
+    ws.set_paper(9)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    heads = [("No", 4), ("Kode Sub Kegiatan", 17), ("Sub Kegiatan", 34), ("Kolom", 24)]
+    heads += [(f"Versi {old_version}", 18), (f"Versi {old_version + 1}", 18)]
+    last = len(heads) - 1
+    for i, (_, w) in enumerate(heads):
+        ws.set_column(i, i, w)
+    ws.merge_range(0, 0, 0, last, f"PERUBAHAN DARI RENCANA AKSI VERSI {old_version}", fmt["h1"])
+    problems = snapshot_problems(book, records_of(read_log(book)))
+    basis = (
+        f"Pembanding: salinan Rencana Aksi versi {old_version} yang ditetapkan; cocok dengan sidik "
+        f"penetapan versi {old_version} (terverifikasi)."
+        if not problems
+        else "PERINGATAN: " + " ".join(problems)
+    )
+    ws.merge_range(1, 0, 1, last, basis, fmt["h2"] if not problems else fmt["head"])
+    ws.merge_range(
+        2,
+        0,
+        2,
+        last,
+        f"Jumlah pagu: versi {old_version} Rp {_fmt_money(total(old))}; versi {old_version + 1} "
+        f"Rp {_fmt_money(total(plan))}.",
+        fmt["h2"],
+    )
+    row = 4
+    for i, (label, _) in enumerate(heads):
+        ws.write(row, i, label, fmt["head"])
+    ws.repeat_rows(row)
+    lines = [
+        (c.key, c.column, _change_value(c.column, c.old), _change_value(c.column, c.new)) for c in d.changed
+    ]
+    lines += [(k, "Baris baru", "(tidak ada)", "ditambahkan") for k in d.added]
+    lines += [(k, "Baris dihapus", "ada", "(dihapus)") for k in d.removed]
+    if not lines:
+        lines = [("", "Tidak ada perubahan isi Rencana Aksi", "", "")]
+    for n, (key, column, before, after) in enumerate(lines, start=1):
+        row += 1
+        values = [n, key, names.get(key, ""), column, before, after]
+        ws.set_row(row, _row_height(zip(values, [w for _, w in heads])))
+        for i, v in enumerate(values):
+            ws.write(row, i, v, fmt["num"] if i >= 4 or i == 0 else fmt["cell"])
+    ws.print_area(0, 0, row, last)
 
 
 def chain_anchor_text(book) -> str:

@@ -64,10 +64,17 @@ class BookDiff:
     tables: list[TableDiff]
     new_records: list[dict]
     removed_records: list[dict] = field(default_factory=list)  # Log rows of OLD that NEW lacks
+    old_versi: int = 1  # version of the plan in each file (renaksi_xl.revision)
+    new_versi: int = 1
 
     @property
     def empty(self) -> bool:
-        return all(t.empty for t in self.tables) and not self.new_records and not self.removed_records
+        return (
+            all(t.empty for t in self.tables)
+            and not self.new_records
+            and not self.removed_records
+            and self.old_versi == self.new_versi
+        )
 
     def to_json(self) -> dict:
         return {
@@ -86,6 +93,7 @@ class BookDiff:
             "new_records": self.new_records,
             "removed_records": self.removed_records,
             "changed": not self.empty,
+            "versi": {"old": self.old_versi, "new": self.new_versi},
         }
 
 
@@ -157,6 +165,16 @@ def _log_records(book) -> list[dict]:
     return [{h: comparable(v) for h, v in zip(data.header, row)} for row in data.rows]
 
 
+def _log_versions(log: list[dict]) -> list[int]:
+    """The plan's version at each Log row: a `revisi` record opens the next one."""
+    out, version = [], 1
+    for r in log:
+        if r.get("Aksi") == layout.ACTION_REVISI and r.get("Sidik Rantai"):
+            version += 1
+        out.append(version)
+    return out
+
+
 def diff_books(old_path: str | Path, new_path: str | Path) -> BookDiff:
     from .headless import open_book
 
@@ -173,14 +191,15 @@ def diff_books(old_path: str | Path, new_path: str | Path) -> BookDiff:
 
     seen = {key(r) for r in old_log}
     kept = {key(r) for r in new_log}
-    fresh = [r for r in new_log if key(r) not in seen]
-    gone = [r for r in old_log if key(r) not in kept]
-    return BookDiff(
-        str(old_path), str(new_path), diffs, [_record(r) for r in fresh], [_record(r) for r in gone]
-    )
+    new_versions = _log_versions(new_log)
+    fresh = [_record(r, v) for r, v in zip(new_log, new_versions) if key(r) not in seen]
+    gone = [_record(r, v) for r, v in zip(old_log, _log_versions(old_log)) if key(r) not in kept]
+    old_versi = (_log_versions(old_log) or [1])[-1]
+    new_versi = (new_versions or [1])[-1]
+    return BookDiff(str(old_path), str(new_path), diffs, fresh, gone, old_versi, new_versi)
 
 
-def _record(r: dict) -> dict:
+def _record(r: dict, versi: int) -> dict:
     return {
         "no": r.get("No"),
         "time": r.get("Waktu"),
@@ -190,6 +209,7 @@ def _record(r: dict) -> dict:
         "name": r.get("Nama"),
         "kind": r.get("Pengesahan"),
         "note": r.get("Keterangan"),
+        "versi": versi,
     }
 
 
@@ -209,6 +229,16 @@ def describe_diff(d: BookDiff, *, limit: int = 40) -> str:
     if d.empty:
         return "Tidak ada perubahan pada tabel DPA, Rencana Aksi dan Kinerja, dan tidak ada catatan baru."
     lines: list[str] = []
+    if d.old_versi != d.new_versi:
+        opened = [r for r in d.new_records if r.get("action") == layout.ACTION_REVISI]
+        why = ""
+        if opened and opened[-1].get("note"):
+            note = str(opened[-1]["note"])
+            why = f", alasan: {note.split('Alasan: ', 1)[-1].rstrip('.')}"
+        lines.append(
+            f"Versi Rencana Aksi berubah: versi {d.old_versi} -> versi {d.new_versi} "
+            f"(Rencana Aksi Perubahan{why})."
+        )
     for t in d.tables:
         if t.empty:
             continue
@@ -240,7 +270,8 @@ def describe_diff(d: BookDiff, *, limit: int = 40) -> str:
         for r in records:
             who = f"{r['name']} ({r['role']})" if r.get("name") else (r.get("role") or "-")
             kind = f", {str(r['kind']).lower()}" if r.get("kind") and r.get("kind") != "-" else ""
-            lines.append(f"  - {r['time']}: {r['action']} oleh {who}{kind}")
+            versi = f" [versi {r['versi']}]" if d.new_versi > 1 else ""
+            lines.append(f"  - {r['time']}: {r['action']} oleh {who}{kind}{versi}")
     return "\n".join(lines)
 
 
@@ -332,6 +363,8 @@ def email_draft(book_path: str | Path, to_role: str, *, previous: str | Path | N
     else:
         stage_label = f"Langkah {last_step} selesai" if last_step else "belum ada langkah selesai"
         task = next_task(s, state.pending)
+    if state.version > 1:
+        stage_label = f"Rencana Aksi Perubahan versi {state.version}: {stage_label}"
     subject = f"[Rencana Aksi] {unit} TA {year} - {stage_label}"
     if previous is not None:
         changes = describe_diff(diff_books(previous, book_path))

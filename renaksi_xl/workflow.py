@@ -56,7 +56,8 @@ PROTECTED_SHEETS = layout.LOCKED_AFTER_TETAPKAN
 ACTION_STEP = layout.STEP_OF_ACTION  # the default SOP's; a workbook's own: BookLayout.step_of_action
 RETURN_STEPS = (4, 5, 6)  # the default SOP's steps at which kembalikan is allowed (after `susun`)
 RETURN_TO = 3  # the default SOP's `susun` step; a workbook's own: return_to(sop)
-SOP_ACTIONS = (*sorted(set(sop.KIND_ACTION.values())), layout.ACTION_KEMBALIKAN)
+SOP_ACTIONS = (*sorted(set(sop.KIND_ACTION.values())), layout.ACTION_KEMBALIKAN, layout.ACTION_REVISI)
+MACRO_BUKA = layout.MACRO_BUKA_RENCANA
 
 
 def book_sop(book, ctx: ActionContext | None = None) -> sop.Sop:
@@ -81,6 +82,23 @@ def book_sop(book, ctx: ActionContext | None = None) -> sop.Sop:
 def return_to(s: sop.Sop) -> int:
     """The step `kembalikan` returns to: the `susun` step."""
     return s.step_of_kind(sop.SUSUN).number
+
+
+def revisi_to(s: sop.Sop) -> int:
+    """The step `revisi` reopens the plan at: the `data` step (a DPPA brings new budget data)."""
+    return s.step_of_kind(sop.DATA).number
+
+
+def reset_from(action: str, s: sop.Sop) -> int | None:
+    """The first step a record of `action` undoes (with every later one), or None.
+
+    `kembalikan` sends the plan back to the susun step; `revisi` opens the next version at the
+    data step. Steps before it stay done (the disposisi of a revised plan is the first one)."""
+    if action == layout.ACTION_KEMBALIKAN:
+        return return_to(s)
+    if action == layout.ACTION_REVISI:
+        return revisi_to(s)
+    return None
 
 
 STATUS_SELESAI = "Selesai"
@@ -230,6 +248,7 @@ class State:
     done: dict[int, LogRow]  # step -> record that completed it in the current round
     log_size: int
     sop: sop.Sop = None  # type: ignore[assignment]
+    version: int = 1  # 1, then n+1 after the n-th `revisi` (Rencana Aksi Perubahan)
 
     @property
     def last_step(self) -> int:
@@ -264,14 +283,17 @@ def state_of(book, s: sop.Sop | None = None) -> State:
     log = read_log(book)
     records = records_of(log)
     done: dict[int, LogRow] = {}
-    back = return_to(s)
+    version = 1
     for r in records:
-        if r.action == layout.ACTION_KEMBALIKAN:
+        back = reset_from(r.action, s)
+        if r.action == layout.ACTION_REVISI:
+            version += 1
+        if back is not None:
             for n in range(back, s.number_of_steps + 1):
                 done.pop(n, None)
         elif r.step is not None and 1 <= r.step <= s.number_of_steps:
             done[r.step] = r
-    return State(records, done, len(log), s)
+    return State(records, done, len(log), s, version)
 
 
 def _check_order(action: str, state: State, roles: dict[int, StepRole], people: list[Official]) -> int:
@@ -280,13 +302,24 @@ def _check_order(action: str, state: State, roles: dict[int, StepRole], people: 
     pending = state.pending
     last = s.number_of_steps
     if state.ditetapkan:
+        if action == layout.ACTION_REVISI:
+            return last
         r = state.done[last]
         raise Refused(
             f"Rencana Aksi sudah ditetapkan (Langkah {last}) oleh {field_text(r.get('Nama'))} pada "
-            f"{field_text(r.get('Waktu'))}; aksi '{action}' tidak bisa dilakukan lagi."
+            f"{field_text(r.get('Waktu'))}; aksi '{action}' tidak bisa dilakukan lagi. Untuk mengubahnya "
+            f"(mis. setelah DPPA), {roles[last].role} membuka Rencana Aksi Perubahan dengan tombol "
+            f"'{layout.REVISI_CAPTION}' (aksi '{layout.ACTION_REVISI}', dengan alasan di Catatan)."
         )
     assert pending is not None  # not ditetapkan, so some step is pending
     nxt = _who(holder(people, roles[pending].role), roles[pending].role)
+    if action == layout.ACTION_REVISI:
+        raise Refused(
+            f"Rencana Aksi Perubahan hanya bisa dibuka setelah Rencana Aksi versi {state.version} "
+            f"ditetapkan (Langkah {last}); sekarang Rencana Aksi ada di Langkah {pending} "
+            f"({s.step(pending).uraian}), menunggu {nxt}. Selama belum ditetapkan, ubah saja "
+            "isinya atau kembalikan ke Langkah penyusunan."
+        )
     if action == layout.ACTION_KEMBALIKAN:
         back = return_to(s)
         if pending <= back:
@@ -411,10 +444,25 @@ def _pre_kembalikan(book, ctx, state: State, step: int) -> str | None:
     return f"Dikembalikan ke Langkah {return_to(state.sop)} dari Langkah {step}: {reason}"
 
 
+def _pre_revisi(book, ctx, state: State, step: int) -> str | None:
+    reason = _step_note(book, ctx, step)
+    if not reason:
+        _value, where = _input(book, step, f"{layout.INPUT_CATATAN}{step}")
+        raise InputError(
+            "Alasan Rencana Aksi Perubahan belum diisi (mis. 'DPPA 2025'): tulis di sel "
+            f"{where} (Catatan) atau pakai opsi --catatan."
+        )
+    return (
+        f"Rencana Aksi Perubahan: versi {state.version + 1} dibuka dari versi {state.version} yang "
+        f"ditetapkan; kembali ke Langkah {revisi_to(state.sop)}. Alasan: {reason}"
+    )
+
+
 PRECHECKS: dict[str, Callable] = {
     layout.ACTION_PARAF_PEMERIKSAAN: _pre_paraf_pemeriksaan,
     layout.ACTION_TETAPKAN: _pre_tetapkan,
     layout.ACTION_KEMBALIKAN: _pre_kembalikan,
+    layout.ACTION_REVISI: _pre_revisi,
 }
 
 
@@ -432,7 +480,10 @@ def perform(book, action: str, ctx: ActionContext, body: Body | None = None) -> 
     people = officials(book)
     step = _check_order(action, state, roles, people)
     need = roles[step]
-    what = "mengembalikan Rencana Aksi" if action == layout.ACTION_KEMBALIKAN else f"Langkah {step}"
+    what = {
+        layout.ACTION_KEMBALIKAN: "mengembalikan Rencana Aksi",
+        layout.ACTION_REVISI: "membuka Rencana Aksi Perubahan",
+    }.get(action, f"Langkah {step}")
     official = _official_for(book, ctx, step, need, what)
     now = ctx.time()
     if state.last_time is not None and now < state.last_time:
@@ -446,7 +497,7 @@ def perform(book, action: str, ctx: ActionContext, body: Body | None = None) -> 
 
     body_note = body(book, ctx) if body is not None else None
     notes = [n for n in (pre_note, body_note) if n]
-    if action != layout.ACTION_KEMBALIKAN:
+    if action not in (layout.ACTION_KEMBALIKAN, layout.ACTION_REVISI):
         extra = ctx.catatan.strip() if ctx.catatan else ""
         if body is None and not extra:
             extra = _step_note(book, ctx, step)
@@ -461,7 +512,13 @@ def perform(book, action: str, ctx: ActionContext, body: Body | None = None) -> 
     )
     _refresh_identity(book)
     if action == layout.ACTION_TETAPKAN:
+        from .revision import keep_approved_copy
+
+        keep_approved_copy(book)
         book.macro(MACRO_KUNCI)()
+    elif action == layout.ACTION_REVISI:
+        tables.named_range(book, "nmVersi").value = state.version + 1
+        book.macro(MACRO_BUKA)()
     return record
 
 
@@ -563,6 +620,9 @@ def _write_record(
     standard = standard_duration(w.days, w.minutes, calendar)
     day = calendar.day_length
     ketepatan = punctuality(worked, standard, day)
+    baku = w.label()
+    if action == layout.ACTION_REVISI:  # months after the penetapan: no standard time applies
+        ketepatan = baku = "-"
     waktu = format_timestamp(now)
     no = state.log_size + 1
     cells = {
@@ -595,7 +655,7 @@ def _write_record(
             "Mulai": format_timestamp(start),
             "Selesai": waktu,
             "Waktu Kerja": format_duration(worked, day),
-            "Waktu Baku": w.label(),
+            "Waktu Baku": baku,
             "Ketepatan": ketepatan,
             "Catatan": note,
             "Sidik Rantai": chain,
@@ -619,6 +679,12 @@ def _write_record(
     _write_progress(book, events, now, calendar, people, roles, s)
     if action == layout.ACTION_KEMBALIKAN:
         tahap = f"Dikembalikan ke Langkah {return_to(s)} dari Langkah {step} oleh {official.role}"
+    elif action == layout.ACTION_REVISI:
+        back = revisi_to(s)
+        tahap = (
+            f"Rencana Aksi Perubahan (versi {state.version + 1}) dibuka oleh {official.role}; "
+            f"berikutnya Langkah {back} ({_who(holder(people, roles[back].role), roles[back].role)})"
+        )
     elif step == s.number_of_steps:
         tahap = f"Langkah {step} selesai: Rencana Aksi ditetapkan"
     else:
@@ -633,18 +699,27 @@ def _write_record(
     )
 
     kind = "tanda tangan" if need.pengesahan == layout.TANDA_TANGAN else "paraf"
-    what = "Pengembalian" if action == layout.ACTION_KEMBALIKAN else f"Langkah {step} ({s.step(step).uraian})"
+    what = {
+        layout.ACTION_KEMBALIKAN: "Pengembalian",
+        layout.ACTION_REVISI: f"Pembukaan Rencana Aksi Perubahan (versi {state.version + 1})",
+    }.get(action, f"Langkah {step} ({s.step(step).uraian})")
     return (
         f"{what} dicatat dengan {kind} {official.role} {official.name} (NIP {official.nip}) pada {waktu}. "
-        f"Waktu kerja {format_duration(worked, day)} dari baku {w.label()}: {ketepatan}. {tahap}."
+        + (
+            ""
+            if action == layout.ACTION_REVISI
+            else f"Waktu kerja {format_duration(worked, day)} dari baku {w.label()}: {ketepatan}. "
+        )
+        + f"{tahap}."
     )
 
 
 def _write_progress(book, events: list[_Event], now, calendar, people, roles, sop_data: sop.Sop) -> None:
     done: dict[int, int] = {}  # step -> index of the event that completed it this round
     for k, ev in enumerate(events):
-        if ev.action == layout.ACTION_KEMBALIKAN:
-            for n in range(return_to(sop_data), sop_data.number_of_steps + 1):
+        back = reset_from(ev.action, sop_data)
+        if back is not None:
+            for n in range(back, sop_data.number_of_steps + 1):
                 done.pop(n, None)
         else:
             done[ev.step] = k
@@ -838,6 +913,14 @@ def record_run(book, action: str, ctx: ActionContext | None = None, summary: str
         ("NIP", "Sidik Isi"),
     )
     return f"Aksi '{action}' dicatat di Log pada {format_timestamp(now)}."
+
+
+@macro_equivalent(MACRO_BUKA)
+def _unlock_plan(wb, *args) -> None:
+    """Headless twin of the VBA Sub Renaksi_BukaRencana(wb): the plan sheets editable again."""
+    for name in layout.UNLOCKED_BY_REVISI:
+        if name in wb.sheetnames:
+            wb[name].protection.sheet = False
 
 
 @macro_equivalent(MACRO_KUNCI)

@@ -30,7 +30,10 @@ def test_demo_final_workbook_is_valid_and_intact(demo_out, capsys):
     log = tables.read_table(b, layout.TBL_LOG)
     actions = [r[log.col("Aksi")] for r in log.rows]
     assert actions.count(layout.ACTION_KEMBALIKAN) == 1
-    assert actions.count(layout.ACTION_SUSUN) == 2
+    # version 1: susun, a return, susun again; version 2 (the DPPA, before TW IV): susun once more
+    assert actions.count(layout.ACTION_SUSUN) == 3
+    assert actions.count(layout.ACTION_REVISI) == 1
+    assert actions.count(layout.ACTION_TETAPKAN) == 2
     plan_actions = [
         a for a in actions if a not in layout.REALISASI_ACTIONS + (layout.ACTION_IMPOR_REALISASI,)
     ]
@@ -53,7 +56,8 @@ def test_demo_pdf_has_the_document_and_the_record(demo_out):
     assert "CATATAN PELAKSANAAN SOP" in text
     # The signed page dates the document as a letter does; the record keeps the minute.
     (signed,) = [p.extract_text() for p in reader.pages if "Ditetapkan oleh" in p.extract_text()]
-    assert "13 Januari 2025" in signed and "2025-01-13" not in signed
+    # the final PDF is the Rencana Aksi Perubahan's, signed on 15 Oktober 2025 (demo.revision_script)
+    assert "15 Oktober 2025" in signed and "2025-10-15" not in signed
 
 
 @pytest.mark.libreoffice
@@ -67,7 +71,7 @@ def test_demo_email_drafts_are_unsent_with_the_handoff_copy(demo_out):
         copy = demo_out / attachment.get_filename()
         assert copy.exists() and attachment.get_content() == copy.read_bytes()
     # the hand-off after the return to step 3 names what the Kasubag fixed
-    last_to_sekretaris = [e for e in emls if "sekretaris" in e.name][-1]
+    last_to_sekretaris = demo_out / "serah-terima-3-untuk-sekretaris.eml"
     body = email.message_from_bytes(last_to_sekretaris.read_bytes(), policy=email.policy.default)
     assert "Keuangan s.d. TW III" in body.get_body(("plain",)).get_content()
 
@@ -108,6 +112,44 @@ def test_demo_laporan_capaian_pdf(demo_out):
     assert "LAPORAN CAPAIAN RENCANA AKSI TRIWULAN IV" in text
     assert "TW IV disahkan" in text
     assert "sahkan-realisasi" in text and "198303302001121003" in text
+
+
+@pytest.mark.libreoffice
+def test_demo_dppa_revision_both_versions_verifiable(demo_out, capsys):
+    """Issue 17: version 2 drafted, re-checked, re-signed; both versions verifiable. The DPPA comes
+    after the TW III report (APBD Perubahan), so TW IV is reported against version 2."""
+    import json
+
+    book = demo_out / "RencanaAksi-Neglasari-2025.xlsm"
+    v1 = demo_out / "RencanaAksi-Neglasari-2025-versi-1.xlsm"
+    capsys.readouterr()
+    assert main(["verify", str(book), "--json"]) == 0
+    verdict = json.loads(capsys.readouterr().out)
+    assert verdict["versi"] == 2
+    assert [(v["versi"], v["ok"], v["ditetapkan"]) for v in verdict["versions"]] == [
+        (1, True, True),
+        (2, True, True),
+    ]
+    assert main(["verify", str(v1)]) == 0
+    capsys.readouterr()
+    b = headless.open_book(book)
+    assert tables.named_range(b, "nmVersi").value == 2
+    assert main(["diff", str(v1), str(book), "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["versi"] == {"old": 1, "new": 2}
+    assert [r["action"] for r in d["new_records"] if r["kind"]][0] == layout.ACTION_REVISI
+    pagu = [
+        c
+        for t in d["tables"]
+        if t["table"] == layout.TBL_RENCANA
+        for c in t["changed"]
+        if c["column"] == layout.H_PAGU
+    ]
+    assert len(pagu) == 1 and pagu[0]["new"] - pagu[0]["old"] == 25_000_000
+    text = "\n".join(
+        p.extract_text() for p in PdfReader(demo_out / "Dokumen-Rencana-Aksi-Neglasari-2025.pdf").pages
+    )
+    assert "PERUBAHAN DARI RENCANA AKSI VERSI 1" in text and "terverifikasi" in text
 
 
 def test_demo_without_libreoffice_finishes_and_says_how_to_get_the_pdf(tmp_path, monkeypatch, capsys):

@@ -249,18 +249,25 @@ def test_verify_json_contract_and_exit_0(filled, capsys):
         "last_chain",
         "sop",
         "sop_problems",
+        "versi",  # issue 17: the plan's version, per version, and the copies of approved plans
+        "versions",
+        "snapshot_problems",
     }
     assert out["ok"] is True and out["changed_tables"] == [] and out["chain_problems"] == []
     assert out["record_count"] == len(out["records"]) and len(out["last_chain"]) == 64
     assert out["sop"]["nomor"] == "004/000.9.3.3/I/2024" and out["sop_problems"] == []
+    assert out["versi"] == 1 and out["snapshot_problems"] == []
+    assert out["versions"] == [{"versi": 1, "records": 3, "ok": True, "ditetapkan": False}]
     first = out["records"][0]
     # issue 14 adds each record's digital signature: an unsigned record is "absent", no signer
     signature_keys = {"signature", "signer", "signature_reason"}
     assert (
         set(first)
-        == {"step", "action", "role", "name", "nip", "kind", "time", "valid", "reason"} | signature_keys
+        == {"step", "action", "role", "name", "nip", "kind", "time", "valid", "reason", "versi"}
+        | signature_keys
     )
     assert first["signature"] == "absent" and first["signer"] is None
+    assert first.pop("versi") == 1
     assert {k: v for k, v in first.items() if k not in signature_keys} == {
         "step": 1,
         "action": "catat-disposisi",

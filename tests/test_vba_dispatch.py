@@ -98,6 +98,52 @@ def test_pdf_file_name_helper_runs_in_a_vba_host(tmp_path):
     assert report["cells"][f"{layout.SHEET_IMPOR}!A30"]["text"] == "RencanaAksi Neglasari.v2|tanpa-titik"
 
 
+@pytest.mark.libreoffice
+def test_revisi_unlocks_the_plan_sheets_and_the_dispatcher_leaves_them_open(tmp_path):
+    """Renaksi_BukaRencana (runMacro after revisi) opens DPA, Rencana Aksi and Kinerja again, keeps
+    the step sheets locked, and Renaksi_Without drops them from what the dispatcher re-protects."""
+    import openpyxl
+    from test_workbook_lo import lo_copy
+
+    from renaksi_xl import layout
+    from renaksi_xl.xlsm.lo_host import run_macros
+
+    locked = "|".join(layout.LOCKED_AFTER_TETAPKAN)
+    code = "\n".join(
+        [
+            "Option Explicit",
+            "Public Sub Uji_Revisi()",
+            "    Renaksi_KunciLembar ThisWorkbook",
+            "    Renaksi_BukaRencana ThisWorkbook",
+            f'    ThisWorkbook.Worksheets("{layout.SHEET_IMPOR}").Range("A30").Value = '
+            f'Renaksi_Without("{locked}", RX_UNLOCKED_BY_REVISI)',
+            "End Sub",
+            "",
+        ]
+    )
+    out = tmp_path / "after.xlsx"
+    book = lo_copy(BOOK, tmp_path / "revisi.xlsm", {"UjiRevisi": code})
+    report = run_macros(
+        book, ["UjiRevisi.Uji_Revisi"], out_path=out, read_cells=[f"{layout.SHEET_IMPOR}!A30"]
+    )
+    assert report["macros"]["UjiRevisi.Uji_Revisi"]["ok"], report["macros"]
+    kept = report["cells"][f"{layout.SHEET_IMPOR}!A30"]["text"].split("|")
+    assert kept == list(layout.STEP_SHEETS.values())
+    after = openpyxl.load_workbook(out)
+    for name in layout.UNLOCKED_BY_REVISI:
+        assert not after[name].protection.sheet, name
+    for name in layout.STEP_SHEETS.values():
+        assert after[name].protection.sheet, name
+
+
+def test_dispatcher_does_not_protect_again_what_revisi_opened(modules):
+    dispatch = _body(modules["RenaksiInti"], "Renaksi_Dispatch")
+    success = dispatch[: dispatch.index("Failed:")]
+    assert "Renaksi_ReprotectSheets wb, Renaksi_Without(unprotected, mOpenedByAction)" in success
+    # the flag is cleared before Python runs, so a refused revisi re-protects everything
+    assert success.index('mOpenedByAction = ""') < success.index("RunRemotePython")
+
+
 def test_lokal_tarik_dpa_keeps_only_file_names_in_the_workbook(modules):
     """Renaksi_Dispatch puts the chosen paths in 'Berkas DPA Terakhir' for Python, then
     leaves only their names there, on success and on failure alike."""

@@ -308,6 +308,7 @@ def guide_shots() -> list[Shot]:
     )
     return [
         Shot("beranda.png", "akhir", layout.SHEET_BERANDA, "B:J"),
+        Shot("beranda-perubahan.png", "perubahan", layout.SHEET_BERANDA, "B:J"),
         Shot(
             "l1-disposisi.png",
             "akhir",
@@ -420,10 +421,14 @@ def guide_images(
 
 def demo_books(demo_dir: str | Path) -> dict[str, Path]:
     """The workbooks of a demo run that the pictures come from."""
-    from ..demo import BOOK_NAME
+    from ..demo import BOOK_NAME, BOOK_V1_NAME
 
     demo_dir = Path(demo_dir)
-    books = {"akhir": demo_dir / BOOK_NAME}
+    # Section 4 of the guide shows the plan as first signed; section 10 the revised one (DPPA).
+    first = demo_dir / BOOK_V1_NAME
+    books = {"akhir": first if first.is_file() else demo_dir / BOOK_NAME}
+    if first.is_file():
+        books["perubahan"] = demo_dir / BOOK_NAME
     temuan = sorted(demo_dir.glob("serah-terima-2-*.xlsm"))
     if temuan:
         books["temuan"] = temuan[0]

@@ -227,6 +227,7 @@ BERANDA_LABELS = {
     "nmValidasiStatus": "Validasi",
     "nmValidasiWaktu": "Validasi terakhir",
     "nmKeaslian": "Keaslian catatan",
+    "nmVersi": "Versi",
 }
 
 
@@ -247,6 +248,7 @@ def beranda_values(ctx: BuildContext | None = None) -> dict[str, str]:
         "nmValidasiStatus": VALIDASI_BELUM,
         "nmValidasiWaktu": "-",
         "nmKeaslian": "Belum diperiksa",
+        "nmVersi": 1,
         "nmJumlahCatatan": "0",
         "nmSidikTerakhir": "-",
     }
@@ -271,6 +273,9 @@ def write_beranda(ctx: BuildContext) -> None:
         sheet, address = layout.NAMED_CELLS[nm]
         row = int(address[1:]) - 1
         ws.write(row, 1, label, st.label)
+        if nm == "nmVersi":  # a number (renaksi_xl.rekap reads it), shown at the left like the text
+            ws.write_number(address, values[nm], st.value_left)
+            continue
         fmt = st.banner if nm == "nmStatusDokumen" else st.value_text
         ws.write_string(address, values[nm], fmt)
     for nm, label in ANCHOR_LABELS.items():  # the chain's anchor, right of the buttons
@@ -278,7 +283,7 @@ def write_beranda(ctx: BuildContext) -> None:
         row, col = int(address[1:]) - 1, ord(address[0]) - 65
         ws.write(row, col - 1, label, st.label)
         ws.write_string(row, col, values[nm], st.value_text)
-    for r in range(3, 10):
+    for r in range(3, 11):
         ws.set_row(r, 19)
     ws.set_row(6, 24)  # the status banner
     ws.merge_range(
@@ -330,6 +335,11 @@ def step_instruction(n: int, lay: layout.BookLayout | None = None) -> str:
         text = (
             f"Klik '{validasi}' dahulu; paraf ditolak selama masih ada galat. {text} Untuk mengembalikan "
             f"draft ke {_short_role(penyusun)}, tulis alasannya di Catatan lalu klik '{kembali}'."
+        )
+    if step.kind == "penetapan":
+        text += (
+            f" Setelah ditetapkan, perubahan (mis. DPPA) dibuka dengan tombol "
+            f"'{captions[layout.ACTION_REVISI]}': tulis alasannya di Catatan dahulu."
         )
     return text + " Tabel di bawah diisi otomatis dan dikunci."
 
@@ -618,6 +628,14 @@ def write_sop_source(ctx: BuildContext) -> None:
     """Hidden sheet `_SOP`: the SOP file's text, one line per row, read back by sop.from_book."""
     ws = ctx.ws(layout.SHEET_SOP_SOURCE)
     add_table(ctx, layout.table(layout.TBL_SOP_SOURCE), widths={"Teks": 120})
+    ws.hide()
+
+
+def write_versi(ctx: BuildContext) -> None:
+    """Hidden sheet `_Versi`: the approved plan as signed, and the previous version's (revisi)."""
+    ws = ctx.ws(layout.SHEET_VERSI)
+    add_table(ctx, layout.table(layout.TBL_RENCANA_LALU))
+    add_table(ctx, layout.table(layout.TBL_RENCANA_DITETAPKAN))
     ws.hide()
 
 

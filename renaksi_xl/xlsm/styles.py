@@ -52,6 +52,7 @@ class Styles:
         self.input_label = fmt(bold=True, text_wrap=True, valign="vcenter")
         self.value = fmt(text_wrap=True)
         self.value_text = fmt(text_wrap=True, num_format="@")
+        self.value_left = fmt(align="left", num_format="0")
         self.note = fmt(italic=True, font_color=NOTE, text_wrap=True)
         self.note_nowrap = fmt(italic=True, font_color=NOTE)
         self.hidden = fmt(num_format=";;;", locked=False)

@@ -65,6 +65,7 @@ ALWAYS_PROTECTED = (
     *layout.STEP_SHEETS.values(),
     layout.SHEET_LOG,
     layout.SHEET_SOP_SOURCE,
+    layout.SHEET_VERSI,
 )
 LOCKED_AFTER_TETAPKAN = layout.LOCKED_AFTER_TETAPKAN
 
@@ -83,6 +84,7 @@ def always_protected(lay: layout.BookLayout | None = None) -> tuple[str, ...]:
         *lay.step_sheets.values(),
         layout.SHEET_LOG,
         layout.SHEET_SOP_SOURCE,
+        layout.SHEET_VERSI,
     )
 
 
@@ -166,6 +168,7 @@ def layout_module_code(lay: layout.BookLayout | None = None) -> str:
         "RX_SELFTEST_NAME": "nmSelfTest",
         "RX_HIGHLIGHT_TABLES": "|".join(f"{t}:{layout.table(t).sheet}" for t in HIGHLIGHT_TABLES),
         "RX_LOCK_AFTER_TETAPKAN": "|".join(lay.locked_after_tetapkan),
+        "RX_UNLOCKED_BY_REVISI": "|".join(layout.UNLOCKED_BY_REVISI),
     }
     lines = [
         f'Attribute VB_Name = "{LAYOUT_MODULE}"',

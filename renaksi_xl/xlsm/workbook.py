@@ -36,6 +36,7 @@ from .sheets import (
     write_sop_source,
     write_step_sheet,
     write_validasi,
+    write_versi,
 )
 from .styles import Styles, set_page_headers
 from .vba_sources import all_modules, named_cells
@@ -106,6 +107,7 @@ def build_workbook(out: str | Path = DEFAULT_OUT, *, vba: bool = True, sop_data=
     write_impor(ctx)
     write_draf(ctx)
     write_sop_source(ctx)
+    write_versi(ctx)
 
     for name, (sheet, address) in named_cells(lay).items():
         col = "".join(ch for ch in address if ch.isalpha())

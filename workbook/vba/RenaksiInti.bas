@@ -1,13 +1,17 @@
 Attribute VB_Name = "RenaksiInti"
 ' The dispatcher behind every button, the settings reader, sheet protection,
 ' and the macros Python calls through the xlwings runMacro action
-' (Renaksi_HapusSorotan, Renaksi_KunciLembar).
+' (Renaksi_HapusSorotan, Renaksi_KunciLembar, Renaksi_BukaRencana).
 '
 ' Portability: this module must compile in Excel and in LibreOffice (the VBA
 ' host of our tests), so no #If blocks, no For Each over host collections and
 ' no ListObjects without the fallback in RenaksiHost. Names of sheets, tables
 ' and settings come from RenaksiLayout, generated from renaksi_xl/layout.py.
 Option Explicit
+
+' Sheets a Python action opened for editing (Renaksi_BukaRencana, after revisi): the
+' dispatcher leaves them unprotected instead of protecting them again.
+Private mOpenedByAction As String
 
 ' Run one button's action. Lokal: RunPython "import renaksi_xl.macros as m; m.<action>()".
 ' Server: RunRemotePython "<URL Server>/aksi/<action>" with the Token Server as auth.
@@ -40,6 +44,7 @@ Public Sub Renaksi_Dispatch(ByVal action As String)
 
     unprotected = Renaksi_UnprotectSheets(wb)
     If unprotected = "#" Then Exit Sub
+    mOpenedByAction = ""
     On Error GoTo Failed
     If mode = RX_MODE_SERVER Then
         If Renaksi_NeedsFile(action) Then Renaksi_PasteIntoImpor wb, files, kas
@@ -61,7 +66,8 @@ Public Sub Renaksi_Dispatch(ByVal action As String)
             RunPython Renaksi_PythonCommand(action, files)
         End If
     End If
-    Renaksi_ReprotectSheets wb, unprotected
+    Renaksi_ReprotectSheets wb, Renaksi_Without(unprotected, mOpenedByAction)
+    mOpenedByAction = ""
     Exit Sub
 Failed:
     Dim message As String
@@ -408,6 +414,36 @@ End Sub
 
 ' After tetapkan: the plan's sheets (DPA, Rencana Aksi, Kinerja) and the step sheets
 ' become read-only (the step sheets already are, except their input cells).
+' Called by Python (runMacro) after revisi: the plan sheets are editable again for the
+' next version; the step sheets and the Log stay protected.
+Public Sub Renaksi_BukaRencana(wb As Workbook)
+    Dim names As Variant, i As Long
+    names = Split(RX_UNLOCKED_BY_REVISI, "|")
+    For i = LBound(names) To UBound(names)
+        On Error Resume Next
+        wb.Worksheets(CStr(names(i))).Unprotect
+        On Error GoTo 0
+    Next i
+    mOpenedByAction = RX_UNLOCKED_BY_REVISI
+End Sub
+
+' "a|b|c" without the names in "b|d": "a|c".
+Public Function Renaksi_Without(ByVal names As String, ByVal drop As String) As String
+    Dim parts As Variant, i As Long, out As String
+    If names = "" Or drop = "" Then
+        Renaksi_Without = names
+        Exit Function
+    End If
+    parts = Split(names, "|")
+    For i = LBound(parts) To UBound(parts)
+        If InStr(1, "|" & drop & "|", "|" & parts(i) & "|", vbBinaryCompare) = 0 Then
+            If out <> "" Then out = out & "|"
+            out = out & parts(i)
+        End If
+    Next i
+    Renaksi_Without = out
+End Function
+
 Public Sub Renaksi_KunciLembar(wb As Workbook)
     Dim names As Variant, i As Long
     names = Split(RX_LOCK_AFTER_TETAPKAN, "|")

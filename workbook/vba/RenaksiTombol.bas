@@ -76,3 +76,7 @@ End Sub
 Public Sub Tombol_Paraf()
     Renaksi_Dispatch "paraf"
 End Sub
+
+Public Sub Tombol_Revisi()
+    Renaksi_Dispatch "revisi"
+End Sub
