@@ -309,7 +309,7 @@ def write_changes(wb, book, plan, previous, fmt: dict) -> None:
 
     old_version, old = previous
     d = diff_tables(old, plan)
-    names = {}
+    names: dict[str, object] = {}
     for data in (old, plan):
         for r in data.records():
             names.setdefault(str(r.get(layout.H_KODE_SUB) or "").strip(), r.get(layout.H_SUB_KEGIATAN) or "")

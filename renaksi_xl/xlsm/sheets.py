@@ -238,7 +238,7 @@ def _setting(key: str) -> str:
     return dict((k, v) for k, v, _ in layout.SETELAN_DEFAULTS)[key]
 
 
-def beranda_values(ctx: BuildContext | None = None) -> dict[str, str]:
+def beranda_values(ctx: BuildContext | None = None) -> dict[str, str | int]:
     s = ctx.sop if ctx is not None else sop.default()
     return {
         "nmUnit": s.unit,
