@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from .errors import InputError
+from .layout import MONTHS
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -191,23 +192,10 @@ class Sop:
         return tuple(out)
 
 
-MONTHS = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
-
-
 def tanggal(day: dt.date) -> str:
+    """'8 Januari 2025' (a datetime gives its date)."""
+    if isinstance(day, dt.datetime):
+        day = day.date()
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 

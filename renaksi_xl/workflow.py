@@ -39,6 +39,7 @@ from .integrity import (
     verify_book,
 )
 from .nip import nip_problem
+from .sop import tanggal
 from .worktime import (
     WorkCalendar,
     calendar_from_book,
@@ -370,13 +371,6 @@ def _text(value: Any) -> str:
     if isinstance(value, (dt.datetime, dt.date)):
         return tanggal(value)
     return field_text(value)
-
-
-def tanggal(day: dt.date) -> str:
-    """'8 Januari 2025'."""
-    if isinstance(day, dt.datetime):
-        day = day.date()
-    return f"{day.day} {layout.MONTHS[day.month - 1]} {day.year}"
 
 
 def _step_note(book, ctx: ActionContext, step: int) -> str:

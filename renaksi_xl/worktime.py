@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .context import WIB
+from .layout import MONTHS
 
 JENIS_LIBUR = "Libur"
 JENIS_CUTI_BERSAMA = "Cuti Bersama"
@@ -149,26 +150,7 @@ def punctuality(
 # --------------------------------------------------------------------------- parsing
 _TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})(?:[:.]\d{2})?\s*$")
 _DMY = re.compile(r"^\s*(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})\s*$")
-_BULAN = {
-    m.lower(): i
-    for i, m in enumerate(
-        (
-            "Januari",
-            "Februari",
-            "Maret",
-            "April",
-            "Mei",
-            "Juni",
-            "Juli",
-            "Agustus",
-            "September",
-            "Oktober",
-            "November",
-            "Desember",
-        ),
-        start=1,
-    )
-}
+_BULAN = {m.lower(): i for i, m in enumerate(MONTHS, start=1)}
 _DAY_NAME_MONTH = re.compile(r"^\s*(\d{1,2})\s+([A-Za-z]+)\s+(\d{4})\s*$")
 
 
