@@ -30,7 +30,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
 
-HEAVY = ["far-cell-XFD1048576", "far-cell-CV1048576", "ref-A4-X9999999", "bomb-2GiB", "stale-formula-dpa"]
+HEAVY = [
+    "far-cell-XFD1048576",
+    "far-cell-tab",
+    "far-cell-CV1048576",
+    "ref-A4-X9999999",
+    "bomb-2GiB",
+    "stale-formula-dpa",
+]
 
 
 def corpus_times(folder: Path, master: Path) -> dict[str, tuple[float, int]]:

@@ -19,6 +19,7 @@ city-scale plan costs little more than reading its cells.
 from __future__ import annotations
 
 import json
+import math
 import sys
 from dataclasses import asdict, dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -59,10 +60,25 @@ def deviasi_persen(
 
 
 def round2(value: float | None) -> float | None:
-    """Half up to two decimals (66.665 -> 66.67), as staff round by hand."""
+    """Half up to two decimals of the number as written (66.665 -> 66.67, -2.675 -> -2.68), as
+    staff round by hand; None for None and for a value that is not finite.
+
+    Python's round() rounds the binary value half to even, which differs from rounding the
+    written decimal half up only when the written value is a tie (a 5 in the third decimal
+    and nothing after) or too large for the difference to show; those go through Decimal.
+    """
     if value is None:
         return None
-    return float(Decimal(repr(float(value))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+    x = value if type(value) is float else float(value)
+    if not math.isfinite(x):
+        return None
+    thousandths = x * 1000
+    nearest = round(thousandths)
+    if abs(x) >= 1e12 or (
+        nearest % 10 == 5 and abs(thousandths - nearest) <= 1e-6 * max(1.0, abs(thousandths))
+    ):
+        return float(Decimal(repr(x)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+    return round(x * 100) / 100  # x * 100 is far from a half here, so this is round(x, 2), cheaper
 
 
 # --------------------------------------------------------------------------- reading cells
@@ -227,22 +243,6 @@ class Capaian:
 
 
 # --------------------------------------------------------------------------- the plan and its realisasi
-class _Figures:
-    """A row's cells under some headers, parsed when first asked (`capaian` reads one quarter)."""
-
-    __slots__ = ("at", "data", "i", "row", "columns", "parsed")
-
-    def __init__(self, at, data, i: int, row, columns) -> None:
-        self.at, self.data, self.i, self.row, self.columns = at, data, i, row, columns
-        self.parsed: dict[int, Any] = {}
-
-    def __getitem__(self, q: int):
-        if q not in self.parsed:
-            j, header = self.columns[q]
-            self.parsed[q] = None if j is None else self.at(self.data, self.i, self.row[j], header)
-        return self.parsed[q]
-
-
 NO_FIGURES = (None, None, None, None)
 
 
@@ -251,32 +251,11 @@ class _PlanRow:
     kode: str
     indikator: str
     arah: str
-    targets: Any  # [TW I..IV], _Figures or a list
+    targets: Any  # [TW I..IV]
     fisik: Any
     keuangan: Any
     pagu: float | None
     key: tuple = ()
-
-
-class _Realisasi:
-    """One realisasi row: Realisasi, Fisik, Keuangan s.d. TW, parsed when first asked."""
-
-    __slots__ = ("figures",)
-
-    def __init__(self, figures) -> None:
-        self.figures = figures
-
-    @property
-    def value(self):
-        return self.figures[0]
-
-    @property
-    def fisik(self):
-        return self.figures[1]
-
-    @property
-    def keuangan(self):
-        return self.figures[2]
 
 
 @dataclass
@@ -285,8 +264,8 @@ class Book:
 
     aksi: list[_PlanRow]
     kinerja: list[_PlanRow]
-    real_aksi: dict[tuple[int, str, str], _Realisasi]
-    real_kinerja: dict[tuple[int, str], _Realisasi]
+    real_aksi: dict[tuple[int, str, str], tuple]  # (Realisasi, Fisik, Keuangan s.d. TW)
+    real_kinerja: dict[tuple[int, str], tuple]
     warnings: list[str]
     file: str = ""
 
@@ -302,27 +281,27 @@ class Book:
         """Capaian of quarter k (1..4), with the warnings of reading and of this quarter."""
         out = Capaian(self.file, k)
         mine: list[str] = []  # this quarter's; reading adds its own to self.warnings as cells are parsed
-        q = layout.QUARTERS[k - 1]
+        q, i = layout.QUARTERS[k - 1], k - 1
+        rows, real = out.rencana_aksi, self.real_aksi
         for p in self.aksi:
-            r = self.real_aksi.get((k, *p.key))
-            target = p.targets[k - 1]
-            value = r.value if r else None
-            if r is not None and value is not None and not target:
+            r = real.get((k, *p.key))
+            target, rencana = p.targets[i], p.keuangan[i]
+            value, fisik, keu = (r[0], r[1], r[2]) if r is not None else (None, None, None)
+            if value is not None and not target:
                 mine.append(_no_target(f"Sub kegiatan {p.kode} indikator '{p.indikator}'", q, target))
-            keu = r.keuangan if r else None
-            out.rencana_aksi.append(
+            rows.append(
                 AksiCapaian(
-                    kode_sub_kegiatan=p.kode,
-                    indikator_keluaran=p.indikator,
-                    target=target,
-                    realisasi=value,
-                    capaian_persen=round2(capaian_persen(target, value, p.arah)),
-                    fisik_target=p.fisik[k - 1],
-                    fisik_realisasi=r.fisik if r else None,
-                    keuangan_rencana=p.keuangan[k - 1],
-                    keuangan_realisasi=keu,
-                    serapan_persen=round2(serapan_persen(keu, p.pagu)),
-                    deviasi_persen=round2(deviasi_persen(keu, p.keuangan[k - 1], p.pagu)),
+                    p.kode,
+                    p.indikator,
+                    target,
+                    value,
+                    round2(capaian_persen(target, value, p.arah)),
+                    p.fisik[i],
+                    fisik,
+                    rencana,
+                    keu,
+                    round2(serapan_persen(keu, p.pagu)),
+                    round2(deviasi_persen(keu, rencana, p.pagu)),
                 )
             )
             if keu is not None and not p.pagu:
@@ -331,9 +310,9 @@ class Book:
                 )
         for p in self.kinerja:
             r = self.real_kinerja.get((k, p.key[1]))
-            target = p.targets[k - 1]
-            value = r.value if r else None
-            if r is not None and value is not None and not target:
+            target = p.targets[i]
+            value = r[0] if r is not None else None
+            if value is not None and not target:
                 mine.append(_no_target(f"Indikator kinerja '{p.indikator}'", q, target))
             out.kinerja.append(
                 KinerjaCapaian(p.indikator, target, value, round2(capaian_persen(target, value, p.arah)))
@@ -379,14 +358,14 @@ def _plan_rows(data, numbers: _Numbers, kind: str, warnings: list[str]) -> list[
     aksi = kind == "aksi"
     col = {h: j for j, h in reversed(list(enumerate(data.header)))}  # the first of equal headers
     c_kode, c_ind, c_arah = col.get(H_KODE), col[H_IND if aksi else H_IND_K], col.get(layout.H_ARAH)
-    # _Figures are indexed by quarter position (0 for TW I)
-    targets = {q: (col.get(h), h) for q, h in enumerate(layout.TARGET_TW)}
-    fisik = {q: (col.get(h), h) for q, h in enumerate(layout.FISIK_TW)} if aksi else {}
-    keuangan = {q: (col.get(h), h) for q, h in enumerate(layout.KEUANGAN_TW)} if aksi else {}
+    targets = [(col.get(h), h) for h in layout.TARGET_TW]  # by quarter position (0 for TW I)
+    fisik = [(col.get(h), h) for h in layout.FISIK_TW] if aksi else []
+    keuangan = [(col.get(h), h) for h in layout.KEUANGAN_TW] if aksi else []
+    c_pagu = col.get(layout.H_PAGU) if aksi else None
     at = numbers.at
 
     def figures(i, row, columns):
-        return _Figures(at, data, i, row, columns) if columns else NO_FIGURES
+        return [None if j is None else at(data, i, row[j], h) for j, h in columns] if columns else NO_FIGURES
 
     for i, row in enumerate(data.rows):
         kode = _text(row[c_kode]) if aksi else ""
@@ -410,7 +389,6 @@ def _plan_rows(data, numbers: _Numbers, kind: str, warnings: list[str]) -> list[
             )
             continue
         seen[key] = data.excel_rows[i]
-        pagu = col.get(layout.H_PAGU) if aksi else None
         out.append(
             _PlanRow(
                 kode,
@@ -419,7 +397,7 @@ def _plan_rows(data, numbers: _Numbers, kind: str, warnings: list[str]) -> list[
                 figures(i, row, targets),
                 figures(i, row, fisik),
                 figures(i, row, keuangan),
-                None if pagu is None else at(data, i, row[pagu], layout.H_PAGU),
+                None if c_pagu is None else at(data, i, row[c_pagu], layout.H_PAGU),
                 key,
             )
         )
@@ -429,7 +407,7 @@ def _plan_rows(data, numbers: _Numbers, kind: str, warnings: list[str]) -> list[
 def _realisasi_rows(
     data, numbers: _Numbers, plan_keys: set, aksi: bool, warnings: list[str], only: int | None = None
 ) -> dict:
-    """(quarter, keys...) -> _Realisasi; `only`: keep only that quarter's rows (the others are
+    """(quarter, keys...) -> (Realisasi, Fisik, Keuangan s.d. TW); `only`: keep only that quarter's rows (the others are
     checked for a readable Triwulan only)."""
     out: dict = {}
     where: dict = {}
@@ -441,11 +419,6 @@ def _realisasi_rows(
     c_fis = data.col(layout.H_REALISASI_FISIK) if aksi else None
     c_keu = data.col(layout.H_REALISASI_KEUANGAN) if aksi else None
     at = numbers.at
-    columns = {
-        0: (c_val, layout.H_REALISASI),
-        1: (c_fis, layout.H_REALISASI_FISIK),
-        2: (c_keu, layout.H_REALISASI_KEUANGAN),
-    }
     for i, row in enumerate(data.rows):
         raw_tw = row[c_tw]
         k = quarters[raw_tw] if isinstance(raw_tw, (str, int, float)) else None
@@ -484,21 +457,43 @@ def _realisasi_rows(
             )
             continue
         where[key] = data.excel_rows[i]
-        out[key] = _Realisasi(_Figures(at, data, i, row, columns))
+        out[key] = (
+            at(data, i, row[c_val], layout.H_REALISASI),
+            None if c_fis is None else at(data, i, row[c_fis], layout.H_REALISASI_FISIK),
+            None if c_keu is None else at(data, i, row[c_keu], layout.H_REALISASI_KEUANGAN),
+        )
     return out
+
+
+@dataclass
+class Plan:
+    """The plan's two tables parsed (rencana aksi and kinerja), waiting for the realisasi."""
+
+    aksi: list[_PlanRow]
+    kinerja: list[_PlanRow]
+    numbers: _Numbers
+    warnings: list[str]
+
+    @classmethod
+    def of(cls, rencana, kinerja) -> Plan:
+        warnings: list[str] = []
+        numbers = _Numbers(warnings)
+        aksi = _plan_rows(rencana, numbers, "aksi", warnings)
+        return cls(aksi, _plan_rows(kinerja, numbers, "kinerja", warnings), numbers, warnings)
+
+    def with_realisasi(self, real_aksi, real_kinerja, file: str = "", only: int | None = None) -> Book:
+        """The Book; `only`: the realisasi of that quarter only (what one report needs)."""
+        w, n = self.warnings, self.numbers
+        ra = _realisasi_rows(real_aksi, n, {p.key for p in self.aksi}, True, w, only)
+        rk = _realisasi_rows(real_kinerja, n, {(p.key[1],) for p in self.kinerja}, False, w, only)
+        return Book(self.aksi, self.kinerja, ra, rk, w, file)
 
 
 def book_of_tables(
     rencana, kinerja, real_aksi, real_kinerja, file: str = "", only: int | None = None
 ) -> Book:
     """The four tables parsed; `only`: the realisasi of that quarter only (what one report needs)."""
-    warnings: list[str] = []
-    numbers = _Numbers(warnings)
-    aksi = _plan_rows(rencana, numbers, "aksi", warnings)
-    kin = _plan_rows(kinerja, numbers, "kinerja", warnings)
-    ra = _realisasi_rows(real_aksi, numbers, {p.key for p in aksi}, True, warnings, only)
-    rk = _realisasi_rows(real_kinerja, numbers, {(p.key[1],) for p in kin}, False, warnings, only)
-    return Book(aksi, kin, ra, rk, warnings, file)
+    return Plan.of(rencana, kinerja).with_realisasi(real_aksi, real_kinerja, file, only)
 
 
 def quarters_present(real_aksi, real_kinerja) -> list[int]:
@@ -609,17 +604,17 @@ def summary_text(cap: Capaian) -> str:
 
 # --------------------------------------------------------------------------- the command
 def capaian_file(path, tw: Any = None) -> Capaian:
-    """What `renaksi-xl capaian` computes for one workbook file."""
+    """What `renaksi-xl capaian` computes for one workbook file (the plan is parsed while
+    python-calamine still reads the realisasi sheets)."""
     from pathlib import Path
 
-    from .table_reader import read_tables
+    from .table_reader import open_tables
 
-    found = read_tables(path, READ_TABLES)
-    rencana, kinerja, real_aksi, real_kinerja = (found[name] for name in READ_TABLES)
+    with open_tables(path, READ_TABLES) as found:
+        plan = Plan.of(found[layout.TBL_RENCANA], found[layout.TBL_KINERJA])
+        real_aksi, real_kinerja = found[layout.TBL_REALISASI_AKSI], found[layout.TBL_REALISASI_KINERJA]
     k = choose_quarter(quarters_present(real_aksi, real_kinerja), tw)
-    return book_of_tables(
-        rencana, kinerja, real_aksi, real_kinerja, file=Path(path).name, only=k
-    ).for_quarter(k)
+    return plan.with_realisasi(real_aksi, real_kinerja, file=Path(path).name, only=k).for_quarter(k)
 
 
 def _num(value) -> str:

@@ -9,10 +9,11 @@ remote engine reads a table's range, the file is checked here:
   `MAX_PART_BYTES` / `MAX_TOTAL_BYTES`; the parts we parse are read through
   `read_part`, which stops at the limit whatever the header claims and lets
   `zipfile` check the CRC;
-- each sheet read (`scan_sheet`, one regular-expression pass over its XML): the
-  furthest cell holding something, against `MAX_ROWS`, `MAX_COLS` and
-  `MAX_CELLS` (the grid that cell would make); formulas inside the tables whose
-  content is fingerprinted (their cached value may be stale: refused);
+- each sheet read (`scan_sheet`, with renaksi_xl.sheetscan): the furthest cell
+  holding something, as python-calamine would place it, against `MAX_ROWS`,
+  `MAX_COLS` and `MAX_CELLS` (the grid that cell would make); formulas inside
+  the tables whose content is fingerprinted (their cached value may be stale:
+  refused);
 - after reading (`check_values`): NaN and infinities, and texts over Excel's
   32,767 characters, naming the cell;
 - each table's `ref`: well formed, and within `MAX_ROWS` / `MAX_COLS`.
@@ -23,11 +24,11 @@ cell or table, and the limit.  The figures and why: docs/architecture.md.
 
 from __future__ import annotations
 
-import gc
 import re
 import zipfile
 from dataclasses import dataclass, field
 
+from . import sheetscan
 from .tables import WorkbookError, cell_address, col_letter
 
 MAX_PART_BYTES = 128 * 1024 * 1024  # one decompressed XML part (a 3,000-row plan sheet: ~2 MB)
@@ -122,19 +123,21 @@ def ref_box(ref: str) -> tuple[int, int, int, int]:
 
 
 # ----------------------------------------------------------------------------- sheets
-_CELL = re.compile(rb'<(?:[\w.-]+:)?c\s[^>]*?\br="([A-Z]{1,4})([0-9]{1,8})"[^>]*?(/?)>')
-_ANY_CELL = re.compile(rb"<(?:[\w.-]+:)?c[\s>]")
-_ROW = re.compile(rb'<(?:[\w.-]+:)?row\s[^>]*?\br="([0-9]{1,9})"[^>]*?(/?)>')
 _FORMULA = re.compile(rb"<(?:[\w.-]+:)?f[\s>/]")
 _CELL_BODY = re.compile(
     rb'<(?:[\w.-]+:)?c\s[^>]*?\br="([A-Z]{1,4})([0-9]{1,8})"[^>/]*>(.*?)</(?:[\w.-]+:)?c>', re.S
 )
-
-
-# The shape Excel, LibreOffice, openpyxl and XlsxWriter write: `<c r="B7" ...>`, r first.
-_REF_ROW = re.compile(rb'<c r="[A-Z]{1,4}([0-9]{1,8})"')
-_REF_WIDE = re.compile(rb'<c r="([A-Z]{2,4})[0-9]')  # columns AA and beyond (few in our sheets)
-_REF_NARROW = re.compile(rb'<c r="([A-Z])[0-9]')  # one-byte matches: CPython shares those objects
+# Boxes of the grid a sheet in the fast shape is checked against, in turn (sheetscan.fits): each
+# within MAX_ROWS, MAX_COLS and MAX_CELLS (tests/test_sheetscan.py checks it).  The first fits a
+# plan of up to 9,999 rows; the others go on from where it stopped: long and narrow (a city's
+# realisasi, four quarters of 3,000 rows), wide and short.
+BOXES = (
+    sheetscan.Box(cols=26, rows=9_999),
+    sheetscan.Box(cols=20, rows=99_999),
+    sheetscan.Box(cols=26, rows=69_999),
+    sheetscan.Box(cols=52, rows=37_999),
+    sheetscan.Box(cols=200, rows=9_999),
+)
 
 
 @dataclass
@@ -142,62 +145,12 @@ class SheetScan:
     formula_cells: list[str] = field(default_factory=list)
 
 
-def _letters_key(letters: bytes) -> tuple[int, bytes]:
-    return len(letters), letters
-
-
-def _extent(data: bytes) -> tuple[int, str, int, str]:
-    """(furthest row, its cell, furthest column, its cell) of the sheet's cells.
-
-    The fast way counts every plain `<c r=...>`, even a formatting-only one (a
-    conservative extent); any other shape goes through `_extent_any`.  The
-    garbage collector is paused meanwhile: the match lists are many small
-    acyclic objects, and collections triggered by them cost more than the scan."""
-    gc_was_on = gc.isenabled()
-    gc.disable()
-    try:
-        digits = _REF_ROW.findall(data)
-        if len(digits) != data.count(b"<c ") + data.count(b"<c>"):
-            return _extent_any(data)
-        if not digits:
-            return 0, "", 0, ""
-        row = max(map(int, digits))
-        del digits
-        wide = set(_REF_WIDE.findall(data))
-        col_l = max(wide, key=_letters_key) if wide else max(set(_REF_NARROW.findall(data)))
-    finally:
-        if gc_was_on:
-            gc.enable()
-    at_row = re.search(rb'<c r="([A-Z]{1,4})0*%d"' % row, data)
-    at_col = re.search(rb'<c r="%s([0-9]{1,8})"' % col_l, data)
-    row_cell = (at_row.group(1).decode() if at_row else "?") + str(row)
-    col_cell = col_l.decode() + (at_col.group(1).decode() if at_col else "")
-    return row, row_cell, _col_number(col_l.decode()), col_cell
-
-
-def _extent_any(data: bytes) -> tuple[int, str, int, str]:
-    """`_extent` for any file: namespace prefixes, r not first, cells placed by position."""
-    far_row = far_col = 0
-    far_row_cell = far_col_cell = ""
-    with_ref = closed = 0
-    for m in _CELL.finditer(data):
-        if m.group(3):  # <c r="X1" s="3"/>: formatting only, no value
-            closed += 1
-            continue
-        with_ref += 1
-        col, row = _col_number(m.group(1).decode()), int(m.group(2))
-        if row > far_row:
-            far_row, far_row_cell = row, m.group(1).decode() + m.group(2).decode()
-        if col > far_col:
-            far_col, far_col_cell = col, m.group(1).decode() + m.group(2).decode()
-    without_ref = len(_ANY_CELL.findall(data)) - with_ref - closed
-    if without_ref > 0:  # cells placed by position: count them as if they followed the furthest column
-        for m in _ROW.finditer(data):
-            if not m.group(2) and int(m.group(1)) > far_row:
-                far_row, far_row_cell = int(m.group(1)), f"baris {m.group(1).decode()}"
-        far_col = max(far_col, without_ref)
-        far_col_cell = far_col_cell or f"kolom ke-{far_col}"
-    return far_row, far_row_cell, far_col, far_col_cell
+def _in_a_box(data: bytes) -> bool:
+    """Every cell in the fast shape and inside one of BOXES (no object made per cell)."""
+    if not sheetscan.fast_shape(data):
+        return False
+    stop = sheetscan.fits(data, BOXES[0])
+    return stop is None or any(sheetscan.fits(data, box, stop) is None for box in BOXES[1:])
 
 
 def _may_have_formula(data: bytes) -> bool:
@@ -209,18 +162,30 @@ def scan_sheet(
 ) -> SheetScan:
     """Check one sheet's XML against the grid limits; list formulas inside `protected`
     table bodies ((table name, (r1, c1, r2, c2)))."""
-    far_row, far_row_cell, far_col, far_col_cell = _extent(data)
-    _check_extent(path, sheet, far_row, far_row_cell, far_col, far_col_cell)
     scan = SheetScan()
-    if protected and _may_have_formula(data) and _FORMULA.search(data):
-        for m in _CELL_BODY.finditer(data):
-            if not _FORMULA.search(m.group(3)):
-                continue
-            col, row = _col_number(m.group(1).decode()), int(m.group(2))
-            for table, (r1, c1, r2, c2) in protected:
-                if r1 < row <= r2 and c1 <= col <= c2:
-                    scan.formula_cells.append(f"{table}:{cell_address(row, col)}")
+    if _in_a_box(data):
+        if protected and _may_have_formula(data) and _FORMULA.search(data):
+            for m in _CELL_BODY.finditer(data):
+                if _FORMULA.search(m.group(3)):
+                    _note_formula(scan, protected, int(m.group(2)), _col_number(m.group(1).decode()))
+        return scan
+    try:
+        cells = sheetscan.exact(data, MAX_ROWS, MAX_COLS, MAX_CELLS)
+    except sheetscan.NotReadable as exc:
+        raise LimitError(
+            f"Berkas '{path}', lembar '{sheet}': {exc}. Berkas rusak; buka dan simpan ulang di Excel "
+            "(atau minta pengirim mengirim ulang), lalu ulangi."
+        ) from None
+    _check_extent(path, sheet, cells.far_row, cells.far_row_cell, cells.far_col, cells.far_col_cell)
+    for row, col in cells.formulas if protected else ():
+        _note_formula(scan, protected, row, col)
     return scan
+
+
+def _note_formula(scan: SheetScan, protected, row: int, col: int) -> None:
+    for table, (r1, c1, r2, c2) in protected:
+        if r1 < row <= r2 and c1 <= col <= c2:
+            scan.formula_cells.append(f"{table}:{cell_address(row, col)}")
 
 
 def _check_extent(path, sheet: str, rows: int, row_cell: str, cols: int, col_cell: str) -> None:

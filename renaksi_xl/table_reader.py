@@ -7,32 +7,24 @@ never use this: they read through `tables.read_table` on a Book.
 
 The file is untrusted, so it is read within the limits of renaksi_xl.readlimits:
 the zip's sizes, each XML part's size, each table's range, and each sheet's
-furthest cell before python-calamine builds its grid.  The extent check is two
-regular-expression scans over the sheet's XML (rows, then cells' columns and
-rows), which costs little next to calamine; a sheet with cells placed without a
-reference goes through `readlimits.scan_sheet`, which accounts for them.
+furthest cell before python-calamine builds its grid (`readlimits.scan_sheet`).
+python-calamine reads each sheet in a thread of its own once that sheet has passed,
+while the next sheet is scanned.
 """
 
 from __future__ import annotations
 
 import os
-import re
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
+from . import layout, readlimits
 from .payload import NS, R_ID, _not_a_workbook_message, _rels, _split_ref, _table_part_ids, _table_payload
-from .tables import WorkbookError
-
-_CELL_TAG = re.compile(rb"<c[ >/]")
-_PREFIXED_CELL = re.compile(rb":c[ >/]")  # a cell element written with a namespace prefix
-_REF_COLUMN = re.compile(rb' r="([A-Z]{1,4})[0-9]')
-_REF_WIDE_COLUMN = re.compile(rb' r="([A-Z]{2,4})[0-9]')  # column AA or further
-_REF_FAR_ROW = re.compile(rb' r="[A-Z]{1,4}([0-9]{5,8})"')  # row 10,000 or further
-_REF_FULL = re.compile(rb' r="([A-Z]{1,4})([0-9]{1,8})"')
-NEAR_ROWS = 9_999  # the furthest row a reference of at most four digits can name
-NEAR_COLS = 26  # the furthest column a one-letter reference can name (Z)
+from .tables import TableData, WorkbookError
 
 
 def read_tables(path: str | os.PathLike, names: Iterable[str]):
@@ -43,124 +35,135 @@ def read_tables(path: str | os.PathLike, names: Iterable[str]):
     drops them.  A missing sheet, table or required header, a damaged file, or a
     file beyond a reading limit is a WorkbookError (exit 2) naming it.
     """
+    names = list(names)
+    with open_tables(path, names) as found:
+        return {name: found[name] for name in names}
+
+
+@contextmanager
+def open_tables(path: str | os.PathLike, names: Iterable[str]) -> Iterator[Tables]:
+    """`read_tables`, table by table: `found[name]` waits for that table's sheet only, so a
+    caller can work on the first tables while python-calamine reads the next sheets.  The
+    file's structure, table ranges and every sheet are checked before this yields."""
     path = Path(path)
     if not path.exists():
         raise WorkbookError(f"Berkas '{path}' tidak ditemukan.")
-    where = ["struktur berkas"]
+    worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="calamine")
+    found = Tables(path, [layout.table(n) for n in names])
     try:
-        return _read(path, list(names), where)
-    except WorkbookError:
-        raise
-    except MemoryError as exc:
-        raise WorkbookError(
-            f"Berkas '{path}' terlalu besar untuk dibaca ({where[0]}); minta pengirim menyimpan ulang dari Excel."
-        ) from exc
-    except Exception as exc:  # zip, XML, calamine: whatever a damaged file makes them raise
-        detail = str(exc).strip() or type(exc).__name__
-        raise WorkbookError(
-            f"Berkas '{path}' rusak ({where[0]}): isinya tidak terbaca ({detail[:120]}). "
-            "Buka dan simpan ulang di Excel (atau minta pengirim mengirim ulang), lalu ulangi."
-        ) from exc
+        with found.explained():
+            found.check(worker)
+        yield found
+    finally:
+        worker.shutdown(wait=True, cancel_futures=True)
 
 
-def _read(path: Path, names: list[str], where: list[str]):
-    from python_calamine import load_workbook
+class Tables:
+    """The tables of one workbook file: checked by `check`, values by `[name]`."""
 
-    from . import layout, readlimits
-    from .tables import TableData
+    def __init__(self, path: Path, specs: list) -> None:
+        self.path, self.specs = path, specs
+        self.where = "struktur berkas"
+        self.found: dict[str, dict] = {}
+        self.sheets: dict[str, Future] = {}  # sheet -> {table name: TableData}, from the worker
 
-    specs = [layout.table(n) for n in names]
-    wanted = {spec.sheet for spec in specs}
-    try:
-        zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise WorkbookError(_not_a_workbook_message(path)) from exc
-    found: dict[str, dict] = {}
-    sheet_names: list[str] = []
-    with zf:
-        readlimits.check_archive(zf, path)
-
-        def xml(name: str) -> ET.Element:
-            where[0] = f"bagian {name}"
-            return ET.fromstring(readlimits.read_part(zf, name, path))
-
+    @contextmanager
+    def explained(self) -> Iterator[None]:
+        """Whatever a damaged file makes zip, XML or calamine raise, as a WorkbookError naming the place."""
+        path = self.path
         try:
-            wb_xml = xml("xl/workbook.xml")
-        except KeyError as exc:
-            raise WorkbookError(_not_a_workbook_message(path)) from exc
-        wb_rels = _rels(zf, "xl/workbook.xml", read=xml)
-        for el in wb_xml.findall("m:sheets/m:sheet", NS):
-            name = el.get("name") or ""
-            sheet_names.append(name)
-            if name not in wanted:
-                continue
-            part = wb_rels.get(el.get(R_ID) or "", "")
-            types: dict[str, str] = {}
-            rels = _rels(zf, part, types, read=xml)
-            for rid in _table_part_ids(zf, part, types):
-                table = _table_payload(xml(rels[rid]), name, path)
-                found[table["name"]] = {**table, "sheet": name}
-            where[0] = f"lembar '{name}' ({part})"
-            _check_extent(readlimits.read_part(zf, part, path), name, path)
-    for spec in specs:
-        if spec.sheet not in sheet_names:
-            raise WorkbookError(f"Lembar '{spec.sheet}' tidak ditemukan di buku kerja.")
-        if spec.name not in found or found[spec.name]["sheet"] != spec.sheet:
+            yield
+        except WorkbookError:
+            raise
+        except MemoryError as exc:
             raise WorkbookError(
-                f"Tabel '{spec.name}' tidak ditemukan di lembar '{spec.sheet}'. "
-                "Buku kerja ini mungkin bukan buku kerja Rencana Aksi atau tabelnya terhapus."
-            )
-    where[0] = "isi lembar (python-calamine)"
-    cal = load_workbook(str(path))
-    grids = {}
-    for sheet in wanted:
-        where[0] = f"lembar '{sheet}'"
-        grids[sheet] = cal.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-    return {
-        spec.name: _table_from_grid(spec, found[spec.name], grids[spec.sheet], TableData) for spec in specs
-    }
+                f"Berkas '{path}' terlalu besar untuk dibaca ({self.where}); minta pengirim menyimpan ulang "
+                "dari Excel."
+            ) from exc
+        except Exception as exc:
+            detail = str(exc).strip() or type(exc).__name__
+            raise WorkbookError(
+                f"Berkas '{path}' rusak ({self.where}): isinya tidak terbaca ({detail[:120]}). "
+                "Buka dan simpan ulang di Excel (atau minta pengirim mengirim ulang), lalu ulangi."
+            ) from exc
+
+    def check(self, worker: ThreadPoolExecutor) -> None:
+        """The archive, the workbook's sheets and tables, and each wanted sheet's extent.
+
+        python-calamine works in `worker` and lets go of the interpreter while it parses:
+        each sheet goes to it as soon as its scan has passed, while the next one is scanned
+        here.  Nothing reaches calamine before the archive and that sheet are checked."""
+        from python_calamine import load_workbook
+
+        path, wanted = self.path, {spec.sheet for spec in self.specs}
+        try:
+            zf = zipfile.ZipFile(path)
+        except (zipfile.BadZipFile, OSError) as exc:
+            raise WorkbookError(_not_a_workbook_message(path)) from exc
+        sheet_names: list[str] = []
+        with zf:
+            readlimits.check_archive(zf, path)
+            book = worker.submit(load_workbook, str(path))
+
+            def xml(name: str) -> ET.Element:
+                self.where = f"bagian {name}"
+                return ET.fromstring(readlimits.read_part(zf, name, path))
+
+            try:
+                wb_xml = xml("xl/workbook.xml")
+            except KeyError as exc:
+                raise WorkbookError(_not_a_workbook_message(path)) from exc
+            wb_rels = _rels(zf, "xl/workbook.xml", read=xml)
+            parts = []
+            for el in wb_xml.findall("m:sheets/m:sheet", NS):
+                name = el.get("name") or ""
+                sheet_names.append(name)
+                if name in wanted:
+                    parts.append((name, wb_rels.get(el.get(R_ID) or "", "")))
+            # the smallest sheets first: calamine is never left waiting on a small sheet after a big one
+            parts.sort(key=lambda item: _declared_size(zf, item[1]))
+            for name, part in parts:
+                types: dict[str, str] = {}
+                rels = _rels(zf, part, types, read=xml)
+                for rid in _table_part_ids(zf, part, types):
+                    table = _table_payload(xml(rels[rid]), name, path)
+                    self.found[table["name"]] = {**table, "sheet": name}
+                self.where = f"lembar '{name}' ({part})"
+                readlimits.scan_sheet(readlimits.read_part(zf, part, path), name, path, [])
+                here = [(spec, self.found[spec.name]) for spec in self.specs if spec.name in self.found]
+                self.sheets[name] = worker.submit(_tables_of_sheet, book, name, here)
+        for spec in self.specs:
+            if spec.sheet not in sheet_names:
+                raise WorkbookError(f"Lembar '{spec.sheet}' tidak ditemukan di buku kerja.")
+            if spec.name not in self.found or self.found[spec.name]["sheet"] != spec.sheet:
+                raise WorkbookError(
+                    f"Tabel '{spec.name}' tidak ditemukan di lembar '{spec.sheet}'. "
+                    "Buku kerja ini mungkin bukan buku kerja Rencana Aksi atau tabelnya terhapus."
+                )
+
+    def __getitem__(self, name: str) -> TableData:
+        spec = next(s for s in self.specs if s.name == name)
+        self.where = f"lembar '{spec.sheet}' (python-calamine)"
+        with self.explained():
+            return self.sheets[spec.sheet].result()[name]
 
 
-def _every_cell_has_its_reference_first(data: bytes) -> bool:
-    """Every <c> element starts with its r="..." attribute, as Excel, XlsxWriter and openpyxl write it;
-    anything else (no reference, another order, a namespace prefix) is False."""
-    return len(_CELL_TAG.findall(data)) == data.count(b'<c r="') and _PREFIXED_CELL.search(data) is None
+def _declared_size(zf: zipfile.ZipFile, part: str) -> int:
+    try:
+        return zf.getinfo(part).file_size
+    except KeyError:
+        return 0  # a missing part: reading it says so
 
 
-def _check_extent(data: bytes, sheet: str, path) -> None:
-    """The sheet's furthest cell within readlimits' grid limits, before calamine allocates the grid.
-
-    Cheap first: only references with two or more column letters, or five or more row
-    digits, are read; the others are bounded by column Z and row 9,999.  Only when
-    those bounds could break a limit is every reference read, so a refusal names the
-    real furthest cell.  A sheet with cells placed by position goes through
-    `readlimits.scan_sheet`, which accounts for them.
-    """
-    from . import readlimits
-
-    if not _every_cell_has_its_reference_first(data):
-        readlimits.scan_sheet(data, sheet, path, [])  # the careful scan: it counts cells placed by position
-        return
-    wide = set(_REF_WIDE_COLUMN.findall(data))
-    far_rows = set(_REF_FAR_ROW.findall(data))
-    far_col = max(map(_col_number_bytes, wide), default=NEAR_COLS)
-    far_row = max(map(int, far_rows), default=NEAR_ROWS)
-    if (
-        far_col <= readlimits.MAX_COLS
-        and far_row <= readlimits.MAX_ROWS
-        and far_col * far_row <= readlimits.MAX_CELLS
-    ):
-        return  # within the limits even at the bounds
-    letters = max(set(_REF_COLUMN.findall(data)), key=lambda c: (len(c), c), default=b"")
-    far_col = _col_number_bytes(letters) if letters else 0
-    far_row = max((int(r) for _c, r in _REF_FULL.findall(data)), default=0)
-    readlimits._check_extent(
-        path, sheet, far_row, f"baris {far_row}", far_col, f"kolom {letters.decode() or '-'}"
-    )
-
-
-def _col_number_bytes(letters: bytes) -> int:
-    return _col_number(letters.decode())
+def _tables_of_sheet(book: Future, sheet: str, tables: list) -> dict:
+    """In the worker: the sheet's grid from python-calamine, and the tables cut from it (done
+    here, so the worker goes on to the next sheet without waiting for the interpreter)."""
+    grid = book.result().get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    found = {}
+    for spec, table in tables:
+        if table["sheet"] == sheet:  # else Tables.check has said the table is not on its sheet
+            found[spec.name] = _table_from_grid(spec, table, grid, TableData)
+    return found
 
 
 def _col_number(letters: str) -> int:
@@ -199,4 +202,4 @@ def _table_from_grid(spec, table: dict, grid: list, table_data):
     return table_data(spec, header, rows, excel_rows, first + 1)
 
 
-__all__ = ["read_tables"]
+__all__ = ["Tables", "open_tables", "read_tables"]

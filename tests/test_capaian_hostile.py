@@ -17,6 +17,8 @@ AKSI = layout.SHEET_REALISASI_AKSI
     ("make", "fragment"),
     [
         (b.far_cell(AKSI, "XFD1048576"), "XFD"),
+        (b.far_cell_spelled(AKSI, "XFD1048576", '<c\nr="{ref}">'), "XFD1048576"),
+        (b.far_cell_spelled(layout.SHEET_RENCANA, "XFD1048576", "<c r = '{ref}'>"), "XFD1048576"),
         (b.far_cell(layout.SHEET_RENCANA, "B150000"), "150000"),
         (b.far_cell(AKSI, "IV9000"), "sel per lembar"),
         (b.rows_without_refs(AKSI, 500_000, 3), "batas baca"),
@@ -29,6 +31,8 @@ AKSI = layout.SHEET_REALISASI_AKSI
     ],
     ids=[
         "far-xfd",
+        "far-xfd-newline",
+        "far-xfd-quotes",
         "far-row",
         "wide",
         "rows-without-refs",

@@ -95,6 +95,17 @@ def far_cell(sheet: str, ref: str):
     return make
 
 
+def far_cell_spelled(sheet: str, ref: str, tag: str):
+    """A far cell whose start tag is written another way XML allows (`tag` is the tag up to
+    its `>`, with {ref}): python-calamine reads it all the same."""
+
+    def make(path: Path) -> None:
+        cell = tag.format(ref=ref) + "<v>1</v></c>"
+        edit(path, sheet_part(path, sheet), lambda x: put_cell(x, ref, cell))
+
+    return make
+
+
 def table_ref(table: str, ref: str):
     def make(path: Path) -> None:
         def change(xml: bytes) -> bytes:

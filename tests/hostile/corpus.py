@@ -39,6 +39,14 @@ BOOKS: list[tuple[str, Callable[[Path], None], str]] = [
     ("far-cell-XFD1048576", b.far_cell(layout.SHEET_IMPOR, "XFD1048576"), "XFD1048576"),
     ("far-cell-CV1048576", b.far_cell(layout.SHEET_IMPOR, "CV1048576"), "CV1048576"),
     ("far-row-DPA-B150000", b.far_cell(layout.SHEET_DPA, "B150000"), "B150000"),
+    # the same far cell spelled as XML allows and calamine reads: a tab, single quotes, r twice
+    ("far-cell-tab", b.far_cell_spelled(layout.SHEET_IMPOR, "XFD1048576", '<c\tr="{ref}">'), "XFD1048576"),
+    ("far-cell-quotes", b.far_cell_spelled(layout.SHEET_IMPOR, "XFD1048576", "<c r='{ref}'>"), "XFD1048576"),
+    (
+        "far-cell-r-twice",
+        b.far_cell_spelled(layout.SHEET_IMPOR, "XFD1048576", '<c r="A9" r="{ref}">'),
+        "dua kali",
+    ),
     ("wide-grid-IV9000", b.far_cell(layout.SHEET_IMPOR, "IV9000"), "sel per lembar"),
     ("rows-without-refs", b.rows_without_refs(layout.SHEET_IMPOR, 500_000, 3), "batas baca"),
     ("ref-A4-X9999999", b.table_ref(layout.TBL_DPA, "A4:X9999999"), "tblDPA"),
@@ -91,6 +99,9 @@ MORE_BOOKS = {"far-row-DPA-B150000", "ref-A4-X9999999", "bad-crc", "number-5000-
 # and finds its errors, exit 1, as it should; every other command reads those sheets.
 OUTSIDE_VALIDATE = {
     "far-cell-XFD1048576",
+    "far-cell-tab",
+    "far-cell-quotes",
+    "far-cell-r-twice",
     "far-cell-CV1048576",
     "wide-grid-IV9000",
     "rows-without-refs",
@@ -117,7 +128,7 @@ def _book_cases() -> list[Case]:
 def _dpa_cases() -> list[Case]:
     """The DPA reader (`dpa FILE`, `run tarik-dpa --dpa FILE`) given a hostile .xlsx."""
     out = []
-    for book_id in ("far-cell-XFD1048576", "far-cell-CV1048576", "bomb-200MiB"):
+    for book_id in ("far-cell-XFD1048576", "far-cell-CV1048576", "far-cell-tab", "bomb-200MiB"):
         make = next(m for i, m, _f in BOOKS if i == book_id)
         out.append(Case(f"{book_id}/dpa", make, lambda p, o: ["dpa", str(p)], 2, "batas"))
     return out

@@ -1,0 +1,254 @@
+"""sheetscan: where python-calamine places a sheet's cells, found before calamine builds the grid.
+
+The oracle is python-calamine itself: each case is a real .xlsx read by calamine, and the
+scan must name the same furthest cell.  The far versions of the same cells (which calamine
+cannot survive: it aborts the process asking for billions of cells) must be refused.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from python_calamine import CalamineWorkbook
+
+from renaksi_xl import readlimits, sheetscan
+from renaksi_xl.readlimits import LimitError
+
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_CT = (
+    '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/xl/workbook.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+    '<Override PartName="/xl/worksheets/sheet1.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'
+)
+_RELS = (
+    '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+    'officeDocument" Target="xl/workbook.xml"/></Relationships>'
+)
+_WB = (
+    f'<?xml version="1.0"?><workbook xmlns="{MAIN}" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+    '<sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>'
+)
+_WB_RELS = (
+    '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+    'worksheet" Target="worksheets/sheet1.xml"/></Relationships>'
+)
+
+
+def sheet_xml(rows: str) -> bytes:
+    return (
+        f'<?xml version="1.0"?><worksheet xmlns="{MAIN}"><sheetData>{rows}</sheetData></worksheet>'.encode()
+    )
+
+
+def calamine_far_cell(tmp_path: Path, data: bytes) -> tuple[int, int]:
+    """(furthest row, furthest column), 1-based, of the grid python-calamine builds; (0, 0) if empty."""
+    path = tmp_path / "s.xlsx"
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, text in (
+            ("[Content_Types].xml", _CT),
+            ("_rels/.rels", _RELS),
+            ("xl/workbook.xml", _WB),
+            ("xl/_rels/workbook.xml.rels", _WB_RELS),
+        ):
+            zf.writestr(name, text)
+        zf.writestr("xl/worksheets/sheet1.xml", data)
+    sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("S")
+    end = sheet.end
+    return (0, 0) if end is None else (end[0] + 1, end[1] + 1)
+
+
+FIRST_ROW = '<row r="1"><c r="A1"><v>1</v></c></row>'
+# How a cell can be written, each as python-calamine 0.9 reads it ({ref}: where it claims to be).
+SHAPES = {
+    "plain": '<row r="5"><c r="{ref}"><v>2</v></c></row>',
+    "tab-before-r": '<row r="5"><c\tr="{ref}"><v>2</v></c></row>',
+    "newline-before-r": '<row r="5"><c\nr="{ref}"><v>2</v></c></row>',
+    "single-quotes": "<row r=\"5\"><c r='{ref}'><v>2</v></c></row>",
+    "spaces-around-equals": '<row r="5"><c r = "{ref}"><v>2</v></c></row>',
+    "lower-case": '<row r="5"><c r="{lower}"><v>2</v></c></row>',
+    "leading-zeros": '<row r="5"><c r="{zeros}"><v>2</v></c></row>',
+    "prefixed-cell": f'<row r="5"><x:c xmlns:x="{MAIN}" r="{{ref}}"><x:v>2</x:v></x:c></row>',
+    "r-not-first": '<row r="5"><c s="0" r="{ref}"><v>2</v></c></row>',
+    "r-twice": '<row r="5"><c r="B5" r="{ref}"><v>2</v></c></row>',
+    "gt-in-a-value": '<row r="5"><c r="B5" s=">" r="{ref}"><v>2</v></c></row>',
+    "inline-empty-text": '<row r="5"><c r="{ref}" t="inlineStr"><is><t></t></is></c></row>',
+    "other-attributes": '<row r="5"><c r="{ref}" s="1" t="n" cm="1"><v>2</v></c></row>',
+}
+
+
+def _forms(ref: str) -> dict:
+    letters = ref.rstrip("0123456789")
+    return {"ref": ref, "lower": ref.lower(), "zeros": letters + "000" + ref[len(letters) :]}
+
+
+# Not well-formed XML (an attribute twice), which calamine reads all the same: refused outright.
+DUPLICATED = {"r-twice", "gt-in-a-value"}
+
+
+@pytest.mark.parametrize("shape", sorted(SHAPES))
+def test_the_scan_places_a_cell_where_calamine_does(tmp_path, shape):
+    data = sheet_xml(FIRST_ROW + SHAPES[shape].format(**_forms("CV5000")))
+    assert calamine_far_cell(tmp_path, data) == (5000, 100)  # the fact the scan must match
+    if shape in DUPLICATED:
+        with pytest.raises(sheetscan.NotReadable, match="dua kali"):
+            sheetscan.exact(data, 10**6, 10**6, 10**12)
+        return
+    cells = sheetscan.exact(data, 10**6, 10**6, 10**12)
+    assert (cells.far_row, cells.far_col) == (5000, 100)
+
+
+@pytest.mark.parametrize("shape", sorted(SHAPES))
+def test_a_far_cell_is_refused_whatever_its_spelling(shape):
+    data = sheet_xml(FIRST_ROW + SHAPES[shape].format(**_forms("XFD1048576")))
+    named = (
+        "atribut yang sama ditulis dua kali" if shape in DUPLICATED else "XFD1048576|xfd1048576|XFD0001048576"
+    )
+    with pytest.raises(LimitError, match=f"lembar 'Realisasi Aksi'.*({named})"):
+        readlimits.scan_sheet(data, "Realisasi Aksi", "kota.xlsm", [])
+
+
+@pytest.mark.parametrize(
+    ("rows", "far"),
+    [
+        # a cell without r follows the previous cell of its row
+        ('<row r="1"><c r="CU1"><v>1</v></c><c><v>1</v></c></row>', (1, 100)),
+        # a row without r follows the previous row
+        ('<row r="4999"><c r="A4999"><v>1</v></c></row><row><c><v>1</v></c></row>', (5000, 1)),
+        # cells with nothing in them do not count
+        (
+            FIRST_ROW
+            + '<row r="5000"><c r="CV5000" s="1"/><c r="CW5000"></c><c r="CX5000"><v></v></c></row>',
+            None,
+        ),
+        (FIRST_ROW + '<row r="5000"><c r="CV5000"><f>1+1</f></c></row>', None),
+    ],
+    ids=["cell-without-r", "row-without-r", "empty-cells", "formula-without-value"],
+)
+def test_cells_placed_by_position_and_empty_cells(tmp_path, rows, far):
+    data = sheet_xml(rows)
+    got = calamine_far_cell(tmp_path, data)
+    cells = sheetscan.exact(data, 10**6, 10**6, 10**12)
+    if far is None:  # calamine leaves them out; the scan may count them (conservative), never less
+        assert got == (1, 1) and (cells.far_row, cells.far_col) >= got
+    else:
+        assert got == far and (cells.far_row, cells.far_col) == far
+
+
+def test_a_doctype_is_refused_by_the_exact_scan_before_any_entity_is_read():
+    """The fast way never needs the DOCTYPE (calamine expands no entity, and an entity reference
+    cannot be part of a fast-shape cell tag); a sheet that takes the exact way is refused."""
+    body = '<row r="1"><c\tr="A1"><v>&b;</v></c></row>'
+    data = (
+        b'<?xml version="1.0"?><!DOCTYPE w [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;">]>'
+        + sheet_xml(body).split(b"?>", 1)[1]
+    )
+    with pytest.raises(LimitError, match="lembar 'Rencana Aksi'.*DOCTYPE"):
+        readlimits.scan_sheet(data, "Rencana Aksi", "x.xlsm", [])
+
+
+def test_xml_that_is_not_well_formed_is_refused_naming_the_sheet():
+    # (in the fast shape calamine itself reports it, as 'rusak': tests/test_capaian_hostile.py)
+    data = sheet_xml('<row r="1"><c\tr="A1"><v>1</v></row>')
+    with pytest.raises(LimitError, match="lembar 'Kinerja'.*tidak utuh"):
+        readlimits.scan_sheet(data, "Kinerja", "x.xlsm", [])
+
+
+def test_the_exact_scan_stops_at_the_first_cell_past_the_limits():
+    rows = "".join(f'<row r="{r}"><c r="A{r}"><v>1</v></c></row>' for r in range(1, 50))
+    cells = sheetscan.exact(sheet_xml(rows), 10, 256, 10**6)
+    assert cells.stopped and cells.far_row == 11
+
+
+def test_formulas_in_a_protected_table_are_found_in_either_shape():
+    box = [("tblRencanaAksi", (4, 1, 9, 24))]
+    for cell in ('<c r="B5"><f>1+1</f><v>2</v></c>', '<c\tr="B5"><f>1+1</f><v>2</v></c>'):
+        scan = readlimits.scan_sheet(sheet_xml(f'<row r="5">{cell}</row>'), "Rencana Aksi", "x.xlsm", box)
+        assert scan.formula_cells == ["tblRencanaAksi:B5"], cell
+
+
+@pytest.mark.parametrize("box", readlimits.BOXES, ids=lambda b: f"{b.cols}x{b.rows}")
+def test_every_box_is_within_the_reading_limits(box):
+    assert box.cols <= readlimits.MAX_COLS and box.rows <= readlimits.MAX_ROWS
+    assert box.cols * box.rows <= readlimits.MAX_CELLS
+
+
+def _letters(n: int) -> str:  # written here from the definition (A=1 .. Z=26, AA=27), not from sheetscan
+    out = ""
+    while n > 0:
+        n, rest = divmod(n - 1, 26)
+        out = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[rest] + out
+    return out
+
+
+@pytest.mark.parametrize("box", readlimits.BOXES, ids=lambda b: f"{b.cols}x{b.rows}")
+def test_a_box_holds_exactly_the_cells_up_to_its_corner(box):
+    def inside(col: int, row: int) -> bool:
+        return (
+            sheetscan.fits(sheet_xml(f'<row r="{row}"><c r="{_letters(col)}{row}"><v>1</v></c></row>'), box)
+            is None
+        )
+
+    for col in range(1, 800):
+        assert inside(col, 1) == (col <= box.cols), col
+    for row in [*range(1, 2000), *range(box.rows - 1500, box.rows + 1500), 10**6, 10**7]:
+        assert inside(1, row) == (row <= box.rows), row
+    assert (
+        inside(box.cols, box.rows)
+        and not inside(box.cols + 1, box.rows)
+        and not inside(box.cols, box.rows + 1)
+    )
+
+
+# ----------------------------------------------------------------------------- fuzzing: calamine is the oracle
+_SPELLINGS = [
+    '<c r="{ref}"{attrs}><v>{v}</v></c>',
+    "<c r='{ref}'{attrs}><v>{v}</v></c>",
+    '<c\tr="{ref}"{attrs}><v>{v}</v></c>',
+    '<c{attrs} r="{ref}"><v>{v}</v></c>',
+    '<c r="{ref}"{attrs}/>',
+    "<c{attrs}><v>{v}</v></c>",
+    '<c r="{ref}" t="inlineStr"><is><t>x</t></is></c>',
+]
+_ATTRS = ["", ' s="1"', ' s="1" t="n"', ' t="n"', ' vm="1"']
+
+
+@st.composite
+def small_sheets(draw) -> bytes:
+    rows, row_no = [], 0
+    for _ in range(draw(st.integers(1, 6))):
+        row_no = draw(st.integers(row_no + 1, row_no + 40))
+        cells, col = [], 0
+        for _ in range(draw(st.integers(0, 5))):
+            col = draw(st.integers(col + 1, col + 30))
+            spelling = draw(st.sampled_from(_SPELLINGS))
+            cells.append(
+                spelling.format(ref=f"{_letters(col)}{row_no}", attrs=draw(st.sampled_from(_ATTRS)), v=col)
+            )
+        rows.append(f'<row r="{row_no}">' + "".join(cells) + "</row>")
+    return sheet_xml("".join(rows))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=small_sheets())
+def test_fuzz_scan_agrees_with_calamine(tmp_path, data):
+    far = calamine_far_cell(tmp_path, data)
+    cells = sheetscan.exact(data, 10**6, 10**6, 10**12)
+    # exact: never short of calamine's grid (self-closed cells may count, the conservative side)
+    assert cells.far_row >= far[0] and cells.far_col >= far[1]
+    if b"/>" not in data.split(b"<sheetData>", 1)[1]:
+        assert (cells.far_row, cells.far_col) == far
+    # the fast way: when it says every cell is inside a box, calamine's grid is inside it too
+    for box in readlimits.BOXES:
+        if sheetscan.fast_shape(data) and sheetscan.fits(data, box) is None:
+            assert far[0] <= box.rows and far[1] <= box.cols
