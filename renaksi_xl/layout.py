@@ -509,6 +509,8 @@ STATUS_DRAF = "DRAF"
 STATUS_DITETAPKAN = "DITETAPKAN"
 
 PLAN_TABLES = (TBL_DPA, TBL_RENCANA, TBL_KINERJA)
+# Tables whose data cells validasi colours (errors red, warnings yellow); Renaksi_HapusSorotan clears them.
+HIGHLIGHTED_TABLES = (*PLAN_TABLES, *REALISASI_TABLES)
 
 TABLES: dict[str, TableSpec] = {
     t.name: t

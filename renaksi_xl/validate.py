@@ -27,7 +27,7 @@ from .headless import macro_equivalent
 CLEAR_MACRO = layout.MACRO_HAPUS_SOROTAN
 ERROR_FILL = "#FFC7CE"  # light red
 WARNING_FILL = "#FFEB9C"  # light yellow
-HIGHLIGHTED_TABLES = layout.PLAN_TABLES
+HIGHLIGHTED_TABLES = layout.HIGHLIGHTED_TABLES
 
 
 def summary_text(errors: int, warnings: int) -> str:
@@ -139,11 +139,14 @@ def _split_cell(address: str) -> tuple[int, int]:
 
 @macro_equivalent(CLEAR_MACRO)
 def clear_highlights(wb) -> None:
-    """Headless twin of VBA `Renaksi_HapusSorotan(wb)`: no fill on the plan tables' data bodies."""
+    """Headless twin of VBA `Renaksi_HapusSorotan(wb)`: no fill on the data bodies of the plan and
+    realisasi tables (a workbook made before the realisasi sheets has none to clear)."""
     from openpyxl.styles import PatternFill
 
     for name in HIGHLIGHTED_TABLES:
         spec = layout.table(name)
+        if spec.sheet not in wb.sheetnames:
+            continue
         ws = wb[spec.sheet]
         table = ws.tables.get(name)
         if table is None:

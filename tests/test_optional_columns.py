@@ -60,3 +60,14 @@ def test_write_table_skips_an_optional_column_the_sheet_lacks(built_workbook):
     data = tables.read_table(headless.open_book(built_workbook), layout.TBL_KINERJA)
     assert layout.H_ARAH not in data.header
     assert data.records()[0][layout.H_INDIKATOR_KINERJA] == "Nilai SAKIP"
+
+
+def test_the_rules_read_a_plan_without_the_arah_column_as_naik():
+    """validators.engine pads the absent optional column: ARAH_TIDAK_DIKENAL finds nothing, nothing breaks."""
+    from renaksi_xl.validators import checks, engine
+
+    for with_arah, arah, expected in ((False, None, []), (True, "Sedang", ["ARAH_TIDAK_DIKENAL"])):
+        prepared = engine.prepare(_rencana(with_arah, arah), checks.RENCANA_MONEY, checks.RENCANA_NUMBERS)
+        assert layout.H_ARAH in prepared.col
+        findings = engine.run_table(prepared, checks.RENCANA_CELL_RULES, (), engine.Env())
+        assert [f.rule for f in findings if f.rule == "ARAH_TIDAK_DIKENAL"] == expected

@@ -352,6 +352,18 @@ def case_sifat(p):
     ]
 
 
+def case_arah(p):
+    p.set("rencana", 0, layout.H_ARAH, "Makin tinggi")
+    p.set("kinerja", 1, layout.H_ARAH, "Turun ")
+    p.set("kinerja", 0, layout.H_ARAH, "naik")  # either case, spaces trimmed: not a finding
+    p.set("rencana", 1, layout.H_ARAH, None)  # empty reads Naik
+    p.set("rencana", 2, layout.H_ARAH, 1)
+    return [
+        cell(p, "ARAH_TIDAK_DIKENAL", "rencana", 0, layout.H_ARAH),
+        cell(p, "ARAH_TIDAK_DIKENAL", "rencana", 2, layout.H_ARAH),
+    ]
+
+
 def case_pj_kosong(p):
     p.set("rencana", 1, H_PENANGGUNG_JAWAB, None)
     p.set("kinerja", 0, H_PENANGGUNG_JAWAB, " ")
@@ -426,6 +438,7 @@ def test_ids_are_the_contract():
         "TARGET_TIDAK_KUMULATIF",
         "TARGET_TW4_BEDA_TAHUNAN",
         "SIFAT_TARGET_TIDAK_DIKENAL",
+        "ARAH_TIDAK_DIKENAL",
         "PENANGGUNG_JAWAB_KOSONG",
         "PENANGGUNG_JAWAB_TIDAK_DIKENAL",
         "TOTAL_PAGU_BEDA_DPA",

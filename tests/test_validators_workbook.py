@@ -149,6 +149,39 @@ def test_headless_twin_clears_only_the_plan_table_bodies(broken_file):
     assert fill_of(wb[layout.SHEET_RENCANA], rencana_cell(1, FISIK_TW[1])) is None
 
 
+def realisasi_cell(i: int, header: str) -> str:
+    spec = layout.table(layout.TBL_REALISASI_AKSI)
+    return tables.cell_address(spec.header_row + 1 + i, spec.first_col + spec.col_index(header))
+
+
+def test_realisasi_findings_are_coloured_and_cleared_like_the_plans(built_workbook):
+    plan = sample.add_realisasi(sample.clean_plan(3), 1)
+    fisik = layout.table(layout.TBL_REALISASI_AKSI).col_index(layout.H_REALISASI_FISIK)
+    bukti = layout.table(layout.TBL_REALISASI_AKSI).col_index(layout.H_BUKTI)
+    plan.realisasi_aksi[0][fisik] = 140  # REALISASI_FISIK_DI_LUAR_RENTANG: an error
+    plan.realisasi_aksi[1][bukti] = "map di lemari"  # BUKTI_DUKUNG_KOSONG: a warning
+    sample.write_plan(built_workbook, plan)
+    headless.run_on_file(built_workbook, lambda b: validasi_body(b, WHEN))
+    ws = openpyxl.load_workbook(built_workbook)[layout.SHEET_REALISASI_AKSI]
+    assert fill_of(ws, realisasi_cell(0, layout.H_REALISASI_FISIK)) == "FF" + ERROR_FILL[1:]
+    assert fill_of(ws, realisasi_cell(1, layout.H_BUKTI)) == "FF" + WARNING_FILL[1:]
+    assert fill_of(ws, realisasi_cell(2, layout.H_REALISASI_FISIK)) is None
+
+    wb = headless.load_for_update(built_workbook)
+    clear_highlights(wb)
+    assert fill_of(wb[layout.SHEET_REALISASI_AKSI], realisasi_cell(0, layout.H_REALISASI_FISIK)) is None
+    assert fill_of(wb[layout.SHEET_REALISASI_AKSI], realisasi_cell(1, layout.H_BUKTI)) is None
+
+
+def test_the_headless_twin_clears_a_workbook_without_realisasi_sheets(broken_file):
+    headless.run_on_file(broken_file, lambda b: validasi_body(b, WHEN))
+    wb = headless.load_for_update(broken_file)
+    for name in layout.REALISASI_TABLES:
+        del wb[layout.table(name).sheet]
+    clear_highlights(wb)
+    assert fill_of(wb[layout.SHEET_RENCANA], rencana_cell(1, FISIK_TW[1])) is None
+
+
 def test_unusable_plan_raises_before_any_change(broken_file):
     wb = openpyxl.load_workbook(broken_file, keep_vba=True)
     spec = layout.table(layout.TBL_RENCANA)

@@ -184,7 +184,7 @@ def test_hapus_sorotan_and_kunci_lembar(built_workbook_master, lo_dir):
     wb = openpyxl.load_workbook(built_workbook_master, keep_vba=True)
     red = PatternFill("solid", fgColor=RED)
     body = {}
-    for name in layout.PLAN_TABLES:
+    for name in layout.HIGHLIGHTED_TABLES:  # the plan and the realisasi tables
         spec = layout.table(name)
         ws = wb[spec.sheet]
         cells = [

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from renaksi_xl import layout
+from renaksi_xl import capaian, layout
 from renaksi_xl.layout import (
     FISIK_TW,
+    H_ARAH,
     H_INDIKATOR_KELUARAN,
     H_INDIKATOR_KINERJA,
     H_KODE_SUB,
@@ -90,6 +91,10 @@ def _first_occurrence(s: np.ndarray, env: Env) -> np.ndarray:
 
 def _sifat_known(s: np.ndarray, env: Env) -> np.ndarray:
     return ~cells.missing(cells.sifat_targets(s))
+
+
+def _arah_known(s: np.ndarray, env: Env) -> np.ndarray:
+    return np.array([capaian.arah_of(v) is not None for v in s.tolist()], dtype=bool)
 
 
 def _official(s: np.ndarray, env: Env) -> np.ndarray:
@@ -362,6 +367,13 @@ def _m_sifat(row: Row) -> str:
     return f"{row.label}: Sifat Target {what}. Pilih Kumulatif, Tetap, atau Akhir Tahun."
 
 
+def _m_arah(row: Row) -> str:
+    return (
+        f"{row.label}: Arah {shown(row.raw())} tidak dikenal. Pilih Naik (makin tinggi makin baik) atau "
+        "Turun (makin rendah makin baik); bila dikosongkan dibaca Naik."
+    )
+
+
 def _m_kinerja_tw(row: Row) -> str:
     return (
         f"{row.label}: target {QUARTER_OF[row.col]} belum diisi. Isi target setiap triwulan "
@@ -402,6 +414,7 @@ _TARGET_CELLS = (
     CellRule("TARGET_KOSONG", (H_SATUAN,), _filled, _m_target_kosong),
     CellRule("TARGET_KOSONG", (H_TARGET_TAHUNAN,), _not_kind(cells.EMPTY), _m_target_kosong),
     CellRule("SIFAT_TARGET_TIDAK_DIKENAL", (H_SIFAT_TARGET,), _sifat_known, _m_sifat),
+    CellRule("ARAH_TIDAK_DIKENAL", (H_ARAH,), _arah_known, _m_arah),
 )
 _TARGET_VALUES = (
     ValueRule("TARGET_KOSONG", (H_TARGET_TAHUNAN,), _positive, _m_target_kosong),

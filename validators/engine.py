@@ -158,6 +158,17 @@ class Tables:
     env: Env
 
 
+def _with_optional_columns(data: TableData) -> TableData:
+    """A table from a workbook made before an optional column existed, with that column empty
+    (what an empty cell means is the rule's to say: an empty Arah reads Naik)."""
+    absent = [c.header for c in data.spec.columns if c.optional and c.header not in data.header]
+    if not absent:
+        return data
+    pad = [None] * len(absent)
+    rows = [list(row) + pad for row in data.rows]
+    return TableData(data.spec, [*data.header, *absent], rows, data.excel_rows, data.first_col)
+
+
 def prepare(
     data: TableData, money: tuple[str, ...], numbers: tuple[str, ...], texts: tuple[str, ...] | None = None
 ) -> Prepared:
@@ -166,6 +177,7 @@ def prepare(
     `texts`: the text columns the rules read as values (None: all); stripping
     the others (names of programs, places, notes) would be wasted work.
     """
+    data = _with_optional_columns(data)
     grid = np.empty((len(data.rows), len(data.header)), dtype=object)
     if data.rows:
         grid[:] = data.rows

@@ -71,6 +71,7 @@ RULES: dict[str, tuple[str, str]] = {
     "TARGET_TIDAK_KUMULATIF": (ERROR, "target kumulatif s.d. triwulan berikutnya lebih kecil"),
     "TARGET_TW4_BEDA_TAHUNAN": (ERROR, "target s.d. TW IV tidak sama dengan target tahunan"),
     "SIFAT_TARGET_TIDAK_DIKENAL": (ERROR, "Sifat Target bukan Kumulatif, Tetap, atau Akhir Tahun"),
+    "ARAH_TIDAK_DIKENAL": (ERROR, "Arah bukan Naik atau Turun"),
     "KINERJA_KOSONG": (WARNING, "tabel Kinerja belum berisi indikator"),
     "KINERJA_TARGET_TW_KOSONG": (ERROR, "indikator kinerja tanpa target triwulan"),
     # --- people --------------------------------------------------------------------

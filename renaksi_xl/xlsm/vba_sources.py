@@ -89,7 +89,7 @@ def always_protected(lay: layout.BookLayout | None = None) -> tuple[str, ...]:
 
 
 # Tables whose data cells validasi may highlight; Renaksi_HapusSorotan clears them.
-HIGHLIGHT_TABLES = layout.PLAN_TABLES
+HIGHLIGHT_TABLES = layout.HIGHLIGHTED_TABLES
 
 
 class VbaSourceError(RuntimeError):

@@ -394,14 +394,19 @@ End Sub
 
 ' ---- macros that Python calls through runMacro (headless twins in Python) --------
 
-' Remove the highlight fill that validasi puts on the plan tables' data cells
-' (tblDPA, tblRencanaAksi, tblKinerja). Headers and other sheets are untouched.
+' Remove the highlight fill that validasi puts on the data cells of the plan and
+' realisasi tables (RX_HIGHLIGHT_TABLES). Headers and other sheets are untouched; a
+' workbook without one of those sheets (made before it existed) is fine.
 Public Sub Renaksi_HapusSorotan(wb As Workbook)
     Dim specs As Variant, parts As Variant, i As Long, ws As Worksheet, body As Range, wasProtected As Boolean
     specs = Split(RX_HIGHLIGHT_TABLES, "|")
     For i = LBound(specs) To UBound(specs)
         parts = Split(specs(i), ":")
+        Set ws = Nothing
+        On Error Resume Next
         Set ws = wb.Worksheets(CStr(parts(1)))
+        On Error GoTo 0
+        If ws Is Nothing Then GoTo NextTable
         Set body = Renaksi_TableBody(ws, CStr(parts(0)))
         If Not body Is Nothing Then
             wasProtected = ws.ProtectContents
@@ -409,6 +414,7 @@ Public Sub Renaksi_HapusSorotan(wb As Workbook)
             body.Interior.ColorIndex = xlNone
             If wasProtected Then Renaksi_Protect ws
         End If
+NextTable:
     Next i
 End Sub
 
