@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import capaian, layout, tables, workflow
+from . import sop as sop_model
 from .context import ActionContext, format_timestamp
 from .errors import InputError, Refused
 from .integrity import (
@@ -51,7 +52,7 @@ WHAT = {
     layout.ACTION_VERIFIKASI_REALISASI: "Verifikasi realisasi",
     layout.ACTION_SAHKAN_REALISASI: "Pengesahan realisasi",
 }
-DUE_DAY = 10  # a quarter's report is due on the 10th of the following month
+DUE_DAY = sop_model.DEFAULT_REPORT_DAY  # a quarter's report is due on this day of the following month
 _NOTE = re.compile(r"^TW (I|II|III|IV)\b")
 
 
@@ -214,10 +215,11 @@ def _pre_sahkan(book, k: int, data: capaian.Book, state: ReportState) -> str:
 
 
 # --------------------------------------------------------------------------- due dates
-def due_date(year: int, k: int) -> dt.date:
-    """The 10th of the month after quarter k of `year` (TW IV: 10 January of the next year)."""
+def due_date(year: int, k: int, day: int = DUE_DAY) -> dt.date:
+    """Day `day` (the SOP's `batas_laporan_realisasi`, 10 unless it says otherwise) of the month
+    after quarter k of `year` (TW IV: January of the next year)."""
     month = 3 * k + 1
-    return dt.date(year + (month > 12), (month - 1) % 12 + 1, DUE_DAY)
+    return dt.date(year + (month > 12), (month - 1) % 12 + 1, day)
 
 
 def _year(book) -> int | None:
@@ -263,7 +265,7 @@ def perform(book, action: str, ctx: ActionContext) -> str:
     due_text = ketepatan = ""
     year = _year(book)
     if action == layout.ACTION_LAPOR_REALISASI and year is not None:
-        due = due_date(year, k)
+        due = due_date(year, k, workflow.book_sop(book, ctx).batas_laporan_realisasi)
         due_text, ketepatan = workflow.tanggal(due), punctuality(now.date(), due)
     cap = capaian.write_capaian_sheet(book, data, k)
     notes = [f"TW {q}", capaian.summary_text(cap).rstrip(".")]

@@ -36,6 +36,8 @@ else:  # pragma: no cover - Python 3.10
 
 PARAF = "Paraf"
 TANDA_TANGAN = "Tanda Tangan"
+DEFAULT_REPORT_DAY = 10  # realisasi of a quarter is due on this day of the following month
+LAST_REPORT_DAY = 28  # a day every month has
 
 # The kinds of step (`jenis`) and the action that records each.
 DISPOSISI = "disposisi"
@@ -128,6 +130,8 @@ class Sop:
     pencatatan: tuple[str, ...] = ()
     pencatatan_catatan: str = ""
     pelaksana: tuple[str, ...] = ()  # the SOP table's Pelaksana columns, in order (optional)
+    # the day of the month after a quarter by which its realisasi is reported (optional, default 10)
+    batas_laporan_realisasi: int = DEFAULT_REPORT_DAY
     text: str = field(default="", compare=False, repr=False)  # the TOML it was read from
 
     # --- steps and roles
@@ -292,6 +296,16 @@ class _Reader:
             self.fail(name, "harus berupa tanggal TOML tanpa tanda kutip, misalnya 2024-02-01")
         return value
 
+    def day_of_month(self, name: str, default: int) -> int:
+        if name not in self.table:
+            return default
+        value = self.table[name]
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= LAST_REPORT_DAY:
+            self.fail(
+                name, f"harus berupa angka tanggal 1 sampai {LAST_REPORT_DAY} tanpa tanda kutip, misalnya 10"
+            )
+        return value
+
     def table_of(self, name: str) -> dict:
         value = self.table.get(name)
         if not isinstance(value, dict):
@@ -334,6 +348,7 @@ SOP_KEYS = {
     "pencatatan_catatan",
     "disahkan_oleh",
     "pelaksana",
+    "batas_laporan_realisasi",
 }
 STEP_KEYS = {"uraian", "pelaksana", "jenis", "kelengkapan", "waktu", "output", "pengesahan"}
 
@@ -375,6 +390,7 @@ def from_text(text: str, where: str = "Berkas SOP") -> Sop:
         pencatatan=head.texts("pencatatan"),
         pencatatan_catatan=head.text("pencatatan_catatan", required=False),
         pelaksana=_pelaksana(head, steps),
+        batas_laporan_realisasi=head.day_of_month("batas_laporan_realisasi", DEFAULT_REPORT_DAY),
         text=text,
     )
 

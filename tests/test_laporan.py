@@ -117,6 +117,22 @@ def test_late_report_in_the_record(book):
     assert report[0]["Ketepatan"] == "Terlambat 5 hari"
 
 
+def test_the_sops_deadline_decides_punctuality(book):
+    """`batas_laporan_realisasi = 5` in the SOP (here the server's trusted SOP, which also
+    decides the deadline there): reported on 8 April, TW I is 3 days late."""
+    import dataclasses
+
+    from renaksi_xl import sop
+
+    trusted = dataclasses.replace(sop.default(), batas_laporan_realisasi=5)
+    fill(book, 1)
+    ctx = ActionContext(nip=KASUBAG, now=_at(4, 8), fields={"tw": "I"}, sop=trusted)
+    summary = run_action(book, layout.ACTION_LAPOR_REALISASI, ctx)[0]
+    assert "Batas lapor 5 April 2025: Terlambat 3 hari" in summary
+    report = tables.read_table(headless.open_book(book), layout.TBL_LAPORAN).records()
+    assert report[0]["Batas Lapor"] == "5 April 2025" and report[0]["Ketepatan"] == "Terlambat 3 hari"
+
+
 def test_refused_before_the_plan_is_set(demo_plan, tmp_path):
     path = tmp_path / "belum.xlsm"
     shutil.copyfile(demo_plan[1], path)  # hand-off to the Camat, before tetapkan

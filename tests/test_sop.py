@@ -91,6 +91,9 @@ def test_default_layout_equals_the_layout_constants():
         ("uraian", 'uraian = "Memerintahkan penyusunan Rencana Aksi"', 'uraian = ""', "langkah[1].uraian"),
         ("first", 'jenis = "disposisi"', 'jenis = "paraf"', "disposisi"),
         ("dasar", "dasar_hukum = [", "dasar_hukum_x = [", "sop.dasar_hukum_x"),
+        ("batas-text", "[sop]\n", '[sop]\nbatas_laporan_realisasi = "10"\n', "sop.batas_laporan_realisasi"),
+        ("batas-31", "[sop]\n", "[sop]\nbatas_laporan_realisasi = 31\n", "1 sampai 28"),
+        ("batas-0", "[sop]\n", "[sop]\nbatas_laporan_realisasi = 0\n", "sop.batas_laporan_realisasi"),
     ],
 )
 def test_bad_sop_is_refused_naming_the_key(tmp_path, text, old, new, key):
@@ -101,6 +104,14 @@ def test_bad_sop_is_refused_naming_the_key(tmp_path, text, old, new, key):
     with pytest.raises(InputError) as info:
         sop.load(bad)
     assert key in info.value.message and str(bad) in info.value.message
+
+
+def test_the_report_deadline_is_the_10th_unless_the_sop_says_otherwise(tmp_path):
+    source = DINAS.read_text(encoding="utf-8")
+    assert sop.load(DINAS).batas_laporan_realisasi == 10  # the default when the SOP is silent
+    changed = tmp_path / "sop.toml"
+    changed.write_text(source.replace("[sop]\n", "[sop]\nbatas_laporan_realisasi = 7\n", 1), encoding="utf-8")
+    assert sop.load(changed).batas_laporan_realisasi == 7
 
 
 def _steps(*kinds: str) -> str:
