@@ -14,8 +14,10 @@ tblRealisasiAksi, 4 x 60 in tblRealisasiKinerja), then in one process
             BOOK` does (the reading limits on the file, the four tables straight
             from python-calamine, capaian of the latest quarter)
 
-and prints best and median of each and the ratio beside the target.
-Target (issue 13): capaian <= 1.5 x calamine.
+and prints best and median wall time of each, the ratio beside the target, and
+the CPU time of both (capaian uses a second thread: python-calamine reads one sheet
+while the next one is scanned, so its wall time hides part of its work).
+Target (issue 13): capaian <= 1.5 x calamine, wall time, judged on the median.
 """
 
 from __future__ import annotations
@@ -58,10 +60,11 @@ def capaian(path: Path) -> int:
     return len(capaian_file(path).rencana_aksi)
 
 
-def timed(fn, *args) -> float:
-    start = time.perf_counter()
+def timed(fn, *args) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of the process: every thread)."""
+    start, cpu = time.perf_counter(), time.process_time()
     fn(*args)
-    return time.perf_counter() - start
+    return time.perf_counter() - start, time.process_time() - cpu
 
 
 def main() -> None:
@@ -84,17 +87,32 @@ def main() -> None:
         for _ in range(args.repeat):
             cal.append(timed(read_with_calamine, path))
             cap.append(timed(capaian, path))
-        best, med = min(cap) / min(cal), statistics.median(cap) / statistics.median(cal)
-        print(
-            f"calamine (floor): best {min(cal) * 1000:.0f} ms, median {statistics.median(cal) * 1000:.0f} ms"
+        report(cal, cap)
+
+
+def report(cal: list[tuple[float, float]], cap: list[tuple[float, float]]) -> None:
+    def line(label: str, runs: list[tuple[float, float]]) -> str:
+        wall, cpu = [w for w, _ in runs], [c for _, c in runs]
+        return (
+            f"{label}: best {min(wall) * 1000:.0f} ms, median {statistics.median(wall) * 1000:.0f} ms "
+            f"(CPU, all threads: median {statistics.median(cpu) * 1000:.0f} ms)"
         )
-        print(
-            f"capaian         : best {min(cap) * 1000:.0f} ms, median {statistics.median(cap) * 1000:.0f} ms"
-        )
-        verdict = "OK" if best <= TARGET else "ABOVE TARGET"
-        print(
-            f"ratio capaian / calamine: best {best:.2f}x, median {med:.2f}x (target <= {TARGET}x): {verdict}"
-        )
+
+    print(line("calamine (floor)", cal))
+    print(line("capaian         ", cap))
+    wall_cal, wall_cap = [w for w, _ in cal], [w for w, _ in cap]
+    best = min(wall_cap) / min(wall_cal)
+    med = statistics.median(wall_cap) / statistics.median(wall_cal)
+    cpu = statistics.median(c for _, c in cap) / statistics.median(c for _, c in cal)
+    verdict = "OK" if med <= TARGET else "ABOVE TARGET"
+    print(
+        f"ratio capaian / calamine (wall time): best {best:.2f}x, median {med:.2f}x "
+        f"(target <= {TARGET}x): {verdict}"
+    )
+    print(
+        f"ratio of CPU time, for the record: {cpu:.2f}x (python-calamine reads in a worker thread while "
+        "the next sheet is scanned and the plan parsed: the scan's and parsing's work is real, only hidden)"
+    )
 
 
 if __name__ == "__main__":

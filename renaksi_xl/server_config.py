@@ -7,11 +7,11 @@ import hashlib
 import json
 import os
 import re
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import configfile
 from .errors import InputError
 from .nip import nip_problem
 
@@ -124,21 +124,14 @@ def load_config(path: str | os.PathLike | None) -> ServerConfig:
         return ServerConfig()
     path = Path(path)
     where = f"Berkas konfigurasi '{path}'"
-    if not path.is_file():
-        raise InputError(f"{where} tidak ditemukan.")
-    text = path.read_bytes()
-    try:
-        if path.suffix.lower() == ".json":
+    text = configfile.read_text(path, where)
+    if path.suffix.lower() == ".json":
+        try:
             raw = json.loads(text)
-        else:
-            if sys.version_info >= (3, 11):
-                import tomllib
-            else:  # Python 3.10 (requires-python): the same parser, from PyPI
-                import tomli as tomllib
-
-            raw = tomllib.loads(text.decode("utf-8"))
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise InputError(f"{where} tidak bisa dibaca: {exc}") from exc
+        except ValueError as exc:
+            raise InputError(f"{where} tidak bisa dibaca: {exc}") from exc
+    else:
+        raw = configfile.parse_toml(text, where)
     if not isinstance(raw, dict):
         raise InputError(f"{where}: isinya harus berupa tabel/objek.")
     trusted = _config_sop(raw, path, where)

@@ -40,13 +40,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NoReturn
 
-from . import layout
+from . import configfile, layout
 from .errors import InputError, Refused
 from .nip import nip_problem
 
 ACTION = "pengaturan"
 MACRO_KOP = "Renaksi_KopHalaman"
-MAX_FILE_BYTES = 256 * 1024
+MAX_FILE_BYTES = configfile.MAX_BYTES
 MAX_ROWS = 200
 
 SETELAN_KEYS = {
@@ -90,12 +90,7 @@ def _text(where: str, key: str, value, *, required: bool = True) -> str:
 
 
 def parse(text: str, where: str) -> OfficeFile:
-    from .sop import tomllib  # tomllib, or the tomli backport on Python 3.10
-
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{where}: bukan TOML yang sah ({exc}).") from None
+    raw = configfile.parse_toml(text, where)
     extra = sorted(set(raw) - {"setelan", "pejabat", "libur"})
     if extra:
         _fail(where, extra[0], "tidak dikenal; yang dikenal: [setelan], [[pejabat]], [[libur]]")
@@ -182,17 +177,8 @@ def _setting(where: str, key: str, value) -> str:
 
 
 def load(path: str | Path) -> OfficeFile:
-    path = Path(path)
     where = f"Berkas pengaturan '{path}'"
-    if not path.is_file():
-        raise InputError(f"{where} tidak ditemukan.")
-    if path.stat().st_size > MAX_FILE_BYTES:
-        raise InputError(f"{where}: terlalu besar (paling banyak {MAX_FILE_BYTES // 1024} KB).")
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError:
-        raise InputError(f"{where}: bukan teks UTF-8.") from None
-    return parse(text, where)
+    return parse(configfile.read_text(path, where), where)
 
 
 # --------------------------------------------------------------------------- applying

@@ -21,18 +21,13 @@ import datetime as dt
 import functools
 import hashlib
 import re
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
 
+from . import configfile
 from .errors import InputError
 from .layout import MONTHS
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
 
 PARAF = "Paraf"
 TANDA_TANGAN = "Tanda Tangan"
@@ -61,7 +56,7 @@ KIND_ACTION = {
 ONCE = (DISPOSISI, DATA, SUSUN, PEMERIKSAAN, PENETAPAN)
 MAX_STEPS = 15
 MAX_TEXT = 2000
-MAX_FILE_BYTES = 256 * 1024
+MAX_FILE_BYTES = configfile.MAX_BYTES
 
 SHIPPED_NAME = "neglasari.toml"
 
@@ -355,12 +350,7 @@ STEP_KEYS = {"uraian", "pelaksana", "jenis", "kelengkapan", "waktu", "output", "
 
 def from_text(text: str, where: str = "Berkas SOP") -> Sop:
     """Parse and check an SOP TOML text."""
-    if len(text.encode("utf-8")) > MAX_FILE_BYTES:
-        raise SopError(f"{where}: terlalu besar (paling banyak {MAX_FILE_BYTES // 1024} KB).")
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise SopError(f"{where}: bukan TOML yang sah ({exc}).") from None
+    raw = configfile.parse_toml(text, where, SopError)
     top = _Reader(where, raw, "")
     top.unknown({"sop", "langkah"})
     head = _Reader(where, top.table_of("sop"), "sop")
@@ -492,17 +482,8 @@ def _check_order(where: str, steps: list[Step]) -> None:
 
 def load(path: str | Path) -> Sop:
     """Read and check an SOP file; SopError (exit 2) names the file and the key."""
-    path = Path(path)
     where = f"Berkas SOP '{path}'"
-    if not path.is_file():
-        raise SopError(f"{where} tidak ditemukan.")
-    if path.stat().st_size > MAX_FILE_BYTES:
-        raise SopError(f"{where}: terlalu besar (paling banyak {MAX_FILE_BYTES // 1024} KB).")
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError:
-        raise SopError(f"{where}: bukan teks UTF-8.") from None
-    return from_text(text, where)
+    return from_text(configfile.read_text(path, where, SopError), where)
 
 
 def shipped_path() -> Path:

@@ -17,7 +17,6 @@ writes the entry.
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,19 +34,13 @@ def keys_file() -> Path:
 
 def read_key_paths(path: Path | None = None) -> dict[str, Path]:
     """NIP -> key file from the user's kunci.toml (empty when there is none)."""
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # Python 3.10 (requires-python): the same parser, from PyPI
-        import tomli as tomllib
+    from .. import configfile
 
     path = path or keys_file()
     if not path.is_file():
         return {}
     where = f"Berkas setelan kunci '{path}'"
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise InputError(f"{where} tidak bisa dibaca: {exc}") from exc
+    raw = configfile.parse_toml(configfile.read_text(path, where), where)
     table = raw.get("kunci", {})
     if not isinstance(table, dict):
         raise InputError(f'{where}: bagian [kunci] harus berisi baris "NIP" = "berkas.p12".')
