@@ -127,11 +127,23 @@ def test_libreoffice_reports_a_module_that_does_not_compile(tmp_path):
 
 
 @pytest.mark.libreoffice
-def test_libreoffice_timeout_kills_soffice(hello_xlsm):
-    before = _our_soffice_processes()
+def test_libreoffice_timeout_kills_soffice(hello_xlsm, monkeypatch):
+    """The soffice this call started (known by its own profile folder) is gone after the timeout;
+    other LibreOffice jobs running at the same time (a parallel test run) do not matter."""
+    from renaksi_xl.xlsm import lo_host
+
+    folders: list[str] = []
+    real_mkdtemp = lo_host.tempfile.mkdtemp
+
+    def remember(*args, **kwargs):
+        folders.append(real_mkdtemp(*args, **kwargs))
+        return folders[-1]
+
+    monkeypatch.setattr(lo_host.tempfile, "mkdtemp", remember)
     with pytest.raises(LibreOfficeTimeout):
         run_macros(hello_xlsm, ["Module1.Hello"], timeout=0.5)
-    assert _our_soffice_processes() <= before
+    assert len(folders) == 1
+    assert _soffice_processes(folders[0].encode()) == set()
 
 
 @pytest.mark.libreoffice
@@ -142,8 +154,8 @@ def test_libreoffice_unloadable_document_is_an_error(tmp_path):
         run_macros(bad, ["Module1.Hello"], timeout=90)
 
 
-def _our_soffice_processes() -> set[int]:
-    """PIDs of soffice processes using a renaksi-lo profile (any test run)."""
+def _soffice_processes(marker: bytes) -> set[int]:
+    """PIDs of soffice processes whose command line holds `marker` (a profile folder)."""
     pids = set()
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -152,7 +164,7 @@ def _our_soffice_processes() -> set[int]:
             cmd = (entry / "cmdline").read_bytes()
         except OSError:
             continue
-        if b"soffice" in cmd and b"renaksi-lo-" in cmd:
+        if b"soffice" in cmd and marker in cmd:
             pids.add(int(entry.name))
     return pids
 
