@@ -403,7 +403,21 @@ class RecordVerdict:
 @dataclass
 class ChangedTable:
     table: str
-    since_step: int
+    since_step: int  # the SOP step of the last record; 0 when it is a realisasi report record
+    since: str = ""  # that record in words: "Langkah 6", "laporan realisasi TW I (sahkan-realisasi)"
+
+
+# A realisasi report record's Keterangan starts with its quarter ("TW II. ...").
+REPORT_NOTE = re.compile(r"^TW (I|II|III|IV)\b")
+
+
+def record_label(record) -> str:
+    """A Log record as people name it: its SOP step, or the realisasi report and its quarter."""
+    if record.step:
+        return f"Langkah {record.step}"
+    m = REPORT_NOTE.match(field_text(record.get("Keterangan")))
+    quarter = f" TW {m.group(1)}" if m else ""
+    return f"laporan realisasi{quarter} ({record.action})"
 
 
 @dataclass
@@ -475,15 +489,15 @@ class Verdict:
             return f"RUSAK: {self.snapshot_problems[0]}"
         if self.changed_tables:
             names = ", ".join(c.table for c in self.changed_tables)
-            since = self.changed_tables[0].since_step
+            since = self.changed_tables[0].since or f"Langkah {self.changed_tables[0].since_step}"
             if not self.ok:
                 hint = (
                     f" Bila perubahan memang diperlukan (DPPA), buka '{layout.REVISI_CAPTION}'."
                     if self.ditetapkan
                     else ""
                 )
-                return f"BERUBAH SETELAH DISETUJUI: {names} diubah setelah Langkah {since}.{hint}"
-            return f"Utuh; {names} diubah setelah Langkah {since} (masih tahap penyusunan)."
+                return f"BERUBAH SETELAH DISETUJUI: {names} diubah setelah {since}.{hint}"
+            return f"Utuh; {names} diubah setelah {since} (masih tahap penyusunan)."
         if not self.records:
             return "Belum ada paraf atau tanda tangan."
         return f"Utuh: {len(self.records)} catatan paraf/tanda tangan cocok dengan isi buku kerja."
@@ -652,12 +666,13 @@ def verify_book(book) -> Verdict:
         last = records[-1]
         stored_digests = parse_content_text(last.get("Sidik Isi")) or {}
         current = content_digests(book)
+        since = record_label(last)
         for name in layout.PLAN_TABLES:
             if stored_digests.get(name) != current[name]:
-                changed.append(ChangedTable(name, last.step or 0))
+                changed.append(ChangedTable(name, last.step or 0, since))
         for key in list(stored_digests)[len(layout.PLAN_TABLES) :]:  # realisasi, as far as it was reported
             if stored_digests[key] != digest_of(book, key):
-                changed.append(ChangedTable(key, last.step or 0))
+                changed.append(ChangedTable(key, last.step or 0, since))
         if last.action in APPROVAL_ACTIONS:
             approved_by = last.action
     from .chainend import chain_end_problems
@@ -781,7 +796,7 @@ def render_text(verdict: Verdict, name: str = "") -> str:
         )
     lines += [f"SALINAN TIDAK UTUH: {p}" for p in verdict.snapshot_problems]
     for c in verdict.changed_tables:
-        lines.append(f"Tabel {c.table} berubah setelah catatan Langkah {c.since_step}.")
+        lines.append(f"Tabel {c.table} berubah setelah catatan {c.since or f'Langkah {c.since_step}'}.")
     if verdict.changed_tables:
         plan_changed = any(c.table in layout.PLAN_TABLES for c in verdict.changed_tables)
         if verdict.approved_by and verdict.ditetapkan and plan_changed:

@@ -17,7 +17,6 @@ realisasi changed since the verification).
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 
 from . import capaian, layout, tables, workflow
@@ -26,6 +25,7 @@ from .context import ActionContext, format_timestamp
 from .errors import InputError, Refused
 from .integrity import (
     CHAIN_FIELDS,
+    REPORT_NOTE,
     LogRow,
     chain_hash,
     content_digests,
@@ -53,7 +53,7 @@ WHAT = {
     layout.ACTION_SAHKAN_REALISASI: "Pengesahan realisasi",
 }
 DUE_DAY = sop_model.DEFAULT_REPORT_DAY  # a quarter's report is due on this day of the following month
-_NOTE = re.compile(r"^TW (I|II|III|IV)\b")
+_NOTE = REPORT_NOTE
 
 
 def realisasi_roles(book, ctx: ActionContext | None = None) -> dict[str, str]:

@@ -100,3 +100,14 @@ def test_the_pdf_prints_the_chain_anchor(built_workbook, tmp_path):
     text = "".join(page.extract_text() for page in PdfReader(out).pages).replace("\n", "")
     assert "Rantai catatan: 3 catatan paraf/tanda tangan" in text
     assert last in text.replace(" ", "")
+
+
+def test_the_summary_names_the_first_chain_problem_and_counts_the_others():
+    from renaksi_xl.integrity import Verdict
+
+    two = Verdict(ok=False, chain_problems=["Catatan terakhir hilang.", "Jumlah catatan tidak cocok."])
+    assert (
+        two.summary() == "RUSAK: rantai catatan tidak lengkap (dan 1 masalah lain). Catatan terakhir hilang."
+    )
+    one = Verdict(ok=False, chain_problems=["Catatan terakhir hilang."])
+    assert one.summary() == "RUSAK: rantai catatan tidak lengkap. Catatan terakhir hilang."

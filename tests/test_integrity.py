@@ -394,7 +394,9 @@ def test_verify_detects_an_edit_after_approval(built_workbook, capsys, tetapkan,
     assert cli.main(["verify", str(path), "--json"]) == 1
     out = json.loads(capsys.readouterr().out)
     assert out["ok"] is False
-    assert out["changed_tables"] == [{"table": layout.TBL_DPA, "since_step": step}]
+    assert out["changed_tables"] == [
+        {"table": layout.TBL_DPA, "since_step": step, "since": f"Langkah {step}"}
+    ]
     assert all(r["valid"] for r in out["records"])
     assert cli.main(["verify", str(path)]) == 1
     assert "berubah setelah disetujui" in capsys.readouterr().out

@@ -190,6 +190,11 @@ def test_verify_catches_a_change_to_approved_realisasi_but_not_later_quarters(bo
     verdict = integrity.verify_book(headless.open_book(book))
     assert not verdict.ok
     assert [c.table for c in verdict.changed_tables] == ["tblRealisasiAksi@I"]
+    # named after the report record it follows, not a step 0 of the SOP
+    assert verdict.changed_tables[0].since_step == 0
+    assert verdict.changed_tables[0].since == "laporan realisasi TW I (sahkan-realisasi)"
+    for text in (integrity.render_text(verdict), verdict.summary()):
+        assert "Langkah 0" not in text and "laporan realisasi TW I (sahkan-realisasi)" in text, text
 
 
 def test_second_quarter_after_the_first_is_approved(book):
