@@ -23,6 +23,7 @@ from . import capaian, layout, tables, workflow
 from . import sop as sop_model
 from .context import ActionContext, format_timestamp
 from .errors import InputError, Refused
+from .headless import macro_equivalent
 from .integrity import (
     CHAIN_FIELDS,
     REPORT_NOTE,
@@ -286,6 +287,9 @@ def perform(book, action: str, ctx: ActionContext) -> str:
         layout.ACTION_VERIFIKASI_REALISASI: f"TW {q} diverifikasi; menunggu pengesahan {realisasi_roles(book)[KIND_PENETAPAN]}",
         layout.ACTION_SAHKAN_REALISASI: f"TW {q} disahkan",
     }[action]
+    if action == layout.ACTION_SAHKAN_REALISASI and k == len(layout.QUARTERS):
+        book.macro(layout.MACRO_KUNCI_REALISASI)()  # the year is closed
+        status += "; tahun anggaran selesai, lembar realisasi dikunci"
     tables.named_range(book, "nmStatusRealisasi").value = status
     kind = "tanda tangan" if pengesahan == layout.TANDA_TANGAN else "paraf"
     return (
@@ -363,3 +367,11 @@ __all__ = [
     "verifikasi_realisasi",
     "sahkan_realisasi",
 ]
+
+
+@macro_equivalent(layout.MACRO_KUNCI_REALISASI)
+def _lock_realisasi(wb, *args) -> None:
+    """Headless twin of the VBA Sub Renaksi_KunciRealisasi(wb): the realisasi sheets read-only."""
+    for name in layout.LOCKED_AFTER_YEAR_END:
+        if name in wb.sheetnames:
+            wb[name].protection.sheet = True

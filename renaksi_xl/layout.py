@@ -614,10 +614,15 @@ STEP_OF_ACTION = {action: step for step, action in STEP_ACTIONS.items()}
 MACRO_HAPUS_SOROTAN = "Renaksi_HapusSorotan"  # clears fills on the plan tables' data bodies
 MACRO_KUNCI_LEMBAR = "Renaksi_KunciLembar"  # protects the plan after tetapkan
 MACRO_BUKA_RENCANA = "Renaksi_BukaRencana"  # unprotects the plan after revisi (UNLOCKED_BY_REVISI)
+MACRO_KUNCI_REALISASI = "Renaksi_KunciRealisasi"  # protects the realisasi after TW IV is approved
 # Sheets protected after tetapkan: the plan and its record.
 LOCKED_AFTER_TETAPKAN = (SHEET_DPA, SHEET_RENCANA, SHEET_KINERJA, *STEP_SHEETS.values())
 # Sheets `revisi` opens again for the next version (the step sheets stay protected).
 UNLOCKED_BY_REVISI = (SHEET_DPA, SHEET_RENCANA, SHEET_KINERJA)
+# The year is closed when TW IV is approved (sahkan-realisasi): its realisasi sheets become
+# read-only.  Earlier quarters leave them open (the next quarter is typed there; a change to
+# an approved quarter breaks its approval in `verify`).
+LOCKED_AFTER_YEAR_END = (SHEET_REALISASI_AKSI, SHEET_REALISASI_KINERJA)
 REVISI_CAPTION = "Rencana Aksi Perubahan"
 
 BUTTONS = (

@@ -211,7 +211,7 @@ def test_dispatch_uses_xlwings_entry_points_that_exist():
 
 def test_macros_python_calls_by_runmacro_take_the_workbook():
     subs = _our_subs()
-    for name in ("Renaksi_HapusSorotan", "Renaksi_KunciLembar"):
+    for name in ("Renaksi_HapusSorotan", "Renaksi_KunciLembar", "Renaksi_KunciRealisasi"):
         assert subs[name] == "wb As Workbook"
     assert subs[vba_sources.SELFTEST_MACRO] == ""
 

@@ -86,7 +86,14 @@ def test_demo_reports_four_quarters_one_late_one_under_target(demo_out, capsys):
     assert [r["Triwulan"] for r in report] == [q for q in layout.QUARTERS for _ in range(3)]
     late = [r for r in report if r["Ketepatan"] and r["Ketepatan"] != "Tepat waktu"]
     assert [(r["Triwulan"], r["Ketepatan"]) for r in late] == [("II", "Terlambat 5 hari")]
-    assert tables.named_range(b, "nmStatusRealisasi").value == "TW IV disahkan"
+    assert (
+        tables.named_range(b, "nmStatusRealisasi").value
+        == "TW IV disahkan; tahun anggaran selesai, lembar realisasi dikunci"
+    )
+    import openpyxl
+
+    wb = openpyxl.load_workbook(book, read_only=False, keep_vba=True)
+    assert all(wb[name].protection.sheet for name in layout.LOCKED_AFTER_YEAR_END)
     capsys.readouterr()
     assert main(["capaian", str(book), "--tw", "III", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)["rencana_aksi"]

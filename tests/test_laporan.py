@@ -211,6 +211,23 @@ def test_second_quarter_after_the_first_is_approved(book):
         act(book, layout.ACTION_LAPOR_REALISASI, KASUBAG, _at(7, 20), "II")
 
 
+def test_only_the_year_end_approval_locks_the_realisasi_sheets(book):
+    import openpyxl
+
+    def locked() -> list[bool]:
+        wb = openpyxl.load_workbook(book, keep_vba=True)
+        return [wb[name].protection.sheet for name in layout.LOCKED_AFTER_YEAR_END]
+
+    for k in (1, 2, 3):
+        fill(book, k)
+        report_quarter(book, k)
+        assert locked() == [False, False], k  # the next quarter is typed there
+    fill(book, 4)
+    report_quarter(book, 4)
+    assert locked() == [True, True]
+    assert integrity.verify_book(headless.open_book(book)).ok
+
+
 def test_old_and_new_sidik_isi_parse():
     hexes = ["a" * 64, "b" * 64, "c" * 64, "d" * 64, "e" * 64]
     old = f"tblDPA:{hexes[0]} tblRencanaAksi:{hexes[1]} tblKinerja:{hexes[2]}"

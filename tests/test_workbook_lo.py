@@ -103,6 +103,7 @@ def helper_module() -> str:
         "End Sub",
         "Public Sub Uji_Kunci()",
         "    Renaksi_KunciLembar ThisWorkbook",
+        "    Renaksi_KunciRealisasi ThisWorkbook",
         "End Sub",
         "",
     ]
@@ -214,6 +215,8 @@ def test_hapus_sorotan_and_kunci_lembar(built_workbook_master, lo_dir):
     assert after[rencana.sheet][header].fill.fill_type == "solid", "headers keep their fill"
     for name in vba_sources.LOCKED_AFTER_TETAPKAN:
         assert after[name].protection.sheet, f"{name} must be protected after Renaksi_KunciLembar"
+    for name in layout.LOCKED_AFTER_YEAR_END:
+        assert after[name].protection.sheet, f"{name} must be protected after Renaksi_KunciRealisasi"
     assert not after[layout.SHEET_PENGATURAN].protection.sheet, "settings stay editable"
 
 

@@ -169,6 +169,7 @@ def layout_module_code(lay: layout.BookLayout | None = None) -> str:
         "RX_HIGHLIGHT_TABLES": "|".join(f"{t}:{layout.table(t).sheet}" for t in HIGHLIGHT_TABLES),
         "RX_LOCK_AFTER_TETAPKAN": "|".join(lay.locked_after_tetapkan),
         "RX_UNLOCKED_BY_REVISI": "|".join(layout.UNLOCKED_BY_REVISI),
+        "RX_LOCK_AFTER_YEAR_END": "|".join(layout.LOCKED_AFTER_YEAR_END),
     }
     lines = [
         f'Attribute VB_Name = "{LAYOUT_MODULE}"',

@@ -458,6 +458,20 @@ Public Sub Renaksi_KunciLembar(wb As Workbook)
     Next i
 End Sub
 
+' After sahkan-realisasi of TW IV the year is closed: the realisasi sheets become read-only
+' (RX_LOCK_AFTER_YEAR_END; a workbook without one of them is fine).
+Public Sub Renaksi_KunciRealisasi(wb As Workbook)
+    Dim names As Variant, i As Long, ws As Worksheet
+    names = Split(RX_LOCK_AFTER_YEAR_END, "|")
+    For i = LBound(names) To UBound(names)
+        Set ws = Nothing
+        On Error Resume Next
+        Set ws = wb.Worksheets(CStr(names(i)))
+        On Error GoTo 0
+        If Not ws Is Nothing Then Renaksi_Protect ws
+    Next i
+End Sub
+
 ' The page header names the unit (after Pengaturan changes it): every sheet that prints one.
 Public Sub Renaksi_KopHalaman(wb As Workbook, unit As String)
     Dim ws As Worksheet
