@@ -1,6 +1,6 @@
 """Mutation testing: do the tests notice when the code is wrong?
 
-    python bench/mutation.py [--modules numbers,plan,integrity,validators] [--sample 40]
+    python bench/mutation.py [--modules numbers,plan,integrity,sheetscan,capaian,validators] [--sample 40]
                              [--seed 16] [--minutes 50] [--keep DIR]
 
 cosmic-ray (in the `test` extra; this script installs nothing) makes small,
@@ -59,6 +59,11 @@ MODULES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "chain or canonical_values or fast_path or content_text",
         ),
     ),
+    "sheetscan": (
+        ("renaksi_xl/sheetscan.py", "renaksi_xl/readlimits.py"),
+        ("tests/test_sheetscan.py", "tests/fuzzing/test_fuzz_sheetscan.py"),
+    ),
+    "capaian": (("renaksi_xl/capaian.py",), ("tests/test_capaian.py",)),
     "validators": (
         tuple(
             f"renaksi_xl/validators/{name}.py"

@@ -1,9 +1,7 @@
-"""`renaksi-xl capaian` on hostile workbooks: exit 2, a message naming the place, bounded time,
+"""`renaksi-xl capaian` on hostile workbooks: exit 2, a message naming the place,
 the file untouched (it reads without the remote engine, so it applies the reading limits itself)."""
 
 from __future__ import annotations
-
-import time
 
 import pytest
 
@@ -47,9 +45,7 @@ AKSI = layout.SHEET_REALISASI_AKSI
 def test_hostile_workbook(built_workbook, make, fragment, capsys):
     make(built_workbook)
     before = built_workbook.read_bytes()
-    start = time.perf_counter()
-    assert cli.main(["capaian", str(built_workbook), "--json"]) == 2
-    assert time.perf_counter() - start < 30
+    assert cli.main(["capaian", str(built_workbook), "--json"]) == 2  # how long: bench/bench_hostile_files.py
     err = capsys.readouterr().err
     assert fragment in err, err
     assert built_workbook.read_bytes() == before

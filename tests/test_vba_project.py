@@ -458,13 +458,10 @@ def test_rejects_invalid_modules(modules):
         build_vba_project(modules)
 
 
-def test_build_time_and_size_for_all_xlwings_modules():
-    import time
-
+def test_size_for_all_xlwings_modules():
+    """The project compresses the sources (MS-OVBA 2.4.1); how long it takes is
+    bench/bench_build.py's to print, not a test's to assert."""
     modules = [module_from_file(_read_xlwings(rel)) for rel in XLWINGS_FILES]
-    start = time.perf_counter()
     data = build_vba_project(modules)
-    elapsed = time.perf_counter() - start
     source_bytes = sum(len(_read_xlwings(rel)) for rel in XLWINGS_FILES)
     assert len(data) < source_bytes * 0.6
-    assert elapsed < 10
