@@ -595,7 +595,7 @@ def summary_text(cap: Capaian) -> str:
     under = sum(1 for v in counted if v < 100)
     text = (
         f"Capaian TW {cap.quarter} dihitung: {len(cap.rencana_aksi)} indikator keluaran, {len(cap.kinerja)} "
-        f"indikator kinerja; {len(counted)} punya capaian, {under} di bawah 100%."
+        f"indikator kinerja; {len(counted)} memiliki capaian, {under} di bawah 100%."
     )
     if cap.warnings:
         text += f" {len(cap.warnings)} peringatan (lihat 'renaksi-xl capaian')."
@@ -629,11 +629,11 @@ def _pct(value) -> str:
 
 def render_text(cap: Capaian) -> str:
     lines = [f"Capaian Rencana Aksi TW {cap.quarter}: {cap.file}"]
-    lines.append("Rencana aksi (target | realisasi | capaian | fisik | serapan | deviasi):")
+    lines.append("Rencana aksi (target | realisasi | capaian | fisik target/realisasi | serapan | deviasi):")
     for r in cap.rencana_aksi:
         lines.append(
             f"- {r.kode_sub_kegiatan} {r.indikator_keluaran}: {_num(r.target)} | {_num(r.realisasi)} | "
-            f"{_pct(r.capaian_persen)} | fisik {_num(r.fisik_realisasi)}/{_num(r.fisik_target)}% | "
+            f"{_pct(r.capaian_persen)} | fisik {_num(r.fisik_target)}/{_num(r.fisik_realisasi)}% | "
             f"serapan {_pct(r.serapan_persen)} | deviasi {_pct(r.deviasi_persen)}"
         )
     if cap.kinerja:

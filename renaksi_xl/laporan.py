@@ -93,6 +93,12 @@ def report_state(book) -> ReportState:
     return state
 
 
+def approved_quarters(book) -> list[int]:
+    """The quarters whose realisasi report was approved (sahkan-realisasi), in order."""
+    state = report_state(book)
+    return sorted(k for k in state.done if state.has(k, layout.ACTION_SAHKAN_REALISASI))
+
+
 def _quarter(book, ctx: ActionContext) -> int:
     given = (ctx.fields or {}).get("tw")
     where = "opsi --tw"
@@ -359,6 +365,7 @@ def sahkan_realisasi(book, ctx: ActionContext) -> str:
 
 
 __all__ = [
+    "approved_quarters",
     "realisasi_roles",
     "report_state",
     "due_date",

@@ -63,6 +63,24 @@ def _row_height(texts_and_widths, *, line_pt: float = 10.5) -> float:
     return lines * line_pt + 3
 
 
+def signature_note(book, chain, pengesahan, *, short: bool = False) -> str:
+    """What a printout says about a recorded paraf or tanda tangan: whether its Log record (found by
+    its Sidik Rantai) carries a digital signature.  A record without one is not a tanda tangan
+    elektronik in the legal sense, and the printout must not suggest it is."""
+    from .integrity import field_text, read_log, records_of
+
+    wanted = field_text(chain)
+    digital = bool(wanted) and any(
+        field_text(r.get("Sidik Rantai")) == wanted and field_text(r.get(layout.H_TTD_DIGITAL))
+        for r in records_of(read_log(book))
+    )
+    if short:
+        return "bertanda tangan digital" if digital else "tanpa tanda tangan digital"
+    if digital:
+        return "[Ditandatangani secara digital; periksa keabsahannya dengan Periksa Keaslian]"
+    return f"[{pengesahan or 'Pengesahan'} tercatat di Log buku kerja; tanpa tanda tangan digital]"
+
+
 def _signed_on(selesai) -> str:
     """The date under which the document is signed, as a letter writes it: '13 Januari 2025'
     (the record keeps the minute: '2025-01-13 09:08 WIB')."""
@@ -209,7 +227,7 @@ def write_print_workbook(book, path: Path, *, signature_space: bool = False) -> 
         for r in range(row + 3, row + 6):
             ws.set_row(r, 22)
     elif sign:
-        ws.write(row + 4, block_col, f"[{sign.get('Pengesahan')} elektronik tercatat]")
+        ws.write(row + 4, block_col, signature_note(book, sign.get("Sidik Rantai"), sign.get("Pengesahan")))
     ws.write(row + 6, block_col, str(camat.get("Nama") or "...................."), bold)
     ws.write(row + 7, block_col, f"NIP. {camat.get('NIP') or '....................'}")
     if sign:

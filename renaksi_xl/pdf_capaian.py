@@ -59,67 +59,125 @@ AKSI_COLUMNS = (
     ("Faktor Penghambat", 20),
     ("Tindak Lanjut", 20),
 )
+KINERJA_HEADS = (  # (label, first column, last column) over AKSI_COLUMNS
+    ("No", 0, 0),
+    ("Indikator Kinerja", 1, 2),
+    ("Target", 3, 3),
+    ("Realisasi", 4, 4),
+    ("Capaian (%)", 5, 5),
+    ("Faktor Penghambat", 6, 10),
+    ("Tindak Lanjut", 11, 12),
+)
+# The second sheet (summary, charts, the quarter's records and the approval): its own widths.
+RECORD_COLUMNS = (
+    ("Aksi", 16),
+    ("Peran", 18),
+    ("Nama / NIP", 22),
+    ("Pengesahan", 12),
+    ("Waktu", 17),
+    ("Ketepatan", 14),
+    ("Catatan", 36),
+    ("Sidik Rantai", 18),
+)
 
 
 def write_report_workbook(book, k: int, path: Path) -> Path:
+    """The report as an .xlsx for LibreOffice: sheet 1 the capaian of every indicator (its
+    header row repeated on each page), sheet 2 on one page the per-quarter summary with its
+    two charts, the quarter's records and the approval."""
     import xlsxwriter
 
     data = capaian.read_book(book)
     cap = data.for_quarter(k)
-    q = cap.quarter
     settings = tables.read_settings(book)
-    unit = str(settings.get(layout.SET_UNIT) or "")
-    pemda = str(settings.get(layout.SET_PEMDA) or "")
-    year = str(settings.get(layout.SET_TAHUN) or "")
-    factors = _factors(book, k)
-
+    title = _Title(
+        cap.quarter,
+        str(settings.get(layout.SET_UNIT) or ""),
+        str(settings.get(layout.SET_PEMDA) or ""),
+        str(settings.get(layout.SET_TAHUN) or ""),
+        quarter_status(book, k),
+    )
     wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False})
-    h1 = wb.add_format({"bold": True, "font_size": 16, "align": "center"})
-    h2 = wb.add_format({"bold": True, "font_size": 12, "align": "center"})
-    section = wb.add_format({"bold": True, "font_size": 11})
-    bold = wb.add_format({"bold": True})
-    head = wb.add_format(
-        {
-            "bold": True,
-            "border": 1,
-            "bg_color": "#D9E1F2",
-            "text_wrap": True,
-            "valign": "vcenter",
-            "align": "center",
-            "font_size": 8,
-        }
-    )
-    cell = wb.add_format({"border": 1, "text_wrap": True, "valign": "top", "font_size": 8})
-    num = wb.add_format({"border": 1, "valign": "top", "font_size": 8, "align": "right"})
-    low = wb.add_format(
-        {"border": 1, "valign": "top", "font_size": 8, "align": "right", "bg_color": "#FFC7CE"}
-    )
-    figure = wb.add_format({"border": 1, "font_size": 8, "num_format": "0.00"})
+    fmt = _formats(wb)
 
-    ws = wb.add_worksheet(f"Laporan Capaian TW {q}")
+    ws = wb.add_worksheet(f"Capaian TW {cap.quarter}")
+    _page(ws, title, AKSI_COLUMNS)
+    row = _title_rows(ws, fmt, title, len(AKSI_COLUMNS) - 1)
+    row = _aksi_section(ws, fmt, cap, _factors(book, k), row)
+    row = _kinerja_section(ws, fmt, cap, _factors(book, k), row + 1)
+    row = _warnings_section(ws, fmt, cap, row + 1)
+    ws.print_area(0, 0, row, len(AKSI_COLUMNS) - 1)
+
+    ws2 = wb.add_worksheet(f"Ringkasan TW {cap.quarter}")
+    _page(ws2, title, RECORD_COLUMNS)
+    ws2.fit_to_pages(1, 1)  # the summary, the records and the approval together
+    row = _title_rows(ws2, fmt, title, len(RECORD_COLUMNS) - 1)
+    row = _summary_section(wb, ws2, fmt, data, row)
+    row = _records_section(ws2, fmt, book, k, row + 1)
+    row = _approval(ws2, fmt, book, k, row + 1)
+    ws2.print_area(0, 0, row, len(RECORD_COLUMNS) - 1)
+    wb.close()
+    return path
+
+
+class _Title:
+    def __init__(self, quarter: str, unit: str, pemda: str, year: str, status: str) -> None:
+        self.quarter, self.unit, self.pemda, self.year, self.status = quarter, unit, pemda, year, status
+
+
+def _formats(wb) -> dict:
+    base = {"border": 1, "valign": "top", "font_size": 8}
+    return {
+        "h1": wb.add_format({"bold": True, "font_size": 16, "align": "center"}),
+        "h2": wb.add_format({"bold": True, "font_size": 12, "align": "center"}),
+        "status": wb.add_format({"align": "center", "italic": True}),
+        "section": wb.add_format({"bold": True, "font_size": 11}),
+        "bold": wb.add_format({"bold": True}),
+        "head": wb.add_format(
+            {
+                **base,
+                "bold": True,
+                "bg_color": "#D9E1F2",
+                "text_wrap": True,
+                "valign": "vcenter",
+                "align": "center",
+            }
+        ),
+        "cell": wb.add_format({**base, "text_wrap": True}),
+        "num": wb.add_format({**base, "align": "right"}),
+        "low": wb.add_format({**base, "align": "right", "bg_color": "#FFC7CE"}),
+        "figure": wb.add_format({"border": 1, "font_size": 8, "num_format": "0.00"}),
+        "note": wb.add_format({"font_size": 8, "text_wrap": True}),
+    }
+
+
+def _page(ws, title: _Title, columns) -> None:
     ws.set_paper(9)
     ws.set_landscape()
     ws.fit_to_pages(1, 0)
     ws.set_margins(0.4, 0.4, 0.5, 0.5)
-    ws.set_footer(f"&L{unit} - Laporan Capaian Rencana Aksi TW {q} TA {year}&RHalaman &P dari &N")
-    last = len(AKSI_COLUMNS) - 1
-    for i, (_, width) in enumerate(AKSI_COLUMNS):
-        ws.set_column(i, i, width)
-    ws.merge_range(0, 0, 0, last, f"LAPORAN CAPAIAN RENCANA AKSI TRIWULAN {q}", h1)
-    ws.merge_range(1, 0, 1, last, f"{unit.upper()} {pemda.upper()}", h2)
-    ws.merge_range(2, 0, 2, last, f"TAHUN ANGGARAN {year}", h2)
-    status = quarter_status(book, k)
-    ws.merge_range(
-        3, 0, 3, last, f"Status laporan: {status}", wb.add_format({"align": "center", "italic": True})
+    ws.set_footer(
+        f"&L{title.unit} - Laporan Capaian Rencana Aksi TW {title.quarter} TA {title.year}&RHalaman &P dari &N"
     )
+    for i, (_, width) in enumerate(columns):
+        ws.set_column(i, i, width)
 
-    row = 5
-    ws.write(row, 0, "A. Capaian indikator keluaran (Rencana Aksi)", section)
+
+def _title_rows(ws, fmt: dict, title: _Title, last: int) -> int:
+    ws.merge_range(0, 0, 0, last, f"LAPORAN CAPAIAN RENCANA AKSI TRIWULAN {title.quarter}", fmt["h1"])
+    ws.merge_range(1, 0, 1, last, f"{title.unit.upper()} {title.pemda.upper()}", fmt["h2"])
+    ws.merge_range(2, 0, 2, last, f"TAHUN ANGGARAN {title.year}", fmt["h2"])
+    ws.merge_range(3, 0, 3, last, f"Status laporan: {title.status}", fmt["status"])
+    return 5
+
+
+def _aksi_section(ws, fmt: dict, cap, factors: dict, row: int) -> int:
+    ws.write(row, 0, "A. Capaian indikator keluaran (Rencana Aksi)", fmt["section"])
     row += 1
     ws.set_row(row, 36)
     for i, (label, _) in enumerate(AKSI_COLUMNS):
-        ws.write(row, i, label, head)
-    ws.repeat_rows(row)
+        ws.write(row, i, label, fmt["head"])
+    ws.repeat_rows(row)  # sheet 1 holds sections A and B only: the header belongs on its pages
     row += 1
     for n, r in enumerate(cap.rencana_aksi, start=1):
         f = factors.get((capaian.key_text(r.kode_sub_kegiatan), capaian.key_text(r.indikator_keluaran)), {})
@@ -141,23 +199,18 @@ def write_report_workbook(book, k: int, path: Path) -> Path:
         ws.set_row(row, _row_height(zip(values, (w for _, w in AKSI_COLUMNS))))
         for i, v in enumerate(values):
             under = i == 5 and r.capaian_persen is not None and r.capaian_persen < 100
-            ws.write_string(row, i, v, low if under else (num if i in (0, 3, 4, 5, 7, 8, 9, 10) else cell))
+            numeric = i in (0, 3, 4, 5, 7, 8, 9, 10)
+            ws.write_string(row, i, v, fmt["low"] if under else fmt["num"] if numeric else fmt["cell"])
         row += 1
+    return row
 
+
+def _kinerja_section(ws, fmt: dict, cap, factors: dict, row: int) -> int:
+    ws.write(row, 0, "B. Capaian indikator kinerja (Perjanjian Kinerja)", fmt["section"])
     row += 1
-    ws.write(row, 0, "B. Capaian indikator kinerja (Perjanjian Kinerja)", section)
-    row += 1
-    kin_heads = (
-        ("No", 0, 0),
-        ("Indikator Kinerja", 1, 2),
-        ("Target", 3, 3),
-        ("Realisasi", 4, 4),
-        ("Capaian (%)", 5, 5),
-        ("Faktor Penghambat", 6, 10),
-        ("Tindak Lanjut", 11, 12),
-    )
-    for label, a, b in kin_heads:
-        (ws.merge_range(row, a, row, b, label, head) if a != b else ws.write(row, a, label, head))
+    ws.set_row(row, 24)
+    for label, a, b in KINERJA_HEADS:
+        _put(ws, row, a, b, label, fmt["head"])
     row += 1
     for n, ik in enumerate(cap.kinerja, start=1):
         f = factors.get(("", capaian.key_text(ik.indikator_kinerja)), {})
@@ -171,83 +224,106 @@ def write_report_workbook(book, k: int, path: Path) -> Path:
             str(f.get(layout.H_TINDAK_LANJUT) or ""),
         ]
         ws.set_row(row, _row_height([(values[1], 38), (values[5], 45), (values[6], 40)]))
-        for (label, a, b), v in zip(kin_heads, values):
-            fmt = cell if label in ("Indikator Kinerja", "Faktor Penghambat", "Tindak Lanjut") else num
-            (ws.merge_range(row, a, row, b, v, fmt) if a != b else ws.write_string(row, a, v, fmt))
+        for (label, a, b), v in zip(KINERJA_HEADS, values):
+            texts = ("Indikator Kinerja", "Faktor Penghambat", "Tindak Lanjut")
+            _put(ws, row, a, b, v, fmt["cell"] if label in texts else fmt["num"])
         row += 1
+    return row
 
-    if cap.warnings:
+
+def _warnings_section(ws, fmt: dict, cap, row: int) -> int:
+    if not cap.warnings:
+        return row
+    last = len(AKSI_COLUMNS) - 1
+    ws.write(row, 0, "Catatan perhitungan", fmt["section"])
+    for w in cap.warnings[:MAX_WARNINGS]:
         row += 1
-        ws.write(row, 0, "Catatan perhitungan", section)
-        for w in cap.warnings[:MAX_WARNINGS]:
-            row += 1
-            ws.merge_range(row, 0, row, last, w, wb.add_format({"font_size": 8, "text_wrap": True}))
-        if len(cap.warnings) > MAX_WARNINGS:
-            row += 1
-            ws.write(row, 0, f"... dan {len(cap.warnings) - MAX_WARNINGS} catatan lain (renaksi-xl capaian).")
-    row += 2
-    ws.set_h_pagebreaks([row])  # the summary and its charts on a page of their own
-    ws.write(row, 0, "C. Ringkasan per triwulan", section)
+        ws.set_row(row, _row_height([(w, 160)]))
+        ws.merge_range(row, 0, row, last, w, fmt["note"])
+    if len(cap.warnings) > MAX_WARNINGS:
+        row += 1
+        ws.write(row, 0, f"... dan {len(cap.warnings) - MAX_WARNINGS} catatan lain (renaksi-xl capaian).")
+    return row + 1
+
+
+def _summary_section(wb, ws, fmt: dict, data, row: int) -> int:
+    ws.write(row, 0, "C. Ringkasan per triwulan", fmt["section"])
     row += 1
     ws.set_row(row, 30)
-    summary_heads = [h.header for h in layout.CAPAIAN_TW_COLUMNS]
-    first_summary = row + 1
-    for i, h in enumerate(summary_heads):
-        ws.write(row, 1 + i, h, head)
+    first = row + 1  # Excel row of the header (1-based): the charts' series names
+    for i, h in enumerate(c.header for c in layout.CAPAIAN_TW_COLUMNS):
+        ws.write(row, i, h, fmt["head"])
     for j in range(1, 5):
         values = data.summary(j).row()
-        ws.write_string(row + j, 1, values[0], cell)
-        for i, v in enumerate(values[1:], start=2):
+        ws.write_string(row + j, 0, values[0], fmt["cell"])
+        for i, v in enumerate(values[1:], start=1):
             if v is None:
-                ws.write_blank(row + j, i, None, figure)
+                ws.write_blank(row + j, i, None, fmt["figure"])
             else:
-                ws.write_number(row + j, i, v, figure)
+                ws.write_number(row + j, i, v, fmt["figure"])
     row += 6
-    _charts(wb, ws, row, first_summary)
-    row += 18
+    _charts(wb, ws, row, first)
+    return row + 17
 
-    ws.write(row, 0, "D. Catatan pelaporan, verifikasi, dan pengesahan", section)
+
+def _records_section(ws, fmt: dict, book, k: int, row: int) -> int:
+    from .laporan import WHAT
+    from .pdf import signature_note
+
+    ws.write(row, 0, "D. Catatan pelaporan, verifikasi, dan pengesahan", fmt["section"])
     row += 1
-    heads = ("Aksi", "Peran", "Nama / NIP", "Pengesahan", "Waktu", "Ketepatan", "Catatan", "Sidik Rantai")
-    spans = ((0, 1), (2, 2), (3, 4), (5, 5), (6, 6), (7, 8), (9, 11), (12, 12))
-    for h, (a, b) in zip(heads, spans):
-        (ws.merge_range(row, a, row, b, h, head) if a != b else ws.write(row, a, h, head))
+    ws.set_row(row, 24)
+    for i, (label, _) in enumerate(RECORD_COLUMNS):
+        ws.write(row, i, label, fmt["head"])
     row += 1
-    for rec in tables.read_table(book, layout.TBL_LAPORAN).records():
-        if capaian.quarter_of(rec.get(layout.H_TRIWULAN)) != k:
-            continue
-        record = (
-            rec.get("Aksi"),
+    for rec in _quarter_records(book, k):
+        values = (
+            WHAT.get(str(rec.get("Aksi")), str(rec.get("Aksi") or "")),
             rec.get("Peran"),
             f"{rec.get('Nama') or ''}\nNIP. {rec.get('NIP') or ''}",
-            rec.get("Pengesahan"),
+            f"{rec.get('Pengesahan') or ''}\n{signature_note(book, rec.get('Sidik Rantai'), None, short=True)}",
             rec.get("Waktu"),
             rec.get("Ketepatan") or "",
             rec.get("Catatan") or "",
             rec.get("Sidik Rantai") or "",
         )
-        ws.set_row(row, _row_height([(record[2], 16), (record[6], 36), (record[7], 20)]))
-        for value, (a, b) in zip(record, spans):
-            text = "" if value is None else str(value)
-            (ws.merge_range(row, a, row, b, text, cell) if a != b else ws.write_string(row, a, text, cell))
+        texts = ["" if v is None else str(v) for v in values]
+        ws.set_row(row, _row_height(zip(texts, (w for _, w in RECORD_COLUMNS))))
+        for i, text in enumerate(texts):
+            ws.write_string(row, i, text, fmt["cell"])
         row += 1
-    row += 1
-    ws.write(row, 9, "Disahkan oleh,", bold)
-    sign = [
+    return row
+
+
+def _approval(ws, fmt: dict, book, k: int, row: int) -> int:
+    from .pdf import signature_note
+
+    col = len(RECORD_COLUMNS) - 3  # Ketepatan: the block's longest line fits up to the right edge
+    ws.write(row, col, "Disahkan oleh,", fmt["bold"])
+    sign = [r for r in _quarter_records(book, k) if r.get("Aksi") == layout.ACTION_SAHKAN_REALISASI]
+    if not sign:
+        ws.write(row + 1, col, "(belum disahkan)")
+        return row + 1
+    last = sign[-1]
+    ws.write(row + 1, col, f"{last.get('Peran')}: {last.get('Nama')}")
+    ws.write(row + 2, col, f"NIP. {last.get('NIP')}, {last.get('Waktu')}")
+    ws.write(row + 3, col, signature_note(book, last.get("Sidik Rantai"), last.get("Pengesahan")))
+    return row + 3
+
+
+def _quarter_records(book, k: int) -> list[dict]:
+    return [
         r
         for r in tables.read_table(book, layout.TBL_LAPORAN).records()
         if capaian.quarter_of(r.get(layout.H_TRIWULAN)) == k
-        and r.get("Aksi") == layout.ACTION_SAHKAN_REALISASI
     ]
-    if sign:
-        ws.write(row + 1, 9, f"{sign[-1].get('Peran')}: {sign[-1].get('Nama')}")
-        ws.write(row + 2, 9, f"NIP. {sign[-1].get('NIP')}, {sign[-1].get('Waktu')}")
-        ws.write(row + 3, 9, "[Tanda Tangan elektronik tercatat]")
+
+
+def _put(ws, row: int, a: int, b: int, value: str, cell_format) -> None:
+    if a == b:
+        ws.write_string(row, a, value, cell_format)
     else:
-        ws.write(row + 1, 9, "(belum disahkan)")
-    ws.print_area(0, 0, row + 4, last)
-    wb.close()
-    return path
+        ws.merge_range(row, a, row, b, value, cell_format)
 
 
 def quarter_status(book, k: int) -> str:
@@ -276,7 +352,7 @@ def _charts(wb, ws, row: int, first: int) -> None:
             c.add_series(
                 {
                     "name": f"='{sheet}'!${letter}${first}",
-                    "categories": f"='{sheet}'!$B${first + 1}:$B${first + 4}",
+                    "categories": f"='{sheet}'!$A${first + 1}:$A${first + 4}",
                     "values": f"='{sheet}'!${letter}${first + 1}:${letter}${first + 4}",
                     "fill": {"color": color},
                     "border": {"color": color},
@@ -288,8 +364,8 @@ def _charts(wb, ws, row: int, first: int) -> None:
         c.set_size({"width": 470, "height": 300})
         return c
 
-    ws.insert_chart(row, 1, chart("Target vs Realisasi Fisik (%)", ((2, "#9DC3E6"), (3, "#1F4E79"))))
-    ws.insert_chart(row, 7, chart("Serapan Anggaran vs Rencana (%)", ((5, "#F4B183"), (6, "#C55A11"))))
+    ws.insert_chart(row, 0, chart("Target vs Realisasi Fisik (%)", ((1, "#9DC3E6"), (2, "#1F4E79"))))
+    ws.insert_chart(row, 4, chart("Serapan Anggaran vs Rencana (%)", ((4, "#F4B183"), (5, "#C55A11"))))
 
 
 def default_out(book_path: Path, k: int) -> Path:

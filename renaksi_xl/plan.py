@@ -329,6 +329,29 @@ def _change_note(old, new) -> str | None:
     return f"Perubahan anggaran: pagu {format_rupiah(old)} menjadi {format_rupiah(new)} ({word} {format_rupiah(abs(delta))})"
 
 
+def keep_approved_quarters(gen: dict, cur: dict, upto: int, sifat) -> None:
+    """Quarters TW I..`upto` were reported and approved (sahkan-realisasi): in a Rencana Aksi
+    Perubahan their Target, Fisik and Keuangan s.d. TW stay as the plan had them, so the capaian
+    of an approved report never changes afterwards.  The later quarters before TW IV are raised
+    to at least the last kept value where the column is cumulative (Fisik, Keuangan, and Target
+    when Sifat is Kumulatif); TW IV stays what the new DPA gives (100%, the pagu, the annual
+    target), and a conflict there is for the validator to report."""
+    groups = [layout.FISIK_TW, layout.KEUANGAN_TW, layout.TARGET_TW]
+    for cols in groups:
+        if all(is_blank(gen.get(h)) for h in cols):
+            continue  # Keuangan of an indicator's second row: money once per sub kegiatan
+        for h in cols[:upto]:
+            gen[h] = cur.get(h)
+        cumulative = cols is not layout.TARGET_TW or sifat == "Kumulatif"
+        last = _as_number(cur.get(cols[upto - 1]))
+        if not cumulative or last is None:
+            continue
+        for h in cols[upto : len(cols) - 1]:
+            g = _as_number(gen.get(h))
+            if g is not None and g < last:
+                gen[h] = last
+
+
 def susun_body(book, ctx) -> str:
     """Fill tblRencanaAksi from tblDPA (+ tblKinerja); see the module docstring.
 
@@ -336,9 +359,11 @@ def susun_body(book, ctx) -> str:
     with several Keluaran indicators has one row per indicator, consecutive,
     the Pagu and Keuangan on the first.
     """
+    from .laporan import approved_quarters
     from .tables import read_table, write_table
 
     dpa = read_dpa_table(book)
+    approved = max(approved_quarters(book), default=0)  # TW I..approved: history, kept (a revision)
     kinerja = _kinerja_index(book)
     pj = _default_pj(book)
     spec = layout.table(layout.TBL_RENCANA)
@@ -395,6 +420,8 @@ def susun_body(book, ctx) -> str:
             annual=pick("Target Tahunan", base["Target Tahunan"]),
             satuan=pick("Satuan", base["Satuan"]),
         )
+        if approved and cur is not None:
+            keep_approved_quarters(gen, cur, approved, pick("Sifat Target", base["Sifat Target"]))
         if k == 0 and cur is not None:
             note = _change_note(cur.get(H_PAGU), gen[H_PAGU])
             if note:
@@ -479,6 +506,12 @@ def susun_body(book, ctx) -> str:
         )
     if kept:
         parts.append(f"{kept} isian manual dipertahankan.")
+    if approved:
+        through = "TW I" if approved == 1 else f"TW I sampai TW {layout.QUARTERS[approved - 1]}"
+        parts.append(
+            f"Target, fisik dan keuangan {through} tidak diubah: realisasinya sudah disahkan "
+            "(triwulan berikutnya disesuaikan agar tetap kumulatif)."
+        )
     if left:
         parts.append(
             f"{left} sub kegiatan tidak ada lagi di DPA dan ditandai di kolom {H_KET} (tidak dihapus)."

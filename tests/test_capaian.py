@@ -307,6 +307,15 @@ def test_cli_tw_option_and_text(realised_book, capsys):
     assert "Capaian Rencana Aksi TW I" in out and "100,00%" in out
 
 
+def test_text_output_puts_fisik_target_before_realisasi():
+    cap = capaian.Capaian("x.xlsm", 2)
+    cap.rencana_aksi.append(
+        capaian.AksiCapaian("7.01.01.2.01.0001", "Dokumen", 4, 3, 75.0, 50, 40, 100, 90, 45.0, -5.0)
+    )
+    text = capaian.render_text(cap)
+    assert "fisik target/realisasi" in text and "| fisik 50/40% |" in text
+
+
 def test_cli_exit_2_without_realisasi(built_workbook, capsys):
     assert cli.main(["capaian", str(built_workbook)]) == 2
     assert "Belum ada realisasi" in capsys.readouterr().err

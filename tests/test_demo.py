@@ -118,7 +118,39 @@ def test_demo_laporan_capaian_pdf(demo_out):
     text = "\n".join(p.extract_text() for p in reader.pages)
     assert "LAPORAN CAPAIAN RENCANA AKSI TRIWULAN IV" in text
     assert "TW IV disahkan" in text
-    assert "sahkan-realisasi" in text and "198303302001121003" in text
+    assert "Pengesahan realisasi" in text and "198303302001121003" in text
+    # the demo's records carry no digital signature, and the printout says so
+    assert "tanpa tanda tangan digital" in text and "elektronik tercatat" not in text
+
+
+def test_demo_revision_keeps_the_approved_quarters_as_they_were(demo_out, capsys):
+    """The DPPA comes after TW III was approved: version 2 keeps Target, Fisik and Keuangan s.d.
+    TW I..III of every row version 1 had, so the capaian of an approved quarter does not move."""
+    import json
+
+    book = demo_out / "RencanaAksi-Neglasari-2025.xlsm"
+    v1 = demo_out / "RencanaAksi-Neglasari-2025-versi-1.xlsm"
+
+    def plan(path) -> dict:
+        rows = tables.read_table(headless.open_book(path), layout.TBL_RENCANA).records()
+        return {(r[layout.H_KODE_SUB], r[layout.H_INDIKATOR_KELUARAN]): r for r in rows}
+
+    old, new = plan(v1), plan(book)
+    past = (*layout.TARGET_TW[:3], *layout.FISIK_TW[:3], *layout.KEUANGAN_TW[:3])
+    assert old.keys() <= new.keys()
+    changed = [(key, h) for key in old for h in past if old[key][h] != new[key][h]]
+    assert changed == []
+    assert any(old[key][layout.H_PAGU] != new[key][layout.H_PAGU] for key in old)  # the DPPA did change it
+    for quarter in ("I", "II", "III"):
+        figures = []
+        for path in (v1, book):
+            capsys.readouterr()
+            assert main(["capaian", str(path), "--tw", quarter, "--json"]) == 0
+            rows = json.loads(capsys.readouterr().out)["rencana_aksi"]
+            figures.append(
+                [(r["target"], r["realisasi"], r["capaian_persen"], r["fisik_target"]) for r in rows]
+            )
+        assert figures[0] == figures[1], quarter
 
 
 @pytest.mark.libreoffice

@@ -114,6 +114,20 @@ def test_the_report_deadline_is_the_10th_unless_the_sop_says_otherwise(tmp_path)
     assert sop.load(changed).batas_laporan_realisasi == 7
 
 
+def test_the_laporan_sheet_states_the_sops_deadline(tmp_path):
+    import dataclasses
+
+    import openpyxl
+
+    from renaksi_xl import layout
+    from renaksi_xl.xlsm.workbook import build_workbook
+
+    five = dataclasses.replace(sop.load(DINAS), batas_laporan_realisasi=5)
+    path = build_workbook(tmp_path / "ra.xlsx", vba=False, sop_data=five)
+    note = openpyxl.load_workbook(path)[layout.SHEET_LAPORAN]["A2"].value
+    assert "jatuh tempo tanggal 5 bulan berikutnya" in note
+
+
 def _steps(*kinds: str) -> str:
     out = []
     for k in kinds:

@@ -143,7 +143,7 @@ def write_laporan(ctx: BuildContext) -> None:
         0,
         "Alur: Lapor Realisasi (paraf pelaksana langkah data SOP) -> Verifikasi Realisasi (paraf pemeriksa, "
         "catatan verifikator) -> Sahkan Realisasi (tanda tangan penetap). Laporan triwulan jatuh tempo "
-        "tanggal 10 bulan berikutnya.",
+        f"tanggal {ctx.sop.batas_laporan_realisasi} bulan berikutnya.",
         st.note_nowrap,
     )
     for label, cell_name in LAPORAN_INPUTS:
