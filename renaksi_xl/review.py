@@ -327,6 +327,18 @@ def _validation_verdict(book) -> str:
     return "Validasi: bersih, tidak ada galat maupun peringatan."
 
 
+def role_named(given: str, roles: list[str]) -> str:
+    """The role `given` names, written as the SOP writes it: letter case and spaces do not matter
+    ('sekretaris  camat' is 'Sekretaris Camat')."""
+    key = " ".join(str(given).split()).casefold()
+    match = next((r for r in roles if " ".join(r.split()).casefold() == key), None)
+    if match is None:
+        raise InputError(
+            f"Peran penerima '{given}' tidak dikenal. Pilih salah satu: " + ", ".join(roles) + "."
+        )
+    return match
+
+
 def email_draft(book_path: str | Path, to_role: str, *, previous: str | Path | None = None) -> EmailMessage:
     import datetime as dt
 
@@ -339,10 +351,7 @@ def email_draft(book_path: str | Path, to_role: str, *, previous: str | Path | N
     s = sop.from_book(book)
     people = officials(book)
     roles = list(dict.fromkeys([*s.roles, *(p.role for p in people if p.role)]))
-    if to_role not in roles:
-        raise InputError(
-            f"Peran penerima '{to_role}' tidak dikenal. Pilih salah satu: " + ", ".join(roles) + "."
-        )
+    to_role = role_named(to_role, roles)
     settings = tables.read_settings(book)
     unit = str(settings.get(layout.SET_UNIT) or "").strip() or "Unit kerja"
     year = str(settings.get(layout.SET_TAHUN) or "").strip()
@@ -482,7 +491,21 @@ def cmd_email(args) -> int:
         check_out(args.out, Path(args.book).stem + ".eml")
     out = write_email(args.book, args.ke, args.out, previous=args.sebelumnya)
     print(f"Draf email ditulis: {out} (buka dengan Outlook/Thunderbird, periksa, lalu kirim).")
+    if not _has_address(out):
+        print(
+            "Catatan: alamat email penerima belum ada di tabel Pejabat (lembar Pengaturan), jadi kolom "
+            "Kepada hanya berisi nama; lengkapi alamatnya di program email, atau isi kolom email pejabat "
+            "(renaksi-xl pengaturan BUKU --dari KANTOR.toml)."
+        )
     return 0
+
+
+def _has_address(eml: Path) -> bool:
+    from email import policy
+    from email.parser import BytesParser
+
+    msg = BytesParser(policy=policy.default).parsebytes(Path(eml).read_bytes(), headersonly=True)
+    return "@" in str(msg["To"] or "")
 
 
 def next_recipient_role(book) -> str:

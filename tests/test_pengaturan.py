@@ -99,9 +99,11 @@ def test_fills_pengaturan_beranda_headers_and_logs(built_workbook, tmp_path, cap
     assert "Kecamatan Contoh" in values and "Kecamatan Neglasari" not in values
     # email --ke uses the official's email
     eml = tmp_path / "x.eml"
+    capsys.readouterr()
     assert run("email", built_workbook, "--ke", "Camat", "--out", eml) == 0
     msg = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
     assert msg["To"].addresses[0].addr_spec == "camat@contoh.go.id" and "Kecamatan Contoh" in msg["Subject"]
+    assert "alamat email penerima belum ada" not in capsys.readouterr().out  # it is there
 
 
 def test_rekap_follows_a_manual_edit_of_pengaturan(built_workbook, tmp_path):

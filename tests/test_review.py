@@ -101,6 +101,17 @@ def test_email_unknown_role_exits_2(built_workbook, capsys):
     assert "Peran penerima 'Lurah' tidak dikenal" in capsys.readouterr().err
 
 
+def test_email_role_ignores_case_and_spaces_and_says_when_the_address_is_missing(
+    built_workbook, tmp_path, capsys
+):
+    out = tmp_path / "x.eml"
+    assert main(["email", str(built_workbook), "--ke", "  sekretaris   CAMAT", "--out", str(out)]) == 0
+    said = capsys.readouterr().out
+    msg = email.message_from_bytes(out.read_bytes(), policy=email.policy.default)
+    assert "Yth. Sekretaris Camat" in msg.get_body(("plain",)).get_content()
+    assert "alamat email penerima belum ada" in said  # the built workbook has no e-mail addresses
+
+
 def test_local_only_buttons_explain_what_to_do_when_the_book_is_not_on_this_machine(
     built_workbook, tmp_path, monkeypatch
 ):
