@@ -725,7 +725,9 @@ def check_sop(book, verdict: Verdict, trusted) -> Verdict:
     if own.digest != trusted.digest:
         problems.append(
             f"SOP di buku kerja (nomor {own.nomor}, {own.number_of_steps} langkah) berbeda dari SOP yang "
-            f"dipercaya (nomor {trusted.nomor}, {trusted.number_of_steps} langkah)."
+            f"dipercaya (nomor {trusted.nomor}, {trusted.number_of_steps} langkah): "
+            + "; ".join(sop_module.differences(own, trusted))
+            + "."
         )
     if [x.kind for x in own.steps] == [x.kind for x in trusted.steps]:
         for n, role in step_roles(book).items():

@@ -348,6 +348,25 @@ SOP_KEYS = {
 STEP_KEYS = {"uraian", "pelaksana", "jenis", "kelengkapan", "waktu", "output", "pengesahan"}
 
 
+def differences(own: Sop, other: Sop) -> list[str]:
+    """What differs between two SOPs, by the keys of the SOP file ('langkah[3]', 'sop.nomor', ...);
+    texts that parse the same (comments, layout) differ only as 'teks berkas SOP'."""
+    import dataclasses
+
+    out = []
+    for f in dataclasses.fields(Sop):
+        if f.name in ("text", "steps"):
+            continue
+        if getattr(own, f.name) != getattr(other, f.name):
+            out.append(f"kunci 'sop.{f.name}' berbeda")
+    for n in range(1, max(len(own.steps), len(other.steps)) + 1):
+        mine = own.steps[n - 1] if n <= len(own.steps) else None
+        theirs = other.steps[n - 1] if n <= len(other.steps) else None
+        if mine != theirs:
+            out.append(f"langkah[{n}] " + ("berbeda" if mine and theirs else "hanya ada di salah satu SOP"))
+    return out or ["isinya sama, hanya teks berkas SOP yang berbeda (komentar atau tata letak)"]
+
+
 def from_text(text: str, where: str = "Berkas SOP") -> Sop:
     """Parse and check an SOP TOML text."""
     raw = configfile.parse_toml(text, where, SopError)

@@ -114,6 +114,20 @@ def test_the_report_deadline_is_the_10th_unless_the_sop_says_otherwise(tmp_path)
     assert sop.load(changed).batas_laporan_realisasi == 7
 
 
+def test_differences_name_the_keys_that_differ():
+    source = DINAS.read_text(encoding="utf-8")
+    base = sop.from_text(source)
+    deadline = sop.from_text(source.replace("[sop]\n", "[sop]\nbatas_laporan_realisasi = 5\n", 1))
+    assert sop.differences(base, deadline) == ["kunci 'sop.batas_laporan_realisasi' berbeda"]
+    slower = sop.from_text(source.replace('waktu = "4 jam"', 'waktu = "5 jam"', 1))
+    assert sop.differences(base, slower) == ["langkah[4] berbeda"]
+    comment = sop.from_text("# salinan\n" + source)
+    assert comment.digest != base.digest
+    assert sop.differences(base, comment) == [
+        "isinya sama, hanya teks berkas SOP yang berbeda (komentar atau tata letak)"
+    ]
+
+
 def test_the_laporan_sheet_states_the_sops_deadline(tmp_path):
     import dataclasses
 
