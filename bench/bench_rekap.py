@@ -10,7 +10,8 @@ sampled from /proc every 50 ms) under 1 GB.
 
 The units are copies of the demo's final workbook (a kecamatan: 21 plan rows, the whole
 SOP, four quarters of realisasi), made with `renaksi-xl demo` in a temporary folder unless
---source names one.
+--source names one.  Every file is read and summarized; as copies of one unit, the rekap
+then lists one of them and the others under "dilewati" (what it measures is the reading).
 """
 
 from __future__ import annotations

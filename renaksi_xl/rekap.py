@@ -51,9 +51,18 @@ class UnitSummary:
     keaslian: str = ""
     validasi_peringatan: int = 0
     langkah: list[StepStatus] = field(default_factory=list)
+    catatan: int = 0  # chained records in the Log (how far the unit has come)
+    sidik_terakhir: str = ""  # the last record's Sidik Rantai
 
     def to_json(self) -> dict:
         return asdict(self)
+
+    @property
+    def key(self) -> tuple[str, str] | None:
+        """(unit, year) in a form two copies of one unit's workbook share; None without a unit."""
+        if not self.unit:
+            return None
+        return " ".join(self.unit.split()).casefold(), str(self.tahun or "").strip()
 
 
 @dataclass
@@ -66,9 +75,14 @@ class Failure:
 class Rekap:
     units: list[UnitSummary] = field(default_factory=list)
     gagal: list[Failure] = field(default_factory=list)
+    dilewati: list[Failure] = field(default_factory=list)  # older copies of a unit already listed
 
     def to_json(self) -> dict:
-        return {"units": [u.to_json() for u in self.units], "gagal": [asdict(g) for g in self.gagal]}
+        return {
+            "units": [u.to_json() for u in self.units],
+            "gagal": [asdict(g) for g in self.gagal],
+            "dilewati": [asdict(d) for d in self.dilewati],
+        }
 
 
 # --------------------------------------------------------------------------- one workbook
@@ -138,10 +152,13 @@ def summarize_book(book, file: str) -> UnitSummary:
     verdict = verify_book(book)
     capaian_tw, serapan_tw = _quarters(book)
     status = _text(_named(book, "nmStatusDokumen"))
+    from .tables import read_settings
+
+    settings = read_settings(book)  # Pengaturan is the source; Beranda shows it after an action
     return UnitSummary(
         file=file,
-        unit=_text(_named(book, "nmUnit")),
-        tahun=_text(_named(book, "nmTahun")),
+        unit=_text(settings.get(layout.SET_UNIT)) or _text(_named(book, "nmUnit")),
+        tahun=_text(settings.get(layout.SET_TAHUN)) or _text(_named(book, "nmTahun")),
         versi=_version(book),
         tahap=_text(_named(book, "nmTahap")),
         ditetapkan=status == layout.STATUS_DITETAPKAN,
@@ -152,6 +169,8 @@ def summarize_book(book, file: str) -> UnitSummary:
         serapan=serapan_tw,
         keaslian=verdict.summary(),
         langkah=_steps(book),
+        catatan=verdict.log_records,
+        sidik_terakhir=verdict.last_chain,
     )
 
 
@@ -249,7 +268,41 @@ def rekap_files(files: list[Path], workers: int | None = None, progress=None) ->
             out.gagal.append(r)
         else:
             out.units.append(r)
-    return out
+    return one_per_unit(out)
+
+
+def one_per_unit(result: Rekap) -> Rekap:
+    """One line per unit and year: of several files of the same unit (hand-off copies, the copy of
+    an earlier version), the one furthest along (highest version, then most chained records);
+    the others are listed under `dilewati` with the file that stands for them."""
+    best: dict[tuple[str, str], UnitSummary] = {}
+    for u in result.units:
+        if u.key is not None and (
+            u.key not in best or (u.versi, u.catatan) > (best[u.key].versi, best[u.key].catatan)
+        ):
+            best[u.key] = u
+    kept = []
+    for u in result.units:
+        chosen = best.get(u.key) if u.key is not None else None
+        if chosen is None or chosen is u:
+            kept.append(u)
+            continue
+        stage = f"versi {u.versi}, {u.catatan} catatan"
+        if (u.versi, u.catatan, u.sidik_terakhir) == (chosen.versi, chosen.catatan, chosen.sidik_terakhir):
+            what = f"salinan yang sama ({stage})"
+        elif (u.versi, u.catatan) < (chosen.versi, chosen.catatan):
+            what = f"salinan lebih awal ({stage})"
+        else:  # as far along, another chain: two people went on from one copy
+            what = f"salinan lain dengan catatan berbeda ({stage}; periksa mana yang berlaku)"
+        result.dilewati.append(
+            Failure(
+                u.file,
+                f"{what} dari {u.unit} ({u.tahun or '-'}); yang direkap: {Path(chosen.file).name} "
+                f"(versi {chosen.versi}, {chosen.catatan} catatan).",
+            )
+        )
+    result.units = kept
+    return result
 
 
 def cmd_rekap(args) -> int:
@@ -280,6 +333,8 @@ def cmd_rekap(args) -> int:
 
 def render_text(result: Rekap) -> str:
     lines = [f"{len(result.units)} buku kerja terbaca, {len(result.gagal)} gagal dibaca."]
+    if result.dilewati:
+        lines[0] += f" {len(result.dilewati)} salinan dilewati (unit yang sama; lihat di bawah)."
     for u in result.units:
         status = layout.STATUS_DITETAPKAN if u.ditetapkan else layout.STATUS_DRAF
         keaslian = "utuh" if u.keaslian_utuh else "TIDAK UTUH"
@@ -289,4 +344,6 @@ def render_text(result: Rekap) -> str:
         )
     for g in result.gagal:
         lines.append(f"- GAGAL {g.file}: {g.alasan}")
+    for d in result.dilewati:
+        lines.append(f"- DILEWATI {d.file}: {d.alasan}")
     return "\n".join(lines)

@@ -22,6 +22,7 @@ TBL_UNIT = "tblRekapUnit"
 TBL_LANGKAH = "tblRekapLangkah"
 TBL_STATUS = "tblRekapStatus"
 TBL_GAGAL = "tblRekapGagal"
+TBL_DILEWATI = "tblRekapDilewati"
 
 UNIT_HEADERS = (
     ("No", 5),
@@ -160,7 +161,12 @@ def write_rekap_book(result: Rekap, out: Path) -> None:
         title = wb.add_format({"bold": True, "font_size": 14})
         ws = wb.add_worksheet(SHEET_REKAP)
         ws.write_string(0, 0, "Rekap Rencana Aksi Pemerintah Daerah", title)
-        ws.write_string(1, 0, f"{len(result.units)} unit terbaca, {len(result.gagal)} berkas gagal dibaca.")
+        ws.write_string(
+            1,
+            0,
+            f"{len(result.units)} unit terbaca, {len(result.gagal)} berkas gagal dibaca, "
+            f"{len(result.dilewati)} salinan dilewati (lembar {SHEET_GAGAL}).",
+        )
         _table(wb, ws, TBL_UNIT, UNIT_HEADERS, _unit_rows(result), first_row=3)
         ws.freeze_panes(4, 3)
 
@@ -198,6 +204,18 @@ def write_rekap_book(result: Rekap, out: Path) -> None:
         ws_fail.write_string(0, 0, "Berkas yang Gagal Dibaca", title)
         fail_rows = [[i, Path(g.file).name, g.alasan] for i, g in enumerate(result.gagal, start=1)]
         _table(wb, ws_fail, TBL_GAGAL, (("No", 5), ("Berkas", 34), ("Alasan", 100)), fail_rows, first_row=2)
+        # older copies of a unit already in the rekap: listed, never silently dropped
+        below = 2 + max(len(fail_rows), 1) + 3
+        ws_fail.write_string(below, 0, "Salinan yang Dilewati (unit yang sama sudah direkap)", title)
+        skip_rows = [[i, Path(d.file).name, d.alasan] for i, d in enumerate(result.dilewati, start=1)]
+        _table(
+            wb,
+            ws_fail,
+            TBL_DILEWATI,
+            (("No", 5), ("Berkas", 34), ("Alasan", 100)),
+            skip_rows,
+            first_row=below + 1,
+        )
         for sheet in (ws, ws_steps, ws_chart, ws_fail):
             sheet.set_landscape()
             sheet.set_paper(9)  # A4

@@ -182,6 +182,16 @@ def load(path: str | Path) -> OfficeFile:
 
 
 # --------------------------------------------------------------------------- applying
+def _apply_as_text(book, office: OfficeFile, where: str) -> str:
+    """`apply`, then every text it wrote marked as text (renaksi_xl.cellsafe), as for every action:
+    a unit named '=HYPERLINK(...)' stays that text in Pengaturan and on Beranda."""
+    from .cellsafe import protect_book
+
+    summary = apply(book, office, where)
+    protect_book(book)
+    return summary
+
+
 def apply(book, office: OfficeFile, where: str) -> str:
     """Merge the file into Pengaturan (through xlwings); the summary lists every change."""
     from . import sop, tables
@@ -328,7 +338,7 @@ def cmd_pengaturan(args) -> int:
 
             out = check_output(check_out(out, book.name), option="--out")
     try:
-        summary, _ = headless.run_on_file(book, lambda b: apply(b, office, where), out_path=out)
+        summary, _ = headless.run_on_file(book, lambda b: _apply_as_text(b, office, where), out_path=out)
     except Refused as exc:
         print(f"Ditolak: {exc.message}", file=sys.stderr)
         print("Buku kerja tidak diubah.", file=sys.stderr)

@@ -106,6 +106,20 @@ def test_fills_pengaturan_beranda_headers_and_logs(built_workbook, tmp_path, cap
     assert "alamat email penerima belum ada" not in capsys.readouterr().out  # it is there
 
 
+def test_a_formula_in_the_file_stays_text_in_the_workbook(built_workbook, tmp_path, capsys):
+    """`pengaturan` writes through the same text guard as every action (found by the rekap tests:
+    before, `unit = "=HYPERLINK(...)"` became a live formula in Pengaturan and on Beranda)."""
+    hostile = '=HYPERLINK("http://contoh.invalid","klik")'
+    path = write(tmp_path, f"[setelan]\nunit = '{hostile}'\n")
+    assert run("pengaturan", built_workbook, "--dari", path) == 0
+    wb = openpyxl.load_workbook(built_workbook)
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value == hostile]
+    assert {c.parent.title for c in cells} == {layout.SHEET_PENGATURAN, layout.SHEET_BERANDA}
+    assert all(c.data_type == "s" and c.quotePrefix for c in cells)
+    capsys.readouterr()
+    assert run("verify", built_workbook) == 0
+
+
 def test_rekap_follows_a_manual_edit_of_pengaturan(built_workbook, tmp_path):
     headless.run_on_file(built_workbook, lambda b: tables.write_setting(b, layout.SET_UNIT, "Kecamatan Lain"))
     rekap = tmp_path / "rekap.xlsx"

@@ -13,9 +13,9 @@ import zipfile
 import openpyxl
 import pytest
 
-from renaksi_xl import headless, layout, tables
+from renaksi_xl import cellsafe, headless, layout, tables
 from renaksi_xl.cli import main
-from renaksi_xl.rekap_book import TBL_GAGAL, TBL_UNIT
+from renaksi_xl.rekap_book import TBL_DILEWATI, TBL_GAGAL, TBL_UNIT
 
 UNIT_KEYS = {
     "file",
@@ -109,6 +109,24 @@ def test_capaian_and_serapan_per_quarter_follow_the_definitions(unit_with_realis
     assert [s["langkah"] for s in unit["langkah"]] == list(range(1, len(unit["langkah"]) + 1))
 
 
+def test_copies_of_one_unit_make_one_line_and_the_others_are_listed(unit_with_realisasi, capsys):
+    folder, target = unit_with_realisasi
+    shutil.copy(target, folder / "Kecamatan-Satu-serah-terima.xlsm")  # the same workbook, e-mailed
+    other = folder / "Kecamatan-Dua.xlsm"
+    shutil.copy(target, other)
+    headless.run_on_file(other, lambda b: tables.write_setting(b, layout.SET_UNIT, "Kecamatan Dua"))
+    code, out = _rekap_json(capsys, folder)
+    assert code == 0 and out["gagal"] == []
+    assert sorted(u["unit"] for u in out["units"]) == ["Kecamatan Dua", "Kecamatan Neglasari"]
+    (skipped,) = out["dilewati"]
+    assert skipped["file"].endswith(("Kecamatan-Satu-serah-terima.xlsm", "Kecamatan-Satu.xlsm"))
+    assert "salinan yang sama (versi 1, 0 catatan) dari Kecamatan Neglasari (2025)" in skipped["alasan"]
+    capsys.readouterr()
+    assert main(["rekap", str(folder), "--out", str(folder.parent / "r.xlsx")]) == 0
+    text = capsys.readouterr().out
+    assert "1 salinan dilewati" in text and "DILEWATI" in text
+
+
 def test_a_blank_workbook_reads_as_a_draft_without_realisasi(built_workbook, tmp_path, capsys):
     folder = tmp_path / "units"
     folder.mkdir()
@@ -141,7 +159,12 @@ def test_the_rekap_workbook_has_tables_charts_and_keeps_hostile_text_as_text(
     built_workbook, tmp_path, capsys
 ):
     hostile = '=HYPERLINK("http://contoh.invalid","klik")'
-    headless.run_on_file(built_workbook, lambda b: tables.write_setting(b, layout.SET_UNIT, hostile))
+
+    def name_unit(book):  # as `renaksi-xl pengaturan` does: the text guard of every action
+        tables.write_setting(book, layout.SET_UNIT, hostile)
+        cellsafe.protect_book(book)
+
+    headless.run_on_file(built_workbook, name_unit)
     folder = tmp_path / "units"
     folder.mkdir()
     shutil.copy(built_workbook, folder / "Unit.xlsm")
@@ -155,10 +178,9 @@ def test_the_rekap_workbook_has_tables_charts_and_keeps_hostile_text_as_text(
     wb = openpyxl.load_workbook(out)
     ws = wb["Rekap"]
     assert set(ws.tables) == {TBL_UNIT}
-    assert set(wb["Gagal"].tables) == {TBL_GAGAL}
+    assert set(wb["Gagal"].tables) == {TBL_GAGAL, TBL_DILEWATI}
     unit_cell = ws.cell(row=5, column=3)
-    unit_name = tables.named_range(headless.open_book(folder / "Unit.xlsm"), "nmUnit").value
-    assert unit_cell.value == unit_name and unit_cell.data_type == "s"
+    assert unit_cell.value == hostile and unit_cell.data_type == "s"  # the unit Pengaturan names, as text
     assert wb["Gagal"].cell(row=4, column=2).value == "rusak.xlsm"
 
 

@@ -292,11 +292,13 @@ def test_full_flow_to_a_second_penetapan_pdf_and_diff(built_workbook, tmp_path):
         timeout=300,
     )
     assert proc.returncode == 0, proc.stderr
-    units = sorted(json.loads(proc.stdout)["units"], key=lambda u: u["file"])
-    assert [(u["versi"], u["ditetapkan"], u["keaslian_utuh"]) for u in units] == [
-        (1, True, True),
-        (2, True, True),
-    ]
+    result = json.loads(proc.stdout)
+    # one line per unit: the version-2 file; the version-1 copy is listed as skipped, with why
+    assert [(u["versi"], u["ditetapkan"], u["keaslian_utuh"]) for u in result["units"]] == [(2, True, True)]
+    assert result["units"][0]["file"].endswith("b-versi-2.xlsm")
+    (skipped,) = result["dilewati"]
+    assert skipped["file"].endswith("a-versi-1.xlsm")
+    assert "salinan lebih awal (versi 1" in skipped["alasan"] and "b-versi-2.xlsm" in skipped["alasan"]
 
     # diff names the version change and the records added.
     proc = subprocess.run(
