@@ -60,7 +60,7 @@ MODULES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ),
     ),
     "sheetscan": (
-        ("renaksi_xl/sheetscan.py", "renaksi_xl/readlimits.py"),
+        ("renaksi_xl/sheetscan.py",),
         ("tests/test_sheetscan.py", "tests/fuzzing/test_fuzz_sheetscan.py"),
     ),
     "capaian": (("renaksi_xl/capaian.py",), ("tests/test_capaian.py",)),

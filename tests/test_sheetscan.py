@@ -11,7 +11,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from python_calamine import CalamineWorkbook
+from python_calamine import CalamineError, CalamineWorkbook
 
 from renaksi_xl import readlimits, sheetscan
 from renaksi_xl.readlimits import LimitError
@@ -123,24 +123,40 @@ def test_a_far_cell_is_refused_whatever_its_spelling(shape):
         ('<row r="1"><c r="CU1"><v>1</v></c><c><v>1</v></c></row>', (1, 100)),
         # a row without r follows the previous row
         ('<row r="4999"><c r="A4999"><v>1</v></c></row><row><c><v>1</v></c></row>', (5000, 1)),
+        # ... and the first row without r is row 1
+        ("<row><c><v>1</v></c><c><v>1</v></c></row>", (1, 2)),
         # cells with nothing in them do not count
-        (
-            FIRST_ROW
-            + '<row r="5000"><c r="CV5000" s="1"/><c r="CW5000"></c><c r="CX5000"><v></v></c></row>',
-            None,
-        ),
-        (FIRST_ROW + '<row r="5000"><c r="CV5000"><f>1+1</f></c></row>', None),
+        (FIRST_ROW + '<row r="5000"><c r="CV5000" s="1"/><c r="CW5000"></c></row>', (1, 1)),
     ],
-    ids=["cell-without-r", "row-without-r", "empty-cells", "formula-without-value"],
+    ids=["cell-without-r", "row-without-r", "first-row-without-r", "empty-cells"],
 )
 def test_cells_placed_by_position_and_empty_cells(tmp_path, rows, far):
     data = sheet_xml(rows)
-    got = calamine_far_cell(tmp_path, data)
+    assert calamine_far_cell(tmp_path, data) == far  # the fact
     cells = sheetscan.exact(data, 10**6, 10**6, 10**12)
-    if far is None:  # calamine leaves them out; the scan may count them (conservative), never less
-        assert got == (1, 1) and (cells.far_row, cells.far_col) >= got
-    else:
-        assert got == far and (cells.far_row, cells.far_col) == far
+    assert (cells.far_row, cells.far_col) == far and not cells.stopped
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        FIRST_ROW + '<row r="5000"><c r="CX5000"><v></v></c></row>',  # an empty value element
+        FIRST_ROW + '<row r="5000"><c r="CV5000"><f>1+1</f></c></row>',  # a formula without its value
+        '<row r="1"><c r="A1"><c r="CV5000"><v>1</v></c></c></row>',  # a cell inside a cell
+    ],
+    ids=["empty-v", "formula-without-value", "nested-cell"],
+)
+def test_doubtful_cells_count_on_the_safe_side(tmp_path, rows):
+    """Cells calamine may leave out are counted: the scan may refuse more than calamine needs,
+    never less."""
+    data = sheet_xml(rows)
+    try:
+        got = calamine_far_cell(tmp_path, data)
+    except CalamineError:  # calamine refuses the file outright (the reader says 'rusak')
+        got = (0, 0)
+    cells = sheetscan.exact(data, 10**6, 10**6, 10**12)
+    assert cells.far_row >= got[0] and cells.far_col >= got[1]
+    assert cells.far_row >= 5000 and cells.far_col >= 100
 
 
 def test_a_doctype_is_refused_by_the_exact_scan_before_any_entity_is_read():
@@ -166,6 +182,11 @@ def test_the_exact_scan_stops_at_the_first_cell_past_the_limits():
     rows = "".join(f'<row r="{r}"><c r="A{r}"><v>1</v></c></row>' for r in range(1, 50))
     cells = sheetscan.exact(sheet_xml(rows), 10, 256, 10**6)
     assert cells.stopped and cells.far_row == 11
+    # the grid's size counts too: 20 rows x 5 columns is 100 cells, over a limit of 99
+    wide = "".join(f'<row r="{r}"><c r="E{r}"><v>1</v></c></row>' for r in range(1, 30))
+    cells = sheetscan.exact(sheet_xml(wide), 1000, 256, 99)
+    assert cells.stopped and (cells.far_row, cells.far_col) == (20, 5)
+    assert not sheetscan.exact(sheet_xml(wide), 1000, 256, 10**6).stopped
 
 
 def test_formulas_in_a_protected_table_are_found_in_either_shape():
