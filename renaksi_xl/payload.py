@@ -101,7 +101,7 @@ def _wanted_sheets(sheets: Iterable[str] | None, names: list[str]) -> frozenset[
 
 TABLE_REL_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/table"
 _ROOT_TAG = re.compile(rb"<((?:[\w.-]+:)?worksheet)\b[^>]*>")
-_TABLE_PARTS = re.compile(rb"<((?:[\w.-]+:)?)tableParts\b[^>]*?(?:/>|>.*?</\1tableParts>)", re.S)
+_TABLE_PARTS_START = re.compile(rb"<((?:[\w.-]+:)?)tableParts\b[^>]*?(/?)>")
 
 
 def _table_part_ids(zf: zipfile.ZipFile, part: str, rel_types: dict[str, str]) -> list[str]:
@@ -127,10 +127,19 @@ def _table_part_ids(zf: zipfile.ZipFile, part: str, rel_types: dict[str, str]) -
     root = _ROOT_TAG.search(data)
     if root is None:
         return []
-    found = _TABLE_PARTS.search(data, max(data.rfind(b"sheetData>"), 0))
-    if found is None:
+    # The first <tableParts> after the sheet data, up to its own end tag: found with one search
+    # each, never retried from later starts (a file can hold thousands of unclosed starts).
+    start = _TABLE_PARTS_START.search(data, max(data.rfind(b"sheetData>"), 0))
+    if start is None:
         return []
-    tree = ET.fromstring(root.group(0) + found.group(0) + b"</" + root.group(1) + b">")
+    if start.group(2):  # <tableParts/>
+        element = start.group(0)
+    else:
+        close = re.compile(rb"</" + re.escape(start.group(1)) + rb"tableParts\s*>").search(data, start.end())
+        if close is None:
+            return []
+        element = data[start.start() : close.end()]
+    tree = ET.fromstring(root.group(0) + element + b"</" + root.group(1) + b">")
     return [tp.get(R_ID) or "" for tp in tree.findall("m:tableParts/m:tablePart", NS)]
 
 

@@ -123,17 +123,15 @@ def ref_box(ref: str) -> tuple[int, int, int, int]:
 
 
 # ----------------------------------------------------------------------------- sheets
-_FORMULA = re.compile(rb"<(?:[\w.-]+:)?f[\s>/]")
-_CELL_BODY = re.compile(
-    rb'<(?:[\w.-]+:)?c\s[^>]*?\br="([A-Z]{1,4})([0-9]{1,8})"[^>/]*>(.*?)</(?:[\w.-]+:)?c>', re.S
-)
-# Boxes of the grid a sheet in the fast shape is checked against, in turn (sheetscan.fits): each
-# within MAX_ROWS, MAX_COLS and MAX_CELLS (tests/test_sheetscan.py checks it).  The first fits a
-# plan of up to 9,999 rows; the others go on from where it stopped: long and narrow (a city's
-# realisasi, four quarters of 3,000 rows), wide and short.
+_FORMULA = re.compile(rb"<f[\s>/]")  # a formula element in the fast shape (no prefixes there)
+_CELL_AT = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
+# Boxes of the grid a sheet in the fast shape is checked against (sheetscan.fits): the first from
+# the start, the others from where it stopped, so each must hold the first (the part before the
+# stop is known to be inside it); each within MAX_ROWS, MAX_COLS and MAX_CELLS.  Both are checked
+# by tests/test_sheetscan.py.  The first fits a plan of up to 9,999 rows; the others long and
+# narrow (a city's realisasi, four quarters of 3,000 rows), then wider and shorter.
 BOXES = (
     sheetscan.Box(cols=26, rows=9_999),
-    sheetscan.Box(cols=20, rows=99_999),
     sheetscan.Box(cols=26, rows=69_999),
     sheetscan.Box(cols=52, rows=37_999),
     sheetscan.Box(cols=200, rows=9_999),
@@ -153,10 +151,6 @@ def _in_a_box(data: bytes) -> bool:
     return stop is None or any(sheetscan.fits(data, box, stop) is None for box in BOXES[1:])
 
 
-def _may_have_formula(data: bytes) -> bool:
-    return b"<f>" in data or b"<f " in data or b":f>" in data or b":f " in data or b"<f/>" in data
-
-
 def scan_sheet(
     data: bytes, sheet: str, path, protected: list[tuple[str, tuple[int, int, int, int]]]
 ) -> SheetScan:
@@ -164,10 +158,13 @@ def scan_sheet(
     table bodies ((table name, (r1, c1, r2, c2)))."""
     scan = SheetScan()
     if _in_a_box(data):
-        if protected and _may_have_formula(data) and _FORMULA.search(data):
-            for m in _CELL_BODY.finditer(data):
-                if _FORMULA.search(m.group(3)):
-                    _note_formula(scan, protected, int(m.group(2)), _col_number(m.group(1).decode()))
+        if protected and b"<f" in data:
+            # each formula belongs to the cell whose start tag comes last before it (in the fast
+            # shape every cell starts `<c r="..."`): one pass, no backtracking over cell bodies
+            for m in _FORMULA.finditer(data):
+                cell = _CELL_AT.match(data, data.rfind(b'<c r="', 0, m.start()))
+                if cell is not None:
+                    _note_formula(scan, protected, int(cell.group(2)), _col_number(cell.group(1).decode()))
         return scan
     try:
         cells = sheetscan.exact(data, MAX_ROWS, MAX_COLS, MAX_CELLS)

@@ -6,8 +6,9 @@ and the process is killed.  So the furthest cell is found here first, the way ca
 places cells (measured on python-calamine 0.9, see tests/test_sheetscan.py):
 
 - a cell's place is its `r` attribute ("B7"; letters in either case, leading zeros in
-  the row allowed); a cell without `r` follows the previous cell of its row, and a row
-  without `r` follows the previous row;
+  the row allowed); a cell without `r` goes to the column after the previous cell, in the
+  current row: the row a `<row r=..>` names, plus one for every `</row>` since (nested rows
+  included), the column starting again at every `</row>`;
 - a cell with no child element (`<c r="B7" s="3"/>`) holds nothing and does not count;
 - a namespace prefix does not matter (`<x:c>` is a cell), and attributes are whatever
   XML makes of them (any whitespace, either quote, character references).
@@ -150,7 +151,10 @@ def exact(data: bytes, max_rows: int, max_cols: int, max_cells: int) -> Cells:
     or `max_cells` (counted from A1).  NotReadable when the XML is not well formed, has a
     DOCTYPE, or a cell's `r` is not a cell address."""
     out = Cells()
-    state: dict = {"row": 0, "col": 0, "cell": None, "filled": False, "formula": False}
+    # Where the next cell without `r` goes, as calamine keeps it: the row is set by <row r=..>
+    # and moves on at every </row> (nested rows included); the column follows the last cell
+    # and starts again at every </row>.
+    state: dict = {"row": 1, "col": 1, "cell": None, "filled": False, "formula": False}
 
     def start(name: str, attrs: dict) -> None:
         local = name.rpartition(":")[2]
@@ -162,16 +166,16 @@ def exact(data: bytes, max_rows: int, max_cols: int, max_cells: int) -> Cells:
             close()  # a cell inside a cell: count the outer one, then place the inner one
         if local == "row":
             r = attrs.get("r")
-            state["row"] = _row_number(r) if r is not None else state["row"] + 1
-            state["col"] = 0
+            if r is not None:
+                state["row"] = _row_number(r)
         elif local == "c":
             r = attrs.get("r")
             if r is None:
-                row, col = state["row"] or 1, state["col"] + 1
+                row, col = state["row"], state["col"]
                 label = f"{column_letters(col)}{row}"
             else:
                 (row, col), label = _place(r), r
-            state["col"] = col
+            state["col"] = col + 1
             state["cell"] = (row, col, label)
             state["filled"] = state["formula"] = False
 
@@ -191,8 +195,12 @@ def exact(data: bytes, max_rows: int, max_cols: int, max_cells: int) -> Cells:
             raise _Stop
 
     def end(name: str) -> None:
-        if state["cell"] is not None and name.rpartition(":")[2] == "c":
+        local = name.rpartition(":")[2]
+        if state["cell"] is not None and local == "c":
             close()
+        elif local == "row":
+            state["row"] += 1
+            state["col"] = 1
 
     def doctype(*_args) -> None:
         raise NotReadable("XML lembar memuat deklarasi DOCTYPE (Excel tidak pernah menulisnya)")

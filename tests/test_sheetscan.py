@@ -127,8 +127,19 @@ def test_a_far_cell_is_refused_whatever_its_spelling(shape):
         ("<row><c><v>1</v></c><c><v>1</v></c></row>", (1, 2)),
         # cells with nothing in them do not count
         (FIRST_ROW + '<row r="5000"><c r="CV5000" s="1"/><c r="CW5000"></c></row>', (1, 1)),
+        # calamine moves to the next row at every </row>, nested ones included ...
+        ('<row><row><row r="1"></row></row></row><c><v>1</v></c>', (4, 1)),
+        # ... and starts the columns again only there
+        ('<row r="1"><c r="IV1"><v>1</v></c><row r="1"><c><v>1</v></c></row></row>', (1, 257)),
     ],
-    ids=["cell-without-r", "row-without-r", "first-row-without-r", "empty-cells"],
+    ids=[
+        "cell-without-r",
+        "row-without-r",
+        "first-row-without-r",
+        "empty-cells",
+        "nested-rows",
+        "column-across-a-nested-row",
+    ],
 )
 def test_cells_placed_by_position_and_empty_cells(tmp_path, rows, far):
     data = sheet_xml(rows)
@@ -191,15 +202,30 @@ def test_the_exact_scan_stops_at_the_first_cell_past_the_limits():
 
 def test_formulas_in_a_protected_table_are_found_in_either_shape():
     box = [("tblRencanaAksi", (4, 1, 9, 24))]
-    for cell in ('<c r="B5"><f>1+1</f><v>2</v></c>', '<c\tr="B5"><f>1+1</f><v>2</v></c>'):
+    for cell in (
+        '<c r="B5"><f>1+1</f><v>2</v></c>',
+        '<c\tr="B5"><f>1+1</f><v>2</v></c>',
+        '<c r="B5"><f\n>1+1</f><v>2</v></c>',  # a newline after the name: still a formula
+        '<c r="A5"><v>1</v></c ><c r="B5" s="1"><f t="shared" si="0"/><v>2</v></c >',  # '</c >' ends a cell too
+    ):
         scan = readlimits.scan_sheet(sheet_xml(f'<row r="5">{cell}</row>'), "Rencana Aksi", "x.xlsm", box)
         assert scan.formula_cells == ["tblRencanaAksi:B5"], cell
 
 
 @pytest.mark.parametrize("box", readlimits.BOXES, ids=lambda b: f"{b.cols}x{b.rows}")
-def test_every_box_is_within_the_reading_limits(box):
+def test_every_box_is_within_the_reading_limits_and_holds_the_first(box):
     assert box.cols <= readlimits.MAX_COLS and box.rows <= readlimits.MAX_ROWS
     assert box.cols * box.rows <= readlimits.MAX_CELLS
+    first = readlimits.BOXES[0]  # the later boxes go on from where the first stopped
+    assert box.cols >= first.cols and box.rows >= first.rows
+
+
+def test_two_boxes_do_not_add_up_to_a_grid_past_the_limit():
+    """Z1 (inside the first box) and T99999 (inside a box 20 columns wide) make a grid of
+    26 x 99,999 = 2.6 million cells: refused, not passed box by box."""
+    data = sheet_xml('<row r="1"><c r="Z1"><v>1</v></c></row><row r="99999"><c r="T99999"><v>1</v></c></row>')
+    with pytest.raises(LimitError, match="2.599.974 sel"):
+        readlimits.scan_sheet(data, "Realisasi Aksi", "kota.xlsm", [])
 
 
 def _letters(n: int) -> str:  # written here from the definition (A=1 .. Z=26, AA=27), not from sheetscan
