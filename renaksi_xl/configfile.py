@@ -29,7 +29,8 @@ def read_text(path: str | Path, where: str, error: type[InputError] = InputError
     if path.stat().st_size > MAX_BYTES:
         raise error(f"{where}: terlalu besar (paling banyak {MAX_BYTES // 1024} KB).")
     try:
-        return path.read_bytes()[: MAX_BYTES + 1].decode("utf-8")
+        # utf-8-sig: Notepad's byte-order mark is not part of the text
+        return path.read_bytes()[: MAX_BYTES + 1].decode("utf-8-sig")
     except UnicodeDecodeError:
         raise error(f"{where}: bukan teks UTF-8.") from None
 
@@ -38,9 +39,13 @@ def parse_toml(text: str, where: str, error: type[InputError] = InputError) -> d
     if len(text.encode("utf-8")) > MAX_BYTES:
         raise error(f"{where}: terlalu besar (paling banyak {MAX_BYTES // 1024} KB).")
     try:
-        return tomllib.loads(text)
+        return tomllib.loads(text.removeprefix("\ufeff"))
     except tomllib.TOMLDecodeError as exc:
         raise error(f"{where}: bukan TOML yang sah ({exc}).") from None
+    except ValueError as exc:  # an integer of thousands of digits (Python's int limit)
+        raise error(f"{where}: bukan TOML yang sah (angka terlalu panjang: {str(exc)[:60]}).") from None
+    except RecursionError:
+        raise error(f"{where}: bukan TOML yang sah (daftar atau tabel bersarang terlalu dalam).") from None
 
 
 __all__ = ["MAX_BYTES", "parse_toml", "read_text", "tomllib"]

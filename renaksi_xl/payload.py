@@ -215,9 +215,7 @@ def _protected_tables() -> frozenset[str]:
 
 
 def _payload(path: Path, active_sheet, sheets, reading: _Reading) -> dict:
-    from python_calamine import load_workbook
-
-    from . import readlimits
+    from . import calamine_gate, readlimits
 
     try:
         zf = zipfile.ZipFile(path)
@@ -244,6 +242,7 @@ def _payload(path: Path, active_sheet, sheets, reading: _Reading) -> dict:
         active_index = int(view.get("activeTab", "0")) if view is not None else 0
         wanted = _wanted_sheets(sheets, [n for n, _ in sheets_meta])
         tables_by_sheet: dict[str, list[dict]] = {}
+        checked: list = []  # calamine_gate.Sheet: the bytes scanned, the only ones calamine reads
         for name, part in sheets_meta:
             if name not in wanted:
                 continue  # the VBA client sends no tables for an excluded sheet
@@ -261,9 +260,15 @@ def _payload(path: Path, active_sheet, sheets, reading: _Reading) -> dict:
                 if t["name"] in protected_names
             ]
             reading.where = f"lembar '{name}' ({part})"
-            scan = readlimits.scan_sheet(readlimits.read_part(zf, part, path), name, path, protected)
+            data = readlimits.read_part(zf, part, path)
+            scan = readlimits.scan_sheet(data, name, path, protected)
             if scan.formula_cells:
                 raise readlimits.LimitError(readlimits.formula_message(path, name, scan.formula_cells))
+            checked.append(calamine_gate.Sheet(name, data))
+        reading.where = "bagian xl/workbook.xml (string bersama, gaya)"
+        extras = calamine_gate.workbook_extras(
+            zf, wb_xml, "xl/workbook.xml", lambda name: readlimits.read_part(zf, name, path)
+        )
         names = []
         sheet_index = {n: i for i, (n, _) in enumerate(sheets_meta)}
         reading.where = "nama-nama sel (definedNames) di xl/workbook.xml"
@@ -288,17 +293,16 @@ def _payload(path: Path, active_sheet, sheets, reading: _Reading) -> dict:
                 }
             )
     reading.where = "isi lembar (python-calamine)"
-    cal = load_workbook(str(path))
     sheets = []
-    for name, _part in sheets_meta:
-        if name not in wanted:
-            sheets.append({"name": name, "pictures": [], "tables": [], "values": [[]]})
-            continue
-        reading.where = f"lembar '{name}'"
-        grid = cal.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        values = [_clean_row(row) for row in grid] or [[]]
-        readlimits.check_values(values, path, name)
-        sheets.append({"name": name, "pictures": [], "tables": tables_by_sheet[name], "values": values})
+    with calamine_gate.Checked(checked, *extras) as cal:
+        for name, _part in sheets_meta:
+            if name not in wanted:
+                sheets.append({"name": name, "pictures": [], "tables": [], "values": [[]]})
+                continue
+            reading.where = f"lembar '{name}'"
+            values = [_clean_row(row) for row in cal.grid(name)] or [[]]
+            readlimits.check_values(values, path, name)
+            sheets.append({"name": name, "pictures": [], "tables": tables_by_sheet[name], "values": values})
     if active_sheet is not None:
         active_index = sheet_index.get(active_sheet, active_index)
     return {

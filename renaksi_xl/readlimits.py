@@ -244,34 +244,59 @@ def check_values(values: list[list], path, sheet: str) -> None:
                 raise LimitError(long_text_message(path, sheet, i + 1, j + 1, len(v)))
 
 
-def check_workbook_file(path) -> None:
-    """An .xlsx/.xlsm given to a reader that takes every sheet as a grid (the DPA
-    and PK readers): the zip sizes and each sheet's extent, before calamine."""
+def check_workbook_file(path):
+    """An .xlsx/.xlsm given to a reader that takes every sheet as a grid (the DPA and PK readers):
+    the zip sizes and every sheet's extent, before calamine.  Returns (the checked sheets, the
+    workbook's extras) for renaksi_xl.calamine_gate, in the workbook's sheet order; None for a
+    file that is not an OOXML zip (.xls, .ods, CSV: the reader says what it is)."""
     import posixpath
     from xml.etree import ElementTree as ET
+
+    from . import calamine_gate
+    from .payload import _rels
 
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError):
-        return  # not a zip (.xls, .ods is a zip too but has no xl/): the reader says what it is
+        return None
     with zf:
-        if "xl/workbook.xml" not in zf.namelist():
-            return
+        names = set(zf.namelist())
+        workbook = _office_document(zf, path) or "xl/workbook.xml"
+        if workbook not in names:
+            if "content.xml" in names:  # OpenDocument (.ods): calamine reads it itself
+                return None
+            raise LimitError(
+                f"Berkas '{path}' bukan buku kerja Excel yang bisa dibaca (tidak ada bagian workbook)."
+            )
         check_archive(zf, path)
-        names = {}
-        try:
-            wb = ET.fromstring(read_part(zf, "xl/workbook.xml", path))
-            rels = ET.fromstring(read_part(zf, "xl/_rels/workbook.xml.rels", path))
-            targets = {r.get("Id"): r.get("Target", "") for r in rels}
-            for el in wb.iter():
-                if el.tag.endswith("}sheet"):
-                    rid = next((v for k, v in el.attrib.items() if k.endswith("}id")), None)
-                    target = targets.get(rid, "")
-                    part = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
-                    names[posixpath.normpath(part)] = el.get("name", part)
-        except (KeyError, ET.ParseError):
-            pass  # the reader itself reports a workbook it cannot open
-        for info in zf.infolist():
-            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
-                sheet = names.get(info.filename, info.filename)
-                scan_sheet(read_part(zf, info.filename, path), sheet, path, [])
+        wb = ET.fromstring(read_part(zf, workbook, path))
+        targets = _rels(zf, workbook, read=lambda name: ET.fromstring(read_part(zf, name, path)))
+        sheets = []
+        for el in (e for group in wb if group.tag.rpartition("}")[2] == "sheets" for e in group):
+            if el.tag.rpartition("}")[2] != "sheet":
+                continue
+            rid = next((v for k, v in el.attrib.items() if k.endswith("}id")), None)
+            part = posixpath.normpath(targets.get(rid or "", ""))
+            if part not in names:
+                raise LimitError(
+                    f"Berkas '{path}': lembar '{el.get('name', '?')}' menunjuk bagian yang tidak ada di "
+                    "berkas. Berkas rusak; buka di Excel dan simpan ulang."
+                )
+            data = read_part(zf, part, path)
+            sheet = el.get("name", part)
+            scan_sheet(data, sheet, path, [])
+            sheets.append(calamine_gate.Sheet(sheet, data))
+        extras = calamine_gate.workbook_extras(zf, wb, workbook, lambda name: read_part(zf, name, path))
+    return sheets, extras
+
+
+def _office_document(zf: zipfile.ZipFile, path) -> str | None:
+    """The workbook part `_rels/.rels` names (OPC), if any."""
+    from xml.etree import ElementTree as ET
+
+    if "_rels/.rels" not in zf.namelist():
+        return None
+    for rel in ET.fromstring(read_part(zf, "_rels/.rels", path)):
+        if str(rel.get("Type", "")).endswith("/officeDocument"):
+            return str(rel.get("Target", "")).lstrip("/")
+    return None

@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-from . import layout, readlimits
+from . import calamine_gate, layout, readlimits
 from .payload import NS, R_ID, _not_a_workbook_message, _rels, _split_ref, _table_part_ids, _table_payload
 from .tables import TableData, WorkbookError
 
@@ -93,8 +93,6 @@ class Tables:
         python-calamine works in `worker` and lets go of the interpreter while it parses:
         each sheet goes to it as soon as its scan has passed, while the next one is scanned
         here.  Nothing reaches calamine before the archive and that sheet are checked."""
-        from python_calamine import load_workbook
-
         path, wanted = self.path, {spec.sheet for spec in self.specs}
         try:
             zf = zipfile.ZipFile(path)
@@ -103,7 +101,6 @@ class Tables:
         sheet_names: list[str] = []
         with zf:
             readlimits.check_archive(zf, path)
-            book = worker.submit(load_workbook, str(path))
 
             def xml(name: str) -> ET.Element:
                 self.where = f"bagian {name}"
@@ -120,18 +117,29 @@ class Tables:
                 sheet_names.append(name)
                 if name in wanted:
                     parts.append((name, wb_rels.get(el.get(R_ID) or "", "")))
+            # calamine opens only checked bytes, each sheet in a workbook rebuilt around it
+            # (calamine_gate), with the file's shared strings and styles
+            self.where = "bagian xl/workbook.xml (string bersama, gaya)"
+            extras = calamine_gate.workbook_extras(
+                zf, wb_xml, "xl/workbook.xml", lambda name: readlimits.read_part(zf, name, path)
+            )
             # the smallest sheets first: calamine is never left waiting on a small sheet after a big one
             parts.sort(key=lambda item: _declared_size(zf, item[1]))
             for name, part in parts:
                 types: dict[str, str] = {}
                 rels = _rels(zf, part, types, read=xml)
+                tables = []
                 for rid in _table_part_ids(zf, part, types):
                     table = _table_payload(xml(rels[rid]), name, path)
                     self.found[table["name"]] = {**table, "sheet": name}
+                    tables.append(table["name"])
                 self.where = f"lembar '{name}' ({part})"
-                readlimits.scan_sheet(readlimits.read_part(zf, part, path), name, path, [])
-                here = [(spec, self.found[spec.name]) for spec in self.specs if spec.name in self.found]
-                self.sheets[name] = worker.submit(_tables_of_sheet, book, name, here)
+                data = readlimits.read_part(zf, part, path)
+                readlimits.scan_sheet(data, name, path, [])
+                here = [(spec, self.found[spec.name]) for spec in self.specs if spec.name in tables]
+                self.sheets[name] = worker.submit(
+                    _tables_of_sheet, calamine_gate.Sheet(name, data), extras, here
+                )
         for spec in self.specs:
             if spec.sheet not in sheet_names:
                 raise WorkbookError(f"Lembar '{spec.sheet}' tidak ditemukan di buku kerja.")
@@ -155,15 +163,13 @@ def _declared_size(zf: zipfile.ZipFile, part: str) -> int:
         return 0  # a missing part: reading it says so
 
 
-def _tables_of_sheet(book: Future, sheet: str, tables: list) -> dict:
-    """In the worker: the sheet's grid from python-calamine, and the tables cut from it (done
-    here, so the worker goes on to the next sheet without waiting for the interpreter)."""
-    grid = book.result().get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-    found = {}
-    for spec, table in tables:
-        if table["sheet"] == sheet:  # else Tables.check has said the table is not on its sheet
-            found[spec.name] = _table_from_grid(spec, table, grid, TableData)
-    return found
+def _tables_of_sheet(sheet: calamine_gate.Sheet, extras: tuple, tables: list) -> dict:
+    """In the worker: the sheet's grid from python-calamine (a container of its own: calamine
+    starts on it while the next sheet is scanned), and the tables cut from it (done here, so the
+    worker goes on to the next sheet without waiting for the interpreter)."""
+    with calamine_gate.Checked([sheet], *extras) as book:
+        grid = book.grid(sheet.name)
+    return {spec.name: _table_from_grid(spec, table, grid, TableData) for spec, table in tables}
 
 
 def _col_number(letters: str) -> int:

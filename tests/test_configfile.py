@@ -24,8 +24,10 @@ READERS = {
         (b"# " + b"x" * (300 * 1024) + b"\n", "terlalu besar (paling banyak 256 KB)"),
         ("[sop]\nnama = 'Penyusunan'\n".encode("utf-16"), "bukan teks UTF-8"),
         (b"[sop\nnama = 1\n", "bukan TOML yang sah"),
+        (b"x = 1" + b"0" * 5000 + b"\n", "angka terlalu panjang"),
+        (b"x = " + b"[" * 50_000 + b"]" * 50_000 + b"\n", "bersarang terlalu dalam"),
     ],
-    ids=["300KB", "utf16", "not-toml"],
+    ids=["300KB", "utf16", "not-toml", "5000-digits", "nested-50000"],
 )
 def test_each_reader_names_the_file_and_the_problem(tmp_path, reader, content, said):
     path = tmp_path / "berkas.toml"
@@ -39,3 +41,9 @@ def test_a_missing_file_is_named(tmp_path):
     with pytest.raises(InputError, match="tidak ditemukan"):
         configfile.read_text(tmp_path / "tidak-ada.toml", "Berkas SOP 'tidak-ada.toml'")
     assert keys.read_key_paths(tmp_path / "tidak-ada.toml") == {}  # no key list: no keys, not an error
+
+
+def test_a_byte_order_mark_is_not_part_of_the_text(tmp_path):
+    path = tmp_path / "sop.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + b"[sop]\nnama = 'Penyusunan'\n")
+    assert configfile.parse_toml(configfile.read_text(path, "x"), "x") == {"sop": {"nama": "Penyusunan"}}

@@ -113,18 +113,51 @@ def sniff(path: Path) -> str:
 
 def read_workbook(path: Path) -> list[Grid]:
     """Every sheet (hidden ones too) as a grid anchored at A1."""
-    from python_calamine import CalamineWorkbook
-
+    from .. import calamine_gate
     from ..readlimits import LimitError, check_workbook_file
+    from ..tables import WorkbookError
 
     try:
-        check_workbook_file(path)  # sizes and each sheet's extent, before calamine allocates a grid
+        checked = check_workbook_file(path)  # sizes and each sheet's extent, before calamine allocates a grid
     except LimitError as exc:
         raise _fail(path, exc.message) from None
-    except Exception as exc:  # a damaged zip: calamine below says it cannot open it
+    except Exception as exc:  # a damaged zip or XML
         raise _fail(
             path, f"Berkas rusak ({type(exc).__name__}: {str(exc)[:80]}). Buka di Excel dan simpan ulang."
         ) from None
+    if checked is None:  # .xls / .ods: calamine reads them itself
+        return _read_other(path)
+    sheets, extras = checked
+    grids = []
+    try:
+        with calamine_gate.Checked(sheets, *extras) as book:
+            for sheet in sheets:
+                try:
+                    rows = book.grid(sheet.name)
+                except WorkbookError as exc:  # calamine_gate's words (a panic on a date value, ...)
+                    raise _fail(path, exc.message) from None
+                except Exception:
+                    raise _fail(
+                        path,
+                        f"Lembar '{sheet.name}' tidak bisa dibaca; buka di Excel dan simpan ulang sebagai .xlsx.",
+                    ) from None
+                grids.append(Grid(Source(path.name, sheet.name), rows))
+    except ReadError:
+        raise
+    except Exception as exc:  # calamine raises several types; none is usable
+        raise _fail(
+            path,
+            "Berkas tidak bisa dibuka sebagai buku kerja ("
+            + type(exc).__name__
+            + "). Buka di Excel dan simpan ulang sebagai .xlsx.",
+        ) from None
+    return grids
+
+
+def _read_other(path: Path) -> list[Grid]:
+    """.xls and .ods, through python-calamine directly."""
+    from python_calamine import CalamineWorkbook
+
     try:
         wb = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises several types; none is usable

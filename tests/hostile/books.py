@@ -294,3 +294,81 @@ def rows_without_refs(sheet: str, row: int, cells: int):
         edit(path, sheet_part(path, sheet), change)
 
     return make
+
+
+# ----------------------------------------------------------------------------- parts calamine would find
+FAR = b'<row r="1000000"><c r="IV1000000"><v>1</v></c></row>'
+
+
+def _with_far_cell(xml: bytes) -> bytes:
+    if b"</sheetData>" in xml:
+        return xml.replace(b"</sheetData>", FAR + b"</sheetData>", 1)
+    return xml.replace(b"<sheetData/>", b"<sheetData>" + FAR + b"</sheetData>", 1)
+
+
+def unscanned_part(sheet: str, how: str):
+    """A copy of the sheet's XML with a far cell, placed where python-calamine (but not an
+    OPC reading of the package) would take it for the sheet:
+    'x-id' (a second, prefixed id attribute on <sheet>), 'upper' (the member again in upper
+    case), 'backslash' (the member again with backslashes), 'office-document' (_rels/.rels
+    pointing at another workbook part whose sheet is the far copy)."""
+
+    def make(path: Path) -> None:
+        parts = members(path)
+        part = sheet_part(path, sheet)
+        evil = _with_far_cell(parts[part])
+        if how == "x-id":
+            wb = parts["xl/workbook.xml"].decode()
+            tag = re.search(rf'<sheet [^>]*name="{re.escape(sheet)}"[^>]*?/>', wb).group(0)
+            wb = wb.replace(tag, tag[:-2] + ' xmlns:x="urn:x" x:id="rIdJauh"/>')
+            parts["xl/workbook.xml"] = wb.encode()
+            rels = (
+                parts["xl/_rels/workbook.xml.rels"]
+                .decode()
+                .replace(
+                    "</Relationships>",
+                    '<Relationship Id="rIdJauh" Type="http://schemas.openxmlformats.org/officeDocument/'
+                    '2006/relationships/worksheet" Target="jauh.xml"/></Relationships>',
+                )
+            )
+            parts["xl/_rels/workbook.xml.rels"] = rels.encode()
+            parts["xl/jauh.xml"] = evil
+        elif how == "upper":
+            parts[part.upper()] = evil
+        elif how == "backslash":
+            parts[part.replace("/", "\\")] = evil
+        elif how == "office-document":
+            parts["xm/workbook.xml"] = parts["xl/workbook.xml"]
+            parts["xm/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"]
+            parts["xm/" + part[len("xl/") :]] = evil
+            parts["_rels/.rels"] = parts["_rels/.rels"].replace(b"xl/workbook.xml", b"xm/workbook.xml")
+        else:
+            raise ValueError(how)
+        write_members(path, parts)
+
+    return make
+
+
+def calamine_panic(sheet: str, ref: str):
+    """A date-formatted cell holding -1e300: python-calamine's time arithmetic panics on it."""
+
+    def make(path: Path) -> None:
+        parts = members(path)
+        styles = parts["xl/styles.xml"].decode()
+        m = re.search(r'<cellXfs count="(\d+)">', styles)
+        index = int(m.group(1))
+        styles = styles.replace(m.group(0), f'<cellXfs count="{index + 1}">', 1)
+        styles = styles.replace(
+            "</cellXfs>",
+            '<xf numFmtId="14" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>',
+            1,
+        )
+        parts["xl/styles.xml"] = styles.encode()
+        write_members(path, parts)
+        edit(
+            path,
+            sheet_part(path, sheet),
+            lambda x: put_cell(x, ref, f'<c r="{ref}" s="{index}"><v>-1e300</v></c>'),
+        )
+
+    return make
