@@ -431,7 +431,7 @@ def test_config_files_are_checked(tmp_path):
         f'[tokens."{server.hash_token("x")}"]\nnip = "198303302001121003"\nrole = "Lurah"\n': "'role' harus salah satu",
         "max_payload_bytes = 'besar'\n": "harus berupa angka",
         "workers = 0\n": "'workers' minimal 1",
-        "tokens = [": "tidak bisa dibaca",
+        "tokens = [": "bukan TOML yang sah",
     }
     for text, expected in cases.items():
         bad = tmp_path / "bad.toml"
