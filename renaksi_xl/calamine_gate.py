@@ -22,6 +22,7 @@ from __future__ import annotations
 import io
 import zipfile
 from dataclasses import dataclass
+from typing import Any
 from xml.sax.saxutils import quoteattr
 
 from .tables import WorkbookError
@@ -44,6 +45,15 @@ def container(
     sheets: list[Sheet], shared_strings: bytes | None, styles: bytes | None, date1904: bool
 ) -> bytes:
     """The rebuilt workbook (see the module docstring), as the bytes of a zip."""
+    out = io.BytesIO()
+    write_container(out, sheets, shared_strings, styles, date1904)
+    return out.getvalue()
+
+
+def write_container(
+    out, sheets: list[Sheet], shared_strings: bytes | None, styles: bytes | None, date1904: bool
+) -> None:
+    """`container`, written to the binary file `out`."""
     sheet_entries = "".join(
         f'<sheet name={quoteattr(s.name)} sheetId="{i}" r:id="rId{i}"/>' for i, s in enumerate(sheets, 1)
     )
@@ -88,7 +98,6 @@ def container(
         + "".join(rels)
         + "</Relationships>"
     )
-    out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as zf:
         zf.writestr("[Content_Types].xml", content_types)
         zf.writestr("_rels/.rels", package_rels)
@@ -98,7 +107,6 @@ def container(
             zf.writestr(name, data)
         for i, s in enumerate(sheets, 1):
             zf.writestr(f"xl/worksheets/sheet{i}.xml", s.xml)
-    return out.getvalue()
 
 
 def workbook_extras(
@@ -126,8 +134,10 @@ def _parse(data: bytes):
 
 
 class Checked:
-    """python-calamine over the rebuilt container of `sheets`, written to a temporary file
-    (calamine reads a file much faster than a Python file object); `close` removes it."""
+    """python-calamine over the rebuilt container of `sheets`.  Made here, the container is
+    written straight to a temporary file (calamine reads a file much faster than a Python file
+    object); calamine opens it at the first `grid`, which may be in another thread; `close`
+    removes the file."""
 
     def __init__(
         self, sheets: list[Sheet], shared_strings: bytes | None, styles: bytes | None, date1904: bool
@@ -135,24 +145,29 @@ class Checked:
         import tempfile
         from pathlib import Path
 
-        from python_calamine import CalamineWorkbook
-
         self.folder = tempfile.mkdtemp(prefix="renaksi-cal-")
-        path = Path(self.folder) / "buku.xlsx"
-        path.write_bytes(container(sheets, shared_strings, styles, date1904))
-        self.book = None
+        self.path = Path(self.folder) / "buku.xlsx"
+        self.book: Any = None
         try:
-            with _panics("buku kerja"):
-                self.book = CalamineWorkbook.from_path(str(path))
+            with open(self.path, "wb") as fh:
+                write_container(fh, sheets, shared_strings, styles, date1904)
         except BaseException:
             self.close()
             raise
 
+    def _opened(self):
+        if self.book is None:
+            from python_calamine import CalamineWorkbook
+
+            with _panics("buku kerja"):
+                self.book = CalamineWorkbook.from_path(str(self.path))
+        return self.book
+
     def grid(self, sheet: str) -> list[list]:
         """The sheet's cells from A1 (python-calamine's `to_python`), a panic made a WorkbookError."""
-        assert self.book is not None, "grid() after close()"
+        book = self._opened()
         with _panics(f"lembar '{sheet}'"):
-            return self.book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+            return book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
 
     def close(self) -> None:
         import shutil

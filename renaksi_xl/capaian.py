@@ -411,7 +411,7 @@ def _realisasi_rows(
     checked for a readable Triwulan only)."""
     out: dict = {}
     where: dict = {}
-    keys, quarters, texts = _Memo(key_text), _Memo(quarter_of), _Memo(_text)
+    keys, texts = _Memo(key_text), _Memo(_text)
     c_tw = data.col(layout.H_TRIWULAN)
     c_ind = data.col(H_IND if aksi else H_IND_K)
     c_kode = data.col(H_KODE) if aksi else None
@@ -419,9 +419,18 @@ def _realisasi_rows(
     c_fis = data.col(layout.H_REALISASI_FISIK) if aksi else None
     c_keu = data.col(layout.H_REALISASI_KEUANGAN) if aksi else None
     at = numbers.at
-    for i, row in enumerate(data.rows):
+    rows = data.rows
+    # each distinct Triwulan cell read once; then only the rows that matter are visited: those of
+    # the quarter asked for (all, without `only`) and those whose Triwulan is unreadable (warned)
+    tw_of = {
+        raw: quarter_of(raw) if isinstance(raw, (str, int, float)) else None
+        for raw in {r[c_tw] for r in rows}
+    }
+    visit = [i for i, r in enumerate(rows) if only is None or tw_of[r[c_tw]] in (only, None)]
+    for i in visit:
+        row = rows[i]
         raw_tw = row[c_tw]
-        k = quarters[raw_tw] if isinstance(raw_tw, (str, int, float)) else None
+        k = tw_of[raw_tw]
         if k is None:
             label = f"Lembar '{data.spec.sheet}' baris {data.excel_rows[i]}"
             warnings.append(

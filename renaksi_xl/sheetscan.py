@@ -113,11 +113,27 @@ def fast_shape(data: bytes) -> bool:
     return _ANY_PREFIXED.search(data) is None
 
 
+CHUNK = 1 << 18  # bytes searched per call: the interpreter can switch threads in between
+REACH = 512  # past a chunk's end, so every fast-shape tag that starts in it is read whole
+
+
 def fits(data: bytes, box: Box, start: int = 0) -> int | None:
     """None when every cell start tag from `start` on is in the fast shape and inside `box`;
-    else where the first one that is not begins (a wider box can go on from there)."""
-    m = box.outside.search(data, start)
-    return None if m is None else m.start()
+    else where the first one that is not begins (a wider box can go on from there).
+
+    Searched a chunk at a time: one call over megabytes would hold the interpreter for tens
+    of milliseconds while python-calamine, in another thread, waits for it to hand over its
+    grid.  A fast-shape tag is under a hundred bytes, so reading REACH bytes past a chunk's end
+    settles every tag that starts in it; one cut there is not in the fast shape anyway."""
+    n = len(data)
+    pos = start
+    while pos < n:
+        end = min(pos + CHUNK, n)
+        m = box.outside.search(data, pos, min(n, end + REACH))
+        if m is not None and m.start() < end:
+            return m.start()
+        pos = end
+    return None
 
 
 # --------------------------------------------------------------------------- the exact way

@@ -56,6 +56,8 @@ def open_tables(path: str | os.PathLike, names: Iterable[str]) -> Iterator[Table
         yield found
     finally:
         worker.shutdown(wait=True, cancel_futures=True)
+        for box in found.boxes:  # a sheet whose task was cancelled still has its temporary file
+            box.close()
 
 
 class Tables:
@@ -65,7 +67,10 @@ class Tables:
         self.path, self.specs = path, specs
         self.where = "struktur berkas"
         self.found: dict[str, dict] = {}
-        self.sheets: dict[str, Future] = {}  # sheet -> {table name: TableData}, from the worker
+        self.sheets: dict[str, Future] = {}
+        self.boxes: list[
+            calamine_gate.Checked
+        ] = []  # every container written, closed at the end  # sheet -> {table name: TableData}, from the worker
 
     @contextmanager
     def explained(self) -> Iterator[None]:
@@ -137,9 +142,10 @@ class Tables:
                 data = readlimits.read_part(zf, part, path)
                 readlimits.scan_sheet(data, name, path, [])
                 here = [(spec, self.found[spec.name]) for spec in self.specs if spec.name in tables]
-                self.sheets[name] = worker.submit(
-                    _tables_of_sheet, calamine_gate.Sheet(name, data), extras, here
-                )
+                # the container is written here, while the worker is still busy with the sheet before
+                box = calamine_gate.Checked([calamine_gate.Sheet(name, data)], *extras)
+                self.boxes.append(box)
+                self.sheets[name] = worker.submit(_tables_of_sheet, box, name, here)
         for spec in self.specs:
             if spec.sheet not in sheet_names:
                 raise WorkbookError(f"Lembar '{spec.sheet}' tidak ditemukan di buku kerja.")
@@ -163,12 +169,12 @@ def _declared_size(zf: zipfile.ZipFile, part: str) -> int:
         return 0  # a missing part: reading it says so
 
 
-def _tables_of_sheet(sheet: calamine_gate.Sheet, extras: tuple, tables: list) -> dict:
+def _tables_of_sheet(box: calamine_gate.Checked, sheet: str, tables: list) -> dict:
     """In the worker: the sheet's grid from python-calamine (a container of its own: calamine
     starts on it while the next sheet is scanned), and the tables cut from it (done here, so the
     worker goes on to the next sheet without waiting for the interpreter)."""
-    with calamine_gate.Checked([sheet], *extras) as book:
-        grid = book.grid(sheet.name)
+    with box:
+        grid = box.grid(sheet)
     return {spec.name: _table_from_grid(spec, table, grid, TableData) for spec, table in tables}
 
 

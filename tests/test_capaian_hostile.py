@@ -62,3 +62,22 @@ def test_infinite_number_is_a_warning_not_a_figure(built_workbook, capsys):
     out = json.loads(capsys.readouterr().out)
     assert out["rencana_aksi"][0]["realisasi"] is None
     assert any("D5" in w for w in out["warnings"])
+
+
+def test_no_temporary_workbook_is_left_behind(built_workbook, tmp_path, monkeypatch, capsys):
+    """calamine_gate writes a container per sheet; a refusal after some were written (a far cell on
+    the last sheet scanned) and a normal run both leave none behind."""
+    import tempfile
+
+    from renaksi_xl.validators import sample
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    sample.write_plan(built_workbook, sample.add_realisasi(sample.clean_plan(3, 2), 1))
+    assert cli.main(["capaian", str(built_workbook), "--json"]) == 0
+    assert list(scratch.iterdir()) == []
+    b.far_cell(AKSI, "XFD1048576")(built_workbook)
+    assert cli.main(["capaian", str(built_workbook), "--json"]) == 2
+    assert "XFD1048576" in capsys.readouterr().err
+    assert list(scratch.iterdir()) == []

@@ -253,3 +253,19 @@ def test_a_box_holds_exactly_the_cells_up_to_its_corner(box):
         and not inside(box.cols + 1, box.rows)
         and not inside(box.cols, box.rows + 1)
     )
+
+
+@pytest.mark.parametrize("shift", range(-12, 13, 3))
+def test_a_tag_across_a_chunk_boundary_is_read_whole(shift):
+    """sheetscan.fits searches CHUNK bytes at a time: a tag cut by the boundary is neither a
+    false alarm nor missed."""
+    box = readlimits.BOXES[0]
+    filler = b'<row r="1"><c r="A1"><v>1</v></c></row>'
+    head = b"<sheetData>" + filler * ((sheetscan.CHUNK // len(filler)) - 1)
+    pad = sheetscan.CHUNK + shift - len(head) - 8  # the next tag starts 8 - shift bytes before the boundary
+    head += b" " * max(pad, 0)
+    near = head + b'<row r="2"><c r="B2" s="1"><v>2</v></c></row></sheetData>'
+    assert len(near) > sheetscan.CHUNK
+    assert sheetscan.fits(near, box) is None
+    far = head + b'<row r="2"><c r="XFD2" s="1"><v>2</v></c></row></sheetData>'
+    assert sheetscan.fits(far, box) == far.index(b'<c r="XFD2"')
