@@ -64,10 +64,14 @@ def test_write_table_skips_an_optional_column_the_sheet_lacks(built_workbook):
 
 def test_the_rules_read_a_plan_without_the_arah_column_as_naik():
     """validators.engine pads the absent optional column: ARAH_TIDAK_DIKENAL finds nothing, nothing breaks."""
-    from renaksi_xl.validators import checks, engine
+    from renaksi_xl.validators import validate_tables
+
+    def empty(name: str) -> TableData:
+        spec = layout.table(name)
+        return TableData(spec, list(spec.headers), [], [], 1)
 
     for with_arah, arah, expected in ((False, None, []), (True, "Sedang", ["ARAH_TIDAK_DIKENAL"])):
-        prepared = engine.prepare(_rencana(with_arah, arah), checks.RENCANA_MONEY, checks.RENCANA_NUMBERS)
-        assert layout.H_ARAH in prepared.col
-        findings = engine.run_table(prepared, checks.RENCANA_CELL_RULES, (), engine.Env())
+        findings = validate_tables(
+            empty(layout.TBL_DPA), _rencana(with_arah, arah), empty(layout.TBL_KINERJA), set()
+        )
         assert [f.rule for f in findings if f.rule == "ARAH_TIDAK_DIKENAL"] == expected
