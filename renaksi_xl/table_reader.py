@@ -130,22 +130,14 @@ class Tables:
             )
             # the smallest sheets first: calamine is never left waiting on a small sheet after a big one
             parts.sort(key=lambda item: _declared_size(zf, item[1]))
-            for name, part in parts:
-                types: dict[str, str] = {}
-                rels = _rels(zf, part, types, read=xml)
-                tables = []
-                for rid in _table_part_ids(zf, part, types):
-                    table = _table_payload(xml(rels[rid]), name, path)
-                    self.found[table["name"]] = {**table, "sheet": name}
-                    tables.append(table["name"])
-                self.where = f"lembar '{name}' ({part})"
-                data = readlimits.read_part(zf, part, path)
-                readlimits.scan_sheet(data, name, path, [])
-                here = [(spec, self.found[spec.name]) for spec in self.specs if spec.name in tables]
-                # the container is written here, while the worker is still busy with the sheet before
-                box = calamine_gate.Checked([calamine_gate.Sheet(name, data)], *extras)
-                self.boxes.append(box)
-                self.sheets[name] = worker.submit(_tables_of_sheet, box, name, here)
+            # inflating is zlib's work, done without the interpreter: the next sheet inflates in a
+            # thread of its own while this one is scanned
+            inflater = ThreadPoolExecutor(max_workers=1, thread_name_prefix="inflate")
+            try:
+                inflated = {part: inflater.submit(readlimits.read_part, zf, part, path) for _n, part in parts}
+                self._scan_and_hand_over(zf, parts, inflated, extras, xml, worker)
+            finally:
+                inflater.shutdown(wait=True, cancel_futures=True)
         for spec in self.specs:
             if spec.sheet not in sheet_names:
                 raise WorkbookError(f"Lembar '{spec.sheet}' tidak ditemukan di buku kerja.")
@@ -154,6 +146,26 @@ class Tables:
                     f"Tabel '{spec.name}' tidak ditemukan di lembar '{spec.sheet}'. "
                     "Buku kerja ini mungkin bukan buku kerja Rencana Aksi atau tabelnya terhapus."
                 )
+
+    def _scan_and_hand_over(self, zf, parts, inflated: dict, extras: tuple, xml, worker) -> None:
+        """Each wanted sheet: its tables, its scan, its container; then to calamine in `worker`."""
+        path = self.path
+        for name, part in parts:
+            types: dict[str, str] = {}
+            rels = _rels(zf, part, types, read=xml)
+            tables = []
+            for rid in _table_part_ids(zf, part, types):
+                table = _table_payload(xml(rels[rid]), name, path)
+                self.found[table["name"]] = {**table, "sheet": name}
+                tables.append(table["name"])
+            self.where = f"lembar '{name}' ({part})"
+            data = inflated[part].result()
+            readlimits.scan_sheet(data, name, path, [])
+            here = [(spec, self.found[spec.name]) for spec in self.specs if spec.name in tables]
+            # the container is written here, while the worker is still busy with the sheet before
+            box = calamine_gate.Checked([calamine_gate.Sheet(name, data)], *extras)
+            self.boxes.append(box)
+            self.sheets[name] = worker.submit(_tables_of_sheet, box, name, here)
 
     def __getitem__(self, name: str) -> TableData:
         spec = next(s for s in self.specs if s.name == name)
