@@ -214,8 +214,10 @@ def _table_from_grid(spec, table: dict, grid: list, table_data):
         )
     rows, excel_rows = [], []
     body_last = r2 if table["data_body_range_address"] else r1
+    whole = first == 0  # a table from column A: a grid row as wide as the table is used as it is
     for r in range(r1 + 1, min(body_last, len(grid)) + 1):
-        row = grid[r - 1][first:last]
+        full = grid[r - 1]
+        row = full if whole and len(full) == width else full[first:last]
         for v in row:  # keep the row unless every cell is blank
             if v is not None and (type(v) is not str or v.strip()):
                 if len(row) < width:
