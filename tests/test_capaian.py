@@ -57,13 +57,24 @@ def test_round2_is_half_up():
 
 @pytest.mark.parametrize(
     ("text", "k"),
-    [("I", 1), ("II", 2), ("iii", 3), ("TW IV", 4), ("Triwulan 2", 2), (3, 3), (3.0, 3), ("TWII", 2)],
+    [
+        ("I", 1),
+        ("II", 2),
+        ("iii", 3),
+        ("TW IV", 4),
+        ("Triwulan 2", 2),
+        (1, 1),
+        (3, 3),
+        (4, 4),
+        (3.0, 3),
+        ("TWII", 2),
+    ],
 )
 def test_quarter_of_accepts_what_staff_write(text, k):
     assert capaian.quarter_of(text) == k
 
 
-@pytest.mark.parametrize("text", ["V", "", None, 5, "Semester I", True])
+@pytest.mark.parametrize("text", ["V", "", None, 0, 5, 2.5, "Semester I", True])
 def test_quarter_of_refuses_the_rest(text):
     assert capaian.quarter_of(text) is None
 
@@ -251,15 +262,39 @@ def test_quarter_summary_counts_money_once_per_sub_kegiatan():
     ]
     s = _book(plan, real).summary(2)
     # pagu 10 + 30 = 40 juta; target fisik (50x10 + 40x30) / 40 = 42,5; realisasi (40x10 + 30x30) / 40 = 32,5
-    assert s.target_fisik == pytest.approx(42.5)
-    assert s.realisasi_fisik == pytest.approx(32.5)
+    exact = {"rel": 1e-12}  # a sum started at 1 instead of 0 shows
+    assert s.target_fisik == pytest.approx(42.5, **exact)
+    assert s.realisasi_fisik == pytest.approx(32.5, **exact)
     # rencana (5 + 12) / 40 = 42,5 %; serapan (4 + 9) / 40 = 32,5 %; deviasi -10 %
-    assert s.rencana_serapan == pytest.approx(42.5)
-    assert s.serapan == pytest.approx(32.5)
-    assert s.deviasi == pytest.approx(-10.0)
+    assert s.rencana_serapan == pytest.approx(42.5, **exact)
+    assert s.serapan == pytest.approx(32.5, **exact)
+    assert s.deviasi == pytest.approx(-10.0, **exact)
     # capaian A 100, B 50, C 100: mean 83,33
     assert capaian.round2(s.capaian_rata_rata) == 83.33
     assert _book(plan, real).summary(1).row()[1:] == [None] * 6  # no realisasi in TW I: nothing to chart
+
+
+def test_numbers_typed_as_text_count_and_a_blank_plan_row_stops_nothing():
+    plan = [
+        _plan_row(K1, "A", (1, 2, 3, 4)),
+        {layout.H_KODE_SUB: None, layout.H_INDIKATOR_KELUARAN: "  "},  # an empty row between the rows
+        _plan_row(K2, "C", (2, 4, 6, 8)),
+    ]
+    real = [_real("II", K1, "A", "2"), _real("II", K2, "C", 3)]  # '2' typed as text
+    cap = _book(plan, real).for_quarter(2)
+    assert [(r.kode_sub_kegiatan, r.realisasi, r.capaian_persen) for r in cap.rencana_aksi] == [
+        (K1, 2, 100.0),
+        (K2, 3, 75.0),
+    ]
+
+
+def test_summary_text_counts_under_100_and_render_text_lists_kinerja():
+    cap = capaian.Capaian("x.xlsm", 1)
+    cap.rencana_aksi.append(capaian.AksiCapaian(K1, "A", 4, 4, 100.0, 25, 25, 1, 1, 8.33, 0.0))
+    cap.rencana_aksi.append(capaian.AksiCapaian(K2, "B", 4, 3, 75.0, 25, 20, 1, 1, 8.33, 0.0))
+    cap.kinerja.append(capaian.KinerjaCapaian("Nilai SAKIP", 70, 63, 90.0))
+    assert "3 memiliki capaian, 2 di bawah 100%" in capaian.summary_text(cap)  # 100 is not under
+    assert "- Nilai SAKIP: 70 | 63 | 90,00%" in capaian.render_text(cap)
 
 
 # --------------------------------------------------------------------------- the command on a workbook

@@ -269,3 +269,20 @@ def test_a_tag_across_a_chunk_boundary_is_read_whole(shift):
     assert sheetscan.fits(near, box) is None
     far = head + b'<row r="2"><c r="XFD2" s="1"><v>2</v></c></row></sheetData>'
     assert sheetscan.fits(far, box) == far.index(b'<c r="XFD2"')
+
+
+def test_the_exact_scan_limits_are_inclusive_and_values_are_not_formulas():
+    rows = "".join(f'<row r="{r}"><c r="B{r}"><v>1</v></c></row>' for r in range(1, 11))
+    data = sheet_xml(rows)
+    at_limit = sheetscan.exact(data, 10, 2, 20)  # 10 rows x 2 columns = 20 cells: all at the limit
+    assert not at_limit.stopped and (at_limit.far_row, at_limit.far_col) == (10, 2)
+    assert at_limit.formulas == []  # cells holding a value only
+    assert sheetscan.exact(data, 9, 2, 20).stopped
+    assert sheetscan.exact(data, 10, 1, 20).stopped
+    assert sheetscan.exact(data, 10, 2, 19).stopped
+
+
+def test_a_sheet_cut_short_is_not_readable():
+    data = sheet_xml('<row r="1"><c\tr="A1"><v>1</v></c></row>')[:-30]  # the closing tags cut off
+    with pytest.raises(sheetscan.NotReadable, match="tidak utuh"):
+        sheetscan.exact(data, 10**6, 10**6, 10**12)
