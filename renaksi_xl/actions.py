@@ -16,7 +16,7 @@ from typing import Any
 
 from .cellsafe import assigned_text
 from .payload import _split_ref, _strip_dollars
-from .tables import WorkbookError
+from .tables import WorkbookError, col_number
 
 # The xlwings VBA client's action functions that `apply_actions` implements.
 # (The full list the client has is read from the built workbook by the tests.)
@@ -73,15 +73,8 @@ def _table_bodies(ws) -> list[tuple[int, int, int, int]]:
         header_rows = 1 if table.headerRowCount is None else int(table.headerRowCount)
         first, last = r1 + header_rows, r2 - int(table.totalsRowCount or 0)
         if last >= first:
-            out.append((_col_index(c1), first, _col_index(c2), last))
+            out.append((col_number(c1), first, col_number(c2), last))
     return out
-
-
-def _col_index(letters: str) -> int:
-    col = 0
-    for ch in letters:
-        col = col * 26 + ord(ch) - 64
-    return col
 
 
 def _adopt_column_style(ws, cell, bodies) -> None:
@@ -186,7 +179,7 @@ def _apply_resize_table(wb, action, result):
     (c1, _), (c2, new_last) = _split_ref(ref)
     bodies = _table_bodies(ws)
     for row in ws.iter_rows(
-        min_row=old_last + 1, max_row=new_last, min_col=_col_index(c1), max_col=_col_index(c2)
+        min_row=old_last + 1, max_row=new_last, min_col=col_number(c1), max_col=col_number(c2)
     ):
         for cell in row:
             _adopt_column_style(ws, cell, bodies)

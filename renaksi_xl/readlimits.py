@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 
 from . import sheetscan
 from .tables import WorkbookError, cell_address, col_letter
+from .tables import col_number as _col_number
 
 MAX_PART_BYTES = 128 * 1024 * 1024  # one decompressed XML part (a 3,000-row plan sheet: ~2 MB)
 MAX_TOTAL_BYTES = 512 * 1024 * 1024  # all members together, decompressed
@@ -79,13 +80,6 @@ def read_part(zf: zipfile.ZipFile, name: str, path) -> bytes:
 
 # ----------------------------------------------------------------------------- table refs
 _REF = re.compile(r"^\$?([A-Z]{1,3})\$?([0-9]{1,7})(?::\$?([A-Z]{1,3})\$?([0-9]{1,7}))?$")
-
-
-def _col_number(letters: str) -> int:
-    col = 0
-    for ch in letters:
-        col = col * 26 + ord(ch) - 64
-    return col
 
 
 def check_table_ref(ref: str | None, table: str, sheet: str, path) -> None:

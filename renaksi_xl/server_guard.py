@@ -11,6 +11,7 @@ import threading
 from pathlib import PureWindowsPath
 
 from . import layout
+from .tables import col_number
 
 
 class FileAccessBlocked(PermissionError):
@@ -159,8 +160,5 @@ def _split_address(address: str) -> tuple[tuple[int, int], tuple[int, int]]:
         m = re.match(r"([A-Z]+)(\d+)$", part)
         if m is None:  # the payload schema only lets A1-style addresses through
             raise ValueError(f"not an A1 address: {address!r}")
-        col = 0
-        for ch in m.group(1):
-            col = col * 26 + ord(ch) - 64
-        cells.append((col, int(m.group(2))))
+        cells.append((col_number(m.group(1)), int(m.group(2))))
     return cells[0], cells[-1]

@@ -36,6 +36,8 @@ import sys
 import xml.parsers.expat
 from dataclasses import dataclass, field
 
+from .tables import col_letter, col_number
+
 # What a cell start tag may carry after r in the fast shape: a style, then a type, as every
 # writer above puts them (anything else, cm or vm for instance, takes the exact way).
 FAST_ATTRIBUTES = r'(?: s="[0-9]{1,5}+")?+(?: t="[a-zA-Z]{1,9}+")?+'
@@ -63,14 +65,6 @@ class NotReadable(Exception):
 
 
 # --------------------------------------------------------------------------- the fast way
-def column_letters(n: int) -> str:
-    out = ""
-    while n:
-        n, rest = divmod(n - 1, 26)
-        out = chr(65 + rest) + out
-    return out
-
-
 def _up_to(top: str, alphabet: str, lowest_first: str) -> str:
     """A regular expression for the words over `alphabet` up to `top`, words ordered by length
     and then symbol by symbol ('GR' for columns A..GR, '99999' for rows 1..99,999); a word's
@@ -102,7 +96,7 @@ class Box:
     outside: re.Pattern = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        letters = _up_to(column_letters(self.cols), "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "A")
+        letters = _up_to(col_letter(self.cols), "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "A")
         digits = _up_to(str(self.rows), "0123456789", "1")
         shape = rf' r="{letters}{digits}"{FAST_ATTRIBUTES} ?+/?+>'
         object.__setattr__(self, "outside", re.compile(_possessive(rf"<c(?!{shape})[\s/>]").encode()))
@@ -166,13 +160,6 @@ class _Stop(Exception):
     pass
 
 
-def _col_number(letters: str) -> int:
-    n = 0
-    for ch in letters.upper():
-        n = n * 26 + ord(ch) - 64
-    return n
-
-
 def exact(data: bytes, max_rows: int, max_cols: int, max_cells: int) -> Cells:
     """Every cell as calamine places it; stops at the first one past `max_rows`, `max_cols`
     or `max_cells` (counted from A1).  NotReadable when the XML is not well formed, has a
@@ -199,7 +186,7 @@ def exact(data: bytes, max_rows: int, max_cols: int, max_cells: int) -> Cells:
             r = attrs.get("r")
             if r is None:
                 row, col = state["row"], state["col"]
-                label = f"{column_letters(col)}{row}"
+                label = f"{col_letter(col)}{row}"
             else:
                 (row, col), label = _place(r), r
             state["col"] = col + 1
@@ -259,7 +246,7 @@ def _place(ref: str) -> tuple[int, int]:
     m = _REF.fullmatch(ref)
     if m is None:
         raise NotReadable(f"alamat sel '{ref[:20]}' tidak sah")
-    return int(m.group(2)), _col_number(m.group(1))
+    return int(m.group(2)), col_number(m.group(1))
 
 
-__all__ = ["Box", "Cells", "NotReadable", "column_letters", "exact", "fast_shape", "fits"]
+__all__ = ["Box", "Cells", "NotReadable", "exact", "fast_shape", "fits"]

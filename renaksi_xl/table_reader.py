@@ -24,7 +24,7 @@ from xml.etree import ElementTree as ET
 
 from . import calamine_gate, layout, readlimits
 from .payload import NS, R_ID, _not_a_workbook_message, _rels, _split_ref, _table_part_ids, _table_payload
-from .tables import TableData, WorkbookError
+from .tables import TableData, WorkbookError, col_number
 
 
 def read_tables(path: str | os.PathLike, names: Iterable[str]):
@@ -190,16 +190,9 @@ def _tables_of_sheet(box: calamine_gate.Checked, sheet: str, tables: list) -> di
     return {spec.name: _table_from_grid(spec, table, grid, TableData) for spec, table in tables}
 
 
-def _col_number(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n
-
-
 def _table_from_grid(spec, table: dict, grid: list, table_data):
     (c1, r1), (c2, r2) = _split_ref(table["range_address"].replace("$", ""))
-    first, last = _col_number(c1) - 1, _col_number(c2)
+    first, last = col_number(c1) - 1, col_number(c2)
     width = last - first
     header_row = grid[r1 - 1] if r1 - 1 < len(grid) else []
     header = [

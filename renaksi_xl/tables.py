@@ -34,6 +34,14 @@ def col_letter(col: int) -> str:
     return letters
 
 
+def col_number(letters: str) -> int:
+    """Excel letters -> 1-based column number (A -> 1, AA -> 27), in either case."""
+    col = 0
+    for ch in letters.upper():
+        col = col * 26 + ord(ch) - 64
+    return col
+
+
 def cell_address(row: int, col: int) -> str:
     """1-based row/col -> 'B7'."""
     return f"{col_letter(col)}{row}"

@@ -130,11 +130,10 @@ def _runs(colours: dict[tuple[str, int, int], str]):
 
 
 def _split_cell(address: str) -> tuple[int, int]:
+    from .tables import col_number
+
     letters = "".join(ch for ch in address if ch.isalpha())
-    col = 0
-    for ch in letters.upper():
-        col = col * 26 + ord(ch) - 64
-    return int(address[len(letters) :]), col
+    return int(address[len(letters) :]), col_number(letters)
 
 
 @macro_equivalent(CLEAR_MACRO)

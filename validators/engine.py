@@ -42,7 +42,7 @@ import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
 from renaksi_xl import layout
-from renaksi_xl.tables import TableData, cell_address
+from renaksi_xl.tables import TableData, cell_address, col_number
 
 from . import cells
 from .rules import RULE_ORDER, RULES, Finding
@@ -425,9 +425,7 @@ def sort_key(f: Finding):
     if f.cell:
         letters = "".join(ch for ch in f.cell if ch.isalpha())
         row = int("".join(ch for ch in f.cell if ch.isdigit()))
-        col = 0
-        for ch in letters:
-            col = col * 26 + ord(ch) - 64
+        col = col_number(letters)
     else:
         row, col = 0, 0
     return (SHEET_RANK.get(f.sheet, 9), row, col, RULE_ORDER.get(f.rule, 999))

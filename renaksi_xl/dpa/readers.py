@@ -232,10 +232,9 @@ def _parse_anchor(text) -> tuple[int, int]:
     m = re.match(r"^\$?([A-Za-z]{1,3})\$?(\d+)", str(text or "").strip())
     if not m:
         return 1, 1
-    col = 0
-    for ch in m.group(1).upper():
-        col = col * 26 + ord(ch) - 64
-    return int(m.group(2)), col
+    from ..tables import col_number
+
+    return int(m.group(2)), col_number(m.group(1))
 
 
 def grids_from_impor(values: list[list], marker: str = IMPOR_MARKER) -> list[Grid]:

@@ -8,7 +8,7 @@ the VBA client can only write cell values, so the charts follow the cells.
 from __future__ import annotations
 
 from .. import layout
-from ..tables import cell_address, col_letter
+from ..tables import cell_address, col_letter, col_number
 from .guards import _list, body_range
 from .sheets import BuildContext, add_table
 from .styles import page_setup
@@ -121,10 +121,7 @@ def _charts(ctx: BuildContext, spec) -> None:
 def _row_col(address: str) -> tuple[int, int]:
     letters = "".join(ch for ch in address if ch.isalpha())
     row = int("".join(ch for ch in address if ch.isdigit())) - 1
-    col = 0
-    for ch in letters:
-        col = col * 26 + ord(ch) - 64
-    return row, col - 1
+    return row, col_number(letters) - 1
 
 
 LAPORAN_INPUTS = (
