@@ -214,6 +214,20 @@ def _protected_tables() -> frozenset[str]:
     )
 
 
+def workbook_sheets(zf: zipfile.ZipFile, path: Path, xml) -> tuple[ET.Element, list[tuple[str, str]]]:
+    """xl/workbook.xml (read through `xml`) and its sheets as (name, part), in the workbook's order;
+    a file without it is not a workbook."""
+    try:
+        wb_xml = xml("xl/workbook.xml")
+    except KeyError as exc:
+        raise WorkbookError(_not_a_workbook_message(path)) from exc
+    rels = _rels(zf, "xl/workbook.xml", read=xml)
+    return wb_xml, [
+        (el.get("name") or "", rels.get(el.get(R_ID) or "", ""))
+        for el in wb_xml.findall("m:sheets/m:sheet", NS)
+    ]
+
+
 def _payload(path: Path, active_sheet, sheets, reading: _Reading) -> dict:
     from . import calamine_gate, readlimits
 
@@ -229,15 +243,7 @@ def _payload(path: Path, active_sheet, sheets, reading: _Reading) -> dict:
             reading.where = f"bagian {name}"
             return ET.fromstring(readlimits.read_part(zf, name, path))
 
-        try:
-            wb_xml = xml("xl/workbook.xml")
-        except KeyError as exc:
-            raise WorkbookError(_not_a_workbook_message(path)) from exc
-        wb_rels = _rels(zf, "xl/workbook.xml", read=xml)
-        sheets_meta = []
-        for el in wb_xml.findall("m:sheets/m:sheet", NS):
-            part = wb_rels.get(el.get(R_ID) or "", "")
-            sheets_meta.append((el.get("name") or "", part))
+        wb_xml, sheets_meta = workbook_sheets(zf, path, xml)
         view = wb_xml.find("m:bookViews/m:workbookView", NS)
         active_index = int(view.get("activeTab", "0")) if view is not None else 0
         wanted = _wanted_sheets(sheets, [n for n, _ in sheets_meta])

@@ -23,7 +23,14 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from . import calamine_gate, layout, readlimits
-from .payload import NS, R_ID, _not_a_workbook_message, _rels, _split_ref, _table_part_ids, _table_payload
+from .payload import (
+    _not_a_workbook_message,
+    _rels,
+    _split_ref,
+    _table_part_ids,
+    _table_payload,
+    workbook_sheets,
+)
 from .tables import TableData, WorkbookError, col_number
 
 
@@ -103,7 +110,6 @@ class Tables:
             zf = zipfile.ZipFile(path)
         except (zipfile.BadZipFile, OSError) as exc:
             raise WorkbookError(_not_a_workbook_message(path)) from exc
-        sheet_names: list[str] = []
         with zf:
             readlimits.check_archive(zf, path)
 
@@ -111,17 +117,9 @@ class Tables:
                 self.where = f"bagian {name}"
                 return ET.fromstring(readlimits.read_part(zf, name, path))
 
-            try:
-                wb_xml = xml("xl/workbook.xml")
-            except KeyError as exc:
-                raise WorkbookError(_not_a_workbook_message(path)) from exc
-            wb_rels = _rels(zf, "xl/workbook.xml", read=xml)
-            parts = []
-            for el in wb_xml.findall("m:sheets/m:sheet", NS):
-                name = el.get("name") or ""
-                sheet_names.append(name)
-                if name in wanted:
-                    parts.append((name, wb_rels.get(el.get(R_ID) or "", "")))
+            wb_xml, sheets_meta = workbook_sheets(zf, path, xml)
+            sheet_names = [name for name, _part in sheets_meta]
+            parts = [(name, part) for name, part in sheets_meta if name in wanted]
             # calamine opens only checked bytes, each sheet in a workbook rebuilt around it
             # (calamine_gate), with the file's shared strings and styles
             self.where = "bagian xl/workbook.xml (string bersama, gaya)"
