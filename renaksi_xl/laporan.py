@@ -379,6 +379,4 @@ __all__ = [
 @macro_equivalent(layout.MACRO_KUNCI_REALISASI)
 def _lock_realisasi(wb, *args) -> None:
     """Headless twin of the VBA Sub Renaksi_KunciRealisasi(wb): the realisasi sheets read-only."""
-    for name in layout.LOCKED_AFTER_YEAR_END:
-        if name in wb.sheetnames:
-            wb[name].protection.sheet = True
+    workflow.protect_sheets(wb, layout.LOCKED_AFTER_YEAR_END, True)

@@ -909,18 +909,22 @@ def record_run(book, action: str, ctx: ActionContext | None = None, summary: str
     return f"Aksi '{action}' dicatat di Log pada {format_timestamp(now)}."
 
 
+def protect_sheets(wb, names, protected: bool) -> None:
+    """The headless twins' way to (un)protect sheets of an openpyxl workbook, skipping any the
+    workbook lacks (made before that sheet existed)."""
+    for name in dict.fromkeys(names):
+        if name in wb.sheetnames:
+            wb[name].protection.sheet = protected
+
+
 @macro_equivalent(MACRO_BUKA)
 def _unlock_plan(wb, *args) -> None:
     """Headless twin of the VBA Sub Renaksi_BukaRencana(wb): the plan sheets editable again."""
-    for name in layout.UNLOCKED_BY_REVISI:
-        if name in wb.sheetnames:
-            wb[name].protection.sheet = False
+    protect_sheets(wb, layout.UNLOCKED_BY_REVISI, False)
 
 
 @macro_equivalent(MACRO_KUNCI)
 def _lock_sheets(wb, *args) -> None:
     """Headless twin of the VBA Sub Renaksi_KunciLembar(wb): protect the plan and step sheets."""
     step_sheets = [ws.title for ws in wb.worksheets if any(t.startswith("tblLangkah") for t in ws.tables)]
-    for name in dict.fromkeys([*PROTECTED_SHEETS, *step_sheets]):
-        if name in wb.sheetnames:
-            wb[name].protection.sheet = True
+    protect_sheets(wb, [*PROTECTED_SHEETS, *step_sheets], True)
