@@ -195,9 +195,8 @@ class _panics:
 
     def __exit__(self, kind, exc, tb) -> None:
         if exc is not None and kind.__name__ == "PanicException":
-            detail = str(exc).strip()[:120]
             raise WorkbookError(
-                f"Isi {self.where} tidak bisa dibaca ({detail}): biasanya sel berformat tanggal/waktu yang "
+                f"Isi {self.where} tidak bisa dibaca: biasanya sel berformat tanggal/waktu yang "
                 "berisi angka di luar jangkauan tanggal. Buka di Excel, perbaiki atau hapus nilai itu, "
                 "simpan, lalu ulangi."
             ) from None
